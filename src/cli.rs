@@ -1,0 +1,52 @@
+//! The `durand` command line: serve, migrate, import, export, validate, openapi.
+
+use std::path::PathBuf;
+
+use crate::config::{DatabaseSettings, LogSettings, ServerSettings};
+
+/// Durand: a sourced, attributed REST API on the Pakistan–Afghanistan conflict.
+#[derive(Debug, clap::Parser)]
+#[command(name = "durand", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub log: LogSettings,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// What to do.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Apply migrations, load the bundled dataset if the database holds none, and serve HTTP.
+    Serve {
+        #[command(flatten)]
+        db: DatabaseSettings,
+        #[command(flatten)]
+        server: ServerSettings,
+    },
+    /// Create the database if needed and apply pending migrations.
+    Migrate {
+        #[command(flatten)]
+        db: DatabaseSettings,
+    },
+    /// Validate and load a dataset (a directory like `data/`, or a `durand export` file).
+    /// Idempotent: loading the same data twice changes nothing.
+    Import {
+        /// Directory of dataset files, or one export file.
+        path: PathBuf,
+        #[command(flatten)]
+        db: DatabaseSettings,
+    },
+    /// Print the whole dataset as JSON on stdout.
+    Export {
+        #[command(flatten)]
+        db: DatabaseSettings,
+    },
+    /// Check a dataset's integrity without a database (default: the bundled dataset).
+    Validate {
+        /// Directory of dataset files, or one export file.
+        path: Option<PathBuf>,
+    },
+    /// Print the OpenAPI document on stdout.
+    Openapi,
+}

@@ -1,0 +1,49 @@
+//! Configuration, read once at start-up from flags or environment variables
+//! (documented in `.env.example` and the README).
+
+use std::net::SocketAddr;
+use std::str::FromStr;
+
+use sqlx::postgres::PgConnectOptions;
+
+use crate::telemetry::LogFormat;
+
+/// How to reach PostgreSQL.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DatabaseSettings {
+    /// PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/durand.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: String,
+    /// Largest number of pooled connections.
+    #[arg(long, env = "DURAND_DB_MAX_CONNECTIONS", default_value_t = 10)]
+    pub max_connections: u32,
+}
+
+impl DatabaseSettings {
+    /// The parsed connection options.
+    pub fn connect_options(&self) -> Result<PgConnectOptions, sqlx::Error> {
+        PgConnectOptions::from_str(&self.database_url)
+    }
+}
+
+/// Where and how the HTTP server listens.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServerSettings {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, env = "DURAND_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "DURAND_WORKERS")]
+    pub workers: Option<usize>,
+}
+
+/// How logs are written.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LogSettings {
+    /// Log filter in `RUST_LOG` syntax.
+    #[arg(long = "log", env = "RUST_LOG", default_value = "info,sqlx=warn")]
+    pub filter: String,
+    /// `pretty` for people, `json` for log collectors.
+    #[arg(long, env = "DURAND_LOG_FORMAT", value_enum, default_value = "pretty")]
+    pub log_format: LogFormat,
+}

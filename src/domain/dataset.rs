@@ -1,0 +1,279 @@
+//! The dataset as a whole: its metadata, every record, and the integrity rules between them.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::fmt;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{Actor, Claim, ForceFigure, Incident, Source, Sources};
+
+/// What the dataset is, which version it is, and how to cite it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DatasetMeta {
+    /// The dataset version; changes whenever any record changes.
+    #[schema(example = "2026.11.24")]
+    pub version: String,
+    /// When the dataset was last changed.
+    pub updated: DateTime<Utc>,
+    pub title: String,
+    pub description: String,
+    /// SPDX identifier of the data licence.
+    #[schema(example = "CC-BY-4.0")]
+    pub licence: String,
+    #[schema(format = "uri")]
+    pub licence_url: String,
+    /// How to cite the dataset in print.
+    pub citation: String,
+}
+
+/// Every record of the dataset, as the files in `data/` hold it and `durand export` prints it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dataset {
+    pub meta: DatasetMeta,
+    pub sources: Vec<Source>,
+    pub actors: Vec<Actor>,
+    pub incidents: Vec<Incident>,
+    pub claims: Vec<Claim>,
+    pub force_figures: Vec<ForceFigure>,
+}
+
+/// One broken rule in the dataset: which record, and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntegrityError {
+    /// `resource/id`, e.g. `claims/taliban-claims-55-soldiers-killed`.
+    pub record: String,
+    pub problem: String,
+}
+
+impl fmt::Display for IntegrityError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.record, self.problem)
+    }
+}
+
+/// The dataset files shipped in the binary, so that `durand serve` can load them anywhere.
+const BUNDLED: [(&str, &str); 6] = [
+    ("dataset.json", include_str!("../../data/dataset.json")),
+    ("sources.json", include_str!("../../data/sources.json")),
+    ("actors.json", include_str!("../../data/actors.json")),
+    ("incidents.json", include_str!("../../data/incidents.json")),
+    ("claims.json", include_str!("../../data/claims.json")),
+    ("force-figures.json", include_str!("../../data/force-figures.json")),
+];
+
+/// Why dataset files could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{file}: {source}")]
+    Parse {
+        file: String,
+        source: serde_path_to_error::Error<serde_json::Error>,
+    },
+}
+
+fn parse<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, LoadError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(&mut de).map_err(|source| LoadError::Parse {
+        file: file.to_owned(),
+        source,
+    })
+}
+
+fn read(path: &Path) -> Result<String, LoadError> {
+    std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+impl Dataset {
+    /// The dataset bundled in the binary (the files in `data/` at build time).
+    pub fn bundled() -> Result<Self, LoadError> {
+        Self::from_files(|name| {
+            let (_, text) = BUNDLED.iter().find(|(n, _)| *n == name).expect("bundled file");
+            Ok((*text).to_owned())
+        })
+    }
+
+    /// Reads a dataset from a directory of files like `data/`, or from one `durand export` file.
+    pub fn load(path: &Path) -> Result<Self, LoadError> {
+        if path.is_dir() {
+            Self::from_files(|name| read(&path.join(name)))
+        } else {
+            parse(&path.display().to_string(), &read(path)?)
+        }
+    }
+
+    fn from_files(read: impl Fn(&str) -> Result<String, LoadError>) -> Result<Self, LoadError> {
+        Ok(Self {
+            meta: parse("dataset.json", &read("dataset.json")?)?,
+            sources: parse("sources.json", &read("sources.json")?)?,
+            actors: parse("actors.json", &read("actors.json")?)?,
+            incidents: parse("incidents.json", &read("incidents.json")?)?,
+            claims: parse("claims.json", &read("claims.json")?)?,
+            force_figures: parse("force-figures.json", &read("force-figures.json")?)?,
+        })
+    }
+
+    /// Sorts every collection by id, the order `durand export` prints.
+    pub fn sort(&mut self) {
+        self.sources.sort_by(|a, b| a.id.cmp(&b.id));
+        self.actors.sort_by(|a, b| a.id.cmp(&b.id));
+        self.incidents.sort_by(|a, b| a.id.cmp(&b.id));
+        self.claims.sort_by(|a, b| a.id.cmp(&b.id));
+        self.force_figures.sort_by(|a, b| a.id.cmp(&b.id));
+    }
+
+    /// The claims about each incident, as derived from the claims' `incident` field.
+    pub fn claims_by_incident(&self) -> BTreeMap<String, Vec<String>> {
+        let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for claim in &self.claims {
+            if let Some(incident) = &claim.incident {
+                map.entry(incident.to_string())
+                    .or_default()
+                    .push(claim.id.to_string());
+            }
+        }
+        map.values_mut().for_each(|ids| ids.sort());
+        map
+    }
+
+    /// Checks every rule between records: ids unique, every reference resolves, every record
+    /// valid on its own, contradictions mutual. Returns every problem found, not just the first.
+    pub fn validate(&self) -> Result<(), Vec<IntegrityError>> {
+        let mut errors = Vec::new();
+        let mut err = |record: String, problem: String| errors.push(IntegrityError { record, problem });
+
+        let ids = |kind: &str, ids: Vec<String>, err: &mut dyn FnMut(String, String)| {
+            let mut seen = HashSet::new();
+            for id in &ids {
+                if !seen.insert(id.clone()) {
+                    err(format!("{kind}/{id}"), "id is used twice".to_owned());
+                }
+            }
+            seen
+        };
+        let sources = ids("sources", self.sources.iter().map(|r| r.id.to_string()).collect(), &mut err);
+        let actors = ids("actors", self.actors.iter().map(|r| r.id.to_string()).collect(), &mut err);
+        let incidents = ids("incidents", self.incidents.iter().map(|r| r.id.to_string()).collect(), &mut err);
+        let claims = ids("claims", self.claims.iter().map(|r| r.id.to_string()).collect(), &mut err);
+        ids("force-figures", self.force_figures.iter().map(|r| r.id.to_string()).collect(), &mut err);
+
+        let check_sources = |record: &str, s: &Sources, err: &mut dyn FnMut(String, String)| {
+            for id in s.ids() {
+                if !sources.contains(id.as_str()) {
+                    err(record.to_owned(), format!("source `{id}` does not exist"));
+                }
+            }
+        };
+        let check = |record: &str, set: &HashSet<String>, kind: &str, id: &str, err: &mut dyn FnMut(String, String)| {
+            if !set.contains(id) {
+                err(record.to_owned(), format!("{kind} `{id}` does not exist"));
+            }
+        };
+
+        for s in &self.sources {
+            let record = format!("sources/{}", s.id);
+            if let Some(via) = &s.cited_in {
+                check(&record, &sources, "source", via.as_str(), &mut err);
+                if via == &s.id {
+                    err(record.clone(), "a source cannot be cited in itself".to_owned());
+                }
+            }
+        }
+        for a in &self.actors {
+            let record = format!("actors/{}", a.id);
+            check_sources(&record, &a.sources, &mut err);
+            for (i, r) in a.relations.iter().enumerate() {
+                let record = format!("{record}/relations[{i}]");
+                check(&record, &actors, "actor", r.actor.as_str(), &mut err);
+                check_sources(&record, &r.sources, &mut err);
+                if r.actor == a.id {
+                    err(record, "an actor cannot relate to itself".to_owned());
+                }
+            }
+        }
+        let derived = self.claims_by_incident();
+        for i in &self.incidents {
+            let record = format!("incidents/{}", i.id);
+            check_sources(&record, &i.sources, &mut err);
+            for a in &i.actors {
+                check(&record, &actors, "actor", a.actor.as_str(), &mut err);
+            }
+            for p in i.problems() {
+                err(record.clone(), p);
+            }
+            let mut listed: Vec<String> = i.claims.iter().map(ToString::to_string).collect();
+            listed.sort();
+            let expected = derived.get(i.id.as_str()).cloned().unwrap_or_default();
+            if !listed.is_empty() && listed != expected {
+                err(record, format!(
+                    "`claims` lists {listed:?} but the claims naming this incident are {expected:?}"
+                ));
+            }
+        }
+        let contradictions: BTreeSet<(&str, &str)> = self
+            .claims
+            .iter()
+            .flat_map(|c| c.contradicted_by.iter().map(move |o| (c.id.as_str(), o.as_str())))
+            .collect();
+        for c in &self.claims {
+            let record = format!("claims/{}", c.id);
+            check_sources(&record, &c.sources, &mut err);
+            check(&record, &actors, "claimant", c.claimant.as_str(), &mut err);
+            for a in &c.about {
+                check(&record, &actors, "actor", a.as_str(), &mut err);
+            }
+            if let Some(i) = &c.incident {
+                check(&record, &incidents, "incident", i.as_str(), &mut err);
+            }
+            for o in &c.contradicted_by {
+                check(&record, &claims, "claim", o.as_str(), &mut err);
+                if !contradictions.contains(&(o.as_str(), c.id.as_str())) {
+                    err(record.clone(), format!(
+                        "contradicted by `{o}`, but `{o}` does not list this claim in `contradicted_by`"
+                    ));
+                }
+            }
+            for p in c.problems() {
+                err(record.clone(), p);
+            }
+        }
+        for f in &self.force_figures {
+            let record = format!("force-figures/{}", f.id);
+            check_sources(&record, &f.sources, &mut err);
+            check(&record, &actors, "actor", f.actor.as_str(), &mut err);
+            check(&record, &actors, "claimant", f.claimant.as_str(), &mut err);
+            for p in f.problems() {
+                err(record.clone(), p);
+            }
+        }
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
+    }
+
+    /// Every source id cited anywhere, for reporting unused sources.
+    pub fn cited_sources(&self) -> BTreeSet<String> {
+        let mut cited: BTreeSet<String> = BTreeSet::new();
+        let mut all: Vec<&Sources> = Vec::new();
+        for a in &self.actors {
+            all.push(&a.sources);
+            all.extend(a.relations.iter().map(|r| &r.sources));
+        }
+        all.extend(self.incidents.iter().map(|i| &i.sources));
+        all.extend(self.claims.iter().map(|c| &c.sources));
+        all.extend(self.force_figures.iter().map(|f| &f.sources));
+        cited.extend(all.iter().flat_map(|s| s.ids()).map(ToString::to_string));
+        cited.extend(self.sources.iter().filter_map(|s| s.cited_in.as_ref()).map(ToString::to_string));
+        cited
+    }
+}

@@ -1,0 +1,107 @@
+//! Record ids: stable, human-readable kebab-case slugs that never change once published.
+
+use std::fmt;
+
+/// Why a string is not a valid id.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a valid id: ids are 1–100 characters of lowercase letters, digits and single hyphens, e.g. `afghan-taliban`")]
+pub struct InvalidId(pub String);
+
+/// True when `s` is a kebab-case slug: `[a-z0-9]+(-[a-z0-9]+)*`, at most 100 characters.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 100
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident, $example:literal) => {
+        $(#[$doc])*
+        #[derive(
+            Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord,
+            serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+        )]
+        #[serde(try_from = "String", into = "String")]
+        #[schema(value_type = String, example = $example, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+        pub struct $name(String);
+
+        impl $name {
+            /// Parses a slug, rejecting anything that is not lowercase kebab-case.
+            pub fn parse(s: impl Into<String>) -> Result<Self, InvalidId> {
+                let s = s.into();
+                if is_slug(&s) { Ok(Self(s)) } else { Err(InvalidId(s)) }
+            }
+
+            /// The id as a string slice.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = InvalidId;
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                Self::parse(s)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// Id of an actor, e.g. `ttp`.
+    ActorId, "afghan-taliban"
+);
+id_type!(
+    /// Id of a source, e.g. `iiss-2025`.
+    SourceId, "iiss-2025"
+);
+id_type!(
+    /// Id of a claim.
+    ClaimId, "pakistan-claims-133-taliban-killed"
+);
+id_type!(
+    /// Id of an incident.
+    IncidentId, "pakistan-strikes-taliban-positions-2026-02-27"
+);
+id_type!(
+    /// Id of a force-strength figure.
+    ForceFigureId, "pakistan-active-personnel-2025"
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_lowercase_kebab_case() {
+        assert!(is_slug("ttp"));
+        assert!(is_slug("afghan-taliban"));
+        assert!(is_slug("iiss-2025"));
+        for bad in ["", "-a", "a-", "a--b", "Ttp", "a b", "a_b", "é", &"a".repeat(101)] {
+            assert!(!is_slug(bad), "{bad:?} should be rejected");
+        }
+    }
+
+    #[test]
+    fn ids_deserialize_only_from_slugs() {
+        assert!(serde_json::from_str::<ActorId>("\"ttp\"").is_ok());
+        let err = serde_json::from_str::<ActorId>("\"TTP\"").unwrap_err();
+        assert!(err.to_string().contains("not a valid id"));
+    }
+}

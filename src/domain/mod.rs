@@ -1,0 +1,58 @@
+//! The dataset's types: what Durand stores, validates and serves.
+//!
+//! The same types read the dataset files, are written to Postgres and are served by the API,
+//! so a record that cannot be constructed here can be neither imported nor served.
+
+/// Declares a closed vocabulary serialised as snake_case strings, with `as_str` and `ALL`.
+macro_rules! string_enum {
+    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
+            serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+        )]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $text)] $variant,)*
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+
+            /// The value as written in JSON, CSV and the database.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)*
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+pub mod actor;
+pub mod claim;
+pub mod country;
+pub mod dataset;
+pub mod figure;
+pub mod force_figure;
+pub mod ids;
+pub mod incident;
+pub mod partial_date;
+pub mod source;
+
+pub use actor::{Actor, ActorKind, Relation, RelationKind};
+pub use claim::{Claim, ClaimKind, ClaimStatus, Spokesperson};
+pub use country::CountryCode;
+pub use dataset::{Dataset, DatasetMeta, IntegrityError};
+pub use figure::{Figure, Qualifier};
+pub use force_figure::{ForceFigure, ForceMetric};
+pub use ids::{ActorId, ClaimId, ForceFigureId, IncidentId, SourceId};
+pub use incident::{ActorRole, GeoPrecision, Incident, IncidentActor, IncidentKind, Location};
+pub use partial_date::{DatePrecision, PartialDate};
+pub use source::{Source, SourceKind, Sources};

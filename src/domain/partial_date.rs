@@ -1,0 +1,295 @@
+//! Partial dates: a day, a month, a year, or a range of days, stored with their precision.
+//!
+//! Many events are known only to the month or the year. A partial date keeps what was said
+//! (`value`), how precise it is, and the first and last day it may mean, so that range filters
+//! can match on overlap without pretending to know more than the source did.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+use std::str::FromStr;
+use utoipa::ToSchema;
+
+/// How precise a partial date is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DatePrecision {
+    /// A single day: `2026-02-27`.
+    Day,
+    /// A calendar month: `2025-10`.
+    Month,
+    /// A calendar year: `2007`.
+    Year,
+    /// A span of days known only to lie between two dates: `2026-02-21/2026-02-22`.
+    Range,
+}
+
+impl DatePrecision {
+    /// The name used in JSON and in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Day => "day",
+            Self::Month => "month",
+            Self::Year => "year",
+            Self::Range => "range",
+        }
+    }
+}
+
+/// Why a string is not a partial date.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a date: use YYYY, YYYY-MM, YYYY-MM-DD, or a range START/END of those")]
+pub struct InvalidDate(pub String);
+
+/// A date known to a day, a month, a year, or a range of days.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartialDate {
+    value: String,
+    precision: DatePrecision,
+    start: NaiveDate,
+    end: NaiveDate,
+}
+
+/// The JSON shape of a partial date (what the API serves and the spec documents).
+#[derive(Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"value": "2025-10", "precision": "month", "start": "2025-10-01", "end": "2025-10-31"}))]
+struct PartialDateJson {
+    /// The date as the source gave it: `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, or `START/END`.
+    #[schema(pattern = r"^\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?$")]
+    value: String,
+    precision: DatePrecision,
+    /// First day the date may mean.
+    start: NaiveDate,
+    /// Last day the date may mean.
+    end: NaiveDate,
+}
+
+/// Parses one `YYYY`, `YYYY-MM` or `YYYY-MM-DD` into its first day, last day and precision.
+fn parse_period(s: &str) -> Option<(NaiveDate, NaiveDate, DatePrecision)> {
+    let parts: Vec<&str> = s.split('-').collect();
+    let number = |p: &str, len: usize| -> Option<u32> {
+        (p.len() == len && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse().ok())
+            .flatten()
+    };
+    match parts.as_slice() {
+        [y] => {
+            let y = number(y, 4)? as i32;
+            Some((
+                NaiveDate::from_ymd_opt(y, 1, 1)?,
+                NaiveDate::from_ymd_opt(y, 12, 31)?,
+                DatePrecision::Year,
+            ))
+        }
+        [y, m] => {
+            let (y, m) = (number(y, 4)? as i32, number(m, 2)?);
+            let start = NaiveDate::from_ymd_opt(y, m, 1)?;
+            let next = if m == 12 {
+                NaiveDate::from_ymd_opt(y + 1, 1, 1)?
+            } else {
+                NaiveDate::from_ymd_opt(y, m + 1, 1)?
+            };
+            Some((start, next.pred_opt()?, DatePrecision::Month))
+        }
+        [y, m, d] => {
+            let day = NaiveDate::from_ymd_opt(number(y, 4)? as i32, number(m, 2)?, number(d, 2)?)?;
+            Some((day, day, DatePrecision::Day))
+        }
+        _ => None,
+    }
+}
+
+impl PartialDate {
+    /// Parses `YYYY`, `YYYY-MM`, `YYYY-MM-DD` or `START/END` (each side one of those).
+    pub fn parse(s: &str) -> Result<Self, InvalidDate> {
+        let invalid = || InvalidDate(s.to_owned());
+        let (start, end, precision) = match s.split_once('/') {
+            None => parse_period(s).ok_or_else(invalid)?,
+            Some((a, b)) => {
+                let (start, _, _) = parse_period(a).ok_or_else(invalid)?;
+                let (_, end, _) = parse_period(b).ok_or_else(invalid)?;
+                if start > end {
+                    return Err(invalid());
+                }
+                (start, end, DatePrecision::Range)
+            }
+        };
+        Ok(Self {
+            value: s.to_owned(),
+            precision,
+            start,
+            end,
+        })
+    }
+
+    /// A single, exact day.
+    pub fn day(day: NaiveDate) -> Self {
+        Self {
+            value: day.format("%Y-%m-%d").to_string(),
+            precision: DatePrecision::Day,
+            start: day,
+            end: day,
+        }
+    }
+
+    /// The date as the source gave it.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+    /// How precise the date is.
+    pub fn precision(&self) -> DatePrecision {
+        self.precision
+    }
+    /// The first day the date may mean.
+    pub fn start(&self) -> NaiveDate {
+        self.start
+    }
+    /// The last day the date may mean.
+    pub fn end(&self) -> NaiveDate {
+        self.end
+    }
+    /// The calendar year of the first day.
+    pub fn year(&self) -> i32 {
+        self.start.year()
+    }
+}
+
+impl FromStr for PartialDate {
+    type Err = InvalidDate;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+impl fmt::Display for PartialDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.value)
+    }
+}
+
+impl Serialize for PartialDate {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        PartialDateJson {
+            value: self.value.clone(),
+            precision: self.precision,
+            start: self.start,
+            end: self.end,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for PartialDate {
+    /// Accepts the bare string (as the dataset files write it) or the served object, whose
+    /// `value` alone decides; `start`, `end` and `precision` must agree with it if present.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Form {
+            Text(String),
+            Object {
+                value: String,
+                precision: Option<DatePrecision>,
+                start: Option<NaiveDate>,
+                end: Option<NaiveDate>,
+            },
+        }
+        let date = match Form::deserialize(deserializer)? {
+            Form::Text(s) => PartialDate::parse(&s).map_err(serde::de::Error::custom)?,
+            Form::Object {
+                value,
+                precision,
+                start,
+                end,
+            } => {
+                let date = PartialDate::parse(&value).map_err(serde::de::Error::custom)?;
+                let agrees = precision.is_none_or(|p| p == date.precision)
+                    && start.is_none_or(|d| d == date.start)
+                    && end.is_none_or(|d| d == date.end);
+                if !agrees {
+                    return Err(serde::de::Error::custom(format!(
+                        "precision, start and end do not agree with the date `{value}`"
+                    )));
+                }
+                date
+            }
+        };
+        Ok(date)
+    }
+}
+
+// The served shape is `PartialDateJson`; these impls give it the component name `PartialDate`.
+impl utoipa::PartialSchema for PartialDate {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        <PartialDateJson as utoipa::PartialSchema>::schema()
+    }
+}
+
+impl utoipa::ToSchema for PartialDate {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "PartialDate".into()
+    }
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        <PartialDateJson as utoipa::ToSchema>::schemas(schemas);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_month_spans_its_days() {
+        let date = PartialDate::parse("2025-10").unwrap();
+        assert_eq!(date.precision(), DatePrecision::Month);
+        assert_eq!((date.start(), date.end()), (d("2025-10-01"), d("2025-10-31")));
+        let feb = PartialDate::parse("2024-02").unwrap();
+        assert_eq!(feb.end(), d("2024-02-29"));
+        let dec = PartialDate::parse("2025-12").unwrap();
+        assert_eq!(dec.end(), d("2025-12-31"));
+    }
+
+    #[test]
+    fn a_year_and_a_day_and_a_range() {
+        let year = PartialDate::parse("2007").unwrap();
+        assert_eq!((year.start(), year.end()), (d("2007-01-01"), d("2007-12-31")));
+        let day = PartialDate::parse("2026-02-27").unwrap();
+        assert_eq!(day.precision(), DatePrecision::Day);
+        let range = PartialDate::parse("2026-02-21/2026-02-22").unwrap();
+        assert_eq!(range.precision(), DatePrecision::Range);
+        assert_eq!((range.start(), range.end()), (d("2026-02-21"), d("2026-02-22")));
+    }
+
+    #[test]
+    fn malformed_dates_are_rejected() {
+        for bad in [
+            "", "26", "2025-1", "2025-13", "2025-02-30", "2025/10", "2026-02-22/2026-02-21",
+            "2025-10-01T00:00", " 2025", "+2025", "2025--1", "a/b", "2025/",
+        ] {
+            assert!(PartialDate::parse(bad).is_err(), "{bad:?} should be rejected");
+        }
+    }
+
+    #[test]
+    fn serves_an_object_and_reads_either_form() {
+        let date = PartialDate::parse("2025-10").unwrap();
+        let json = serde_json::to_value(&date).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"value": "2025-10", "precision": "month", "start": "2025-10-01", "end": "2025-10-31"})
+        );
+        assert_eq!(serde_json::from_value::<PartialDate>(json).unwrap(), date);
+        assert_eq!(serde_json::from_str::<PartialDate>("\"2025-10\"").unwrap(), date);
+        let lying = serde_json::json!({"value": "2025-10", "precision": "day"});
+        assert!(serde_json::from_value::<PartialDate>(lying).is_err());
+    }
+}

@@ -1,0 +1,95 @@
+//! Sources: where a record comes from.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{PartialDate, SourceId};
+
+string_enum! {
+    /// What kind of publication a source is.
+    pub enum SourceKind {
+        NewsReport = "news_report",
+        Wire = "wire",
+        OfficialStatement = "official_statement",
+        ThinkTank = "think_tank",
+        Dataset = "dataset",
+    }
+}
+
+/// A publication that records in the dataset cite.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub id: SourceId,
+    /// Who published it; null when the copy Durand holds does not name a publisher.
+    pub publisher: Option<String>,
+    pub title: String,
+    pub kind: SourceKind,
+    pub published: Option<PartialDate>,
+    /// Where to read it; null when Durand has no stable address for it.
+    #[schema(format = "uri")]
+    pub url: Option<String>,
+    /// The source through which Durand knows this one, when it was not read first-hand.
+    pub cited_in: Option<SourceId>,
+    /// How the source was used and what to keep in mind about it.
+    pub note: Option<String>,
+}
+
+/// Why a list of sources was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidSources {
+    #[error("at least one source is required")]
+    Empty,
+    #[error("source `{0}` is listed twice")]
+    Duplicate(SourceId),
+}
+
+/// The sources behind a record: never empty, never repeated.
+///
+/// Every figure in Durand lives in a record that carries one of these, so a number without a
+/// source cannot be constructed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(try_from = "Vec<SourceId>", into = "Vec<SourceId>")]
+#[schema(value_type = Vec<SourceId>)]
+pub struct Sources(Vec<SourceId>);
+
+impl Sources {
+    /// The source ids, in the order given.
+    pub fn ids(&self) -> &[SourceId] {
+        &self.0
+    }
+}
+
+impl TryFrom<Vec<SourceId>> for Sources {
+    type Error = InvalidSources;
+    fn try_from(ids: Vec<SourceId>) -> Result<Self, Self::Error> {
+        if ids.is_empty() {
+            return Err(InvalidSources::Empty);
+        }
+        for (i, id) in ids.iter().enumerate() {
+            if ids[..i].contains(id) {
+                return Err(InvalidSources::Duplicate(id.clone()));
+            }
+        }
+        Ok(Self(ids))
+    }
+}
+
+impl From<Sources> for Vec<SourceId> {
+    fn from(s: Sources) -> Self {
+        s.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_cannot_have_no_sources() {
+        let err = serde_json::from_str::<Sources>("[]").unwrap_err();
+        assert!(err.to_string().contains("at least one source"));
+        assert!(serde_json::from_str::<Sources>(r#"["a","a"]"#).is_err());
+        assert_eq!(serde_json::from_str::<Sources>(r#"["a"]"#).unwrap().ids().len(), 1);
+    }
+}

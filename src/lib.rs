@@ -1,0 +1,13 @@
+//! Durand: a sourced, attributed REST API on the Pakistan–Afghanistan conflict.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod routes;
+pub mod startup;
+pub mod store;
+pub mod telemetry;

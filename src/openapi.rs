@@ -1,0 +1,61 @@
+//! The OpenAPI 3.1 document, built from the code alone (no database needed).
+//!
+//! `durand openapi` prints it; `make spec` writes it to `openapi/openapi.json`; a test fails
+//! when the committed file differs; `/v1/openapi.json` serves the same bytes.
+
+use actix_web::App;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+
+use crate::routes;
+
+/// The command that rewrites the committed spec.
+pub const REGENERATE: &str = "make spec";
+
+/// The document-level parts of the spec; the paths come from the registered routes.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Durand",
+        description = "A sourced, attributed dataset on the Pakistan–Afghanistan conflict: actors, claims, incidents and force-strength figures.\n\nThe one rule of the data: every number is somebody's claim. Each figure carries who stated it, when, in which source, and whether it was independently verified; contradicting claims point at each other; several parties' numbers for the same thing are shown side by side, never averaged.\n\nCollections are paginated with opaque keyset cursors (`limit`, `cursor`, `meta.next_cursor`, `links.next` and an RFC 8288 `Link` header). Errors are RFC 9457 `application/problem+json`. Dates are partial (`2007`, `2025-10`, `2026-02-27`, or a `start/end` range) and carry their precision; `from`/`to` filters match on overlap.",
+        license(name = "Code: MIT OR Apache-2.0; data: CC-BY-4.0", identifier = "CC-BY-4.0"),
+    ),
+    tags(
+        (name = "actors", description = "States, de facto governments, armed groups and others"),
+        (name = "claims", description = "Statements by a party, attributed and with a verification status"),
+        (name = "incidents", description = "Events at a place and time"),
+        (name = "force-figures", description = "Force-strength numbers and comparisons"),
+        (name = "sources", description = "The publications records cite"),
+        (name = "dataset", description = "Version, licence, citation and counts"),
+        (name = "meta", description = "The API's own description"),
+        (name = "health", description = "Liveness and readiness"),
+    ),
+    components(responses(
+        crate::error::BadRequest,
+        crate::error::NotFound,
+        crate::error::InternalError,
+        crate::error::Unavailable,
+    ))
+)]
+struct ApiDoc;
+
+/// The full OpenAPI document for every route the server registers.
+pub fn spec() -> utoipa::openapi::OpenApi {
+    let (_, spec) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(routes::configure)
+        .split_for_parts();
+    spec
+}
+
+/// The spec as pretty JSON with a trailing newline: the exact bytes committed and served.
+pub fn spec_json() -> String {
+    let mut json = spec().to_pretty_json().expect("the spec serialises");
+    json.push('\n');
+    json
+}
+
+/// The served spec, rendered once at start-up.
+#[derive(Clone)]
+pub struct SpecJson(pub String);

@@ -1,0 +1,278 @@
+//! `/v1/actors` and each actor's claims, incidents and force figures.
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use serde::Deserialize;
+use sqlx::PgPool;
+use utoipa::IntoParams;
+
+use super::claims::{ClaimPage, claims_page};
+use super::force_figures::{ForceFigurePage, force_figures_page};
+use super::incidents::{IncidentPage, incidents_page};
+use super::pagination::{self, Keyed, Page, decode_cursor, page_type};
+use super::params::{DateBound, Limit, date_range};
+use crate::domain::{Actor, ActorId, ActorKind, ClaimKind, ClaimStatus, CountryCode, ForceMetric, IncidentKind};
+use crate::error::{ApiError, BadRequest, InternalError, NotFound, Unavailable};
+use crate::extract::Params;
+use crate::store;
+use crate::store::claims::ClaimFilter;
+use crate::store::force_figures::ForceFigureFilter;
+use crate::store::incidents::IncidentFilter;
+
+impl Keyed for Actor {
+    type Key = ();
+    const COLLECTION: &'static str = "actors";
+    fn key(&self) -> ((), String) {
+        ((), self.id.to_string())
+    }
+}
+
+page_type!(
+    /// A page of actors.
+    ActorPage,
+    Actor
+);
+
+/// Query parameters of `GET /v1/actors`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListActorsParams {
+    /// Only actors of this kind.
+    kind: Option<ActorKind>,
+    /// Only actors based in this country (ISO 3166-1 alpha-2).
+    #[param(value_type = Option<String>, example = "PK", pattern = "^[A-Z]{2}$")]
+    country: Option<CountryCode>,
+    /// Page size, 1 to 500.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
+    limit: Option<Limit>,
+    /// Opaque cursor from `meta.next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// List actors
+///
+/// States, de facto governments, armed groups, coalitions, organisations and media, in id order.
+#[utoipa::path(
+    tag = "actors",
+    params(ListActorsParams),
+    responses(
+        (status = 200, description = "A page of actors", body = ActorPage,
+            headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
+        (status = 400, response = BadRequest),
+        (status = 500, response = InternalError),
+        (status = 503, response = Unavailable),
+    )
+)]
+#[get("/actors")]
+pub async fn list_actors(
+    req: HttpRequest,
+    pool: web::Data<PgPool>,
+    Params(params): Params<ListActorsParams>,
+) -> Result<HttpResponse, ApiError> {
+    let limit = Limit::or_default(params.limit);
+    let after = decode_cursor::<Actor>(params.cursor.as_deref())?;
+    let rows = store::actors::list_actors(
+        &pool,
+        params.kind,
+        params.country.as_ref(),
+        after.as_ref(),
+        i64::from(limit) + 1,
+    )
+    .await?;
+    Ok(pagination::respond::<_, ActorPage>(Page::new(&req, rows, limit)))
+}
+
+/// Parses a path id into an actor that exists, or a 404.
+async fn existing_actor(pool: &PgPool, id: &str) -> Result<ActorId, ApiError> {
+    let not_found = || ApiError::NotFound(format!("No actor has the id `{id}`."));
+    let actor = ActorId::parse(id).map_err(|_| not_found())?;
+    if store::actors::actor_exists(pool, &actor).await? {
+        Ok(actor)
+    } else {
+        Err(not_found())
+    }
+}
+
+/// Get an actor
+///
+/// The actor with its aliases, founding date (with precision) and relations to other actors.
+#[utoipa::path(
+    tag = "actors",
+    params(("id" = String, Path, description = "Actor id", example = "ttp")),
+    responses(
+        (status = 200, description = "The actor", body = Actor),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = Unavailable),
+    )
+)]
+#[get("/actors/{id}")]
+pub async fn get_actor(
+    pool: web::Data<PgPool>,
+    id: web::Path<String>,
+) -> Result<web::Json<Actor>, ApiError> {
+    let not_found = || ApiError::NotFound(format!("No actor has the id `{id}`."));
+    let actor_id = ActorId::parse(id.as_str()).map_err(|_| not_found())?;
+    store::actors::get_actor(&pool, &actor_id)
+        .await?
+        .map(web::Json)
+        .ok_or_else(not_found)
+}
+
+/// Query parameters of `GET /v1/actors/{id}/claims`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ActorClaimsParams {
+    /// Only claims of this kind.
+    kind: Option<ClaimKind>,
+    /// Only claims with this verification status.
+    status: Option<ClaimStatus>,
+    /// Claims that may have been made on or after this date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
+    #[param(value_type = Option<String>, example = "2026-02-01")]
+    from: Option<DateBound>,
+    /// Claims that may have been made on or before this date.
+    #[param(value_type = Option<String>, example = "2026-02-28")]
+    to: Option<DateBound>,
+    /// Page size, 1 to 500.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
+    limit: Option<Limit>,
+    /// Opaque cursor from `meta.next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// List an actor's claims
+///
+/// Claims this actor made (it is the claimant), in chronological order. For claims *about*
+/// the actor, use `GET /v1/claims?about={id}`.
+#[utoipa::path(
+    tag = "actors",
+    params(("id" = String, Path, description = "Actor id", example = "pakistan"), ActorClaimsParams),
+    responses(
+        (status = 200, description = "A page of the actor's claims", body = ClaimPage,
+            headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = Unavailable),
+    )
+)]
+#[get("/actors/{id}/claims")]
+pub async fn list_actor_claims(
+    req: HttpRequest,
+    pool: web::Data<PgPool>,
+    id: web::Path<String>,
+    Params(params): Params<ActorClaimsParams>,
+) -> Result<HttpResponse, ApiError> {
+    let (from, to) = date_range(params.from.as_ref(), params.to.as_ref())?;
+    let claimant = existing_actor(&pool, &id).await?;
+    let filter = ClaimFilter {
+        claimant: Some(claimant),
+        kind: params.kind,
+        status: params.status,
+        from,
+        to,
+        ..ClaimFilter::default()
+    };
+    claims_page(&req, &pool, &filter, params.limit, params.cursor.as_deref()).await
+}
+
+/// Query parameters of `GET /v1/actors/{id}/incidents`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ActorIncidentsParams {
+    /// Only incidents of this kind.
+    kind: Option<IncidentKind>,
+    /// Incidents that may have happened on or after this date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
+    #[param(value_type = Option<String>, example = "2025-10")]
+    from: Option<DateBound>,
+    /// Incidents that may have happened on or before this date.
+    #[param(value_type = Option<String>, example = "2026-02")]
+    to: Option<DateBound>,
+    /// Page size, 1 to 500.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
+    limit: Option<Limit>,
+    /// Opaque cursor from `meta.next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// List an actor's incidents
+///
+/// Incidents the actor took part in, in any role, in chronological order.
+#[utoipa::path(
+    tag = "actors",
+    params(("id" = String, Path, description = "Actor id", example = "ttp"), ActorIncidentsParams),
+    responses(
+        (status = 200, description = "A page of the actor's incidents", body = IncidentPage,
+            headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = Unavailable),
+    )
+)]
+#[get("/actors/{id}/incidents")]
+pub async fn list_actor_incidents(
+    req: HttpRequest,
+    pool: web::Data<PgPool>,
+    id: web::Path<String>,
+    Params(params): Params<ActorIncidentsParams>,
+) -> Result<HttpResponse, ApiError> {
+    let (from, to) = date_range(params.from.as_ref(), params.to.as_ref())?;
+    let actor = existing_actor(&pool, &id).await?;
+    let filter = IncidentFilter {
+        actor: Some(actor),
+        kind: params.kind,
+        from,
+        to,
+        ..IncidentFilter::default()
+    };
+    incidents_page(&req, &pool, &filter, params.limit, params.cursor.as_deref()).await
+}
+
+/// Query parameters of `GET /v1/actors/{id}/force-figures`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ActorForceFiguresParams {
+    /// Only figures of this metric.
+    metric: Option<ForceMetric>,
+    /// Only figures describing a period that overlaps this date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
+    #[param(value_type = Option<String>, example = "2025")]
+    as_of: Option<DateBound>,
+    /// Page size, 1 to 500.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
+    limit: Option<Limit>,
+    /// Opaque cursor from `meta.next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// List an actor's force figures
+#[utoipa::path(
+    tag = "actors",
+    params(("id" = String, Path, description = "Actor id", example = "afghan-taliban"), ActorForceFiguresParams),
+    responses(
+        (status = 200, description = "A page of figures about the actor's forces", body = ForceFigurePage,
+            headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = Unavailable),
+    )
+)]
+#[get("/actors/{id}/force-figures")]
+pub async fn list_actor_force_figures(
+    req: HttpRequest,
+    pool: web::Data<PgPool>,
+    id: web::Path<String>,
+    Params(params): Params<ActorForceFiguresParams>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = existing_actor(&pool, &id).await?;
+    let filter = ForceFigureFilter {
+        actors: vec![actor],
+        metric: params.metric,
+        as_of: params.as_of.map(|d| (d.first_day(), d.last_day())),
+    };
+    force_figures_page(&req, &pool, &filter, params.limit, params.cursor.as_deref()).await
+}

@@ -1,0 +1,249 @@
+//! `/v1/force-figures` and `/v1/force-comparison`: force-strength numbers, side by side.
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+use utoipa::{IntoParams, ToSchema};
+
+use super::pagination::{self, Keyed, Page, decode_cursor, page_type};
+use super::params::{ActorList, DateBound, Limit};
+use crate::domain::{ActorId, ForceFigure, ForceFigureId, ForceMetric};
+use crate::error::{ApiError, BadRequest, InternalError, NotFound, Unavailable};
+use crate::extract::Params;
+use crate::store;
+use crate::store::force_figures::ForceFigureFilter;
+
+impl Keyed for ForceFigure {
+    type Key = ();
+    const COLLECTION: &'static str = "force-figures";
+    fn key(&self) -> ((), String) {
+        ((), self.id.to_string())
+    }
+}
+
+page_type!(
+    /// A page of force figures.
+    ForceFigurePage,
+    ForceFigure
+);
+
+/// Query parameters of `GET /v1/force-figures`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListForceFiguresParams {
+    /// Only figures about these actors (comma-separated ids).
+    #[param(value_type = Option<String>, example = "pakistan,afghan-taliban")]
+    actor: Option<ActorList>,
+    /// Only figures of this metric.
+    metric: Option<ForceMetric>,
+    /// Only figures describing a period that overlaps this date (`YYYY`, `YYYY-MM` or
+    /// `YYYY-MM-DD`): `as_of=2025` gives the figures for 2025.
+    #[param(value_type = Option<String>, example = "2025")]
+    as_of: Option<DateBound>,
+    /// Page size, 1 to 500.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
+    limit: Option<Limit>,
+    /// Opaque cursor from `meta.next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// Lists force figures matching `filter` as one page of the response.
+pub(super) async fn force_figures_page(
+    req: &HttpRequest,
+    pool: &PgPool,
+    filter: &ForceFigureFilter,
+    limit: Option<Limit>,
+    cursor: Option<&str>,
+) -> Result<HttpResponse, ApiError> {
+    let limit = Limit::or_default(limit);
+    let after = decode_cursor::<ForceFigure>(cursor)?;
+    let rows = store::force_figures::list_force_figures(pool, filter, after.as_ref(), i64::from(limit) + 1)
+        .await?;
+    Ok(pagination::respond::<_, ForceFigurePage>(Page::new(req, rows, limit)))
+}
+
+/// List force figures
+///
+/// Force-strength numbers in id order, each with the actor counted, who published the number,
+/// its qualifier as stated ("more than 600,000" is `more_than` 600000), the period it
+/// describes, and its sources.
+#[utoipa::path(
+    tag = "force-figures",
+    params(ListForceFiguresParams),
+    responses(
+        (status = 200, description = "A page of force figures", body = ForceFigurePage,
+            headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
+        (status = 400, response = BadRequest),
+        (status = 500, response = InternalError),
+        (status = 503, response = Unavailable),
+    )
+)]
+#[get("/force-figures")]
+pub async fn list_force_figures(
+    req: HttpRequest,
+    pool: web::Data<PgPool>,
+    Params(params): Params<ListForceFiguresParams>,
+) -> Result<HttpResponse, ApiError> {
+    let filter = ForceFigureFilter {
+        actors: params.actor.map(|a| a.0).unwrap_or_default(),
+        metric: params.metric,
+        as_of: params.as_of.map(|d| (d.first_day(), d.last_day())),
+    };
+    force_figures_page(&req, &pool, &filter, params.limit, params.cursor.as_deref()).await
+}
+
+/// Query parameters of `GET /v1/force-comparison`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ForceComparisonParams {
+    /// Two or more distinct actor ids, comma-separated. The ratio compares the first two.
+    #[param(value_type = String, example = "pakistan,afghan-taliban")]
+    actors: ActorList,
+    /// Only this metric.
+    metric: Option<ForceMetric>,
+}
+
+/// One actor's figures for one metric.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActorFigures {
+    pub actor: ActorId,
+    /// Every figure for this actor and metric, newest period first; empty when there is none.
+    pub figures: Vec<ForceFigure>,
+}
+
+/// The ratio between the first two actors' figures for a metric.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Ratio {
+    /// The first actor's value divided by the second's, rounded to two decimals.
+    #[schema(example = 3.49)]
+    pub value: f64,
+    /// The figure divided (the first actor's).
+    pub numerator: ForceFigureId,
+    /// The figure divided by (the second actor's).
+    pub denominator: ForceFigureId,
+    /// False when either figure is not `exact` (e.g. "more than 600,000"): the ratio is then
+    /// of the stated numbers, not of the true amounts.
+    pub exact: bool,
+}
+
+/// Every listed actor's figures for one metric.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MetricComparison {
+    pub metric: ForceMetric,
+    /// One entry per requested actor, in request order.
+    pub actors: Vec<ActorFigures>,
+    /// Null unless the first two actors both have a figure with a number, and the second's is
+    /// not zero. Uses each actor's figure for the newest period.
+    pub ratio: Option<Ratio>,
+}
+
+/// Force figures of several actors, metric by metric.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ForceComparison {
+    /// The actors compared, in request order.
+    pub actors: Vec<ActorId>,
+    /// One entry per metric that any of the actors has a figure for, in metric order.
+    pub metrics: Vec<MetricComparison>,
+}
+
+fn ratio(numerator: Option<&ForceFigure>, denominator: Option<&ForceFigure>) -> Option<Ratio> {
+    let (n, d) = (numerator?, denominator?);
+    let (nv, dv) = (n.value?, d.value?);
+    if dv == 0 {
+        return None;
+    }
+    Some(Ratio {
+        value: (nv as f64 / dv as f64 * 100.0).round() / 100.0,
+        numerator: n.id.clone(),
+        denominator: d.id.clone(),
+        exact: n.qualifier == crate::domain::Qualifier::Exact
+            && d.qualifier == crate::domain::Qualifier::Exact,
+    })
+}
+
+/// Groups figures into a comparison of `actors`, metric by metric.
+fn compare(actors: Vec<ActorId>, figures: Vec<ForceFigure>) -> ForceComparison {
+    let mut metrics: Vec<ForceMetric> = figures.iter().map(|f| f.metric).collect();
+    metrics.sort();
+    metrics.dedup();
+    let metrics = metrics
+        .into_iter()
+        .map(|metric| {
+            let per_actor: Vec<ActorFigures> = actors
+                .iter()
+                .map(|actor| {
+                    let mut own: Vec<ForceFigure> = figures
+                        .iter()
+                        .filter(|f| f.metric == metric && &f.actor == actor)
+                        .cloned()
+                        .collect();
+                    own.sort_by(|a, b| b.as_of.end().cmp(&a.as_of.end()).then(a.id.cmp(&b.id)));
+                    ActorFigures {
+                        actor: actor.clone(),
+                        figures: own,
+                    }
+                })
+                .collect();
+            let newest_with_value = |i: usize| {
+                per_actor
+                    .get(i)
+                    .and_then(|a| a.figures.iter().find(|f| f.value.is_some()))
+            };
+            let ratio = ratio(newest_with_value(0), newest_with_value(1));
+            MetricComparison {
+                metric,
+                actors: per_actor,
+                ratio,
+            }
+        })
+        .collect();
+    ForceComparison { actors, metrics }
+}
+
+/// Compare forces
+///
+/// For each metric, every listed actor's figures with qualifier and sources, and the ratio of
+/// the first actor's number to the second's where both have one. Pakistan against the Afghan
+/// Taliban on active personnel: more than 600,000 against 172,000, a ratio of about 3.49.
+#[utoipa::path(
+    tag = "force-figures",
+    params(ForceComparisonParams),
+    responses(
+        (status = 200, description = "The comparison", body = ForceComparison),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = Unavailable),
+    )
+)]
+#[get("/force-comparison")]
+pub async fn force_comparison(
+    pool: web::Data<PgPool>,
+    Params(params): Params<ForceComparisonParams>,
+) -> Result<web::Json<ForceComparison>, ApiError> {
+    let actors = params.actors.0;
+    if actors.len() < 2 {
+        return Err(ApiError::invalid(
+            "actors",
+            "needs at least two distinct actor ids, comma-separated (e.g. `pakistan,afghan-taliban`)",
+        ));
+    }
+    if actors.len() > 10 {
+        return Err(ApiError::invalid("actors", "takes at most 10 actor ids"));
+    }
+    for actor in &actors {
+        if !store::actors::actor_exists(&pool, actor).await? {
+            return Err(ApiError::NotFound(format!("No actor has the id `{actor}`.")));
+        }
+    }
+    let filter = ForceFigureFilter {
+        actors: actors.clone(),
+        metric: params.metric,
+        as_of: None,
+    };
+    // A comparison is small by nature (a few metrics per actor), so it is one query, capped.
+    let figures = store::force_figures::list_force_figures(&pool, &filter, None, 1000).await?;
+    Ok(web::Json(compare(actors, figures)))
+}

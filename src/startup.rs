@@ -1,0 +1,81 @@
+//! Builds the HTTP server: routes, shared state, error handlers, middleware, docs UI.
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{Compress, from_fn};
+use actix_web::{App, HttpServer, web};
+use sqlx::PgPool;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::ServerSettings;
+use crate::error::ApiError;
+use crate::openapi::{self, SpecJson};
+use crate::routes::{self, fallback::KnownPaths};
+use crate::telemetry;
+
+/// A bound, not yet running, HTTP server.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Binds `settings.addr` (port 0 picks a free one) and prepares the server.
+    pub fn build(settings: &ServerSettings, pool: PgPool) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(settings.addr)?;
+        Self::with_listener(listener, settings.workers, pool)
+    }
+
+    /// Prepares the server on an already bound listener (tests bind 127.0.0.1:0).
+    pub fn with_listener(
+        listener: TcpListener,
+        workers: Option<usize>,
+        pool: PgPool,
+    ) -> std::io::Result<Self> {
+        let port = listener.local_addr()?.port();
+        let spec = openapi::spec();
+        let known = web::Data::new(KnownPaths::from_spec(&spec));
+        let spec_json = web::Data::new(SpecJson(openapi::spec_json()));
+        let pool = web::Data::new(pool);
+        let mut server = HttpServer::new(move || {
+            let (app, _) = App::new()
+                .into_utoipa_app()
+                .configure(routes::configure)
+                .split_for_parts();
+            app.app_data(pool.clone())
+                .app_data(known.clone())
+                .app_data(spec_json.clone())
+                .app_data(web::QueryConfig::default().error_handler(|e, _| {
+                    ApiError::invalid("query", e.to_string()).into()
+                }))
+                .app_data(web::PathConfig::default().error_handler(|e, _| {
+                    ApiError::NotFound(format!("No record at this path: {e}")).into()
+                }))
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/docs/openapi.json", spec.clone()))
+                .default_service(web::to(routes::fallback::not_found))
+                .wrap(Compress::default())
+                .wrap(from_fn(telemetry::request_span))
+        })
+        .listen(listener)?
+        .shutdown_timeout(10);
+        if let Some(workers) = workers {
+            server = server.workers(workers);
+        }
+        Ok(Self {
+            port,
+            server: server.run(),
+        })
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGINT or SIGTERM, then drains in-flight requests (up to 10 s).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,100 @@
+//! Queries on the dataset as a whole: metadata, counts, and the full export.
+
+use sqlx::PgPool;
+use sqlx::types::Json;
+
+use super::incidents::IncidentRow;
+use crate::domain::{Actor, Claim, Dataset, DatasetMeta, ForceFigure, Incident, Source};
+
+/// How many records of each resource the database holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Counts {
+    pub actors: i64,
+    pub sources: i64,
+    pub claims: i64,
+    pub incidents: i64,
+    pub force_figures: i64,
+}
+
+/// The dataset's metadata, or `None` when no dataset has been loaded.
+#[tracing::instrument(skip(pool))]
+pub async fn get_meta(pool: &PgPool) -> Result<Option<DatasetMeta>, sqlx::Error> {
+    let row = sqlx::query_scalar!(r#"select doc as "doc!: Json<DatasetMeta>" from dataset_meta"#)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(|Json(m)| m))
+}
+
+/// Record counts per resource (exact; the dataset is small enough for `count(*)`).
+#[tracing::instrument(skip(pool))]
+pub async fn counts(pool: &PgPool) -> Result<Counts, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"
+        select (select count(*) from actors) as "actors!",
+               (select count(*) from sources) as "sources!",
+               (select count(*) from claims) as "claims!",
+               (select count(*) from incidents) as "incidents!",
+               (select count(*) from force_figures) as "force_figures!"
+        "#
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(Counts {
+        actors: row.actors,
+        sources: row.sources,
+        claims: row.claims,
+        incidents: row.incidents,
+        force_figures: row.force_figures,
+    })
+}
+
+/// The whole dataset, every collection in id order, or `None` when none has been loaded.
+///
+/// Reads in one repeatable-read transaction so the export is one consistent snapshot.
+#[tracing::instrument(skip(pool))]
+pub async fn export(pool: &PgPool) -> Result<Option<Dataset>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query!("set transaction isolation level repeatable read, read only")
+        .execute(&mut *tx)
+        .await?;
+    let Some(Json(meta)) =
+        sqlx::query_scalar!(r#"select doc as "doc!: Json<DatasetMeta>" from dataset_meta"#)
+            .fetch_optional(&mut *tx)
+            .await?
+    else {
+        return Ok(None);
+    };
+    let sources = sqlx::query_scalar!(r#"select doc as "doc!: Json<Source>" from sources order by id"#)
+        .fetch_all(&mut *tx)
+        .await?;
+    let actors = sqlx::query_scalar!(r#"select doc as "doc!: Json<Actor>" from actors order by id"#)
+        .fetch_all(&mut *tx)
+        .await?;
+    let incidents = sqlx::query_as!(
+        IncidentRow,
+        r#"
+        select i.doc as "doc!: Json<Incident>",
+               array(select c.id from claims c where c.incident_id = i.id order by c.id) as "claims!"
+        from incidents i
+        order by i.id
+        "#
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let claims = sqlx::query_scalar!(r#"select doc as "doc!: Json<Claim>" from claims order by id"#)
+        .fetch_all(&mut *tx)
+        .await?;
+    let force_figures =
+        sqlx::query_scalar!(r#"select doc as "doc!: Json<ForceFigure>" from force_figures order by id"#)
+            .fetch_all(&mut *tx)
+            .await?;
+    tx.commit().await?;
+    Ok(Some(Dataset {
+        meta,
+        sources: sources.into_iter().map(|Json(r)| r).collect(),
+        actors: actors.into_iter().map(|Json(r)| r).collect(),
+        incidents: incidents.into_iter().map(Incident::from).collect(),
+        claims: claims.into_iter().map(|Json(r)| r).collect(),
+        force_figures: force_figures.into_iter().map(|Json(r)| r).collect(),
+    }))
+}

@@ -1,0 +1,58 @@
+//! All SQL lives here: one function per query, no HTTP.
+//!
+//! Records are stored whole as JSON documents beside the columns that filters and keyset
+//! pagination use (see the first migration), so reads return the domain types directly.
+
+pub mod actors;
+pub mod claims;
+pub mod dataset;
+pub mod force_figures;
+pub mod import;
+pub mod incidents;
+pub mod sources;
+
+use std::time::Duration;
+
+use sqlx::migrate::MigrateDatabase;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{PgPool, Postgres};
+
+/// The migrations in `migrations/`, embedded in the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// A keyset position: the sort key of the last row served, and its id as the tie-breaker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct After<K> {
+    pub key: K,
+    pub id: String,
+}
+
+/// Creates the database named in `url` if it does not exist yet.
+pub async fn ensure_database(url: &str) -> Result<(), sqlx::Error> {
+    if !Postgres::database_exists(url).await? {
+        tracing::info!("creating the database");
+        Postgres::create_database(url).await?;
+    }
+    Ok(())
+}
+
+/// Opens a connection pool; connections are made lazily, so this never blocks on the server.
+pub fn connect(options: PgConnectOptions, max_connections: u32) -> PgPool {
+    PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_lazy_with(options)
+}
+
+/// Applies every pending migration.
+pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
+    MIGRATOR.run(pool).await
+}
+
+/// Answers whether the database responds, for `/readyz`.
+pub async fn ping(pool: &PgPool) -> Result<(), sqlx::Error> {
+    sqlx::query_scalar!("select 1 as \"one!\"")
+        .fetch_one(pool)
+        .await
+        .map(|_| ())
+}
