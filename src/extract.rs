@@ -42,6 +42,10 @@ fn explain(path: &str, message: &str) -> (String, String) {
         let name = quoted(rest).unwrap_or_else(|| path.to_owned());
         return (name, "is given more than once; give it once".to_owned());
     }
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        let name = quoted(rest).unwrap_or_else(|| path.to_owned());
+        return (name, "is required".to_owned());
+    }
     if let Some(rest) = message.strip_prefix("unknown variant ") {
         let value = quoted(rest).unwrap_or_default();
         let allowed = rest
@@ -90,7 +94,19 @@ mod tests {
 
         let e = first_error("q=a&colour=red");
         assert_eq!(e.parameter, "colour");
-        assert!(e.detail.contains("`kind`, `q`"), "{}", e.detail);
+        assert!(e.detail.contains("`kind`") && e.detail.contains("`q`"), "{}", e.detail);
+
+        #[derive(Debug, serde::Deserialize)]
+        #[expect(dead_code, reason = "fields exist to be parsed")]
+        struct Required {
+            actors: String,
+        }
+        match parse_query::<Required>("") {
+            Err(ApiError::InvalidParameters(errors)) => {
+                assert_eq!(errors[0], ParameterError::new("actors", "is required"));
+            }
+            other => panic!("expected a parameter error, got {other:?}"),
+        }
 
         let e = first_error("q=a&q=b");
         assert_eq!(e.parameter, "q");

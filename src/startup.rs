@@ -2,8 +2,10 @@
 
 use std::net::TcpListener;
 
-use actix_web::dev::Server;
-use actix_web::middleware::{Compress, from_fn};
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
+use actix_web::middleware::{Compress, Next, from_fn};
 use actix_web::{App, HttpServer, web};
 use sqlx::PgPool;
 use utoipa_actix_web::AppExt;
@@ -53,9 +55,11 @@ impl Application {
                 .app_data(web::PathConfig::default().error_handler(|e, _| {
                     ApiError::NotFound(format!("No record at this path: {e}")).into()
                 }))
+                .service(web::redirect("/docs", "/docs/"))
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/docs/openapi.json", spec.clone()))
                 .default_service(web::to(routes::fallback::not_found))
                 .wrap(Compress::default())
+                .wrap(from_fn(head_as_get))
                 .wrap(from_fn(telemetry::request_span))
         })
         .listen(listener)?
@@ -78,4 +82,16 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Answers `HEAD` like `GET`: the route macros match `GET` only, and actix's HTTP/1 codec
+/// already drops the body of a response to a request that arrived as `HEAD`.
+async fn head_as_get(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if req.method() == Method::HEAD {
+        req.head_mut().method = Method::GET;
+    }
+    next.call(req).await
 }

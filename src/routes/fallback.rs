@@ -27,7 +27,7 @@ pub async fn not_found(
     Err(if known.matches(req.path()) {
         ApiError::MethodNotAllowed {
             method: req.method().to_string(),
-            allowed: "GET",
+            allowed: "GET, HEAD",
         }
     } else {
         ApiError::NoRoute(req.path().to_owned())

@@ -1,0 +1,143 @@
+//! A real server on a random port, over a fresh database per test (from `#[sqlx::test]`),
+//! loaded with the bundled dataset.
+
+use std::net::TcpListener;
+
+use durand::domain::Dataset;
+use durand::startup::Application;
+use durand::{store, telemetry};
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use serde_json::Value;
+use sqlx::PgPool;
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub pool: PgPool,
+}
+
+/// A response with its body parsed as JSON.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    /// The `Content-Type` header, or "".
+    pub fn content_type(&self) -> &str {
+        self.headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// The ids of a collection page's records.
+    pub fn ids(&self) -> Vec<String> {
+        self.body["data"]
+            .as_array()
+            .unwrap_or_else(|| panic!("not a page: {}", self.body))
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// Asserts this is an RFC 9457 problem with `status`, and returns it.
+    pub fn assert_problem(&self, status: u16) -> &Value {
+        assert_eq!(self.status.as_u16(), status, "body: {}", self.body);
+        assert_eq!(self.content_type(), "application/problem+json");
+        assert_eq!(self.body["status"], status);
+        for field in ["type", "title", "detail"] {
+            assert!(self.body[field].is_string(), "problem without `{field}`: {}", self.body);
+        }
+        &self.body
+    }
+
+    /// Asserts a 400 problem naming `parameter` in `errors[]`, and returns its detail.
+    pub fn assert_bad_parameter(&self, parameter: &str) -> String {
+        let body = self.assert_problem(400);
+        let errors = body["errors"].as_array().expect("errors[]");
+        let error = errors
+            .iter()
+            .find(|e| e["parameter"] == parameter)
+            .unwrap_or_else(|| panic!("no error for `{parameter}` in {body}"));
+        error["detail"].as_str().unwrap().to_owned()
+    }
+}
+
+impl TestApp {
+    /// Loads the bundled dataset into `pool` and serves it on 127.0.0.1, port 0.
+    pub async fn spawn(pool: PgPool) -> Self {
+        if std::env::var_os("TEST_LOG").is_some() {
+            telemetry::init("info,sqlx=warn", telemetry::LogFormat::Pretty, std::io::stdout);
+        }
+        let dataset = Dataset::bundled().expect("bundled dataset");
+        store::import::import_dataset(&pool, &dataset)
+            .await
+            .expect("import");
+        Self::serve(pool)
+    }
+
+    /// Serves whatever `pool` holds.
+    pub fn serve(pool: PgPool) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let app = Application::with_listener(listener, Some(1), pool.clone()).expect("build");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        Self {
+            base,
+            client: reqwest::Client::new(),
+            pool,
+        }
+    }
+
+    pub async fn request(&self, method: reqwest::Method, path: &str) -> reqwest::Response {
+        self.client
+            .request(method, format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// GETs `path` and parses the body as JSON.
+    pub async fn get(&self, path: &str) -> Reply {
+        reply(self.request(reqwest::Method::GET, path).await).await
+    }
+
+    /// GETs `path`, asserts 200, and returns the JSON body.
+    pub async fn get_ok(&self, path: &str) -> Value {
+        let r = self.get(path).await;
+        assert_eq!(r.status, StatusCode::OK, "GET {path}: {}", r.body);
+        r.body
+    }
+
+    /// The ids on the first page of `path`.
+    pub async fn ids(&self, path: &str) -> Vec<String> {
+        let r = self.get(path).await;
+        assert_eq!(r.status, StatusCode::OK, "GET {path}: {}", r.body);
+        r.ids()
+    }
+}
+
+pub async fn reply(response: reqwest::Response) -> Reply {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let text = response.text().await.expect("body");
+    let body = serde_json::from_str(&text).unwrap_or_else(|_| Value::String(text));
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// Finds the record with `id` in a JSON array.
+pub fn by_id<'a>(records: &'a Value, id: &str) -> &'a Value {
+    records
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no record `{id}`"))
+}

@@ -1,0 +1,13 @@
+//! Integration tests: the real HTTP server on a random port, over a fresh PostgreSQL
+//! database per test.
+
+mod actors;
+mod claims;
+mod dataset;
+mod errors;
+mod force_figures;
+mod helpers;
+mod import_export;
+mod incidents;
+mod pagination;
+mod sources;

@@ -1,0 +1,36 @@
+//! The committed spec is exactly what the code generates.
+
+#[test]
+fn the_committed_spec_matches_the_code() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json");
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    let generated = durand::openapi::spec_json();
+    assert!(
+        committed == generated,
+        "openapi/openapi.json differs from what the code generates; run `{}` and commit the result",
+        durand::openapi::REGENERATE
+    );
+}
+
+#[test]
+fn every_operation_documents_its_errors_as_problems() {
+    let spec: serde_json::Value = serde_json::from_str(&durand::openapi::spec_json()).unwrap();
+    let paths = spec["paths"].as_object().unwrap();
+    for (path, item) in paths {
+        for (method, op) in item.as_object().unwrap() {
+            let responses = op["responses"].as_object().unwrap();
+            assert!(responses.contains_key("200"), "{method} {path}");
+            if path.starts_with("/v1/") && path != "/v1/openapi.json" {
+                assert!(responses.contains_key("500") && responses.contains_key("503"), "{method} {path}");
+                if !op["parameters"].as_array().map_or(true, |p| p.is_empty()) {
+                    let has_query = op["parameters"].as_array().unwrap().iter().any(|p| p["in"] == "query");
+                    assert!(!has_query || responses.contains_key("400"), "{method} {path} has query parameters but no 400");
+                }
+                if path.contains('{') {
+                    assert!(responses.contains_key("404"), "{method} {path}");
+                }
+            }
+        }
+    }
+    assert_eq!(spec["openapi"], "3.1.0");
+}
