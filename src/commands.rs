@@ -50,7 +50,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export { db } => {
             let pool = connect(&db)?;
             let Some(mut dataset) = store::dataset::export(&pool).await? else {
-                bail!("the database holds no dataset: run `durand import data` or `durand serve` first");
+                bail!(
+                    "the database holds no dataset: run `durand import data` or `durand serve` first"
+                );
             };
             dataset.sort();
             print_json(&dataset)?;
@@ -107,7 +109,11 @@ fn load_valid(path: Option<&Path>) -> anyhow::Result<Dataset> {
     };
     if let Err(errors) = dataset.validate() {
         let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        bail!("the dataset has {} problem(s):\n  {}", list.len(), list.join("\n  "));
+        bail!(
+            "the dataset has {} problem(s):\n  {}",
+            list.len(),
+            list.join("\n  ")
+        );
     }
     Ok(dataset)
 }

@@ -70,7 +70,10 @@ pub enum ApiError {
     NoRoute(String),
     /// The route exists but not with this method.
     #[error("method not allowed")]
-    MethodNotAllowed { method: String, allowed: &'static str },
+    MethodNotAllowed {
+        method: String,
+        allowed: &'static str,
+    },
     /// The database cannot be reached right now.
     #[error("database unavailable")]
     Unavailable(#[source] sqlx::Error),

@@ -52,7 +52,10 @@ fn explain(path: &str, message: &str) -> (String, String) {
             .split_once(", expected ")
             .map(|(_, a)| a.trim_start_matches("one of ").to_owned())
             .unwrap_or_default();
-        return (path.to_owned(), format!("cannot be `{value}`; allowed: {allowed}"));
+        return (
+            path.to_owned(),
+            format!("cannot be `{value}`; allowed: {allowed}"),
+        );
     }
     (path.to_owned(), message.to_owned())
 }
@@ -94,7 +97,11 @@ mod tests {
 
         let e = first_error("q=a&colour=red");
         assert_eq!(e.parameter, "colour");
-        assert!(e.detail.contains("`kind`") && e.detail.contains("`q`"), "{}", e.detail);
+        assert!(
+            e.detail.contains("`kind`") && e.detail.contains("`q`"),
+            "{}",
+            e.detail
+        );
 
         #[derive(Debug, serde::Deserialize)]
         #[expect(dead_code, reason = "fields exist to be parsed")]

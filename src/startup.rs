@@ -49,9 +49,10 @@ impl Application {
             app.app_data(pool.clone())
                 .app_data(known.clone())
                 .app_data(spec_json.clone())
-                .app_data(web::QueryConfig::default().error_handler(|e, _| {
-                    ApiError::invalid("query", e.to_string()).into()
-                }))
+                .app_data(
+                    web::QueryConfig::default()
+                        .error_handler(|e, _| ApiError::invalid("query", e.to_string()).into()),
+                )
                 .app_data(web::PathConfig::default().error_handler(|e, _| {
                     ApiError::NotFound(format!("No record at this path: {e}")).into()
                 }))

@@ -29,7 +29,11 @@ where
         .with_env_filter(filter)
         .with_writer(writer);
     let _ = match format {
-        LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).try_init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .try_init(),
         LogFormat::Pretty => builder.try_init(),
     };
 }
@@ -66,7 +70,10 @@ pub async fn request_span(
     let mut response = next.call(req).instrument(span.clone()).await?;
     let status = response.status().as_u16();
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
-    span.record("route", response.request().match_pattern().as_deref().unwrap_or("-"));
+    span.record(
+        "route",
+        response.request().match_pattern().as_deref().unwrap_or("-"),
+    );
     span.record("status", status);
     span.in_scope(|| tracing::info!(latency_ms, "served"));
     if let Ok(value) = HeaderValue::from_str(&id) {

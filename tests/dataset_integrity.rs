@@ -10,13 +10,25 @@ fn dataset() -> Dataset {
 #[test]
 fn the_bundled_dataset_passes_every_integrity_rule() {
     if let Err(errors) = dataset().validate() {
-        panic!("{} problem(s):\n{}", errors.len(), errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"));
+        panic!(
+            "{} problem(s):\n{}",
+            errors.len(),
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
     }
 }
 
 #[test]
 fn the_files_in_data_are_the_bundled_ones() {
-    let on_disk = Dataset::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/data"))).unwrap();
+    let on_disk = Dataset::load(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data"
+    )))
+    .unwrap();
     assert_eq!(on_disk, dataset());
 }
 
@@ -39,7 +51,11 @@ fn every_source_is_cited_by_something() {
     let d = dataset();
     let cited = d.cited_sources();
     for s in &d.sources {
-        assert!(cited.contains(s.id.as_str()), "source {} is never cited", s.id);
+        assert!(
+            cited.contains(s.id.as_str()),
+            "source {} is never cited",
+            s.id
+        );
     }
 }
 
@@ -48,16 +64,39 @@ fn figures_keep_the_qualifiers_the_article_used() {
     let d = dataset();
     let claim = |id: &str| d.claims.iter().find(|c| c.id.as_str() == id).unwrap();
     let killed = &claim("pakistan-claims-133-taliban-killed").figures;
-    assert_eq!((killed[0].value, killed[0].qualifier), (Some(133), Qualifier::AtLeast));
-    assert_eq!((killed[1].value, killed[1].qualifier), (Some(200), Qualifier::MoreThan));
+    assert_eq!(
+        (killed[0].value, killed[0].qualifier),
+        (Some(133), Qualifier::AtLeast)
+    );
+    assert_eq!(
+        (killed[1].value, killed[1].qualifier),
+        (Some(200), Qualifier::MoreThan)
+    );
     let armour = &claim("pakistan-claims-taliban-posts-and-bases-destroyed").figures;
-    let over_80 = armour.iter().find(|f| f.metric == "armour_and_artillery_destroyed").unwrap();
-    assert_eq!((over_80.value, over_80.qualifier), (Some(80), Qualifier::MoreThan));
-    let figure = |id: &str| d.force_figures.iter().find(|f| f.id.as_str() == id).unwrap();
+    let over_80 = armour
+        .iter()
+        .find(|f| f.metric == "armour_and_artillery_destroyed")
+        .unwrap();
+    assert_eq!(
+        (over_80.value, over_80.qualifier),
+        (Some(80), Qualifier::MoreThan)
+    );
+    let figure = |id: &str| {
+        d.force_figures
+            .iter()
+            .find(|f| f.id.as_str() == id)
+            .unwrap()
+    };
     let aircraft = figure("afghan-taliban-aircraft-2025");
-    assert_eq!((aircraft.value, aircraft.qualifier), (Some(6), Qualifier::AtLeast));
+    assert_eq!(
+        (aircraft.value, aircraft.qualifier),
+        (Some(6), Qualifier::AtLeast)
+    );
     let personnel = figure("pakistan-active-personnel-2025");
-    assert_eq!((personnel.value, personnel.qualifier), (Some(600_000), Qualifier::MoreThan));
+    assert_eq!(
+        (personnel.value, personnel.qualifier),
+        (Some(600_000), Qualifier::MoreThan)
+    );
     assert_eq!(personnel.as_of.value(), "2025");
     assert_eq!(personnel.claimant.as_str(), "iiss");
 }
@@ -65,10 +104,20 @@ fn figures_keep_the_qualifiers_the_article_used() {
 #[test]
 fn a_one_sided_contradiction_is_reported() {
     let mut d = dataset();
-    let c = d.claims.iter_mut().find(|c| c.id.as_str() == "pakistan-claims-133-taliban-killed").unwrap();
-    c.contradicted_by.push(ClaimId::parse("taliban-claim-55-pakistani-soldiers-killed").unwrap());
+    let c = d
+        .claims
+        .iter_mut()
+        .find(|c| c.id.as_str() == "pakistan-claims-133-taliban-killed")
+        .unwrap();
+    c.contradicted_by
+        .push(ClaimId::parse("taliban-claim-55-pakistani-soldiers-killed").unwrap());
     let errors = d.validate().unwrap_err();
-    assert!(errors.iter().any(|e| e.problem.contains("does not list this claim")), "{errors:?}");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.problem.contains("does not list this claim")),
+        "{errors:?}"
+    );
 }
 
 #[test]
@@ -79,9 +128,17 @@ fn dangling_references_are_all_reported_at_once() {
     d.force_figures[0].sources = serde_json::from_str(r#"["missing-source"]"#).unwrap();
     let errors = d.validate().unwrap_err();
     assert!(errors.len() >= 3, "{errors:?}");
-    assert!(errors.iter().any(|e| e.problem.contains("claimant `nobody`")));
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.problem.contains("claimant `nobody`"))
+    );
     assert!(errors.iter().any(|e| e.problem.contains("actor `no-one`")));
-    assert!(errors.iter().any(|e| e.problem.contains("source `missing-source`")));
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.problem.contains("source `missing-source`"))
+    );
 }
 
 #[test]

@@ -21,11 +21,17 @@ fn every_operation_documents_its_errors_as_problems() {
             let responses = op["responses"].as_object().unwrap();
             assert!(responses.contains_key("200"), "{method} {path}");
             if path.starts_with("/v1/") && path != "/v1/openapi.json" {
-                assert!(responses.contains_key("500") && responses.contains_key("503"), "{method} {path}");
-                if !op["parameters"].as_array().map_or(true, |p| p.is_empty()) {
-                    let has_query = op["parameters"].as_array().unwrap().iter().any(|p| p["in"] == "query");
-                    assert!(!has_query || responses.contains_key("400"), "{method} {path} has query parameters but no 400");
-                }
+                assert!(
+                    responses.contains_key("500") && responses.contains_key("503"),
+                    "{method} {path}"
+                );
+                let has_query = op["parameters"]
+                    .as_array()
+                    .is_some_and(|ps| ps.iter().any(|p| p["in"] == "query"));
+                assert!(
+                    !has_query || responses.contains_key("400"),
+                    "{method} {path} has query parameters but no 400"
+                );
                 if path.contains('{') {
                     assert!(responses.contains_key("404"), "{method} {path}");
                 }

@@ -96,7 +96,11 @@ impl Claim {
             .figures
             .iter()
             .enumerate()
-            .flat_map(|(i, f)| f.problems().into_iter().map(move |p| format!("figures[{i}]: {p}")))
+            .flat_map(|(i, f)| {
+                f.problems()
+                    .into_iter()
+                    .map(move |p| format!("figures[{i}]: {p}"))
+            })
             .collect();
         if self.contradicted_by.contains(&self.id) {
             problems.push("a claim cannot contradict itself".to_owned());

@@ -63,7 +63,10 @@ const BUNDLED: [(&str, &str); 6] = [
     ("actors.json", include_str!("../../data/actors.json")),
     ("incidents.json", include_str!("../../data/incidents.json")),
     ("claims.json", include_str!("../../data/claims.json")),
-    ("force-figures.json", include_str!("../../data/force-figures.json")),
+    (
+        "force-figures.json",
+        include_str!("../../data/force-figures.json"),
+    ),
 ];
 
 /// Why dataset files could not be read.
@@ -100,7 +103,10 @@ impl Dataset {
     /// The dataset bundled in the binary (the files in `data/` at build time).
     pub fn bundled() -> Result<Self, LoadError> {
         Self::from_files(|name| {
-            let (_, text) = BUNDLED.iter().find(|(n, _)| *n == name).expect("bundled file");
+            let (_, text) = BUNDLED
+                .iter()
+                .find(|(n, _)| *n == name)
+                .expect("bundled file");
             Ok((*text).to_owned())
         })
     }
@@ -152,7 +158,8 @@ impl Dataset {
     /// valid on its own, contradictions mutual. Returns every problem found, not just the first.
     pub fn validate(&self) -> Result<(), Vec<IntegrityError>> {
         let mut errors = Vec::new();
-        let mut err = |record: String, problem: String| errors.push(IntegrityError { record, problem });
+        let mut err =
+            |record: String, problem: String| errors.push(IntegrityError { record, problem });
 
         let ids = |kind: &str, ids: Vec<String>, err: &mut dyn FnMut(String, String)| {
             let mut seen = HashSet::new();
@@ -163,11 +170,34 @@ impl Dataset {
             }
             seen
         };
-        let sources = ids("sources", self.sources.iter().map(|r| r.id.to_string()).collect(), &mut err);
-        let actors = ids("actors", self.actors.iter().map(|r| r.id.to_string()).collect(), &mut err);
-        let incidents = ids("incidents", self.incidents.iter().map(|r| r.id.to_string()).collect(), &mut err);
-        let claims = ids("claims", self.claims.iter().map(|r| r.id.to_string()).collect(), &mut err);
-        ids("force-figures", self.force_figures.iter().map(|r| r.id.to_string()).collect(), &mut err);
+        let sources = ids(
+            "sources",
+            self.sources.iter().map(|r| r.id.to_string()).collect(),
+            &mut err,
+        );
+        let actors = ids(
+            "actors",
+            self.actors.iter().map(|r| r.id.to_string()).collect(),
+            &mut err,
+        );
+        let incidents = ids(
+            "incidents",
+            self.incidents.iter().map(|r| r.id.to_string()).collect(),
+            &mut err,
+        );
+        let claims = ids(
+            "claims",
+            self.claims.iter().map(|r| r.id.to_string()).collect(),
+            &mut err,
+        );
+        ids(
+            "force-figures",
+            self.force_figures
+                .iter()
+                .map(|r| r.id.to_string())
+                .collect(),
+            &mut err,
+        );
 
         let check_sources = |record: &str, s: &Sources, err: &mut dyn FnMut(String, String)| {
             for id in s.ids() {
@@ -176,7 +206,11 @@ impl Dataset {
                 }
             }
         };
-        let check = |record: &str, set: &HashSet<String>, kind: &str, id: &str, err: &mut dyn FnMut(String, String)| {
+        let check = |record: &str,
+                     set: &HashSet<String>,
+                     kind: &str,
+                     id: &str,
+                     err: &mut dyn FnMut(String, String)| {
             if !set.contains(id) {
                 err(record.to_owned(), format!("{kind} `{id}` does not exist"));
             }
@@ -187,7 +221,10 @@ impl Dataset {
             if let Some(via) = &s.cited_in {
                 check(&record, &sources, "source", via.as_str(), &mut err);
                 if via == &s.id {
-                    err(record.clone(), "a source cannot be cited in itself".to_owned());
+                    err(
+                        record.clone(),
+                        "a source cannot be cited in itself".to_owned(),
+                    );
                 }
             }
         }
@@ -217,15 +254,22 @@ impl Dataset {
             listed.sort();
             let expected = derived.get(i.id.as_str()).cloned().unwrap_or_default();
             if !listed.is_empty() && listed != expected {
-                err(record, format!(
-                    "`claims` lists {listed:?} but the claims naming this incident are {expected:?}"
-                ));
+                err(
+                    record,
+                    format!(
+                        "`claims` lists {listed:?} but the claims naming this incident are {expected:?}"
+                    ),
+                );
             }
         }
         let contradictions: BTreeSet<(&str, &str)> = self
             .claims
             .iter()
-            .flat_map(|c| c.contradicted_by.iter().map(move |o| (c.id.as_str(), o.as_str())))
+            .flat_map(|c| {
+                c.contradicted_by
+                    .iter()
+                    .map(move |o| (c.id.as_str(), o.as_str()))
+            })
             .collect();
         for c in &self.claims {
             let record = format!("claims/{}", c.id);
@@ -240,9 +284,12 @@ impl Dataset {
             for o in &c.contradicted_by {
                 check(&record, &claims, "claim", o.as_str(), &mut err);
                 if !contradictions.contains(&(o.as_str(), c.id.as_str())) {
-                    err(record.clone(), format!(
-                        "contradicted by `{o}`, but `{o}` does not list this claim in `contradicted_by`"
-                    ));
+                    err(
+                        record.clone(),
+                        format!(
+                            "contradicted by `{o}`, but `{o}` does not list this claim in `contradicted_by`"
+                        ),
+                    );
                 }
             }
             for p in c.problems() {
@@ -258,7 +305,11 @@ impl Dataset {
                 err(record.clone(), p);
             }
         }
-        if errors.is_empty() { Ok(()) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 
     /// Every source id cited anywhere, for reporting unused sources.
@@ -273,7 +324,12 @@ impl Dataset {
         all.extend(self.claims.iter().map(|c| &c.sources));
         all.extend(self.force_figures.iter().map(|f| &f.sources));
         cited.extend(all.iter().flat_map(|s| s.ids()).map(ToString::to_string));
-        cited.extend(self.sources.iter().filter_map(|s| s.cited_in.as_ref()).map(ToString::to_string));
+        cited.extend(
+            self.sources
+                .iter()
+                .filter_map(|s| s.cited_in.as_ref())
+                .map(ToString::to_string),
+        );
         cited
     }
 }

@@ -105,10 +105,26 @@ mod tests {
 
     #[test]
     fn value_and_qualifier_must_agree() {
-        assert!(figure(Some(200), Qualifier::MoreThan, None).problems().is_empty());
-        assert!(figure(None, Qualifier::Unquantified, Some("dozens")).problems().is_empty());
-        assert_eq!(figure(None, Qualifier::Unquantified, None).problems().len(), 1);
+        assert!(
+            figure(Some(200), Qualifier::MoreThan, None)
+                .problems()
+                .is_empty()
+        );
+        assert!(
+            figure(None, Qualifier::Unquantified, Some("dozens"))
+                .problems()
+                .is_empty()
+        );
+        assert_eq!(
+            figure(None, Qualifier::Unquantified, None).problems().len(),
+            1
+        );
         assert_eq!(figure(None, Qualifier::AtLeast, None).problems().len(), 1);
-        assert_eq!(figure(Some(12), Qualifier::Unquantified, Some("dozens")).problems().len(), 1);
+        assert_eq!(
+            figure(Some(12), Qualifier::Unquantified, Some("dozens"))
+                .problems()
+                .len(),
+            1
+        );
     }
 }

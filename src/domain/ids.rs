@@ -4,7 +4,9 @@ use std::fmt;
 
 /// Why a string is not a valid id.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not a valid id: ids are 1–100 characters of lowercase letters, digits and single hyphens, e.g. `afghan-taliban`")]
+#[error(
+    "`{0}` is not a valid id: ids are 1–100 characters of lowercase letters, digits and single hyphens, e.g. `afghan-taliban`"
+)]
 pub struct InvalidId(pub String);
 
 /// True when `s` is a kebab-case slug: `[a-z0-9]+(-[a-z0-9]+)*`, at most 100 characters.
@@ -93,7 +95,17 @@ mod tests {
         assert!(is_slug("ttp"));
         assert!(is_slug("afghan-taliban"));
         assert!(is_slug("iiss-2025"));
-        for bad in ["", "-a", "a-", "a--b", "Ttp", "a b", "a_b", "é", &"a".repeat(101)] {
+        for bad in [
+            "",
+            "-a",
+            "a-",
+            "a--b",
+            "Ttp",
+            "a b",
+            "a_b",
+            "é",
+            &"a".repeat(101),
+        ] {
             assert!(!is_slug(bad), "{bad:?} should be rejected");
         }
     }

@@ -251,7 +251,10 @@ mod tests {
     fn a_month_spans_its_days() {
         let date = PartialDate::parse("2025-10").unwrap();
         assert_eq!(date.precision(), DatePrecision::Month);
-        assert_eq!((date.start(), date.end()), (d("2025-10-01"), d("2025-10-31")));
+        assert_eq!(
+            (date.start(), date.end()),
+            (d("2025-10-01"), d("2025-10-31"))
+        );
         let feb = PartialDate::parse("2024-02").unwrap();
         assert_eq!(feb.end(), d("2024-02-29"));
         let dec = PartialDate::parse("2025-12").unwrap();
@@ -261,21 +264,41 @@ mod tests {
     #[test]
     fn a_year_and_a_day_and_a_range() {
         let year = PartialDate::parse("2007").unwrap();
-        assert_eq!((year.start(), year.end()), (d("2007-01-01"), d("2007-12-31")));
+        assert_eq!(
+            (year.start(), year.end()),
+            (d("2007-01-01"), d("2007-12-31"))
+        );
         let day = PartialDate::parse("2026-02-27").unwrap();
         assert_eq!(day.precision(), DatePrecision::Day);
         let range = PartialDate::parse("2026-02-21/2026-02-22").unwrap();
         assert_eq!(range.precision(), DatePrecision::Range);
-        assert_eq!((range.start(), range.end()), (d("2026-02-21"), d("2026-02-22")));
+        assert_eq!(
+            (range.start(), range.end()),
+            (d("2026-02-21"), d("2026-02-22"))
+        );
     }
 
     #[test]
     fn malformed_dates_are_rejected() {
         for bad in [
-            "", "26", "2025-1", "2025-13", "2025-02-30", "2025/10", "2026-02-22/2026-02-21",
-            "2025-10-01T00:00", " 2025", "+2025", "2025--1", "a/b", "2025/",
+            "",
+            "26",
+            "2025-1",
+            "2025-13",
+            "2025-02-30",
+            "2025/10",
+            "2026-02-22/2026-02-21",
+            "2025-10-01T00:00",
+            " 2025",
+            "+2025",
+            "2025--1",
+            "a/b",
+            "2025/",
         ] {
-            assert!(PartialDate::parse(bad).is_err(), "{bad:?} should be rejected");
+            assert!(
+                PartialDate::parse(bad).is_err(),
+                "{bad:?} should be rejected"
+            );
         }
     }
 
@@ -288,7 +311,10 @@ mod tests {
             serde_json::json!({"value": "2025-10", "precision": "month", "start": "2025-10-01", "end": "2025-10-31"})
         );
         assert_eq!(serde_json::from_value::<PartialDate>(json).unwrap(), date);
-        assert_eq!(serde_json::from_str::<PartialDate>("\"2025-10\"").unwrap(), date);
+        assert_eq!(
+            serde_json::from_str::<PartialDate>("\"2025-10\"").unwrap(),
+            date
+        );
         let lying = serde_json::json!({"value": "2025-10", "precision": "day"});
         assert!(serde_json::from_value::<PartialDate>(lying).is_err());
     }

@@ -90,6 +90,12 @@ mod tests {
         let err = serde_json::from_str::<Sources>("[]").unwrap_err();
         assert!(err.to_string().contains("at least one source"));
         assert!(serde_json::from_str::<Sources>(r#"["a","a"]"#).is_err());
-        assert_eq!(serde_json::from_str::<Sources>(r#"["a"]"#).unwrap().ids().len(), 1);
+        assert_eq!(
+            serde_json::from_str::<Sources>(r#"["a"]"#)
+                .unwrap()
+                .ids()
+                .len(),
+            1
+        );
     }
 }

@@ -11,7 +11,13 @@ pub struct KnownPaths(Vec<ResourceDef>);
 impl KnownPaths {
     /// Builds the matchers from the OpenAPI paths (`/v1/actors/{id}` is actix syntax too).
     pub fn from_spec(spec: &utoipa::openapi::OpenApi) -> Self {
-        Self(spec.paths.paths.keys().map(|p| ResourceDef::new(p.as_str())).collect())
+        Self(
+            spec.paths
+                .paths
+                .keys()
+                .map(|p| ResourceDef::new(p.as_str()))
+                .collect(),
+        )
     }
 
     fn matches(&self, path: &str) -> bool {

@@ -64,12 +64,14 @@ pub async fn export(pool: &PgPool) -> Result<Option<Dataset>, sqlx::Error> {
     else {
         return Ok(None);
     };
-    let sources = sqlx::query_scalar!(r#"select doc as "doc!: Json<Source>" from sources order by id"#)
-        .fetch_all(&mut *tx)
-        .await?;
-    let actors = sqlx::query_scalar!(r#"select doc as "doc!: Json<Actor>" from actors order by id"#)
-        .fetch_all(&mut *tx)
-        .await?;
+    let sources =
+        sqlx::query_scalar!(r#"select doc as "doc!: Json<Source>" from sources order by id"#)
+            .fetch_all(&mut *tx)
+            .await?;
+    let actors =
+        sqlx::query_scalar!(r#"select doc as "doc!: Json<Actor>" from actors order by id"#)
+            .fetch_all(&mut *tx)
+            .await?;
     let incidents = sqlx::query_as!(
         IncidentRow,
         r#"
@@ -81,13 +83,15 @@ pub async fn export(pool: &PgPool) -> Result<Option<Dataset>, sqlx::Error> {
     )
     .fetch_all(&mut *tx)
     .await?;
-    let claims = sqlx::query_scalar!(r#"select doc as "doc!: Json<Claim>" from claims order by id"#)
-        .fetch_all(&mut *tx)
-        .await?;
-    let force_figures =
-        sqlx::query_scalar!(r#"select doc as "doc!: Json<ForceFigure>" from force_figures order by id"#)
+    let claims =
+        sqlx::query_scalar!(r#"select doc as "doc!: Json<Claim>" from claims order by id"#)
             .fetch_all(&mut *tx)
             .await?;
+    let force_figures = sqlx::query_scalar!(
+        r#"select doc as "doc!: Json<ForceFigure>" from force_figures order by id"#
+    )
+    .fetch_all(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(Some(Dataset {
         meta,

@@ -44,7 +44,13 @@ impl Tally {
 impl ImportReport {
     /// True when the import changed nothing at all.
     pub fn is_noop(&self) -> bool {
-        let all = [self.sources, self.actors, self.incidents, self.claims, self.force_figures];
+        let all = [
+            self.sources,
+            self.actors,
+            self.incidents,
+            self.claims,
+            self.force_figures,
+        ];
         !self.meta_changed && all.iter().all(|t| t.inserted == 0 && t.updated == 0)
     }
 }
@@ -85,13 +91,17 @@ pub async fn import_dataset(pool: &PgPool, dataset: &Dataset) -> Result<ImportRe
         report.actors.count(upsert_actor(&mut tx, actor).await?);
     }
     for incident in &dataset.incidents {
-        report.incidents.count(upsert_incident(&mut tx, incident).await?);
+        report
+            .incidents
+            .count(upsert_incident(&mut tx, incident).await?);
     }
     for claim in &dataset.claims {
         report.claims.count(upsert_claim(&mut tx, claim).await?);
     }
     for figure in &dataset.force_figures {
-        report.force_figures.count(upsert_force_figure(&mut tx, figure).await?);
+        report
+            .force_figures
+            .count(upsert_force_figure(&mut tx, figure).await?);
     }
     tx.commit().await?;
     Ok(report)
@@ -129,7 +139,10 @@ async fn cite(
 }
 
 /// Upserts a source. `Some(true)`: inserted; `Some(false)`: updated; `None`: unchanged.
-async fn upsert_source(conn: &mut PgConnection, source: &Source) -> Result<Option<bool>, sqlx::Error> {
+async fn upsert_source(
+    conn: &mut PgConnection,
+    source: &Source,
+) -> Result<Option<bool>, sqlx::Error> {
     sqlx::query_scalar!(
         r#"
         insert into sources (id, kind, doc) values ($1, $2, $3)
@@ -162,10 +175,17 @@ async fn upsert_actor(conn: &mut PgConnection, actor: &Actor) -> Result<Option<b
     .fetch_optional(&mut *conn)
     .await?;
     if outcome.is_some() {
-        sqlx::query!("delete from actor_relations where actor_id = $1", actor.id.as_str())
-            .execute(&mut *conn)
-            .await?;
-        let related: Vec<String> = actor.relations.iter().map(|r| r.actor.to_string()).collect();
+        sqlx::query!(
+            "delete from actor_relations where actor_id = $1",
+            actor.id.as_str()
+        )
+        .execute(&mut *conn)
+        .await?;
+        let related: Vec<String> = actor
+            .relations
+            .iter()
+            .map(|r| r.actor.to_string())
+            .collect();
         let kinds: Vec<String> = actor.relations.iter().map(|r| r.kind.to_string()).collect();
         sqlx::query!(
             r#"
@@ -226,7 +246,11 @@ async fn upsert_incident(
         sqlx::query!("delete from incident_locations where incident_id = $1", id)
             .execute(&mut *conn)
             .await?;
-        let actors: Vec<String> = incident.actors.iter().map(|a| a.actor.to_string()).collect();
+        let actors: Vec<String> = incident
+            .actors
+            .iter()
+            .map(|a| a.actor.to_string())
+            .collect();
         let roles: Vec<String> = incident.actors.iter().map(|a| a.role.to_string()).collect();
         sqlx::query!(
             r#"
@@ -310,7 +334,11 @@ async fn upsert_claim(conn: &mut PgConnection, claim: &Claim) -> Result<Option<b
         )
         .execute(&mut *conn)
         .await?;
-        let others: Vec<String> = claim.contradicted_by.iter().map(ToString::to_string).collect();
+        let others: Vec<String> = claim
+            .contradicted_by
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         sqlx::query!(
             r#"
             insert into claim_contradictions (claim_id, contradicted_by_id)
@@ -352,7 +380,13 @@ async fn upsert_force_figure(
     .fetch_optional(&mut *conn)
     .await?;
     if outcome.is_some() {
-        cite(conn, "force-figures", figure.id.as_str(), figure.sources.ids()).await?;
+        cite(
+            conn,
+            "force-figures",
+            figure.id.as_str(),
+            figure.sources.ids(),
+        )
+        .await?;
     }
     Ok(outcome)
 }

@@ -6,14 +6,32 @@ use crate::helpers::{TestApp, by_id};
 async fn actors_are_listed_in_id_order_with_their_kinds(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let body = app.get_ok("/v1/actors").await;
-    let ids: Vec<&str> = body["data"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
     let mut sorted = ids.clone();
     sorted.sort();
     assert_eq!(ids, sorted);
-    for id in ["pakistan", "afghan-taliban", "ttp", "baloch-insurgents", "islamic-state", "turkey", "qatar", "saudi-arabia", "iiss"] {
+    for id in [
+        "pakistan",
+        "afghan-taliban",
+        "ttp",
+        "baloch-insurgents",
+        "islamic-state",
+        "turkey",
+        "qatar",
+        "saudi-arabia",
+        "iiss",
+    ] {
         assert!(ids.contains(&id), "missing actor {id}");
     }
-    assert_eq!(by_id(&body["data"], "afghan-taliban")["kind"], "de_facto_government");
+    assert_eq!(
+        by_id(&body["data"], "afghan-taliban")["kind"],
+        "de_facto_government"
+    );
     assert_eq!(by_id(&body["data"], "pakistan")["country"], "PK");
     assert_eq!(body["meta"]["next_cursor"], serde_json::Value::Null);
 }
@@ -25,7 +43,10 @@ async fn actors_filter_by_kind_and_country(pool: PgPool) {
     assert_eq!(mediators, ["pakistan", "qatar", "saudi-arabia", "turkey"]);
     let pakistani = app.ids("/v1/actors?country=PK").await;
     assert_eq!(pakistani, ["baloch-insurgents", "pakistan", "ttp"]);
-    assert_eq!(app.ids("/v1/actors?kind=armed_group&country=PK").await, ["baloch-insurgents", "ttp"]);
+    assert_eq!(
+        app.ids("/v1/actors?kind=armed_group&country=PK").await,
+        ["baloch-insurgents", "ttp"]
+    );
 }
 
 #[sqlx::test]
@@ -33,7 +54,10 @@ async fn the_ttp_keeps_its_aliases_and_founding_year(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let ttp = app.get_ok("/v1/actors/ttp").await;
     assert_eq!(ttp["name"], "Tehreek-e-Taliban Pakistan");
-    assert_eq!(ttp["aliases"], serde_json::json!(["TTP", "Pakistani Taliban"]));
+    assert_eq!(
+        ttp["aliases"],
+        serde_json::json!(["TTP", "Pakistani Taliban"])
+    );
     assert_eq!(ttp["founded"]["value"], "2007");
     assert_eq!(ttp["founded"]["precision"], "year");
     let relation = &ttp["relations"][0];
@@ -49,7 +73,9 @@ async fn an_actors_claims_are_the_ones_it_made(pool: PgPool) {
     let claims = body["data"].as_array().unwrap();
     assert_eq!(claims.len(), 5);
     assert!(claims.iter().all(|c| c["claimant"] == "afghan-taliban"));
-    let casualty = app.ids("/v1/actors/afghan-taliban/claims?kind=casualties").await;
+    let casualty = app
+        .ids("/v1/actors/afghan-taliban/claims?kind=casualties")
+        .await;
     assert_eq!(casualty, ["taliban-claim-55-pakistani-soldiers-killed"]);
     let disputed = app.ids("/v1/actors/pakistan/claims?status=disputed").await;
     assert_eq!(disputed, ["pakistan-rejects-harbouring-islamic-state"]);
@@ -61,11 +87,17 @@ async fn an_actors_incidents_include_every_role(pool: PgPool) {
     let ttp = app.ids("/v1/actors/ttp/incidents").await;
     assert_eq!(
         ttp,
-        ["attack-on-malala-yousafzai-2012", "pakistan-offensive-against-ttp-ended-2016", "bajaur-assault-2026"]
+        [
+            "attack-on-malala-yousafzai-2012",
+            "pakistan-offensive-against-ttp-ended-2016",
+            "bajaur-assault-2026"
+        ]
     );
     let mediated = app.ids("/v1/actors/qatar/incidents").await;
     assert_eq!(mediated, ["ceasefire-mediated-2025"]);
-    let feb = app.ids("/v1/actors/afghan-taliban/incidents?from=2026-02&to=2026-02").await;
+    let feb = app
+        .ids("/v1/actors/afghan-taliban/incidents?from=2026-02&to=2026-02")
+        .await;
     assert_eq!(feb.len(), 3, "{feb:?}");
 }
 
@@ -80,15 +112,27 @@ async fn an_actors_force_figures_are_its_own(pool: PgPool) {
     assert_eq!(helicopters["value"], 23);
     assert_eq!(helicopters["qualifier"], "exact");
     let aircraft = by_id(&body["data"], "afghan-taliban-aircraft-2025");
-    assert_eq!((aircraft["value"].as_i64(), aircraft["qualifier"].as_str()), (Some(6), Some("at_least")));
+    assert_eq!(
+        (aircraft["value"].as_i64(), aircraft["qualifier"].as_str()),
+        (Some(6), Some("at_least"))
+    );
 }
 
 #[sqlx::test]
 async fn sub_collections_of_an_unknown_actor_are_404(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
-    for path in ["/v1/actors/nobody", "/v1/actors/nobody/claims", "/v1/actors/nobody/incidents", "/v1/actors/nobody/force-figures", "/v1/actors/NOT%20A%20SLUG"] {
+    for path in [
+        "/v1/actors/nobody",
+        "/v1/actors/nobody/claims",
+        "/v1/actors/nobody/incidents",
+        "/v1/actors/nobody/force-figures",
+        "/v1/actors/NOT%20A%20SLUG",
+    ] {
         let r = app.get(path).await;
         let body = r.assert_problem(404);
-        assert!(body["detail"].as_str().unwrap().contains("No actor"), "{path}: {body}");
+        assert!(
+            body["detail"].as_str().unwrap().contains("No actor"),
+            "{path}: {body}"
+        );
     }
 }

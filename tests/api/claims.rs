@@ -6,7 +6,9 @@ use crate::helpers::{TestApp, by_id};
 #[sqlx::test]
 async fn the_133_killed_claim_is_pakistans_unverified_claim_with_its_figures(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
-    let claim = app.get_ok("/v1/claims/pakistan-claims-133-taliban-killed").await;
+    let claim = app
+        .get_ok("/v1/claims/pakistan-claims-133-taliban-killed")
+        .await;
     assert_eq!(claim["claimant"], "pakistan");
     assert_eq!(claim["spokesperson"]["name"], "Mosharraf Zaidi");
     assert_eq!(claim["made_at"]["value"], "2026-02-27");
@@ -15,11 +17,22 @@ async fn the_133_killed_claim_is_pakistans_unverified_claim_with_its_figures(poo
     assert_eq!(claim["incident"], "pakistan-strikes-on-taliban-2026-02-27");
     assert_eq!(claim["sources"], json!(["explainer-2026-02-27"]));
     let killed = &claim["figures"][0];
-    assert_eq!((killed["metric"].as_str(), killed["value"].as_i64()), (Some("killed"), Some(133)));
+    assert_eq!(
+        (killed["metric"].as_str(), killed["value"].as_i64()),
+        (Some("killed"), Some(133))
+    );
     assert_eq!(killed["qualifier"], "at_least");
     let wounded = &claim["figures"][1];
-    assert_eq!((wounded["value"].as_i64(), wounded["qualifier"].as_str()), (Some(200), Some("more_than")));
-    assert!(claim["quote"].as_str().unwrap().starts_with("A total of 133"));
+    assert_eq!(
+        (wounded["value"].as_i64(), wounded["qualifier"].as_str()),
+        (Some(200), Some("more_than"))
+    );
+    assert!(
+        claim["quote"]
+            .as_str()
+            .unwrap()
+            .starts_with("A total of 133")
+    );
 }
 
 #[sqlx::test]
@@ -41,12 +54,21 @@ async fn the_talibans_55_soldiers_claim_stands_beside_pakistans(pool: PgPool) {
 #[sqlx::test]
 async fn contradicting_claims_point_at_each_other(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
-    let denial = app.get_ok("/v1/claims/afghan-taliban-deny-attacks-from-afghan-soil").await;
+    let denial = app
+        .get_ok("/v1/claims/afghan-taliban-deny-attacks-from-afghan-soil")
+        .await;
     assert_eq!(denial["status"], "disputed");
     for other in denial["contradicted_by"].as_array().unwrap() {
-        let accusation = app.get_ok(&format!("/v1/claims/{}", other.as_str().unwrap())).await;
+        let accusation = app
+            .get_ok(&format!("/v1/claims/{}", other.as_str().unwrap()))
+            .await;
         assert_eq!(accusation["status"], "denied");
-        assert!(accusation["contradicted_by"].as_array().unwrap().contains(&denial["id"]));
+        assert!(
+            accusation["contradicted_by"]
+                .as_array()
+                .unwrap()
+                .contains(&denial["id"])
+        );
     }
 }
 
@@ -59,7 +81,10 @@ async fn claims_filter_by_claimant_about_kind_status_and_incident(pool: PgPool) 
     let about_islamic_state = app.ids("/v1/claims?about=islamic-state").await;
     assert_eq!(
         about_islamic_state,
-        ["afghan-taliban-accuse-pakistan-of-harbouring-islamic-state", "pakistan-rejects-harbouring-islamic-state"]
+        [
+            "afghan-taliban-accuse-pakistan-of-harbouring-islamic-state",
+            "pakistan-rejects-harbouring-islamic-state"
+        ]
     );
 
     let denials = app.ids("/v1/claims?kind=denial").await;
@@ -72,7 +97,10 @@ async fn claims_filter_by_claimant_about_kind_status_and_incident(pool: PgPool) 
     assert_eq!(bajaur.len(), 3);
 
     let combined = app.ids("/v1/claims?claimant=pakistan&kind=damage&incident=pakistan-strikes-on-taliban-2026-02-27").await;
-    assert_eq!(combined, ["pakistan-claims-taliban-posts-and-bases-destroyed"]);
+    assert_eq!(
+        combined,
+        ["pakistan-claims-taliban-posts-and-bases-destroyed"]
+    );
 
     assert!(app.ids("/v1/claims?claimant=qatar").await.is_empty());
 }
@@ -99,7 +127,12 @@ async fn claims_come_in_chronological_order(pool: PgPool) {
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| (c["made_at"]["start"].as_str().unwrap().to_owned(), c["id"].as_str().unwrap().to_owned()))
+        .map(|c| {
+            (
+                c["made_at"]["start"].as_str().unwrap().to_owned(),
+                c["id"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     let mut sorted = keys.clone();
     sorted.sort();

@@ -22,8 +22,13 @@ async fn the_served_spec_is_the_committed_spec(pool: PgPool) {
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "application/json");
     let served = response.text().await.unwrap();
-    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json")).unwrap();
-    assert!(served == committed, "served spec differs from openapi/openapi.json; run `make spec`");
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json"))
+            .unwrap();
+    assert!(
+        served == committed,
+        "served spec differs from openapi/openapi.json; run `make spec`"
+    );
     let spec: serde_json::Value = serde_json::from_str(&served).unwrap();
     assert!(spec["openapi"].as_str().unwrap().starts_with("3.1"));
 }

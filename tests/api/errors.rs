@@ -5,9 +5,21 @@ use crate::helpers::{TestApp, reply};
 #[sqlx::test]
 async fn unknown_query_parameter_is_a_400_problem_listing_the_allowed_ones(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
-    let detail = app.get("/v1/claims?claimant=pakistan&colour=red").await.assert_bad_parameter("colour");
-    assert!(detail.contains("`claimant`") && detail.contains("`cursor`"), "{detail}");
-    for path in ["/v1/actors?q=x", "/v1/sources?sort=id", "/v1/incidents?page=2", "/v1/force-figures?offset=10", "/v1/actors/ttp/claims?claimant=ttp"] {
+    let detail = app
+        .get("/v1/claims?claimant=pakistan&colour=red")
+        .await
+        .assert_bad_parameter("colour");
+    assert!(
+        detail.contains("`claimant`") && detail.contains("`cursor`"),
+        "{detail}"
+    );
+    for path in [
+        "/v1/actors?q=x",
+        "/v1/sources?sort=id",
+        "/v1/incidents?page=2",
+        "/v1/force-figures?offset=10",
+        "/v1/actors/ttp/claims?claimant=ttp",
+    ] {
         let r = app.get(path).await;
         r.assert_problem(400);
     }
@@ -22,7 +34,11 @@ async fn bad_enum_values_are_400_problems_naming_the_allowed_values(pool: PgPool
         ("/v1/incidents?kind=drone", "kind", "`air_strike`"),
         ("/v1/actors?kind=person", "kind", "`armed_group`"),
         ("/v1/sources?kind=blog", "kind", "`think_tank`"),
-        ("/v1/force-figures?metric=tanks", "metric", "`active_personnel`"),
+        (
+            "/v1/force-figures?metric=tanks",
+            "metric",
+            "`active_personnel`",
+        ),
     ];
     for (path, parameter, allowed) in cases {
         let detail = app.get(path).await.assert_bad_parameter(parameter);
@@ -33,13 +49,29 @@ async fn bad_enum_values_are_400_problems_naming_the_allowed_values(pool: PgPool
 #[sqlx::test]
 async fn malformed_dates_and_reversed_ranges_are_400_problems(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
-    for bad in ["2026-02-30", "27-02-2026", "2026-2", "yesterday", "2026-02-01/2026-02-02"] {
-        let detail = app.get(&format!("/v1/incidents?from={bad}")).await.assert_bad_parameter("from");
+    for bad in [
+        "2026-02-30",
+        "27-02-2026",
+        "2026-2",
+        "yesterday",
+        "2026-02-01/2026-02-02",
+    ] {
+        let detail = app
+            .get(&format!("/v1/incidents?from={bad}"))
+            .await
+            .assert_bad_parameter("from");
         assert!(detail.contains("YYYY-MM-DD"), "{detail}");
     }
-    app.get("/v1/claims?to=2026-13").await.assert_bad_parameter("to");
-    app.get("/v1/force-figures?as_of=soon").await.assert_bad_parameter("as_of");
-    let detail = app.get("/v1/claims?from=2026-03&to=2026-02").await.assert_bad_parameter("from");
+    app.get("/v1/claims?to=2026-13")
+        .await
+        .assert_bad_parameter("to");
+    app.get("/v1/force-figures?as_of=soon")
+        .await
+        .assert_bad_parameter("as_of");
+    let detail = app
+        .get("/v1/claims?from=2026-03&to=2026-02")
+        .await
+        .assert_bad_parameter("from");
     assert!(detail.contains("after"), "{detail}");
 }
 
@@ -47,19 +79,31 @@ async fn malformed_dates_and_reversed_ranges_are_400_problems(pool: PgPool) {
 async fn limits_outside_1_to_500_are_400_problems(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     for bad in ["0", "100000", "501", "-1", "ten", ""] {
-        let detail = app.get(&format!("/v1/claims?limit={bad}")).await.assert_bad_parameter("limit");
+        let detail = app
+            .get(&format!("/v1/claims?limit={bad}"))
+            .await
+            .assert_bad_parameter("limit");
         assert!(detail.contains("1 to 500"), "{detail}");
     }
-    assert_eq!(app.get_ok("/v1/claims?limit=500").await["meta"]["limit"], 500);
+    assert_eq!(
+        app.get_ok("/v1/claims?limit=500").await["meta"]["limit"],
+        500
+    );
     assert_eq!(app.get_ok("/v1/claims").await["meta"]["limit"], 50);
 }
 
 #[sqlx::test]
 async fn bad_cursors_are_400_problems(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
-    let actors_cursor = app.get_ok("/v1/actors?limit=1").await["meta"]["next_cursor"].as_str().unwrap().to_owned();
+    let actors_cursor = app.get_ok("/v1/actors?limit=1").await["meta"]["next_cursor"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     for bad in ["garbage", "%00%01", "eyJ4IjoxfQ", actors_cursor.as_str()] {
-        let detail = app.get(&format!("/v1/claims?cursor={bad}")).await.assert_bad_parameter("cursor");
+        let detail = app
+            .get(&format!("/v1/claims?cursor={bad}"))
+            .await
+            .assert_bad_parameter("cursor");
         assert!(detail.contains("/v1/claims"), "{detail}");
     }
 }
@@ -67,34 +111,64 @@ async fn bad_cursors_are_400_problems(pool: PgPool) {
 #[sqlx::test]
 async fn bad_values_of_other_parameters_are_400_problems(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
-    app.get("/v1/incidents?country=pk").await.assert_bad_parameter("country");
-    app.get("/v1/incidents?country=PAK").await.assert_bad_parameter("country");
-    app.get("/v1/claims?claimant=Pakistan").await.assert_bad_parameter("claimant");
+    app.get("/v1/incidents?country=pk")
+        .await
+        .assert_bad_parameter("country");
+    app.get("/v1/incidents?country=PAK")
+        .await
+        .assert_bad_parameter("country");
+    app.get("/v1/claims?claimant=Pakistan")
+        .await
+        .assert_bad_parameter("claimant");
     for bbox in ["1,2,3", "a,b,c,d", "70,30,60,35", "0,-100,1,1"] {
-        app.get(&format!("/v1/incidents?bbox={bbox}")).await.assert_bad_parameter("bbox");
+        app.get(&format!("/v1/incidents?bbox={bbox}"))
+            .await
+            .assert_bad_parameter("bbox");
     }
-    let twice = app.get("/v1/claims?kind=denial&kind=damage").await.assert_bad_parameter("kind");
+    let twice = app
+        .get("/v1/claims?kind=denial&kind=damage")
+        .await
+        .assert_bad_parameter("kind");
     assert!(twice.contains("more than once"));
 }
 
 #[sqlx::test]
 async fn unknown_ids_are_404_problems(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
-    for path in ["/v1/claims/no-such-claim", "/v1/incidents/no-such-incident", "/v1/sources/nope", "/v1/actors/nope", "/v1/claims/%F0%9F%92%A3", "/v1/incidents/UPPER"] {
+    for path in [
+        "/v1/claims/no-such-claim",
+        "/v1/incidents/no-such-incident",
+        "/v1/sources/nope",
+        "/v1/actors/nope",
+        "/v1/claims/%F0%9F%92%A3",
+        "/v1/incidents/UPPER",
+    ] {
         let body = app.get(path).await.assert_problem(404).clone();
-        assert!(body["detail"].as_str().unwrap().contains("id"), "{path}: {body}");
+        assert!(
+            body["detail"].as_str().unwrap().contains("id"),
+            "{path}: {body}"
+        );
     }
 }
 
 #[sqlx::test]
 async fn unknown_paths_are_404_problems_and_wrong_methods_405(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
-    for path in ["/", "/v2/claims", "/v1/claim", "/v1/actors/ttp/friends", "/v1/claims/"] {
+    for path in [
+        "/",
+        "/v2/claims",
+        "/v1/claim",
+        "/v1/actors/ttp/friends",
+        "/v1/claims/",
+    ] {
         app.get(path).await.assert_problem(404);
     }
     for (method, path) in [
         (reqwest::Method::POST, "/v1/claims"),
-        (reqwest::Method::DELETE, "/v1/claims/pakistan-claims-133-taliban-killed"),
+        (
+            reqwest::Method::DELETE,
+            "/v1/claims/pakistan-claims-133-taliban-killed",
+        ),
         (reqwest::Method::PUT, "/v1/actors/ttp"),
         (reqwest::Method::PATCH, "/v1/force-comparison"),
     ] {

@@ -6,8 +6,8 @@ use std::net::TcpListener;
 use durand::domain::Dataset;
 use durand::startup::Application;
 use durand::{store, telemetry};
-use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
 use serde_json::Value;
 use sqlx::PgPool;
 
@@ -49,7 +49,11 @@ impl Reply {
         assert_eq!(self.content_type(), "application/problem+json");
         assert_eq!(self.body["status"], status);
         for field in ["type", "title", "detail"] {
-            assert!(self.body[field].is_string(), "problem without `{field}`: {}", self.body);
+            assert!(
+                self.body[field].is_string(),
+                "problem without `{field}`: {}",
+                self.body
+            );
         }
         &self.body
     }
@@ -70,7 +74,11 @@ impl TestApp {
     /// Loads the bundled dataset into `pool` and serves it on 127.0.0.1, port 0.
     pub async fn spawn(pool: PgPool) -> Self {
         if std::env::var_os("TEST_LOG").is_some() {
-            telemetry::init("info,sqlx=warn", telemetry::LogFormat::Pretty, std::io::stdout);
+            telemetry::init(
+                "info,sqlx=warn",
+                telemetry::LogFormat::Pretty,
+                std::io::stdout,
+            );
         }
         let dataset = Dataset::bundled().expect("bundled dataset");
         store::import::import_dataset(&pool, &dataset)
@@ -124,7 +132,7 @@ pub async fn reply(response: reqwest::Response) -> Reply {
     let status = response.status();
     let headers = response.headers().clone();
     let text = response.text().await.expect("body");
-    let body = serde_json::from_str(&text).unwrap_or_else(|_| Value::String(text));
+    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
     Reply {
         status,
         headers,

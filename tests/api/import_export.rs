@@ -8,7 +8,9 @@ use sqlx::PgPool;
 fn url_of(name: &str) -> String {
     let base = std::env::var("DATABASE_URL").expect("DATABASE_URL");
     let base = base.split('?').next().unwrap();
-    let (server, _) = base.rsplit_once('/').expect("a database name in DATABASE_URL");
+    let (server, _) = base
+        .rsplit_once('/')
+        .expect("a database name in DATABASE_URL");
     format!("{server}/{name}")
 }
 
@@ -27,35 +29,59 @@ fn durand(url: &str, args: &[&str]) -> String {
         .env("RUST_LOG", "warn")
         .output()
         .expect("run durand");
-    assert!(out.status.success(), "durand {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "durand {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
 #[sqlx::test]
 async fn importing_the_same_dataset_twice_changes_nothing(pool: PgPool) {
     let dataset = Dataset::bundled().unwrap();
-    let first = store::import::import_dataset(&pool, &dataset).await.unwrap();
+    let first = store::import::import_dataset(&pool, &dataset)
+        .await
+        .unwrap();
     assert_eq!(first.claims.inserted, 20);
     assert!(!first.is_noop());
     let before = store::dataset::export(&pool).await.unwrap().unwrap();
-    let xmin_before: Vec<String> = sqlx::query_scalar("select xmin::text from claims order by id").fetch_all(&pool).await.unwrap();
+    let xmin_before: Vec<String> = sqlx::query_scalar("select xmin::text from claims order by id")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
 
-    let second = store::import::import_dataset(&pool, &dataset).await.unwrap();
+    let second = store::import::import_dataset(&pool, &dataset)
+        .await
+        .unwrap();
     assert!(second.is_noop(), "{second:?}");
     assert_eq!(second.claims.unchanged, 20);
     let after = store::dataset::export(&pool).await.unwrap().unwrap();
     assert_eq!(before, after);
-    let xmin_after: Vec<String> = sqlx::query_scalar("select xmin::text from claims order by id").fetch_all(&pool).await.unwrap();
+    let xmin_after: Vec<String> = sqlx::query_scalar("select xmin::text from claims order by id")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
     assert_eq!(xmin_before, xmin_after, "no claim row was rewritten");
 }
 
 #[sqlx::test]
 async fn a_changed_record_is_updated_with_its_child_rows(pool: PgPool) {
     let mut dataset = Dataset::bundled().unwrap();
-    store::import::import_dataset(&pool, &dataset).await.unwrap();
-    let claim = dataset.claims.iter_mut().find(|c| c.id.as_str() == "ttp-claimed-bajaur-assault").unwrap();
-    claim.about.push(durand::domain::ActorId::parse("pakistan").unwrap());
-    let report = store::import::import_dataset(&pool, &dataset).await.unwrap();
+    store::import::import_dataset(&pool, &dataset)
+        .await
+        .unwrap();
+    let claim = dataset
+        .claims
+        .iter_mut()
+        .find(|c| c.id.as_str() == "ttp-claimed-bajaur-assault")
+        .unwrap();
+    claim
+        .about
+        .push(durand::domain::ActorId::parse("pakistan").unwrap());
+    let report = store::import::import_dataset(&pool, &dataset)
+        .await
+        .unwrap();
     assert_eq!((report.claims.updated, report.claims.unchanged), (1, 19));
     let about: Vec<String> = sqlx::query_scalar("select actor_id from claim_about where claim_id = 'ttp-claimed-bajaur-assault' order by actor_id")
         .fetch_all(&pool).await.unwrap();
@@ -68,7 +94,11 @@ async fn a_failed_import_writes_nothing(pool: PgPool) {
     // A claimant that does not exist: the deferred foreign key fails at commit.
     dataset.claims[0].claimant = durand::domain::ActorId::parse("no-such-actor").unwrap();
     assert!(dataset.validate().is_err());
-    assert!(store::import::import_dataset(&pool, &dataset).await.is_err());
+    assert!(
+        store::import::import_dataset(&pool, &dataset)
+            .await
+            .is_err()
+    );
     let counts = store::dataset::counts(&pool).await.unwrap();
     assert_eq!((counts.actors, counts.claims, counts.sources), (0, 0, 0));
     assert!(store::dataset::get_meta(&pool).await.unwrap().is_none());
@@ -77,25 +107,43 @@ async fn a_failed_import_writes_nothing(pool: PgPool) {
 #[sqlx::test]
 async fn export_then_import_into_an_empty_database_then_export_is_identical(pool: PgPool) {
     let source = url_of(&database_name(&pool).await);
-    durand(&source, &["import", concat!(env!("CARGO_MANIFEST_DIR"), "/data")]);
+    durand(
+        &source,
+        &["import", concat!(env!("CARGO_MANIFEST_DIR"), "/data")],
+    );
     let exported = durand(&source, &["export"]);
     let parsed: Dataset = serde_json::from_str(&exported).unwrap();
     assert_eq!(parsed.claims.len(), 20);
-    assert!(parsed.incidents.iter().any(|i| !i.claims.is_empty()), "exports carry derived claim ids");
+    assert!(
+        parsed.incidents.iter().any(|i| !i.claims.is_empty()),
+        "exports carry derived claim ids"
+    );
 
     // Postgres truncates names at 63 bytes, so the copy gets a short name of its own.
     let copy = format!("durand_copy_{}", std::process::id());
-    sqlx::query(&format!("drop database if exists \"{copy}\"")).execute(&pool).await.unwrap();
+    sqlx::query(&format!("drop database if exists \"{copy}\""))
+        .execute(&pool)
+        .await
+        .unwrap();
     let file = std::env::temp_dir().join(format!("{copy}.json"));
     std::fs::write(&file, &exported).unwrap();
     let target = url_of(&copy);
     let report = durand(&target, &["import", file.to_str().unwrap()]);
     assert!(report.contains("\"inserted\": 20"), "{report}");
     let again = durand(&target, &["export"]);
-    assert!(again == exported, "export → import → export changed the output");
+    assert!(
+        again == exported,
+        "export → import → export changed the output"
+    );
 
     let reimport = durand(&target, &["import", file.to_str().unwrap()]);
-    assert!(reimport.contains("\"unchanged\": 20") && reimport.contains("\"meta_changed\": false"), "{reimport}");
+    assert!(
+        reimport.contains("\"unchanged\": 20") && reimport.contains("\"meta_changed\": false"),
+        "{reimport}"
+    );
     std::fs::remove_file(&file).ok();
-    sqlx::query(&format!("drop database if exists \"{copy}\" with (force)")).execute(&pool).await.unwrap();
+    sqlx::query(&format!("drop database if exists \"{copy}\" with (force)"))
+        .execute(&pool)
+        .await
+        .unwrap();
 }

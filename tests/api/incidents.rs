@@ -6,7 +6,10 @@ use crate::helpers::TestApp;
 async fn an_incident_known_to_the_month_matches_a_range_inside_it(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let october = app.ids("/v1/incidents?from=2025-10-01&to=2025-10-31").await;
-    assert_eq!(october, ["border-clashes-2025-10", "ceasefire-mediated-2025"]);
+    assert_eq!(
+        october,
+        ["border-clashes-2025-10", "ceasefire-mediated-2025"]
+    );
     let mid_october = app.ids("/v1/incidents?from=2025-10-15&to=2025-10-15").await;
     assert!(mid_october.contains(&"border-clashes-2025-10".to_owned()));
     let clash = app.get_ok("/v1/incidents/border-clashes-2025-10").await;
@@ -28,16 +31,26 @@ async fn february_2026_incidents(pool: PgPool) {
             "pakistan-strikes-on-taliban-2026-02-27",
         ]
     );
-    assert_eq!(app.ids("/v1/incidents?to=2012").await, ["attack-on-malala-yousafzai-2012"]);
+    assert_eq!(
+        app.ids("/v1/incidents?to=2012").await,
+        ["attack-on-malala-yousafzai-2012"]
+    );
 }
 
 #[sqlx::test]
 async fn the_february_strikes_carry_places_actors_and_claims(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
-    let strikes = app.get_ok("/v1/incidents/pakistan-strikes-on-taliban-2026-02-27").await;
+    let strikes = app
+        .get_ok("/v1/incidents/pakistan-strikes-on-taliban-2026-02-27")
+        .await;
     assert_eq!(strikes["kind"], "air_strike");
     assert_eq!(strikes["date"]["precision"], "day");
-    let places: Vec<&str> = strikes["locations"].as_array().unwrap().iter().map(|l| l["name"].as_str().unwrap()).collect();
+    let places: Vec<&str> = strikes["locations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["name"].as_str().unwrap())
+        .collect();
     assert_eq!(places, ["Kabul", "Paktia", "Kandahar"]);
     for l in strikes["locations"].as_array().unwrap() {
         assert_eq!(l["country"], "AF");
@@ -54,10 +67,16 @@ async fn the_february_strikes_carry_places_actors_and_claims(pool: PgPool) {
 #[sqlx::test]
 async fn incidents_filter_by_actor_kind_country_admin1_and_bbox(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
-    assert_eq!(app.ids("/v1/incidents?actor=saudi-arabia").await, ["ceasefire-mediated-2025"]);
+    assert_eq!(
+        app.ids("/v1/incidents?actor=saudi-arabia").await,
+        ["ceasefire-mediated-2025"]
+    );
     assert_eq!(
         app.ids("/v1/incidents?kind=air_strike").await,
-        ["pakistan-air-strikes-on-militants-2026-02", "pakistan-strikes-on-taliban-2026-02-27"]
+        [
+            "pakistan-air-strikes-on-militants-2026-02",
+            "pakistan-strikes-on-taliban-2026-02-27"
+        ]
     );
     let in_pakistan = app.ids("/v1/incidents?country=PK").await;
     assert_eq!(
@@ -69,13 +88,26 @@ async fn incidents_filter_by_actor_kind_country_admin1_and_bbox(pool: PgPool) {
             "afghan-attacks-on-pakistani-border-forces-2026-02",
         ]
     );
-    assert_eq!(app.ids("/v1/incidents?admin1=khyber%20pakhtunkhwa").await, ["bajaur-assault-2026"]);
-    assert_eq!(app.ids("/v1/incidents?admin1=Paktia").await, ["pakistan-strikes-on-taliban-2026-02-27"]);
+    assert_eq!(
+        app.ids("/v1/incidents?admin1=khyber%20pakhtunkhwa").await,
+        ["bajaur-assault-2026"]
+    );
+    assert_eq!(
+        app.ids("/v1/incidents?admin1=Paktia").await,
+        ["pakistan-strikes-on-taliban-2026-02-27"]
+    );
     // A box around Kandahar only.
-    assert_eq!(app.ids("/v1/incidents?bbox=65,31,66.5,32").await, ["pakistan-strikes-on-taliban-2026-02-27"]);
+    assert_eq!(
+        app.ids("/v1/incidents?bbox=65,31,66.5,32").await,
+        ["pakistan-strikes-on-taliban-2026-02-27"]
+    );
     // A box over the Arabian Sea holds nothing.
     assert!(app.ids("/v1/incidents?bbox=60,15,65,20").await.is_empty());
-    assert_eq!(app.ids("/v1/incidents?actor=ttp&country=PK&kind=armed_assault").await, ["bajaur-assault-2026"]);
+    assert_eq!(
+        app.ids("/v1/incidents?actor=ttp&country=PK&kind=armed_assault")
+            .await,
+        ["bajaur-assault-2026"]
+    );
 }
 
 #[sqlx::test]
@@ -87,9 +119,16 @@ async fn the_bajaur_assault_keeps_its_toll_and_its_claimants_apart(pool: PgPool)
     assert_eq!(bajaur["date"]["precision"], "range");
     assert!(bajaur["date_note"].as_str().unwrap().contains("recent"));
     let toll = app.get_ok("/v1/claims/bajaur-assault-toll").await;
-    let figures: Vec<(i64, &str)> = toll["figures"].as_array().unwrap().iter()
-        .map(|f| (f["value"].as_i64().unwrap(), f["subject"].as_str().unwrap())).collect();
-    assert_eq!(figures, [(11, "Pakistani security personnel"), (2, "civilians")]);
+    let figures: Vec<(i64, &str)> = toll["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["value"].as_i64().unwrap(), f["subject"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        figures,
+        [(11, "Pakistani security personnel"), (2, "civilians")]
+    );
     let ttp = app.get_ok("/v1/claims/ttp-claimed-bajaur-assault").await;
     assert_eq!(ttp["kind"], "responsibility");
 }

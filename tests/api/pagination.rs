@@ -20,10 +20,16 @@ async fn walk(app: &TestApp, path: &str, limit: u32) -> Vec<String> {
         assert!(page.len() <= limit as usize);
         assert_eq!(r.body["meta"]["count"], page.len());
         ids.extend(page);
-        let link = r.headers.get("link").map(|v| v.to_str().unwrap().to_owned());
+        let link = r
+            .headers
+            .get("link")
+            .map(|v| v.to_str().unwrap().to_owned());
         match r.body["links"]["next"].as_str() {
             Some(n) => {
-                assert_eq!(link.as_deref(), Some(format!("<{n}>; rel=\"next\"").as_str()));
+                assert_eq!(
+                    link.as_deref(),
+                    Some(format!("<{n}>; rel=\"next\"").as_str())
+                );
                 let cursor = r.body["meta"]["next_cursor"].as_str().unwrap();
                 assert!(n.ends_with(&format!("cursor={cursor}")), "{n}");
                 next = Some(n.to_owned());
@@ -63,7 +69,9 @@ async fn walking_every_page_returns_every_record_exactly_once(pool: PgPool) {
 async fn filters_are_kept_across_pages(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let walked = walk(&app, "/v1/claims?claimant=pakistan&from=2026-02-01", 2).await;
-    let all = app.ids("/v1/claims?claimant=pakistan&from=2026-02-01").await;
+    let all = app
+        .ids("/v1/claims?claimant=pakistan&from=2026-02-01")
+        .await;
     assert_eq!(walked, all);
     assert_eq!(all.len(), 11);
     let walked = walk(&app, "/v1/actors/afghan-taliban/incidents", 1).await;
@@ -81,7 +89,11 @@ async fn a_cursor_stays_valid_when_records_are_added_before_it(pool: PgPool) {
     early.id = durand::domain::SourceId::parse("aaa-new-source").unwrap();
     early.cited_in = None;
     dataset.sources.push(early);
-    durand::store::import::import_dataset(&app.pool, &dataset).await.unwrap();
-    let next = app.ids(&format!("/v1/sources?limit=2&cursor={cursor}")).await;
+    durand::store::import::import_dataset(&app.pool, &dataset)
+        .await
+        .unwrap();
+    let next = app
+        .ids(&format!("/v1/sources?limit=2&cursor={cursor}"))
+        .await;
     assert_eq!(next, ["reuters-conflict-monitoring"]);
 }

@@ -10,7 +10,9 @@ use super::force_figures::{ForceFigurePage, force_figures_page};
 use super::incidents::{IncidentPage, incidents_page};
 use super::pagination::{self, Keyed, Page, decode_cursor, page_type};
 use super::params::{DateBound, Limit, date_range};
-use crate::domain::{Actor, ActorId, ActorKind, ClaimKind, ClaimStatus, CountryCode, ForceMetric, IncidentKind};
+use crate::domain::{
+    Actor, ActorId, ActorKind, ClaimKind, ClaimStatus, CountryCode, ForceMetric, IncidentKind,
+};
 use crate::error::{ApiError, BadRequest, InternalError, NotFound, Unavailable};
 use crate::extract::Params;
 use crate::store;
@@ -79,7 +81,9 @@ pub async fn list_actors(
         i64::from(limit) + 1,
     )
     .await?;
-    Ok(pagination::respond::<_, ActorPage>(Page::new(&req, rows, limit)))
+    Ok(pagination::respond::<_, ActorPage>(Page::new(
+        &req, rows, limit,
+    )))
 }
 
 /// Parses a path id into an actor that exists, or a 404.

@@ -87,8 +87,11 @@ pub(super) async fn claims_page(
 ) -> Result<HttpResponse, ApiError> {
     let limit = Limit::or_default(limit);
     let after = decode_cursor::<Claim>(cursor)?;
-    let rows = store::claims::list_claims(pool, filter, after.as_ref(), i64::from(limit) + 1).await?;
-    Ok(pagination::respond::<_, ClaimPage>(Page::new(req, rows, limit)))
+    let rows =
+        store::claims::list_claims(pool, filter, after.as_ref(), i64::from(limit) + 1).await?;
+    Ok(pagination::respond::<_, ClaimPage>(Page::new(
+        req, rows, limit,
+    )))
 }
 
 /// List claims

@@ -34,7 +34,9 @@ pub struct DatasetInfo {
 #[get("/dataset")]
 pub async fn get_dataset(pool: web::Data<PgPool>) -> Result<web::Json<DatasetInfo>, ApiError> {
     let meta = store::dataset::get_meta(&pool).await?.ok_or_else(|| {
-        ApiError::Internal(anyhow::anyhow!("no dataset loaded: serve loads one at start-up"))
+        ApiError::Internal(anyhow::anyhow!(
+            "no dataset loaded: serve loads one at start-up"
+        ))
     })?;
     let counts = store::dataset::counts(&pool).await?;
     Ok(web::Json(DatasetInfo { meta, counts }))

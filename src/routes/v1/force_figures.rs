@@ -58,9 +58,16 @@ pub(super) async fn force_figures_page(
 ) -> Result<HttpResponse, ApiError> {
     let limit = Limit::or_default(limit);
     let after = decode_cursor::<ForceFigure>(cursor)?;
-    let rows = store::force_figures::list_force_figures(pool, filter, after.as_ref(), i64::from(limit) + 1)
-        .await?;
-    Ok(pagination::respond::<_, ForceFigurePage>(Page::new(req, rows, limit)))
+    let rows = store::force_figures::list_force_figures(
+        pool,
+        filter,
+        after.as_ref(),
+        i64::from(limit) + 1,
+    )
+    .await?;
+    Ok(pagination::respond::<_, ForceFigurePage>(Page::new(
+        req, rows, limit,
+    )))
 }
 
 /// List force figures
@@ -235,7 +242,9 @@ pub async fn force_comparison(
     }
     for actor in &actors {
         if !store::actors::actor_exists(&pool, actor).await? {
-            return Err(ApiError::NotFound(format!("No actor has the id `{actor}`.")));
+            return Err(ApiError::NotFound(format!(
+                "No actor has the id `{actor}`."
+            )));
         }
     }
     let filter = ForceFigureFilter {

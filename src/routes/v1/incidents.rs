@@ -88,9 +88,11 @@ pub(super) async fn incidents_page(
 ) -> Result<HttpResponse, ApiError> {
     let limit = Limit::or_default(limit);
     let after = decode_cursor::<Incident>(cursor)?;
-    let rows =
-        store::incidents::list_incidents(pool, filter, after.as_ref(), i64::from(limit) + 1).await?;
-    Ok(pagination::respond::<_, IncidentPage>(Page::new(req, rows, limit)))
+    let rows = store::incidents::list_incidents(pool, filter, after.as_ref(), i64::from(limit) + 1)
+        .await?;
+    Ok(pagination::respond::<_, IncidentPage>(Page::new(
+        req, rows, limit,
+    )))
 }
 
 /// List incidents

@@ -104,10 +104,7 @@ where
         return Err(invalid());
     }
     let key = T::Key::from_date(payload.d).ok_or_else(invalid)?;
-    Ok(Some(After {
-        key,
-        id: payload.i,
-    }))
+    Ok(Some(After { key, id: payload.i }))
 }
 
 fn encode_cursor<T: Keyed>(record: &T) -> String

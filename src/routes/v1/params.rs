@@ -85,13 +85,13 @@ pub fn date_range(
 ) -> Result<(Option<NaiveDate>, Option<NaiveDate>), crate::error::ApiError> {
     let from = from.map(DateBound::first_day);
     let to = to.map(DateBound::last_day);
-    if let (Some(f), Some(t)) = (from, to) {
-        if f > t {
-            return Err(crate::error::ApiError::invalid(
-                "from",
-                format!("must not be after `to` ({f} is after {t})"),
-            ));
-        }
+    if let (Some(f), Some(t)) = (from, to)
+        && f > t
+    {
+        return Err(crate::error::ApiError::invalid(
+            "from",
+            format!("must not be after `to` ({f} is after {t})"),
+        ));
     }
     Ok((from, to))
 }
@@ -124,7 +124,9 @@ impl FromStr for BBoxParam {
             return Err(bad("latitudes from -90 to 90"));
         }
         if min_lon > max_lon || min_lat > max_lat {
-            return Err(bad("min before max; boxes across the antimeridian are not supported"));
+            return Err(bad(
+                "min before max; boxes across the antimeridian are not supported",
+            ));
         }
         Ok(Self(BBox {
             min_lon,
@@ -173,7 +175,14 @@ mod tests {
     fn bbox_is_checked() {
         let b = "60,29,75,37".parse::<BBoxParam>().unwrap().0;
         assert_eq!((b.min_lon, b.max_lat), (60.0, 37.0));
-        for bad in ["60,29,75", "a,b,c,d", "75,29,60,37", "0,-91,1,1", "NaN,0,1,1", "0,0,181,1"] {
+        for bad in [
+            "60,29,75",
+            "a,b,c,d",
+            "75,29,60,37",
+            "0,-91,1,1",
+            "NaN,0,1,1",
+            "0,0,181,1",
+        ] {
             assert!(bad.parse::<BBoxParam>().is_err(), "{bad}");
         }
     }

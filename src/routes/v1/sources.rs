@@ -62,8 +62,12 @@ pub async fn list_sources(
 ) -> Result<HttpResponse, ApiError> {
     let limit = Limit::or_default(params.limit);
     let after = decode_cursor::<Source>(params.cursor.as_deref())?;
-    let rows = store::sources::list_sources(&pool, params.kind, after.as_ref(), i64::from(limit) + 1).await?;
-    Ok(pagination::respond::<_, SourcePage>(Page::new(&req, rows, limit)))
+    let rows =
+        store::sources::list_sources(&pool, params.kind, after.as_ref(), i64::from(limit) + 1)
+            .await?;
+    Ok(pagination::respond::<_, SourcePage>(Page::new(
+        &req, rows, limit,
+    )))
 }
 
 /// Get a source
