@@ -11,7 +11,7 @@ async fn the_dataset_reports_its_version_licence_citation_and_counts(pool: PgPoo
     assert!(body["citation"].as_str().unwrap().contains("version 1"));
     assert_eq!(
         body["counts"],
-        serde_json::json!({"actors": 12, "sources": 3, "claims": 20, "incidents": 9, "force_figures": 8})
+        serde_json::json!({"actors": 12, "sources": 3, "claims": 23, "incidents": 9, "force_figures": 8})
     );
 }
 

@@ -43,7 +43,7 @@ async fn importing_the_same_dataset_twice_changes_nothing(pool: PgPool) {
     let first = store::import::import_dataset(&pool, &dataset)
         .await
         .unwrap();
-    assert_eq!(first.claims.inserted, 20);
+    assert_eq!(first.claims.inserted, 23);
     assert!(!first.is_noop());
     let before = store::dataset::export(&pool).await.unwrap().unwrap();
     let xmin_before: Vec<String> = sqlx::query_scalar("select xmin::text from claims order by id")
@@ -55,7 +55,7 @@ async fn importing_the_same_dataset_twice_changes_nothing(pool: PgPool) {
         .await
         .unwrap();
     assert!(second.is_noop(), "{second:?}");
-    assert_eq!(second.claims.unchanged, 20);
+    assert_eq!(second.claims.unchanged, 23);
     let after = store::dataset::export(&pool).await.unwrap().unwrap();
     assert_eq!(before, after);
     let xmin_after: Vec<String> = sqlx::query_scalar("select xmin::text from claims order by id")
@@ -82,7 +82,7 @@ async fn a_changed_record_is_updated_with_its_child_rows(pool: PgPool) {
     let report = store::import::import_dataset(&pool, &dataset)
         .await
         .unwrap();
-    assert_eq!((report.claims.updated, report.claims.unchanged), (1, 19));
+    assert_eq!((report.claims.updated, report.claims.unchanged), (1, 22));
     let about: Vec<String> = sqlx::query_scalar("select actor_id from claim_about where claim_id = 'ttp-claimed-bajaur-assault' order by actor_id")
         .fetch_all(&pool).await.unwrap();
     assert_eq!(about, ["pakistan", "ttp"]);
@@ -113,7 +113,7 @@ async fn export_then_import_into_an_empty_database_then_export_is_identical(pool
     );
     let exported = durand(&source, &["export"]);
     let parsed: Dataset = serde_json::from_str(&exported).unwrap();
-    assert_eq!(parsed.claims.len(), 20);
+    assert_eq!(parsed.claims.len(), 23);
     assert!(
         parsed.incidents.iter().any(|i| !i.claims.is_empty()),
         "exports carry derived claim ids"
@@ -129,7 +129,7 @@ async fn export_then_import_into_an_empty_database_then_export_is_identical(pool
     std::fs::write(&file, &exported).unwrap();
     let target = url_of(&copy);
     let report = durand(&target, &["import", file.to_str().unwrap()]);
-    assert!(report.contains("\"inserted\": 20"), "{report}");
+    assert!(report.contains("\"inserted\": 23"), "{report}");
     let again = durand(&target, &["export"]);
     assert!(
         again == exported,
@@ -138,7 +138,7 @@ async fn export_then_import_into_an_empty_database_then_export_is_identical(pool
 
     let reimport = durand(&target, &["import", file.to_str().unwrap()]);
     assert!(
-        reimport.contains("\"unchanged\": 20") && reimport.contains("\"meta_changed\": false"),
+        reimport.contains("\"unchanged\": 23") && reimport.contains("\"meta_changed\": false"),
         "{reimport}"
     );
     std::fs::remove_file(&file).ok();
