@@ -35,6 +35,42 @@ pub struct ServerSettings {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "DURAND_WORKERS")]
     pub workers: Option<usize>,
+    #[command(flatten)]
+    pub rate_limit: RateLimitSettings,
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            workers: None,
+            rate_limit: RateLimitSettings::default(),
+        }
+    }
+}
+
+/// Per-client rate limiting of anonymous reads.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RateLimitSettings {
+    /// Requests each client address may make per minute, sustained (0 turns limiting off).
+    #[arg(long, env = "DURAND_RATE_LIMIT_PER_MINUTE", default_value_t = 1200)]
+    pub per_minute: u32,
+    /// Requests a client may make in a burst above the sustained rate.
+    #[arg(long, env = "DURAND_RATE_LIMIT_BURST", default_value_t = 120)]
+    pub burst: u32,
+    /// Proxies whose `X-Forwarded-For` is trusted to name the client (comma-separated IPs).
+    #[arg(long, env = "DURAND_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+impl Default for RateLimitSettings {
+    fn default() -> Self {
+        Self {
+            per_minute: 1200,
+            burst: 120,
+            trusted_proxies: Vec::new(),
+        }
+    }
 }
 
 /// How logs are written.

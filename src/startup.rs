@@ -15,7 +15,7 @@ use crate::config::ServerSettings;
 use crate::error::ApiError;
 use crate::openapi::{self, SpecJson};
 use crate::routes::{self, fallback::KnownPaths};
-use crate::telemetry;
+use crate::{metrics, rate_limit, telemetry};
 
 /// A bound, not yet running, HTTP server.
 pub struct Application {
@@ -27,19 +27,21 @@ impl Application {
     /// Binds `settings.addr` (port 0 picks a free one) and prepares the server.
     pub fn build(settings: &ServerSettings, pool: PgPool) -> std::io::Result<Self> {
         let listener = TcpListener::bind(settings.addr)?;
-        Self::with_listener(listener, settings.workers, pool)
+        Self::with_listener(listener, settings, pool)
     }
 
     /// Prepares the server on an already bound listener (tests bind 127.0.0.1:0).
     pub fn with_listener(
         listener: TcpListener,
-        workers: Option<usize>,
+        settings: &ServerSettings,
         pool: PgPool,
     ) -> std::io::Result<Self> {
         let port = listener.local_addr()?.port();
         let spec = openapi::spec();
         let known = web::Data::new(KnownPaths::from_spec(&spec));
         let spec_json = web::Data::new(SpecJson(openapi::spec_json()));
+        let limiter = web::Data::new(rate_limit::Limiter::new(&settings.rate_limit));
+        let metrics = web::Data::new(metrics::Metrics::new());
         let pool = web::Data::new(pool);
         let mut server = HttpServer::new(move || {
             let (app, _) = App::new()
@@ -49,6 +51,8 @@ impl Application {
             app.app_data(pool.clone())
                 .app_data(known.clone())
                 .app_data(spec_json.clone())
+                .app_data(limiter.clone())
+                .app_data(metrics.clone())
                 .app_data(
                     web::QueryConfig::default()
                         .error_handler(|e, _| ApiError::invalid("query", e.to_string()).into()),
@@ -56,16 +60,19 @@ impl Application {
                 .app_data(web::PathConfig::default().error_handler(|e, _| {
                     ApiError::NotFound(format!("No record at this path: {e}")).into()
                 }))
+                .service(web::resource("/metrics").get(metrics::metrics_endpoint))
                 .service(web::redirect("/docs", "/docs/"))
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/docs/openapi.json", spec.clone()))
                 .default_service(web::to(routes::fallback::not_found))
                 .wrap(Compress::default())
+                .wrap(from_fn(rate_limit::enforce))
                 .wrap(from_fn(head_as_get))
+                .wrap(from_fn(metrics::track))
                 .wrap(from_fn(telemetry::request_span))
         })
         .listen(listener)?
         .shutdown_timeout(10);
-        if let Some(workers) = workers {
+        if let Some(workers) = settings.workers {
             server = server.workers(workers);
         }
         Ok(Self {

@@ -9,7 +9,9 @@ pub mod dataset;
 pub mod force_figures;
 pub mod import;
 pub mod incidents;
+pub mod search;
 pub mod sources;
+pub mod timeline;
 
 use std::time::Duration;
 

@@ -3,6 +3,7 @@
 
 use std::net::TcpListener;
 
+use durand::config::ServerSettings;
 use durand::domain::Dataset;
 use durand::startup::Application;
 use durand::{store, telemetry};
@@ -87,10 +88,24 @@ impl TestApp {
         Self::serve(pool)
     }
 
+    /// Like `spawn`, with non-default server settings (rate limits, ...).
+    pub async fn spawn_with(pool: PgPool, settings: ServerSettings) -> Self {
+        let dataset = Dataset::bundled().expect("bundled dataset");
+        store::import::import_dataset(&pool, &dataset)
+            .await
+            .expect("import");
+        Self::serve_with(pool, settings)
+    }
+
     /// Serves whatever `pool` holds.
     pub fn serve(pool: PgPool) -> Self {
+        Self::serve_with(pool, ServerSettings::default())
+    }
+
+    fn serve_with(pool: PgPool, mut settings: ServerSettings) -> Self {
+        settings.workers = Some(1);
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let app = Application::with_listener(listener, Some(1), pool.clone()).expect("build");
+        let app = Application::with_listener(listener, &settings, pool.clone()).expect("build");
         let base = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());
         Self {

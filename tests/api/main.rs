@@ -9,5 +9,8 @@ mod force_figures;
 mod helpers;
 mod import_export;
 mod incidents;
+mod observability;
 mod pagination;
+mod search;
 mod sources;
+mod timeline;

@@ -7,7 +7,9 @@ pub mod force_figures;
 pub mod incidents;
 pub mod pagination;
 pub mod params;
+pub mod search;
 pub mod sources;
+pub mod timeline;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

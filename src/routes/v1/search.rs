@@ -1,0 +1,1 @@
+//! `GET /v1/search`: full-text search across resources. (Being written.)

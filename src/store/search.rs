@@ -1,0 +1,1 @@
+//! Full-text search across actors, claims, incidents and sources. (Being written.)

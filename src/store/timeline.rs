@@ -1,0 +1,1 @@
+//! The timeline: incidents and dated claims in one chronological list. (Being written.)
