@@ -74,6 +74,12 @@ pub enum ApiError {
         method: String,
         allowed: &'static str,
     },
+    /// No representation the client accepts: `offered` lists what this resource has.
+    #[error("not acceptable")]
+    NotAcceptable { offered: &'static [&'static str] },
+    /// The client is over its rate limit; it may retry after `retry_after` seconds.
+    #[error("too many requests")]
+    TooManyRequests { retry_after: u64 },
     /// The database cannot be reached right now.
     #[error("database unavailable")]
     Unavailable(#[source] sqlx::Error),
@@ -116,6 +122,13 @@ impl ApiError {
             Self::MethodNotAllowed { method, allowed } => blank(format!(
                 "`{method}` is not supported here; allowed: {allowed}. The API is read-only."
             )),
+            Self::NotAcceptable { offered } => blank(format!(
+                "This resource is available as {}; ask for one of them with `Accept` or `format`.",
+                offered.join(", ")
+            )),
+            Self::TooManyRequests { retry_after } => blank(format!(
+                "Too many requests from this client; retry after {retry_after} s. The limit is per client address, for anonymous reads."
+            )),
             Self::Unavailable(_) => {
                 blank("The database is unavailable right now; retry shortly.".into())
             }
@@ -141,6 +154,8 @@ impl ResponseError for ApiError {
             Self::InvalidParameters(_) => StatusCode::BAD_REQUEST,
             Self::NotFound(_) | Self::NoRoute(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            Self::NotAcceptable { .. } => StatusCode::NOT_ACCEPTABLE,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -159,6 +174,9 @@ impl ResponseError for ApiError {
         }
         if matches!(self, Self::Unavailable(_)) {
             response.insert_header((header::RETRY_AFTER, "5"));
+        }
+        if let Self::TooManyRequests { retry_after } = self {
+            response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
         }
         response.json(self.problem())
     }
@@ -199,3 +217,27 @@ pub struct InternalError(#[to_schema] Problem);
 )]
 #[expect(dead_code, reason = "only its schema is used, for the spec")]
 pub struct Unavailable(#[to_schema] Problem);
+
+/// 406: the resource has no representation the client accepts.
+#[expect(dead_code, reason = "only its schema is used, for the spec")]
+#[derive(ToResponse)]
+#[response(
+    description = "None of the formats asked for (`Accept` or `format`) is offered here; `detail` lists those that are.",
+    content_type = "application/problem+json"
+)]
+pub struct NotAcceptable(#[to_schema] Problem);
+
+/// 429: over the per-client rate limit.
+#[expect(dead_code, reason = "only its schema is used, for the spec")]
+#[derive(ToResponse)]
+#[response(
+    description = "Too many requests from this client address; retry after `Retry-After` seconds.",
+    content_type = "application/problem+json",
+    headers(
+        ("Retry-After" = u64, description = "Seconds to wait before retrying"),
+        ("RateLimit-Limit" = u64, description = "Requests allowed in a burst"),
+        ("RateLimit-Remaining" = u64, description = "Requests left before the limit applies"),
+        ("RateLimit-Reset" = u64, description = "Seconds until the allowance is full again"),
+    )
+)]
+pub struct TooManyRequests(#[to_schema] Problem);

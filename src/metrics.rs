@@ -1,10 +1,10 @@
 //! Prometheus metrics: requests by route template and status, latency, pool use, dataset.
 //! (Stub: being filled in.)
 
+use actix_web::HttpResponse;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
-use actix_web::HttpResponse;
 
 /// The metric registry shared by every worker.
 pub struct Metrics {}
@@ -32,5 +32,7 @@ pub async fn track(
 
 /// `GET /metrics`: the Prometheus text exposition.
 pub async fn metrics_endpoint() -> HttpResponse {
-    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body("")
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body("")
 }

@@ -8,7 +8,7 @@ use utoipa::IntoParams;
 use super::claims::{ClaimPage, claims_page};
 use super::force_figures::{ForceFigurePage, force_figures_page};
 use super::incidents::{IncidentPage, incidents_page};
-use super::pagination::{self, Keyed, Page, decode_cursor, page_type};
+use super::pagination::{Cursor, Page, page_type};
 use super::params::{DateBound, Limit, date_range};
 use crate::domain::{
     Actor, ActorId, ActorKind, ClaimKind, ClaimStatus, CountryCode, ForceMetric, IncidentKind,
@@ -19,14 +19,6 @@ use crate::store;
 use crate::store::claims::ClaimFilter;
 use crate::store::force_figures::ForceFigureFilter;
 use crate::store::incidents::IncidentFilter;
-
-impl Keyed for Actor {
-    type Key = ();
-    const COLLECTION: &'static str = "actors";
-    fn key(&self) -> ((), String) {
-        ((), self.id.to_string())
-    }
-}
 
 page_type!(
     /// A page of actors.
@@ -72,7 +64,8 @@ pub async fn list_actors(
     Params(params): Params<ListActorsParams>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = Limit::or_default(params.limit);
-    let after = decode_cursor::<Actor>(params.cursor.as_deref())?;
+    let after = Cursor::decode("actors", "id", params.cursor.as_deref())?
+        .map(|c| store::After { key: (), id: c.id });
     let rows = store::actors::list_actors(
         &pool,
         params.kind,
@@ -81,9 +74,15 @@ pub async fn list_actors(
         i64::from(limit) + 1,
     )
     .await?;
-    Ok(pagination::respond::<_, ActorPage>(Page::new(
-        &req, rows, limit,
-    )))
+    Ok(Page::new(
+        &req,
+        rows,
+        limit,
+        |r: &Actor| (Vec::new(), r.id.to_string()),
+        "actors",
+        "id",
+    )
+    .respond_json::<ActorPage>())
 }
 
 /// Parses a path id into an actor that exists, or a 404.

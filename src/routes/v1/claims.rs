@@ -1,26 +1,17 @@
 //! `/v1/claims`: statements by the parties, each with its claimant, source and status.
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use chrono::NaiveDate;
 use serde::Deserialize;
 use sqlx::PgPool;
 use utoipa::IntoParams;
 
-use super::pagination::{self, Keyed, Page, decode_cursor, page_type};
+use super::pagination::{Cursor, Page, page_type};
 use super::params::{DateBound, Limit, date_range};
 use crate::domain::{ActorId, Claim, ClaimId, ClaimKind, ClaimStatus, IncidentId};
 use crate::error::{ApiError, BadRequest, InternalError, NotFound, Unavailable};
 use crate::extract::Params;
 use crate::store;
 use crate::store::claims::ClaimFilter;
-
-impl Keyed for Claim {
-    type Key = NaiveDate;
-    const COLLECTION: &'static str = "claims";
-    fn key(&self) -> (NaiveDate, String) {
-        (self.made_at.start(), self.id.to_string())
-    }
-}
 
 page_type!(
     /// A page of claims.
@@ -86,12 +77,25 @@ pub(super) async fn claims_page(
     cursor: Option<&str>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = Limit::or_default(limit);
-    let after = decode_cursor::<Claim>(cursor)?;
+    let after = Cursor::decode("claims", "made_at", cursor)?
+        .map(|c| {
+            Ok::<_, ApiError>(store::After {
+                key: c.key_as::<chrono::NaiveDate>("claims", 0)?,
+                id: c.id,
+            })
+        })
+        .transpose()?;
     let rows =
         store::claims::list_claims(pool, filter, after.as_ref(), i64::from(limit) + 1).await?;
-    Ok(pagination::respond::<_, ClaimPage>(Page::new(
-        req, rows, limit,
-    )))
+    Ok(Page::new(
+        req,
+        rows,
+        limit,
+        |r: &Claim| (vec![serde_json::json!(r.made_at.start())], r.id.to_string()),
+        "claims",
+        "made_at",
+    )
+    .respond_json::<ClaimPage>())
 }
 
 /// List claims

@@ -5,21 +5,13 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use utoipa::{IntoParams, ToSchema};
 
-use super::pagination::{self, Keyed, Page, decode_cursor, page_type};
+use super::pagination::{Cursor, Page, page_type};
 use super::params::{ActorList, DateBound, Limit};
 use crate::domain::{ActorId, ForceFigure, ForceFigureId, ForceMetric};
 use crate::error::{ApiError, BadRequest, InternalError, NotFound, Unavailable};
 use crate::extract::Params;
 use crate::store;
 use crate::store::force_figures::ForceFigureFilter;
-
-impl Keyed for ForceFigure {
-    type Key = ();
-    const COLLECTION: &'static str = "force-figures";
-    fn key(&self) -> ((), String) {
-        ((), self.id.to_string())
-    }
-}
 
 page_type!(
     /// A page of force figures.
@@ -57,7 +49,8 @@ pub(super) async fn force_figures_page(
     cursor: Option<&str>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = Limit::or_default(limit);
-    let after = decode_cursor::<ForceFigure>(cursor)?;
+    let after =
+        Cursor::decode("force-figures", "id", cursor)?.map(|c| store::After { key: (), id: c.id });
     let rows = store::force_figures::list_force_figures(
         pool,
         filter,
@@ -65,9 +58,15 @@ pub(super) async fn force_figures_page(
         i64::from(limit) + 1,
     )
     .await?;
-    Ok(pagination::respond::<_, ForceFigurePage>(Page::new(
-        req, rows, limit,
-    )))
+    Ok(Page::new(
+        req,
+        rows,
+        limit,
+        |r: &ForceFigure| (Vec::new(), r.id.to_string()),
+        "force-figures",
+        "id",
+    )
+    .respond_json::<ForceFigurePage>())
 }
 
 /// List force figures

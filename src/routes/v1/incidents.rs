@@ -1,26 +1,17 @@
 //! `/v1/incidents`: events at a place and time, with the actors involved and the claims made.
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use chrono::NaiveDate;
 use serde::Deserialize;
 use sqlx::PgPool;
 use utoipa::IntoParams;
 
-use super::pagination::{self, Keyed, Page, decode_cursor, page_type};
+use super::pagination::{Cursor, Page, page_type};
 use super::params::{BBoxParam, DateBound, Limit, date_range};
 use crate::domain::{ActorId, CountryCode, Incident, IncidentId, IncidentKind};
 use crate::error::{ApiError, BadRequest, InternalError, NotFound, Unavailable};
 use crate::extract::Params;
 use crate::store;
 use crate::store::incidents::IncidentFilter;
-
-impl Keyed for Incident {
-    type Key = NaiveDate;
-    const COLLECTION: &'static str = "incidents";
-    fn key(&self) -> (NaiveDate, String) {
-        (self.date.start(), self.id.to_string())
-    }
-}
 
 page_type!(
     /// A page of incidents.
@@ -87,12 +78,25 @@ pub(super) async fn incidents_page(
     cursor: Option<&str>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = Limit::or_default(limit);
-    let after = decode_cursor::<Incident>(cursor)?;
+    let after = Cursor::decode("incidents", "date", cursor)?
+        .map(|c| {
+            Ok::<_, ApiError>(store::After {
+                key: c.key_as::<chrono::NaiveDate>("incidents", 0)?,
+                id: c.id,
+            })
+        })
+        .transpose()?;
     let rows = store::incidents::list_incidents(pool, filter, after.as_ref(), i64::from(limit) + 1)
         .await?;
-    Ok(pagination::respond::<_, IncidentPage>(Page::new(
-        req, rows, limit,
-    )))
+    Ok(Page::new(
+        req,
+        rows,
+        limit,
+        |r: &Incident| (vec![serde_json::json!(r.date.start())], r.id.to_string()),
+        "incidents",
+        "date",
+    )
+    .respond_json::<IncidentPage>())
 }
 
 /// List incidents

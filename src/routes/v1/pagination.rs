@@ -1,18 +1,19 @@
 //! Keyset pagination: opaque cursors, the page envelope, and `Link` headers.
 //!
-//! A cursor encodes the sort key and id of the last record served, so the next page starts
-//! strictly after it: stable under inserts, and an index seek rather than an `offset` scan.
+//! A cursor holds the collection, the sort order, and the sort key and id of the last record
+//! served, so the next page starts strictly after it: stable under inserts, and an index seek
+//! rather than an `offset` scan. A cursor only works with the collection and sort it was made
+//! for; anything else is a 400.
 
 use actix_web::HttpRequest;
 use actix_web::http::header;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::error::ApiError;
-use crate::store::After;
 
 /// Paging facts about one page.
 #[derive(Debug, Serialize, ToSchema)]
@@ -23,6 +24,9 @@ pub struct PageMeta {
     pub limit: u32,
     /// Pass as `cursor` to get the next page; null on the last page.
     pub next_cursor: Option<String>,
+    /// How many records match the filters, over all pages; only with `count=true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
 }
 
 /// Links to this page and the next (path-absolute URLs).
@@ -40,136 +44,141 @@ pub struct PageLinks {
 struct CursorPayload {
     /// The collection the cursor belongs to.
     c: String,
-    /// The date sort key, for chronological collections.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    d: Option<NaiveDate>,
-    /// The id of the last record served.
+    /// The sort order it was made for.
+    s: String,
+    /// The sort key of the last record served (one value per sort column).
+    k: Vec<Value>,
+    /// The id of the last record served: the tie-breaker.
     i: String,
 }
 
-/// How a collection is ordered, and so what its cursors hold.
-pub trait Keyed {
-    /// The keyset key of a record.
-    type Key: Copy;
-    /// The collection name written into cursors.
-    const COLLECTION: &'static str;
-    /// The record's sort key and id.
-    fn key(&self) -> (Self::Key, String);
+/// A decoded cursor: the position after which the next page starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cursor {
+    /// The sort key values of the last record served.
+    pub key: Vec<Value>,
+    /// Its id.
+    pub id: String,
 }
 
-/// Cursor keys: `()` for id-ordered collections, a date for chronological ones.
-pub trait CursorKey: Sized + Copy {
-    fn to_date(self) -> Option<NaiveDate>;
-    fn from_date(d: Option<NaiveDate>) -> Option<Self>;
+fn invalid_cursor(collection: &str) -> ApiError {
+    ApiError::invalid(
+        "cursor",
+        format!(
+            "is not a cursor this API issued for /v1/{collection} with this `sort`; use `meta.next_cursor` from the previous page, or drop it to start again"
+        ),
+    )
 }
 
-impl CursorKey for () {
-    fn to_date(self) -> Option<NaiveDate> {
-        None
+impl Cursor {
+    /// Decodes a cursor issued for `collection` sorted by `sort`.
+    pub fn decode(
+        collection: &str,
+        sort: &str,
+        cursor: Option<&str>,
+    ) -> Result<Option<Self>, ApiError> {
+        let Some(cursor) = cursor else {
+            return Ok(None);
+        };
+        let invalid = || invalid_cursor(collection);
+        let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
+        let payload: CursorPayload = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
+        if payload.c != collection
+            || payload.s != sort
+            || payload.i.is_empty()
+            || payload.i.len() > 200
+        {
+            return Err(invalid());
+        }
+        Ok(Some(Self {
+            key: payload.k,
+            id: payload.i,
+        }))
     }
-    fn from_date(d: Option<NaiveDate>) -> Option<Self> {
-        d.is_none().then_some(())
+
+    /// The `n`th key value as a type, or a 400 naming the cursor.
+    pub fn key_as<T: serde::de::DeserializeOwned>(
+        &self,
+        collection: &str,
+        n: usize,
+    ) -> Result<T, ApiError> {
+        self.key
+            .get(n)
+            .cloned()
+            .and_then(|v| serde_json::from_value(v).ok())
+            .ok_or_else(|| invalid_cursor(collection))
     }
 }
 
-impl CursorKey for NaiveDate {
-    fn to_date(self) -> Option<NaiveDate> {
-        Some(self)
-    }
-    fn from_date(d: Option<NaiveDate>) -> Option<Self> {
-        d
-    }
-}
-
-/// Decodes a cursor issued for collection `T`.
-pub fn decode_cursor<T: Keyed>(cursor: Option<&str>) -> Result<Option<After<T::Key>>, ApiError>
-where
-    T::Key: CursorKey,
-{
-    let Some(cursor) = cursor else {
-        return Ok(None);
-    };
-    let invalid = || {
-        ApiError::invalid(
-            "cursor",
-            format!(
-                "is not a cursor this API issued for /v1/{}; use `meta.next_cursor` from the previous page, or drop it to start again",
-                T::COLLECTION
-            ),
-        )
-    };
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
-    let payload: CursorPayload = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
-    if payload.c != T::COLLECTION || !crate::domain::ids::is_slug(&payload.i) {
-        return Err(invalid());
-    }
-    let key = T::Key::from_date(payload.d).ok_or_else(invalid)?;
-    Ok(Some(After { key, id: payload.i }))
-}
-
-fn encode_cursor<T: Keyed>(record: &T) -> String
-where
-    T::Key: CursorKey,
-{
-    let (key, id) = record.key();
+/// Encodes a cursor pointing after a record with `key` and `id`.
+pub fn encode_cursor(collection: &str, sort: &str, key: Vec<Value>, id: String) -> String {
     let payload = CursorPayload {
-        c: T::COLLECTION.to_owned(),
-        d: key.to_date(),
+        c: collection.to_owned(),
+        s: sort.to_owned(),
+        k: key,
         i: id,
     };
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(&payload).expect("cursor payload serialises"))
 }
 
-/// A page ready to send: its records, meta and links, and the `Link` header value.
+/// A page ready to send: its records, meta and links.
 pub struct Page<T> {
     pub data: Vec<T>,
     pub meta: PageMeta,
     pub links: PageLinks,
 }
 
-/// The request's path with its query, `cursor` replaced (or removed when `None`).
-fn link(req: &HttpRequest, cursor: Option<&str>) -> String {
+/// The request's path with its query, `cursor` replaced.
+fn link(req: &HttpRequest, cursor: &str) -> String {
     let mut query = form_urlencoded::Serializer::new(String::new());
     for (k, v) in form_urlencoded::parse(req.query_string().as_bytes()) {
         if k != "cursor" {
             query.append_pair(&k, &v);
         }
     }
-    if let Some(c) = cursor {
-        query.append_pair("cursor", c);
-    }
-    let query = query.finish();
-    if query.is_empty() {
-        req.path().to_owned()
-    } else {
-        format!("{}?{query}", req.path())
-    }
+    query.append_pair("cursor", cursor);
+    format!("{}?{}", req.path(), query.finish())
 }
 
-impl<T: Keyed> Page<T>
-where
-    T::Key: CursorKey,
-{
-    /// Builds a page from up to `limit + 1` rows: the extra row only says a next page exists.
-    pub fn new(req: &HttpRequest, mut rows: Vec<T>, limit: u32) -> Self {
+impl<T> Page<T> {
+    /// Builds a page from up to `limit + 1` rows (the extra row only says a next page exists);
+    /// `position` gives a record's sort key and id, from which the next cursor is made.
+    pub fn new(
+        req: &HttpRequest,
+        mut rows: Vec<T>,
+        limit: u32,
+        position: impl Fn(&T) -> (Vec<Value>, String),
+        collection: &str,
+        sort: &str,
+    ) -> Self {
         let more = rows.len() > limit as usize;
         rows.truncate(limit as usize);
-        let next_cursor = more.then(|| rows.last().map(encode_cursor)).flatten();
+        let next_cursor = more.then(|| rows.last()).flatten().map(|last| {
+            let (key, id) = position(last);
+            encode_cursor(collection, sort, key, id)
+        });
         Self {
             meta: PageMeta {
                 count: rows.len(),
                 limit,
                 next_cursor: next_cursor.clone(),
+                total: None,
             },
             links: PageLinks {
                 this: req
                     .uri()
                     .path_and_query()
                     .map_or_else(|| req.path().to_owned(), ToString::to_string),
-                next: next_cursor.as_deref().map(|c| link(req, Some(c))),
+                next: next_cursor.as_deref().map(|c| link(req, c)),
             },
             data: rows,
         }
+    }
+
+    /// Adds the total count (for `count=true`).
+    pub fn with_total(mut self, total: Option<i64>) -> Self {
+        self.meta.total = total;
+        self
     }
 
     /// The RFC 8288 `Link` header for the next page, if there is one.
@@ -178,6 +187,15 @@ where
             .next
             .as_ref()
             .map(|next| (header::LINK, format!("<{next}>; rel=\"next\"")))
+    }
+
+    /// Sends the page as JSON with its `Link` header, as the named page type `P`.
+    pub fn respond_json<P: From<Page<T>> + Serialize>(self) -> actix_web::HttpResponse {
+        let mut response = actix_web::HttpResponse::Ok();
+        if let Some(link) = self.link_header() {
+            response.insert_header(link);
+        }
+        response.json(P::from(self))
     }
 }
 
@@ -202,16 +220,33 @@ macro_rules! page_type {
 }
 pub(crate) use page_type;
 
-/// Sends a page as JSON with its `Link` header.
-pub fn respond<T, P>(page: Page<T>) -> actix_web::HttpResponse
-where
-    T: Keyed,
-    T::Key: CursorKey,
-    P: From<Page<T>> + Serialize,
-{
-    let mut response = actix_web::HttpResponse::Ok();
-    if let Some(link) = page.link_header() {
-        response.insert_header(link);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cursor_round_trips_and_is_bound_to_its_collection_and_sort() {
+        let c = encode_cursor(
+            "claims",
+            "made_at",
+            vec![Value::from("2026-02-27")],
+            "x".into(),
+        );
+        let decoded = Cursor::decode("claims", "made_at", Some(&c))
+            .unwrap()
+            .unwrap();
+        assert_eq!(decoded.id, "x");
+        assert_eq!(
+            decoded
+                .key_as::<chrono::NaiveDate>("claims", 0)
+                .unwrap()
+                .to_string(),
+            "2026-02-27"
+        );
+        assert!(decoded.key_as::<chrono::NaiveDate>("claims", 1).is_err());
+        assert!(Cursor::decode("claims", "-made_at", Some(&c)).is_err());
+        assert!(Cursor::decode("incidents", "made_at", Some(&c)).is_err());
+        assert!(Cursor::decode("claims", "made_at", Some("not base64!")).is_err());
+        assert_eq!(Cursor::decode("claims", "made_at", None).unwrap(), None);
     }
-    response.json(P::from(page))
 }

@@ -5,20 +5,12 @@ use serde::Deserialize;
 use sqlx::PgPool;
 use utoipa::IntoParams;
 
-use super::pagination::{self, Keyed, Page, decode_cursor, page_type};
+use super::pagination::{Cursor, Page, page_type};
 use super::params::Limit;
 use crate::domain::{Source, SourceId, SourceKind};
 use crate::error::{ApiError, BadRequest, InternalError, NotFound, Unavailable};
 use crate::extract::Params;
 use crate::store;
-
-impl Keyed for Source {
-    type Key = ();
-    const COLLECTION: &'static str = "sources";
-    fn key(&self) -> ((), String) {
-        ((), self.id.to_string())
-    }
-}
 
 page_type!(
     /// A page of sources.
@@ -61,13 +53,20 @@ pub async fn list_sources(
     Params(params): Params<ListSourcesParams>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = Limit::or_default(params.limit);
-    let after = decode_cursor::<Source>(params.cursor.as_deref())?;
+    let after = Cursor::decode("sources", "id", params.cursor.as_deref())?
+        .map(|c| store::After { key: (), id: c.id });
     let rows =
         store::sources::list_sources(&pool, params.kind, after.as_ref(), i64::from(limit) + 1)
             .await?;
-    Ok(pagination::respond::<_, SourcePage>(Page::new(
-        &req, rows, limit,
-    )))
+    Ok(Page::new(
+        &req,
+        rows,
+        limit,
+        |r: &Source| (Vec::new(), r.id.to_string()),
+        "sources",
+        "id",
+    )
+    .respond_json::<SourcePage>())
 }
 
 /// Get a source
