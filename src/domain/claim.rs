@@ -87,6 +87,10 @@ pub struct Claim {
     /// Claims that contradict this one; always mutual.
     pub contradicted_by: Vec<ClaimId>,
     pub sources: Sources,
+    /// A sentence a newsroom can print as is: who said it, when, whether it was verified,
+    /// and the source. Generated from the data on every read; never stored, ignored on import.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<String>,
 }
 
 impl Claim {

@@ -47,6 +47,10 @@ pub struct ForceFigure {
     pub as_of: PartialDate,
     pub note: Option<String>,
     pub sources: Sources,
+    /// A sentence a newsroom can print as is: who published the number, for which period,
+    /// and the source. Generated from the data on every read; never stored, ignored on import.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<String>,
 }
 
 impl ForceFigure {

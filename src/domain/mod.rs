@@ -35,7 +35,10 @@ macro_rules! string_enum {
     };
 }
 
+pub(crate) use string_enum;
+
 pub mod actor;
+pub mod attribution;
 pub mod claim;
 pub mod country;
 pub mod dataset;

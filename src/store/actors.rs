@@ -1,38 +1,73 @@
 //! Queries on actors.
 
-use sqlx::PgPool;
 use sqlx::types::Json;
+use sqlx::{PgPool, Postgres, QueryBuilder};
 
-use super::After;
-use crate::domain::{Actor, ActorId, ActorKind, CountryCode};
+use super::keyset::{KeyKind, Order, Position, push_after, push_eq, push_order_limit};
+use crate::domain::{Actor, ActorId, ActorKind, CountryCode, string_enum};
 
-/// One page of actors in id order, after `after`.
+string_enum! {
+    /// How actors can be sorted: by id or by name; `-` for descending. Ties are broken by id.
+    pub enum ActorSort {
+        Id = "id",
+        IdDesc = "-id",
+        Name = "name",
+        NameDesc = "-name",
+    }
+}
+
+impl ActorSort {
+    /// The SQL order this sort means.
+    pub fn order(self) -> Order {
+        match self {
+            Self::Id => Order::by_id("a.id", false),
+            Self::IdDesc => Order::by_id("a.id", true),
+            Self::Name => Order::by("(a.doc->>'name')", KeyKind::Text, "a.id", false),
+            Self::NameDesc => Order::by("(a.doc->>'name')", KeyKind::Text, "a.id", true),
+        }
+    }
+}
+
+/// Filters on the actors collection; `None` means "any".
+#[derive(Debug, Clone, Default)]
+pub struct ActorFilter {
+    pub kind: Option<ActorKind>,
+    pub country: Option<CountryCode>,
+}
+
+fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, filter: &ActorFilter) {
+    qb.push(" where true");
+    push_eq(qb, "a.kind", filter.kind.map(ActorKind::as_str));
+    push_eq(
+        qb,
+        "a.country",
+        filter.country.as_ref().map(CountryCode::as_str),
+    );
+}
+
+/// One page of actors in `sort` order, after `after`.
 #[tracing::instrument(skip(pool))]
 pub async fn list_actors(
     pool: &PgPool,
-    kind: Option<ActorKind>,
-    country: Option<&CountryCode>,
-    after: Option<&After<()>>,
+    filter: &ActorFilter,
+    sort: ActorSort,
+    after: Option<&Position>,
     limit: i64,
 ) -> Result<Vec<Actor>, sqlx::Error> {
-    let rows = sqlx::query_scalar!(
-        r#"
-        select doc as "doc!: Json<Actor>"
-        from actors
-        where ($1::text is null or kind = $1)
-          and ($2::text is null or country = $2)
-          and ($3::text is null or id > $3)
-        order by id
-        limit $4
-        "#,
-        kind.map(ActorKind::as_str),
-        country.map(CountryCode::as_str),
-        after.map(|a| a.id.as_str()),
-        limit,
-    )
-    .fetch_all(pool)
-    .await?;
+    let mut qb = QueryBuilder::new("select a.doc from actors a");
+    push_filter(&mut qb, filter);
+    push_after(&mut qb, &sort.order(), after);
+    push_order_limit(&mut qb, &sort.order(), limit);
+    let rows: Vec<Json<Actor>> = qb.build_query_scalar().fetch_all(pool).await?;
     Ok(rows.into_iter().map(|Json(a)| a).collect())
+}
+
+/// How many actors match `filter` (for `count=true`).
+#[tracing::instrument(skip(pool))]
+pub async fn count_actors(pool: &PgPool, filter: &ActorFilter) -> Result<i64, sqlx::Error> {
+    let mut qb = QueryBuilder::new("select count(*) from actors a");
+    push_filter(&mut qb, filter);
+    qb.build_query_scalar().fetch_one(pool).await
 }
 
 /// One actor, if it exists.

@@ -1,11 +1,11 @@
 //! Queries on claims.
 
 use chrono::NaiveDate;
-use sqlx::PgPool;
 use sqlx::types::Json;
+use sqlx::{PgPool, Postgres, QueryBuilder};
 
-use super::After;
-use crate::domain::{ActorId, Claim, ClaimId, ClaimKind, ClaimStatus, IncidentId};
+use super::keyset::{KeyKind, Order, Position, push_after, push_eq, push_order_limit};
+use crate::domain::{ActorId, Claim, ClaimId, ClaimKind, ClaimStatus, IncidentId, string_enum};
 
 /// Filters on the claims collection; `None` means "any".
 #[derive(Debug, Clone, Default)]
@@ -19,48 +19,93 @@ pub struct ClaimFilter {
     pub from: Option<NaiveDate>,
     /// Claims whose date may fall on or before this day.
     pub to: Option<NaiveDate>,
+    /// A full-text query (websearch syntax) over statement, quote, spokesperson and figures.
+    pub q: Option<String>,
 }
 
-/// One page of claims in chronological order (first possible day, then id), after `after`.
+string_enum! {
+    /// How claims can be sorted: by when they were made (first possible day) or by id;
+    /// `-` for descending. Ties are broken by id.
+    pub enum ClaimSort {
+        MadeAt = "made_at",
+        MadeAtDesc = "-made_at",
+        Id = "id",
+        IdDesc = "-id",
+    }
+}
+
+impl ClaimSort {
+    /// The SQL order this sort means.
+    pub fn order(self) -> Order {
+        match self {
+            Self::MadeAt => Order::by("c.made_start", KeyKind::Date, "c.id", false),
+            Self::MadeAtDesc => Order::by("c.made_start", KeyKind::Date, "c.id", true),
+            Self::Id => Order::by_id("c.id", false),
+            Self::IdDesc => Order::by_id("c.id", true),
+        }
+    }
+}
+
+/// Appends the `where` clause for `filter` (always starting with `where true`).
+fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, filter: &ClaimFilter) {
+    qb.push(" where true");
+    push_eq(
+        qb,
+        "c.claimant_id",
+        filter.claimant.as_ref().map(ActorId::as_str),
+    );
+    push_eq(qb, "c.kind", filter.kind.map(ClaimKind::as_str));
+    push_eq(qb, "c.status", filter.status.map(ClaimStatus::as_str));
+    push_eq(
+        qb,
+        "c.incident_id",
+        filter.incident.as_ref().map(IncidentId::as_str),
+    );
+    if let Some(about) = &filter.about {
+        qb.push(
+            " and exists (select 1 from claim_about a where a.claim_id = c.id and a.actor_id = ",
+        )
+        .push_bind(about.to_string())
+        .push(")");
+    }
+    if let Some(from) = filter.from {
+        qb.push(" and c.made_end >= ").push_bind(from);
+    }
+    if let Some(to) = filter.to {
+        qb.push(" and c.made_start <= ").push_bind(to);
+    }
+    if let Some(q) = &filter.q {
+        qb.push(" and c.search @@ websearch_to_tsquery('english', ")
+            .push_bind(q.clone())
+            .push(")");
+    }
+}
+
+/// One page of claims in `sort` order, after `after`.
 ///
 /// Date filters match on overlap: a claim dated `2026-02` matches `from=2026-02-15`.
 #[tracing::instrument(skip(pool))]
 pub async fn list_claims(
     pool: &PgPool,
     filter: &ClaimFilter,
-    after: Option<&After<NaiveDate>>,
+    sort: ClaimSort,
+    after: Option<&Position>,
     limit: i64,
 ) -> Result<Vec<Claim>, sqlx::Error> {
-    let rows = sqlx::query_scalar!(
-        r#"
-        select c.doc as "doc!: Json<Claim>"
-        from claims c
-        where ($1::text is null or c.claimant_id = $1)
-          and ($2::text is null or exists (
-                select 1 from claim_about a where a.claim_id = c.id and a.actor_id = $2))
-          and ($3::text is null or c.kind = $3)
-          and ($4::text is null or c.status = $4)
-          and ($5::text is null or c.incident_id = $5)
-          and ($6::date is null or c.made_end >= $6)
-          and ($7::date is null or c.made_start <= $7)
-          and ($8::date is null or (c.made_start, c.id) > ($8, $9::text))
-        order by c.made_start, c.id
-        limit $10
-        "#,
-        filter.claimant.as_ref().map(ActorId::as_str),
-        filter.about.as_ref().map(ActorId::as_str),
-        filter.kind.map(ClaimKind::as_str),
-        filter.status.map(ClaimStatus::as_str),
-        filter.incident.as_ref().map(IncidentId::as_str),
-        filter.from,
-        filter.to,
-        after.map(|a| a.key),
-        after.map(|a| a.id.as_str()),
-        limit,
-    )
-    .fetch_all(pool)
-    .await?;
+    let mut qb = QueryBuilder::new("select c.doc from claims c");
+    push_filter(&mut qb, filter);
+    push_after(&mut qb, &sort.order(), after);
+    push_order_limit(&mut qb, &sort.order(), limit);
+    let rows: Vec<Json<Claim>> = qb.build_query_scalar().fetch_all(pool).await?;
     Ok(rows.into_iter().map(|Json(c)| c).collect())
+}
+
+/// How many claims match `filter` (for `count=true`).
+#[tracing::instrument(skip(pool))]
+pub async fn count_claims(pool: &PgPool, filter: &ClaimFilter) -> Result<i64, sqlx::Error> {
+    let mut qb = QueryBuilder::new("select count(*) from claims c");
+    push_filter(&mut qb, filter);
+    qb.build_query_scalar().fetch_one(pool).await
 }
 
 /// One claim, if it exists.

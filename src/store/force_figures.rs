@@ -1,11 +1,11 @@
 //! Queries on force-strength figures.
 
 use chrono::NaiveDate;
-use sqlx::PgPool;
 use sqlx::types::Json;
+use sqlx::{PgPool, Postgres, QueryBuilder};
 
-use super::After;
-use crate::domain::{ActorId, ForceFigure, ForceMetric};
+use super::keyset::{KeyKind, Order, Position, push_after, push_eq, push_order_limit};
+use crate::domain::{ActorId, ForceFigure, ForceMetric, string_enum};
 
 /// Filters on the force-figures collection; `None` means "any".
 #[derive(Debug, Clone, Default)]
@@ -17,35 +17,67 @@ pub struct ForceFigureFilter {
     pub as_of: Option<(NaiveDate, NaiveDate)>,
 }
 
-/// One page of force figures in id order, after `after`.
+string_enum! {
+    /// How force figures can be sorted: by id, or by metric then id; `-` for descending.
+    pub enum ForceFigureSort {
+        Id = "id",
+        IdDesc = "-id",
+        Metric = "metric",
+        MetricDesc = "-metric",
+    }
+}
+
+impl ForceFigureSort {
+    /// The SQL order this sort means.
+    pub fn order(self) -> Order {
+        match self {
+            Self::Id => Order::by_id("f.id", false),
+            Self::IdDesc => Order::by_id("f.id", true),
+            Self::Metric => Order::by("f.metric", KeyKind::Text, "f.id", false),
+            Self::MetricDesc => Order::by("f.metric", KeyKind::Text, "f.id", true),
+        }
+    }
+}
+
+fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, filter: &ForceFigureFilter) {
+    qb.push(" where true");
+    if !filter.actors.is_empty() {
+        let actors: Vec<String> = filter.actors.iter().map(ToString::to_string).collect();
+        qb.push(" and f.actor_id = any(")
+            .push_bind(actors)
+            .push(")");
+    }
+    push_eq(qb, "f.metric", filter.metric.map(ForceMetric::as_str));
+    if let Some((start, end)) = filter.as_of {
+        qb.push(" and f.as_of_end >= ").push_bind(start);
+        qb.push(" and f.as_of_start <= ").push_bind(end);
+    }
+}
+
+/// One page of force figures in `sort` order, after `after`.
 #[tracing::instrument(skip(pool))]
 pub async fn list_force_figures(
     pool: &PgPool,
     filter: &ForceFigureFilter,
-    after: Option<&After<()>>,
+    sort: ForceFigureSort,
+    after: Option<&Position>,
     limit: i64,
 ) -> Result<Vec<ForceFigure>, sqlx::Error> {
-    let actors: Vec<String> = filter.actors.iter().map(ToString::to_string).collect();
-    let rows = sqlx::query_scalar!(
-        r#"
-        select doc as "doc!: Json<ForceFigure>"
-        from force_figures
-        where (cardinality($1::text[]) = 0 or actor_id = any($1))
-          and ($2::text is null or metric = $2)
-          and ($3::date is null or as_of_end >= $3)
-          and ($4::date is null or as_of_start <= $4)
-          and ($5::text is null or id > $5)
-        order by id
-        limit $6
-        "#,
-        &actors,
-        filter.metric.map(ForceMetric::as_str),
-        filter.as_of.map(|(start, _)| start),
-        filter.as_of.map(|(_, end)| end),
-        after.map(|a| a.id.as_str()),
-        limit,
-    )
-    .fetch_all(pool)
-    .await?;
+    let mut qb = QueryBuilder::new("select f.doc from force_figures f");
+    push_filter(&mut qb, filter);
+    push_after(&mut qb, &sort.order(), after);
+    push_order_limit(&mut qb, &sort.order(), limit);
+    let rows: Vec<Json<ForceFigure>> = qb.build_query_scalar().fetch_all(pool).await?;
     Ok(rows.into_iter().map(|Json(f)| f).collect())
+}
+
+/// How many force figures match `filter` (for `count=true`).
+#[tracing::instrument(skip(pool))]
+pub async fn count_force_figures(
+    pool: &PgPool,
+    filter: &ForceFigureFilter,
+) -> Result<i64, sqlx::Error> {
+    let mut qb = QueryBuilder::new("select count(*) from force_figures f");
+    push_filter(&mut qb, filter);
+    qb.build_query_scalar().fetch_one(pool).await
 }

@@ -311,7 +311,10 @@ async fn upsert_claim(conn: &mut PgConnection, claim: &Claim) -> Result<Option<b
         claim.made_at.start(),
         claim.made_at.end(),
         claim.made_at.precision().as_str(),
-        doc(claim)?,
+        doc(&Claim {
+            attribution: None,
+            ..claim.clone()
+        })?,
     )
     .fetch_optional(&mut *conn)
     .await?;
@@ -375,7 +378,10 @@ async fn upsert_force_figure(
         figure.metric.as_str(),
         figure.as_of.start(),
         figure.as_of.end(),
-        doc(figure)?,
+        doc(&ForceFigure {
+            attribution: None,
+            ..figure.clone()
+        })?,
     )
     .fetch_optional(&mut *conn)
     .await?;

@@ -1,11 +1,13 @@
 //! Queries on incidents.
 
 use chrono::NaiveDate;
-use sqlx::PgPool;
 use sqlx::types::Json;
+use sqlx::{PgPool, Postgres, QueryBuilder};
 
-use super::After;
-use crate::domain::{ActorId, ClaimId, CountryCode, Incident, IncidentId, IncidentKind};
+use super::keyset::{KeyKind, Order, Position, push_after, push_eq, push_order_limit};
+use crate::domain::{
+    ActorId, ClaimId, CountryCode, Incident, IncidentId, IncidentKind, string_enum,
+};
 
 /// A longitude/latitude box: west, south, east, north, in decimal degrees.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -29,9 +31,12 @@ pub struct IncidentFilter {
     /// Province name, matched case-insensitively.
     pub admin1: Option<String>,
     pub bbox: Option<BBox>,
+    /// A full-text query (websearch syntax) over title, summary and places.
+    pub q: Option<String>,
 }
 
 /// An incident document with the ids of the claims about it (derived, never stored).
+#[derive(sqlx::FromRow)]
 pub(super) struct IncidentRow {
     pub doc: Json<Incident>,
     pub claims: Vec<String>,
@@ -49,7 +54,73 @@ impl From<IncidentRow> for Incident {
     }
 }
 
-/// One page of incidents in chronological order (first possible day, then id), after `after`.
+string_enum! {
+    /// How incidents can be sorted: by date (first possible day) or by id; `-` for
+    /// descending. Ties are broken by id.
+    pub enum IncidentSort {
+        Date = "date",
+        DateDesc = "-date",
+        Id = "id",
+        IdDesc = "-id",
+    }
+}
+
+impl IncidentSort {
+    /// The SQL order this sort means.
+    pub fn order(self) -> Order {
+        match self {
+            Self::Date => Order::by("i.date_start", KeyKind::Date, "i.id", false),
+            Self::DateDesc => Order::by("i.date_start", KeyKind::Date, "i.id", true),
+            Self::Id => Order::by_id("i.id", false),
+            Self::IdDesc => Order::by_id("i.id", true),
+        }
+    }
+}
+
+/// Appends the `where` clause for `filter` (always starting with `where true`).
+fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, filter: &IncidentFilter) {
+    qb.push(" where true");
+    push_eq(qb, "i.kind", filter.kind.map(IncidentKind::as_str));
+    if let Some(actor) = &filter.actor {
+        qb.push(" and exists (select 1 from incident_actors a where a.incident_id = i.id and a.actor_id = ")
+            .push_bind(actor.to_string())
+            .push(")");
+    }
+    if let Some(from) = filter.from {
+        qb.push(" and i.date_end >= ").push_bind(from);
+    }
+    if let Some(to) = filter.to {
+        qb.push(" and i.date_start <= ").push_bind(to);
+    }
+    if let Some(country) = &filter.country {
+        qb.push(" and exists (select 1 from incident_locations l where l.incident_id = i.id and l.country = ")
+            .push_bind(country.as_str().to_owned())
+            .push(")");
+    }
+    if let Some(admin1) = &filter.admin1 {
+        qb.push(" and exists (select 1 from incident_locations l where l.incident_id = i.id and lower(l.admin1) = lower(")
+            .push_bind(admin1.clone())
+            .push("))");
+    }
+    if let Some(b) = filter.bbox {
+        qb.push(" and exists (select 1 from incident_locations l where l.incident_id = i.id and l.lon between ")
+            .push_bind(b.min_lon)
+            .push(" and ")
+            .push_bind(b.max_lon)
+            .push(" and l.lat between ")
+            .push_bind(b.min_lat)
+            .push(" and ")
+            .push_bind(b.max_lat)
+            .push(")");
+    }
+    if let Some(q) = &filter.q {
+        qb.push(" and i.search @@ websearch_to_tsquery('english', ")
+            .push_bind(q.clone())
+            .push(")");
+    }
+}
+
+/// One page of incidents in `sort` order, after `after`, with the ids of the claims about each.
 ///
 /// Date filters match on overlap: an incident dated `2025-10` matches
 /// `from=2025-10-01&to=2025-10-31`, and also `from=2025-10-15`.
@@ -57,52 +128,26 @@ impl From<IncidentRow> for Incident {
 pub async fn list_incidents(
     pool: &PgPool,
     filter: &IncidentFilter,
-    after: Option<&After<NaiveDate>>,
+    sort: IncidentSort,
+    after: Option<&Position>,
     limit: i64,
 ) -> Result<Vec<Incident>, sqlx::Error> {
-    let bbox = filter.bbox;
-    let rows = sqlx::query_as!(
-        IncidentRow,
-        r#"
-        select i.doc as "doc!: Json<Incident>",
-               array(select c.id from claims c where c.incident_id = i.id order by c.id) as "claims!"
-        from incidents i
-        where ($1::text is null or exists (
-                select 1 from incident_actors a where a.incident_id = i.id and a.actor_id = $1))
-          and ($2::text is null or i.kind = $2)
-          and ($3::date is null or i.date_end >= $3)
-          and ($4::date is null or i.date_start <= $4)
-          and ($5::text is null or exists (
-                select 1 from incident_locations l where l.incident_id = i.id and l.country = $5))
-          and ($6::text is null or exists (
-                select 1 from incident_locations l
-                where l.incident_id = i.id and lower(l.admin1) = lower($6)))
-          and ($7::float8 is null or exists (
-                select 1 from incident_locations l
-                where l.incident_id = i.id
-                  and l.lon between $7 and $9::float8
-                  and l.lat between $8::float8 and $10::float8))
-          and ($11::date is null or (i.date_start, i.id) > ($11, $12::text))
-        order by i.date_start, i.id
-        limit $13
-        "#,
-        filter.actor.as_ref().map(ActorId::as_str),
-        filter.kind.map(IncidentKind::as_str),
-        filter.from,
-        filter.to,
-        filter.country.as_ref().map(CountryCode::as_str),
-        filter.admin1.as_deref(),
-        bbox.map(|b| b.min_lon),
-        bbox.map(|b| b.min_lat),
-        bbox.map(|b| b.max_lon),
-        bbox.map(|b| b.max_lat),
-        after.map(|a| a.key),
-        after.map(|a| a.id.as_str()),
-        limit,
-    )
-    .fetch_all(pool)
-    .await?;
+    let mut qb = QueryBuilder::new(
+        "select i.doc, array(select c.id from claims c where c.incident_id = i.id order by c.id) as claims from incidents i",
+    );
+    push_filter(&mut qb, filter);
+    push_after(&mut qb, &sort.order(), after);
+    push_order_limit(&mut qb, &sort.order(), limit);
+    let rows: Vec<IncidentRow> = qb.build_query_as().fetch_all(pool).await?;
     Ok(rows.into_iter().map(Incident::from).collect())
+}
+
+/// How many incidents match `filter` (for `count=true`).
+#[tracing::instrument(skip(pool))]
+pub async fn count_incidents(pool: &PgPool, filter: &IncidentFilter) -> Result<i64, sqlx::Error> {
+    let mut qb = QueryBuilder::new("select count(*) from incidents i");
+    push_filter(&mut qb, filter);
+    qb.build_query_scalar().fetch_one(pool).await
 }
 
 /// One incident, if it exists, with the ids of the claims about it.

@@ -9,6 +9,8 @@ pub mod dataset;
 pub mod force_figures;
 pub mod import;
 pub mod incidents;
+pub mod keyset;
+pub mod lookups;
 pub mod search;
 pub mod sources;
 pub mod timeline;
@@ -21,13 +23,6 @@ use sqlx::{PgPool, Postgres};
 
 /// The migrations in `migrations/`, embedded in the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
-
-/// A keyset position: the sort key of the last row served, and its id as the tie-breaker.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct After<K> {
-    pub key: K,
-    pub id: String,
-}
 
 /// Creates the database named in `url` if it does not exist yet.
 pub async fn ensure_database(url: &str) -> Result<(), sqlx::Error> {

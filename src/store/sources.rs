@@ -1,35 +1,54 @@
 //! Queries on sources.
 
-use sqlx::PgPool;
 use sqlx::types::Json;
+use sqlx::{PgPool, Postgres, QueryBuilder};
 
-use super::After;
-use crate::domain::{Source, SourceId, SourceKind};
+use super::keyset::{Order, Position, push_after, push_eq, push_order_limit};
+use crate::domain::{Source, SourceId, SourceKind, string_enum};
 
-/// One page of sources in id order, after `after`.
+string_enum! {
+    /// How sources can be sorted: by id; `-` for descending.
+    pub enum SourceSort {
+        Id = "id",
+        IdDesc = "-id",
+    }
+}
+
+impl SourceSort {
+    /// The SQL order this sort means.
+    pub fn order(self) -> Order {
+        Order::by_id("s.id", self == Self::IdDesc)
+    }
+}
+
+fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, kind: Option<SourceKind>) {
+    qb.push(" where true");
+    push_eq(qb, "s.kind", kind.map(SourceKind::as_str));
+}
+
+/// One page of sources in `sort` order, after `after`.
 #[tracing::instrument(skip(pool))]
 pub async fn list_sources(
     pool: &PgPool,
     kind: Option<SourceKind>,
-    after: Option<&After<()>>,
+    sort: SourceSort,
+    after: Option<&Position>,
     limit: i64,
 ) -> Result<Vec<Source>, sqlx::Error> {
-    let rows = sqlx::query_scalar!(
-        r#"
-        select doc as "doc!: Json<Source>"
-        from sources
-        where ($1::text is null or kind = $1)
-          and ($2::text is null or id > $2)
-        order by id
-        limit $3
-        "#,
-        kind.map(SourceKind::as_str),
-        after.map(|a| a.id.as_str()),
-        limit,
-    )
-    .fetch_all(pool)
-    .await?;
+    let mut qb = QueryBuilder::new("select s.doc from sources s");
+    push_filter(&mut qb, kind);
+    push_after(&mut qb, &sort.order(), after);
+    push_order_limit(&mut qb, &sort.order(), limit);
+    let rows: Vec<Json<Source>> = qb.build_query_scalar().fetch_all(pool).await?;
     Ok(rows.into_iter().map(|Json(s)| s).collect())
+}
+
+/// How many sources match (for `count=true`).
+#[tracing::instrument(skip(pool))]
+pub async fn count_sources(pool: &PgPool, kind: Option<SourceKind>) -> Result<i64, sqlx::Error> {
+    let mut qb = QueryBuilder::new("select count(*) from sources s");
+    push_filter(&mut qb, kind);
+    qb.build_query_scalar().fetch_one(pool).await
 }
 
 /// One source, if it exists.

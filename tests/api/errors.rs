@@ -15,7 +15,7 @@ async fn unknown_query_parameter_is_a_400_problem_listing_the_allowed_ones(pool:
     );
     for path in [
         "/v1/actors?q=x",
-        "/v1/sources?sort=id",
+        "/v1/sources?order=id",
         "/v1/incidents?page=2",
         "/v1/force-figures?offset=10",
         "/v1/actors/ttp/claims?claimant=ttp",

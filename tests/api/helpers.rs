@@ -89,6 +89,7 @@ impl TestApp {
     }
 
     /// Like `spawn`, with non-default server settings (rate limits, ...).
+    #[allow(dead_code, reason = "used by some test modules only")]
     pub async fn spawn_with(pool: PgPool, settings: ServerSettings) -> Self {
         let dataset = Dataset::bundled().expect("bundled dataset");
         store::import::import_dataset(&pool, &dataset)

@@ -5,20 +5,27 @@ use serde::Deserialize;
 use sqlx::PgPool;
 use utoipa::IntoParams;
 
-use super::claims::{ClaimPage, claims_page};
-use super::force_figures::{ForceFigurePage, force_figures_page};
-use super::incidents::{IncidentPage, incidents_page};
-use super::pagination::{Cursor, Page, page_type};
+use serde_json::json;
+
+use super::claims::{ClaimListing, ClaimPage, claims_page};
+use super::force_figures::{ForceFigureListing, ForceFigurePage, force_figures_page};
+use super::format::{Format, JSON_CSV, negotiate};
+use super::geojson::IncidentFeatureCollection;
+use super::incidents::{IncidentListing, IncidentPage, incidents_page};
+use super::pagination::{self, Page, page_type};
 use super::params::{DateBound, Limit, date_range};
 use crate::domain::{
     Actor, ActorId, ActorKind, ClaimKind, ClaimStatus, CountryCode, ForceMetric, IncidentKind,
 };
-use crate::error::{ApiError, BadRequest, InternalError, NotFound, Unavailable};
+use crate::error::{
+    ApiError, BadRequest, InternalError, NotAcceptable, NotFound, TooManyRequests, Unavailable,
+};
 use crate::extract::Params;
 use crate::store;
-use crate::store::claims::ClaimFilter;
-use crate::store::force_figures::ForceFigureFilter;
-use crate::store::incidents::IncidentFilter;
+use crate::store::actors::{ActorFilter, ActorSort};
+use crate::store::claims::{ClaimFilter, ClaimSort};
+use crate::store::force_figures::{ForceFigureFilter, ForceFigureSort};
+use crate::store::incidents::{IncidentFilter, IncidentSort};
 
 page_type!(
     /// A page of actors.
@@ -36,6 +43,12 @@ pub struct ListActorsParams {
     /// Only actors based in this country (ISO 3166-1 alpha-2).
     #[param(value_type = Option<String>, example = "PK", pattern = "^[A-Z]{2}$")]
     country: Option<CountryCode>,
+    /// Sort order (default `id`); `-` for descending; ties broken by id.
+    sort: Option<ActorSort>,
+    /// `true` adds `meta.total`, the number of matching records (costs a count query).
+    count: Option<bool>,
+    /// Response format; overrides `Accept`.
+    format: Option<Format>,
     /// Page size, 1 to 500.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
     limit: Option<Limit>,
@@ -50,9 +63,12 @@ pub struct ListActorsParams {
     tag = "actors",
     params(ListActorsParams),
     responses(
-        (status = 200, description = "A page of actors", body = ActorPage,
+        (status = 200, description = "A page of actors",
+            content((ActorPage = "application/json"), (String = "text/csv")),
             headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
         (status = 400, response = BadRequest),
+        (status = 406, response = NotAcceptable),
+        (status = 429, response = TooManyRequests),
         (status = 500, response = InternalError),
         (status = 503, response = Unavailable),
     )
@@ -63,26 +79,32 @@ pub async fn list_actors(
     pool: web::Data<PgPool>,
     Params(params): Params<ListActorsParams>,
 ) -> Result<HttpResponse, ApiError> {
+    let format = negotiate(&req, params.format, JSON_CSV)?;
     let limit = Limit::or_default(params.limit);
-    let after = Cursor::decode("actors", "id", params.cursor.as_deref())?
-        .map(|c| store::After { key: (), id: c.id });
-    let rows = store::actors::list_actors(
-        &pool,
-        params.kind,
-        params.country.as_ref(),
-        after.as_ref(),
-        i64::from(limit) + 1,
-    )
-    .await?;
-    Ok(Page::new(
-        &req,
-        rows,
-        limit,
-        |r: &Actor| (Vec::new(), r.id.to_string()),
+    let sort = params.sort.unwrap_or(ActorSort::Id);
+    let after = pagination::position(
         "actors",
-        "id",
-    )
-    .respond_json::<ActorPage>())
+        sort.as_str(),
+        &sort.order(),
+        params.cursor.as_deref(),
+    )?;
+    let filter = ActorFilter {
+        kind: params.kind,
+        country: params.country,
+    };
+    let rows =
+        store::actors::list_actors(&pool, &filter, sort, after.as_ref(), i64::from(limit) + 1)
+            .await?;
+    let total = match params.count {
+        Some(true) => Some(store::actors::count_actors(&pool, &filter).await?),
+        _ => None,
+    };
+    let key = |a: &Actor| match sort {
+        ActorSort::Name | ActorSort::NameDesc => (vec![json!(a.name)], a.id.to_string()),
+        ActorSort::Id | ActorSort::IdDesc => (Vec::new(), a.id.to_string()),
+    };
+    let page = Page::new(&req, rows, limit, key, "actors", sort.as_str()).with_total(total);
+    Ok(pagination::respond::<_, ActorPage>(page, format, "actors"))
 }
 
 /// Parses a path id into an actor that exists, or a 404.
@@ -105,6 +127,7 @@ async fn existing_actor(pool: &PgPool, id: &str) -> Result<ActorId, ApiError> {
     responses(
         (status = 200, description = "The actor", body = Actor),
         (status = 404, response = NotFound),
+        (status = 429, response = TooManyRequests),
         (status = 500, response = InternalError),
         (status = 503, response = Unavailable),
     )
@@ -137,6 +160,12 @@ pub struct ActorClaimsParams {
     /// Claims that may have been made on or before this date.
     #[param(value_type = Option<String>, example = "2026-02-28")]
     to: Option<DateBound>,
+    /// Sort order (default `made_at`); `-` for descending; ties broken by id.
+    sort: Option<ClaimSort>,
+    /// `true` adds `meta.total`, the number of matching records (costs a count query).
+    count: Option<bool>,
+    /// Response format; overrides `Accept`.
+    format: Option<Format>,
     /// Page size, 1 to 500.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
     limit: Option<Limit>,
@@ -152,10 +181,13 @@ pub struct ActorClaimsParams {
     tag = "actors",
     params(("id" = String, Path, description = "Actor id", example = "pakistan"), ActorClaimsParams),
     responses(
-        (status = 200, description = "A page of the actor's claims", body = ClaimPage,
+        (status = 200, description = "A page of the actor's claims (CSV: one row per figure)",
+            content((ClaimPage = "application/json"), (String = "text/csv")),
             headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
         (status = 400, response = BadRequest),
+        (status = 406, response = NotAcceptable),
         (status = 404, response = NotFound),
+        (status = 429, response = TooManyRequests),
         (status = 500, response = InternalError),
         (status = 503, response = Unavailable),
     )
@@ -177,7 +209,14 @@ pub async fn list_actor_claims(
         to,
         ..ClaimFilter::default()
     };
-    claims_page(&req, &pool, &filter, params.limit, params.cursor.as_deref()).await
+    let listing = ClaimListing {
+        sort: params.sort,
+        count: params.count,
+        format: params.format,
+        limit: params.limit,
+        cursor: params.cursor.as_deref(),
+    };
+    claims_page(&req, &pool, &filter, listing).await
 }
 
 /// Query parameters of `GET /v1/actors/{id}/incidents`.
@@ -193,6 +232,12 @@ pub struct ActorIncidentsParams {
     /// Incidents that may have happened on or before this date.
     #[param(value_type = Option<String>, example = "2026-02")]
     to: Option<DateBound>,
+    /// Sort order (default `date`); `-` for descending; ties broken by id.
+    sort: Option<IncidentSort>,
+    /// `true` adds `meta.total`, the number of matching records (costs a count query).
+    count: Option<bool>,
+    /// Response format; overrides `Accept`.
+    format: Option<Format>,
     /// Page size, 1 to 500.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
     limit: Option<Limit>,
@@ -207,10 +252,13 @@ pub struct ActorIncidentsParams {
     tag = "actors",
     params(("id" = String, Path, description = "Actor id", example = "ttp"), ActorIncidentsParams),
     responses(
-        (status = 200, description = "A page of the actor's incidents", body = IncidentPage,
+        (status = 200, description = "A page of the actor's incidents",
+            content((IncidentPage = "application/json"), (String = "text/csv"), (IncidentFeatureCollection = "application/geo+json")),
             headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
         (status = 400, response = BadRequest),
+        (status = 406, response = NotAcceptable),
         (status = 404, response = NotFound),
+        (status = 429, response = TooManyRequests),
         (status = 500, response = InternalError),
         (status = 503, response = Unavailable),
     )
@@ -231,7 +279,14 @@ pub async fn list_actor_incidents(
         to,
         ..IncidentFilter::default()
     };
-    incidents_page(&req, &pool, &filter, params.limit, params.cursor.as_deref()).await
+    let listing = IncidentListing {
+        sort: params.sort,
+        count: params.count,
+        format: params.format,
+        limit: params.limit,
+        cursor: params.cursor.as_deref(),
+    };
+    incidents_page(&req, &pool, &filter, listing).await
 }
 
 /// Query parameters of `GET /v1/actors/{id}/force-figures`.
@@ -244,6 +299,12 @@ pub struct ActorForceFiguresParams {
     /// Only figures describing a period that overlaps this date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
     #[param(value_type = Option<String>, example = "2025")]
     as_of: Option<DateBound>,
+    /// Sort order (default `id`); `-` for descending; ties broken by id.
+    sort: Option<ForceFigureSort>,
+    /// `true` adds `meta.total`, the number of matching records (costs a count query).
+    count: Option<bool>,
+    /// Response format; overrides `Accept`.
+    format: Option<Format>,
     /// Page size, 1 to 500.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
     limit: Option<Limit>,
@@ -256,10 +317,13 @@ pub struct ActorForceFiguresParams {
     tag = "actors",
     params(("id" = String, Path, description = "Actor id", example = "afghan-taliban"), ActorForceFiguresParams),
     responses(
-        (status = 200, description = "A page of figures about the actor's forces", body = ForceFigurePage,
+        (status = 200, description = "A page of figures about the actor's forces",
+            content((ForceFigurePage = "application/json"), (String = "text/csv")),
             headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
         (status = 400, response = BadRequest),
+        (status = 406, response = NotAcceptable),
         (status = 404, response = NotFound),
+        (status = 429, response = TooManyRequests),
         (status = 500, response = InternalError),
         (status = 503, response = Unavailable),
     )
@@ -277,5 +341,12 @@ pub async fn list_actor_force_figures(
         metric: params.metric,
         as_of: params.as_of.map(|d| (d.first_day(), d.last_day())),
     };
-    force_figures_page(&req, &pool, &filter, params.limit, params.cursor.as_deref()).await
+    let listing = ForceFigureListing {
+        sort: params.sort,
+        count: params.count,
+        format: params.format,
+        limit: params.limit,
+        cursor: params.cursor.as_deref(),
+    };
+    force_figures_page(&req, &pool, &filter, listing).await
 }

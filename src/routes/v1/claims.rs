@@ -2,16 +2,21 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
+use serde_json::{Value, json};
 use sqlx::PgPool;
 use utoipa::IntoParams;
 
-use super::pagination::{Cursor, Page, page_type};
-use super::params::{DateBound, Limit, date_range};
+use super::format::{Format, JSON_CSV, negotiate};
+use super::pagination::{self, Page, page_type};
+use super::params::{DateBound, Limit, SearchText, date_range};
+use crate::domain::attribution;
 use crate::domain::{ActorId, Claim, ClaimId, ClaimKind, ClaimStatus, IncidentId};
-use crate::error::{ApiError, BadRequest, InternalError, NotFound, Unavailable};
+use crate::error::{
+    ApiError, BadRequest, InternalError, NotAcceptable, NotFound, TooManyRequests, Unavailable,
+};
 use crate::extract::Params;
 use crate::store;
-use crate::store::claims::ClaimFilter;
+use crate::store::claims::{ClaimFilter, ClaimSort};
 
 page_type!(
     /// A page of claims.
@@ -45,6 +50,16 @@ pub struct ListClaimsParams {
     /// Claims that may have been made on or before this date (a partial date means its last day).
     #[param(value_type = Option<String>, example = "2026-02-28")]
     to: Option<DateBound>,
+    /// Full-text search in the statement, quote, spokesperson and figures (web-search syntax:
+    /// words, "quoted phrases", `or`, `-excluded`).
+    #[param(value_type = Option<String>, example = "soldiers")]
+    q: Option<SearchText>,
+    /// Sort order (default `made_at`); `-` for descending; ties broken by id.
+    sort: Option<ClaimSort>,
+    /// `true` adds `meta.total`, the number of matching claims (costs a count query).
+    count: Option<bool>,
+    /// Response format; overrides `Accept`. CSV has one row per figure.
+    format: Option<Format>,
     /// Page size, 1 to 500.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
     limit: Option<Limit>,
@@ -64,8 +79,34 @@ impl ListClaimsParams {
             incident: self.incident.clone(),
             from,
             to,
+            q: self.q.clone().map(|q| q.0),
         })
     }
+}
+
+/// Paging, sorting and format options shared by every claims listing.
+pub(super) struct ClaimListing<'a> {
+    pub sort: Option<ClaimSort>,
+    pub count: Option<bool>,
+    pub format: Option<Format>,
+    pub limit: Option<Limit>,
+    pub cursor: Option<&'a str>,
+}
+
+fn sort_key(sort: ClaimSort, c: &Claim) -> Vec<Value> {
+    match sort {
+        ClaimSort::MadeAt | ClaimSort::MadeAtDesc => vec![json!(c.made_at.start())],
+        ClaimSort::Id | ClaimSort::IdDesc => Vec::new(),
+    }
+}
+
+/// Fills in each claim's generated attribution sentence.
+pub(super) async fn attribute(pool: &PgPool, claims: &mut [Claim]) -> Result<(), ApiError> {
+    let ctx = store::lookups::attribution_context(pool, claims, &[]).await?;
+    for c in claims.iter_mut() {
+        c.attribution = Some(attribution::for_claim(c, &ctx));
+    }
+    Ok(())
 }
 
 /// Lists claims matching `filter` as one page of the response.
@@ -73,43 +114,48 @@ pub(super) async fn claims_page(
     req: &HttpRequest,
     pool: &PgPool,
     filter: &ClaimFilter,
-    limit: Option<Limit>,
-    cursor: Option<&str>,
+    listing: ClaimListing<'_>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = Limit::or_default(limit);
-    let after = Cursor::decode("claims", "made_at", cursor)?
-        .map(|c| {
-            Ok::<_, ApiError>(store::After {
-                key: c.key_as::<chrono::NaiveDate>("claims", 0)?,
-                id: c.id,
-            })
-        })
-        .transpose()?;
-    let rows =
-        store::claims::list_claims(pool, filter, after.as_ref(), i64::from(limit) + 1).await?;
-    Ok(Page::new(
+    let format = negotiate(req, listing.format, JSON_CSV)?;
+    let limit = Limit::or_default(listing.limit);
+    let sort = listing.sort.unwrap_or(ClaimSort::MadeAt);
+    let after = pagination::position("claims", sort.as_str(), &sort.order(), listing.cursor)?;
+    let mut rows =
+        store::claims::list_claims(pool, filter, sort, after.as_ref(), i64::from(limit) + 1)
+            .await?;
+    attribute(pool, &mut rows).await?;
+    let total = match listing.count {
+        Some(true) => Some(store::claims::count_claims(pool, filter).await?),
+        _ => None,
+    };
+    let page = Page::new(
         req,
         rows,
         limit,
-        |r: &Claim| (vec![serde_json::json!(r.made_at.start())], r.id.to_string()),
+        |c: &Claim| (sort_key(sort, c), c.id.to_string()),
         "claims",
-        "made_at",
+        sort.as_str(),
     )
-    .respond_json::<ClaimPage>())
+    .with_total(total);
+    Ok(pagination::respond::<_, ClaimPage>(page, format, "claims"))
 }
 
 /// List claims
 ///
-/// Claims in chronological order (by the first day each may have been made, then id). Every
-/// claim names its claimant, sources and verification status; contradicting claims point at
-/// each other in `contradicted_by`.
+/// Claims in chronological order (by the first day each may have been made, then id) unless
+/// `sort` says otherwise. Every claim names its claimant, sources and verification status;
+/// contradicting claims point at each other in `contradicted_by`; `attribution` is a sentence
+/// ready to print.
 #[utoipa::path(
     tag = "claims",
     params(ListClaimsParams),
     responses(
-        (status = 200, description = "A page of claims", body = ClaimPage,
+        (status = 200, description = "A page of claims (CSV: one row per figure)",
+            content((ClaimPage = "application/json"), (String = "text/csv")),
             headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
         (status = 400, response = BadRequest),
+        (status = 406, response = NotAcceptable),
+        (status = 429, response = TooManyRequests),
         (status = 500, response = InternalError),
         (status = 503, response = Unavailable),
     )
@@ -121,7 +167,14 @@ pub async fn list_claims(
     Params(params): Params<ListClaimsParams>,
 ) -> Result<HttpResponse, ApiError> {
     let filter = params.filter()?;
-    claims_page(&req, &pool, &filter, params.limit, params.cursor.as_deref()).await
+    let listing = ClaimListing {
+        sort: params.sort,
+        count: params.count,
+        format: params.format,
+        limit: params.limit,
+        cursor: params.cursor.as_deref(),
+    };
+    claims_page(&req, &pool, &filter, listing).await
 }
 
 /// Get a claim
@@ -131,6 +184,7 @@ pub async fn list_claims(
     responses(
         (status = 200, description = "The claim", body = Claim),
         (status = 404, response = NotFound),
+        (status = 429, response = TooManyRequests),
         (status = 500, response = InternalError),
         (status = 503, response = Unavailable),
     )
@@ -142,8 +196,11 @@ pub async fn get_claim(
 ) -> Result<web::Json<Claim>, ApiError> {
     let not_found = || ApiError::NotFound(format!("No claim has the id `{id}`."));
     let claim_id = ClaimId::parse(id.as_str()).map_err(|_| not_found())?;
-    store::claims::get_claim(&pool, &claim_id)
+    let claim = store::claims::get_claim(&pool, &claim_id)
         .await?
-        .map(web::Json)
-        .ok_or_else(not_found)
+        .ok_or_else(not_found)?;
+    let mut claims = [claim];
+    attribute(&pool, &mut claims).await?;
+    let [claim] = claims;
+    Ok(web::Json(claim))
 }

@@ -5,13 +5,19 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use utoipa::{IntoParams, ToSchema};
 
-use super::pagination::{Cursor, Page, page_type};
+use serde_json::{Value, json};
+
+use super::format::{Format, JSON_CSV, negotiate};
+use super::pagination::{self, Page, page_type};
 use super::params::{ActorList, DateBound, Limit};
+use crate::domain::attribution;
 use crate::domain::{ActorId, ForceFigure, ForceFigureId, ForceMetric};
-use crate::error::{ApiError, BadRequest, InternalError, NotFound, Unavailable};
+use crate::error::{
+    ApiError, BadRequest, InternalError, NotAcceptable, NotFound, TooManyRequests, Unavailable,
+};
 use crate::extract::Params;
 use crate::store;
-use crate::store::force_figures::ForceFigureFilter;
+use crate::store::force_figures::{ForceFigureFilter, ForceFigureSort};
 
 page_type!(
     /// A page of force figures.
@@ -33,6 +39,12 @@ pub struct ListForceFiguresParams {
     /// `YYYY-MM-DD`): `as_of=2025` gives the figures for 2025.
     #[param(value_type = Option<String>, example = "2025")]
     as_of: Option<DateBound>,
+    /// Sort order (default `id`); `-` for descending; ties broken by id.
+    sort: Option<ForceFigureSort>,
+    /// `true` adds `meta.total`, the number of matching figures.
+    count: Option<bool>,
+    /// Response format; overrides `Accept`.
+    format: Option<Format>,
     /// Page size, 1 to 500.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
     limit: Option<Limit>,
@@ -40,33 +52,74 @@ pub struct ListForceFiguresParams {
     cursor: Option<String>,
 }
 
+/// Paging, sorting and format options shared by every force-figure listing.
+pub(super) struct ForceFigureListing<'a> {
+    pub sort: Option<ForceFigureSort>,
+    pub count: Option<bool>,
+    pub format: Option<Format>,
+    pub limit: Option<Limit>,
+    pub cursor: Option<&'a str>,
+}
+
+fn sort_key(sort: ForceFigureSort, f: &ForceFigure) -> Vec<Value> {
+    match sort {
+        ForceFigureSort::Metric | ForceFigureSort::MetricDesc => vec![json!(f.metric)],
+        ForceFigureSort::Id | ForceFigureSort::IdDesc => Vec::new(),
+    }
+}
+
+/// Fills in each figure's generated attribution sentence.
+pub(super) async fn attribute(pool: &PgPool, figures: &mut [ForceFigure]) -> Result<(), ApiError> {
+    let ctx = store::lookups::attribution_context(pool, &[], figures).await?;
+    for f in figures.iter_mut() {
+        f.attribution = Some(attribution::for_force_figure(f, &ctx));
+    }
+    Ok(())
+}
+
 /// Lists force figures matching `filter` as one page of the response.
 pub(super) async fn force_figures_page(
     req: &HttpRequest,
     pool: &PgPool,
     filter: &ForceFigureFilter,
-    limit: Option<Limit>,
-    cursor: Option<&str>,
+    listing: ForceFigureListing<'_>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = Limit::or_default(limit);
-    let after =
-        Cursor::decode("force-figures", "id", cursor)?.map(|c| store::After { key: (), id: c.id });
-    let rows = store::force_figures::list_force_figures(
+    let format = negotiate(req, listing.format, JSON_CSV)?;
+    let limit = Limit::or_default(listing.limit);
+    let sort = listing.sort.unwrap_or(ForceFigureSort::Id);
+    let after = pagination::position(
+        "force-figures",
+        sort.as_str(),
+        &sort.order(),
+        listing.cursor,
+    )?;
+    let mut rows = store::force_figures::list_force_figures(
         pool,
         filter,
+        sort,
         after.as_ref(),
         i64::from(limit) + 1,
     )
     .await?;
-    Ok(Page::new(
+    attribute(pool, &mut rows).await?;
+    let total = match listing.count {
+        Some(true) => Some(store::force_figures::count_force_figures(pool, filter).await?),
+        _ => None,
+    };
+    let page = Page::new(
         req,
         rows,
         limit,
-        |r: &ForceFigure| (Vec::new(), r.id.to_string()),
+        |f: &ForceFigure| (sort_key(sort, f), f.id.to_string()),
         "force-figures",
-        "id",
+        sort.as_str(),
     )
-    .respond_json::<ForceFigurePage>())
+    .with_total(total);
+    Ok(pagination::respond::<_, ForceFigurePage>(
+        page,
+        format,
+        "force-figures",
+    ))
 }
 
 /// List force figures
@@ -78,9 +131,12 @@ pub(super) async fn force_figures_page(
     tag = "force-figures",
     params(ListForceFiguresParams),
     responses(
-        (status = 200, description = "A page of force figures", body = ForceFigurePage,
+        (status = 200, description = "A page of force figures",
+            content((ForceFigurePage = "application/json"), (String = "text/csv")),
             headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
         (status = 400, response = BadRequest),
+        (status = 406, response = NotAcceptable),
+        (status = 429, response = TooManyRequests),
         (status = 500, response = InternalError),
         (status = 503, response = Unavailable),
     )
@@ -96,7 +152,14 @@ pub async fn list_force_figures(
         metric: params.metric,
         as_of: params.as_of.map(|d| (d.first_day(), d.last_day())),
     };
-    force_figures_page(&req, &pool, &filter, params.limit, params.cursor.as_deref()).await
+    let listing = ForceFigureListing {
+        sort: params.sort,
+        count: params.count,
+        format: params.format,
+        limit: params.limit,
+        cursor: params.cursor.as_deref(),
+    };
+    force_figures_page(&req, &pool, &filter, listing).await
 }
 
 /// Query parameters of `GET /v1/force-comparison`.
@@ -220,6 +283,7 @@ fn compare(actors: Vec<ActorId>, figures: Vec<ForceFigure>) -> ForceComparison {
         (status = 200, description = "The comparison", body = ForceComparison),
         (status = 400, response = BadRequest),
         (status = 404, response = NotFound),
+        (status = 429, response = TooManyRequests),
         (status = 500, response = InternalError),
         (status = 503, response = Unavailable),
     )
@@ -252,6 +316,9 @@ pub async fn force_comparison(
         as_of: None,
     };
     // A comparison is small by nature (a few metrics per actor), so it is one query, capped.
-    let figures = store::force_figures::list_force_figures(&pool, &filter, None, 1000).await?;
+    let mut figures =
+        store::force_figures::list_force_figures(&pool, &filter, ForceFigureSort::Id, None, 1000)
+            .await?;
+    attribute(&pool, &mut figures).await?;
     Ok(web::Json(compare(actors, figures)))
 }

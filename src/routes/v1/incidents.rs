@@ -5,13 +5,19 @@ use serde::Deserialize;
 use sqlx::PgPool;
 use utoipa::IntoParams;
 
-use super::pagination::{Cursor, Page, page_type};
-use super::params::{BBoxParam, DateBound, Limit, date_range};
+use serde_json::{Value, json};
+
+use super::format::{Format, JSON_CSV_GEOJSON, negotiate};
+use super::geojson::{self, IncidentFeatureCollection};
+use super::pagination::{self, Page, page_type};
+use super::params::{BBoxParam, DateBound, Limit, SearchText, date_range};
 use crate::domain::{ActorId, CountryCode, Incident, IncidentId, IncidentKind};
-use crate::error::{ApiError, BadRequest, InternalError, NotFound, Unavailable};
+use crate::error::{
+    ApiError, BadRequest, InternalError, NotAcceptable, NotFound, TooManyRequests, Unavailable,
+};
 use crate::extract::Params;
 use crate::store;
-use crate::store::incidents::IncidentFilter;
+use crate::store::incidents::{IncidentFilter, IncidentSort};
 
 page_type!(
     /// A page of incidents.
@@ -46,6 +52,15 @@ pub struct ListIncidentsParams {
     /// Only incidents with a location inside `min_lon,min_lat,max_lon,max_lat` (WGS 84).
     #[param(value_type = Option<String>, example = "60.5,29.3,75.2,37.1")]
     bbox: Option<BBoxParam>,
+    /// Full-text search in the title, summary and place names (web-search syntax).
+    #[param(value_type = Option<String>, example = "Bajaur")]
+    q: Option<SearchText>,
+    /// Sort order (default `date`); `-` for descending; ties broken by id.
+    sort: Option<IncidentSort>,
+    /// `true` adds `meta.total`, the number of matching incidents (costs a count query).
+    count: Option<bool>,
+    /// Response format; overrides `Accept`. GeoJSON has one feature per located place.
+    format: Option<Format>,
     /// Page size, 1 to 500.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
     limit: Option<Limit>,
@@ -65,7 +80,24 @@ impl ListIncidentsParams {
             country: self.country.clone(),
             admin1: self.admin1.clone(),
             bbox: self.bbox.map(|b| b.0),
+            q: self.q.clone().map(|q| q.0),
         })
+    }
+}
+
+/// Paging, sorting and format options shared by every incidents listing.
+pub(super) struct IncidentListing<'a> {
+    pub sort: Option<IncidentSort>,
+    pub count: Option<bool>,
+    pub format: Option<Format>,
+    pub limit: Option<Limit>,
+    pub cursor: Option<&'a str>,
+}
+
+fn sort_key(sort: IncidentSort, i: &Incident) -> Vec<Value> {
+    match sort {
+        IncidentSort::Date | IncidentSort::DateDesc => vec![json!(i.date.start())],
+        IncidentSort::Id | IncidentSort::IdDesc => Vec::new(),
     }
 }
 
@@ -74,29 +106,43 @@ pub(super) async fn incidents_page(
     req: &HttpRequest,
     pool: &PgPool,
     filter: &IncidentFilter,
-    limit: Option<Limit>,
-    cursor: Option<&str>,
+    listing: IncidentListing<'_>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = Limit::or_default(limit);
-    let after = Cursor::decode("incidents", "date", cursor)?
-        .map(|c| {
-            Ok::<_, ApiError>(store::After {
-                key: c.key_as::<chrono::NaiveDate>("incidents", 0)?,
-                id: c.id,
-            })
-        })
-        .transpose()?;
-    let rows = store::incidents::list_incidents(pool, filter, after.as_ref(), i64::from(limit) + 1)
-        .await?;
-    Ok(Page::new(
+    let format = negotiate(req, listing.format, JSON_CSV_GEOJSON)?;
+    let limit = Limit::or_default(listing.limit);
+    let sort = listing.sort.unwrap_or(IncidentSort::Date);
+    let after = pagination::position("incidents", sort.as_str(), &sort.order(), listing.cursor)?;
+    let rows =
+        store::incidents::list_incidents(pool, filter, sort, after.as_ref(), i64::from(limit) + 1)
+            .await?;
+    let total = match listing.count {
+        Some(true) => Some(store::incidents::count_incidents(pool, filter).await?),
+        _ => None,
+    };
+    let page = Page::new(
         req,
         rows,
         limit,
-        |r: &Incident| (vec![serde_json::json!(r.date.start())], r.id.to_string()),
+        |i: &Incident| (sort_key(sort, i), i.id.to_string()),
         "incidents",
-        "date",
+        sort.as_str(),
     )
-    .respond_json::<IncidentPage>())
+    .with_total(total);
+    if format == Format::Geojson {
+        let mut response = HttpResponse::Ok();
+        response.content_type(Format::Geojson.media_type());
+        if let Some(link) = page.link_header() {
+            response.insert_header(link);
+        }
+        let body = serde_json::to_string(&geojson::feature_collection(&page.data))
+            .map_err(|e| ApiError::Internal(e.into()))?;
+        return Ok(response.body(body));
+    }
+    Ok(pagination::respond::<_, IncidentPage>(
+        page,
+        format,
+        "incidents",
+    ))
 }
 
 /// List incidents
@@ -107,9 +153,12 @@ pub(super) async fn incidents_page(
     tag = "incidents",
     params(ListIncidentsParams),
     responses(
-        (status = 200, description = "A page of incidents", body = IncidentPage,
+        (status = 200, description = "A page of incidents (GeoJSON: one feature per located place)",
+            content((IncidentPage = "application/json"), (String = "text/csv"), (IncidentFeatureCollection = "application/geo+json")),
             headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
         (status = 400, response = BadRequest),
+        (status = 406, response = NotAcceptable),
+        (status = 429, response = TooManyRequests),
         (status = 500, response = InternalError),
         (status = 503, response = Unavailable),
     )
@@ -121,7 +170,14 @@ pub async fn list_incidents(
     Params(params): Params<ListIncidentsParams>,
 ) -> Result<HttpResponse, ApiError> {
     let filter = params.filter()?;
-    incidents_page(&req, &pool, &filter, params.limit, params.cursor.as_deref()).await
+    let listing = IncidentListing {
+        sort: params.sort,
+        count: params.count,
+        format: params.format,
+        limit: params.limit,
+        cursor: params.cursor.as_deref(),
+    };
+    incidents_page(&req, &pool, &filter, listing).await
 }
 
 /// Get an incident
@@ -131,6 +187,7 @@ pub async fn list_incidents(
     responses(
         (status = 200, description = "The incident, with the ids of the claims about it", body = Incident),
         (status = 404, response = NotFound),
+        (status = 429, response = TooManyRequests),
         (status = 500, response = InternalError),
         (status = 503, response = Unavailable),
     )

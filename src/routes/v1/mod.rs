@@ -2,8 +2,11 @@
 
 pub mod actors;
 pub mod claims;
+pub mod csv;
 pub mod dataset;
 pub mod force_figures;
+pub mod format;
+pub mod geojson;
 pub mod incidents;
 pub mod pagination;
 pub mod params;

@@ -220,6 +220,44 @@ macro_rules! page_type {
 }
 pub(crate) use page_type;
 
+/// The store position a cursor points at, for a collection ordered by `order`.
+pub fn position(
+    collection: &str,
+    sort: &str,
+    order: &crate::store::keyset::Order,
+    cursor: Option<&str>,
+) -> Result<Option<crate::store::keyset::Position>, ApiError> {
+    use crate::store::keyset::{KeyKind, KeyValue, Position};
+    let Some(c) = Cursor::decode(collection, sort, cursor)? else {
+        return Ok(None);
+    };
+    let key = match order.column {
+        None => None,
+        Some((_, KeyKind::Date)) => Some(KeyValue::Date(c.key_as(collection, 0)?)),
+        Some((_, KeyKind::Text)) => Some(KeyValue::Text(c.key_as(collection, 0)?)),
+    };
+    Ok(Some(Position { key, id: c.id }))
+}
+
+/// Sends a page in the negotiated format: JSON as the named page type `P`, or CSV.
+pub fn respond<T, P>(
+    page: Page<T>,
+    format: super::format::Format,
+    name: &str,
+) -> actix_web::HttpResponse
+where
+    T: super::csv::CsvRecord,
+    P: From<Page<T>> + Serialize,
+{
+    match format {
+        super::format::Format::Csv => {
+            let link = page.link_header();
+            super::csv::csv_response(super::csv::to_csv(&page.data), name, link)
+        }
+        _ => page.respond_json::<P>(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

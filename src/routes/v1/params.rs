@@ -196,3 +196,22 @@ mod tests {
         assert!("yesterday".parse::<DateBound>().is_err());
     }
 }
+
+/// A full-text query: 1 to 200 characters, web-search syntax.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchText(pub String);
+
+impl FromStr for SearchText {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let t = s.trim();
+        if t.is_empty() || t.chars().count() > 200 {
+            Err(format!(
+                "must be 1 to 200 characters of search text, got `{s}`"
+            ))
+        } else {
+            Ok(Self(t.to_owned()))
+        }
+    }
+}
+deserialize_from_str!(SearchText);

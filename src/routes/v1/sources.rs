@@ -5,12 +5,16 @@ use serde::Deserialize;
 use sqlx::PgPool;
 use utoipa::IntoParams;
 
-use super::pagination::{Cursor, Page, page_type};
+use super::format::{Format, JSON_CSV, negotiate};
+use super::pagination::{self, Page, page_type};
 use super::params::Limit;
 use crate::domain::{Source, SourceId, SourceKind};
-use crate::error::{ApiError, BadRequest, InternalError, NotFound, Unavailable};
+use crate::error::{
+    ApiError, BadRequest, InternalError, NotAcceptable, NotFound, TooManyRequests, Unavailable,
+};
 use crate::extract::Params;
 use crate::store;
+use crate::store::sources::SourceSort;
 
 page_type!(
     /// A page of sources.
@@ -25,6 +29,12 @@ page_type!(
 pub struct ListSourcesParams {
     /// Only sources of this kind.
     kind: Option<SourceKind>,
+    /// Sort order (default `id`); `-` for descending.
+    sort: Option<SourceSort>,
+    /// `true` adds `meta.total`, the number of matching sources.
+    count: Option<bool>,
+    /// Response format; overrides `Accept`.
+    format: Option<Format>,
     /// Page size, 1 to 500.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
     limit: Option<Limit>,
@@ -39,9 +49,12 @@ pub struct ListSourcesParams {
     tag = "sources",
     params(ListSourcesParams),
     responses(
-        (status = 200, description = "A page of sources", body = SourcePage,
+        (status = 200, description = "A page of sources",
+            content((SourcePage = "application/json"), (String = "text/csv")),
             headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
         (status = 400, response = BadRequest),
+        (status = 406, response = NotAcceptable),
+        (status = 429, response = TooManyRequests),
         (status = 500, response = InternalError),
         (status = 503, response = Unavailable),
     )
@@ -52,21 +65,39 @@ pub async fn list_sources(
     pool: web::Data<PgPool>,
     Params(params): Params<ListSourcesParams>,
 ) -> Result<HttpResponse, ApiError> {
+    let format = negotiate(&req, params.format, JSON_CSV)?;
     let limit = Limit::or_default(params.limit);
-    let after = Cursor::decode("sources", "id", params.cursor.as_deref())?
-        .map(|c| store::After { key: (), id: c.id });
-    let rows =
-        store::sources::list_sources(&pool, params.kind, after.as_ref(), i64::from(limit) + 1)
-            .await?;
-    Ok(Page::new(
+    let sort = params.sort.unwrap_or(SourceSort::Id);
+    let after = pagination::position(
+        "sources",
+        sort.as_str(),
+        &sort.order(),
+        params.cursor.as_deref(),
+    )?;
+    let rows = store::sources::list_sources(
+        &pool,
+        params.kind,
+        sort,
+        after.as_ref(),
+        i64::from(limit) + 1,
+    )
+    .await?;
+    let total = match params.count {
+        Some(true) => Some(store::sources::count_sources(&pool, params.kind).await?),
+        _ => None,
+    };
+    let page = Page::new(
         &req,
         rows,
         limit,
-        |r: &Source| (Vec::new(), r.id.to_string()),
+        |s: &Source| (Vec::new(), s.id.to_string()),
         "sources",
-        "id",
+        sort.as_str(),
     )
-    .respond_json::<SourcePage>())
+    .with_total(total);
+    Ok(pagination::respond::<_, SourcePage>(
+        page, format, "sources",
+    ))
 }
 
 /// Get a source
@@ -76,6 +107,7 @@ pub async fn list_sources(
     responses(
         (status = 200, description = "The source", body = Source),
         (status = 404, response = NotFound),
+        (status = 429, response = TooManyRequests),
         (status = 500, response = InternalError),
         (status = 503, response = Unavailable),
     )

@@ -1,0 +1,347 @@
+//! CSV renderings of every collection: RFC 4180, UTF-8, one header row, stable column names.
+//!
+//! Flattening, chosen to open cleanly in a spreadsheet:
+//! - one row per record, except claims: **one row per figure** (a claim without figures is one
+//!   row with empty `figure_*` columns), so numbers can be filtered and summed;
+//! - lists of ids or names are joined with `; ` (`about`, `sources`, `aliases`, ...);
+//! - a partial date is three columns: `<name>` (as stated), `<name>_precision`,
+//!   `<name>_start`/`<name>_end` (the days it may mean);
+//! - incident places are parallel lists (`location_names`, `location_countries`, ...), in the
+//!   same order; GeoJSON is the better format for mapping them.
+
+use actix_web::HttpResponse;
+use actix_web::http::header;
+
+use crate::domain::{Actor, Claim, ForceFigure, Incident, PartialDate, Source};
+
+/// A record that can be written as CSV rows under a fixed header.
+pub trait CsvRecord {
+    /// The column names, in order.
+    const HEADER: &'static [&'static str];
+    /// The record's rows (one or more), each with `HEADER.len()` fields.
+    fn rows(&self) -> Vec<Vec<String>>;
+}
+
+fn join<T: ToString>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn opt<T: ToString>(v: Option<&T>) -> String {
+    v.map(ToString::to_string).unwrap_or_default()
+}
+
+fn date(d: &PartialDate) -> [String; 4] {
+    [
+        d.value().to_owned(),
+        d.precision().as_str().to_owned(),
+        d.start().to_string(),
+        d.end().to_string(),
+    ]
+}
+
+fn opt_date(d: Option<&PartialDate>) -> [String; 4] {
+    d.map(date).unwrap_or_default()
+}
+
+impl CsvRecord for Actor {
+    const HEADER: &'static [&'static str] = &[
+        "id",
+        "name",
+        "aliases",
+        "kind",
+        "country",
+        "founded",
+        "founded_precision",
+        "founded_start",
+        "founded_end",
+        "description",
+        "relations",
+        "sources",
+    ];
+    fn rows(&self) -> Vec<Vec<String>> {
+        let relations: Vec<String> = self
+            .relations
+            .iter()
+            .map(|r| format!("{} {}", r.kind, r.actor))
+            .collect();
+        let mut row = vec![
+            self.id.to_string(),
+            self.name.clone(),
+            self.aliases.join("; "),
+            self.kind.to_string(),
+            self.country
+                .as_ref()
+                .map(|c| c.as_str().to_owned())
+                .unwrap_or_default(),
+        ];
+        row.extend(opt_date(self.founded.as_ref()));
+        row.extend([
+            self.description.clone(),
+            relations.join("; "),
+            join(self.sources.ids()),
+        ]);
+        vec![row]
+    }
+}
+
+impl CsvRecord for Source {
+    const HEADER: &'static [&'static str] = &[
+        "id",
+        "publisher",
+        "title",
+        "kind",
+        "published",
+        "published_precision",
+        "published_start",
+        "published_end",
+        "url",
+        "cited_in",
+        "note",
+    ];
+    fn rows(&self) -> Vec<Vec<String>> {
+        let mut row = vec![
+            self.id.to_string(),
+            opt(self.publisher.as_ref()),
+            self.title.clone(),
+            self.kind.to_string(),
+        ];
+        row.extend(opt_date(self.published.as_ref()));
+        row.extend([
+            opt(self.url.as_ref()),
+            opt(self.cited_in.as_ref()),
+            opt(self.note.as_ref()),
+        ]);
+        vec![row]
+    }
+}
+
+impl CsvRecord for Claim {
+    const HEADER: &'static [&'static str] = &[
+        "id",
+        "claimant",
+        "spokesperson_name",
+        "spokesperson_role",
+        "made_at",
+        "made_at_precision",
+        "made_at_start",
+        "made_at_end",
+        "kind",
+        "status",
+        "statement",
+        "quote",
+        "about",
+        "incident",
+        "contradicted_by",
+        "sources",
+        "attribution",
+        "figure_metric",
+        "figure_value",
+        "figure_qualifier",
+        "figure_unit",
+        "figure_subject",
+        "figure_text",
+        "figure_note",
+    ];
+    fn rows(&self) -> Vec<Vec<String>> {
+        let mut base = vec![
+            self.id.to_string(),
+            self.claimant.to_string(),
+            opt(self.spokesperson.as_ref().and_then(|s| s.name.as_ref())),
+            opt(self.spokesperson.as_ref().map(|s| &s.role)),
+        ];
+        base.extend(date(&self.made_at));
+        base.extend([
+            self.kind.to_string(),
+            self.status.to_string(),
+            self.statement.clone(),
+            opt(self.quote.as_ref()),
+            join(&self.about),
+            opt(self.incident.as_ref()),
+            join(&self.contradicted_by),
+            join(self.sources.ids()),
+            opt(self.attribution.as_ref()),
+        ]);
+        if self.figures.is_empty() {
+            let mut row = base;
+            row.extend(std::iter::repeat_n(String::new(), 7));
+            return vec![row];
+        }
+        self.figures
+            .iter()
+            .map(|f| {
+                let mut row = base.clone();
+                row.extend([
+                    f.metric.clone(),
+                    opt(f.value.as_ref()),
+                    f.qualifier.to_string(),
+                    opt(f.unit.as_ref()),
+                    f.subject.clone(),
+                    opt(f.text.as_ref()),
+                    opt(f.note.as_ref()),
+                ]);
+                row
+            })
+            .collect()
+    }
+}
+
+impl CsvRecord for Incident {
+    const HEADER: &'static [&'static str] = &[
+        "id",
+        "title",
+        "kind",
+        "date",
+        "date_precision",
+        "date_start",
+        "date_end",
+        "date_note",
+        "actors",
+        "location_names",
+        "location_admin1",
+        "location_countries",
+        "location_lats",
+        "location_lons",
+        "location_precisions",
+        "summary",
+        "claims",
+        "sources",
+    ];
+    fn rows(&self) -> Vec<Vec<String>> {
+        let actors: Vec<String> = self
+            .actors
+            .iter()
+            .map(|a| format!("{} ({})", a.actor, a.role))
+            .collect();
+        let l = &self.locations;
+        let mut row = vec![
+            self.id.to_string(),
+            self.title.clone(),
+            self.kind.to_string(),
+        ];
+        row.extend(date(&self.date));
+        row.extend([
+            opt(self.date_note.as_ref()),
+            actors.join("; "),
+            l.iter()
+                .map(|l| l.name.clone())
+                .collect::<Vec<_>>()
+                .join("; "),
+            l.iter()
+                .map(|l| l.admin1.clone().unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join("; "),
+            l.iter()
+                .map(|l| l.country.as_str().to_owned())
+                .collect::<Vec<_>>()
+                .join("; "),
+            join(&l.iter().map(|l| l.lat).collect::<Vec<_>>()),
+            join(&l.iter().map(|l| l.lon).collect::<Vec<_>>()),
+            join(&l.iter().map(|l| l.precision).collect::<Vec<_>>()),
+            self.summary.clone(),
+            join(&self.claims),
+            join(self.sources.ids()),
+        ]);
+        vec![row]
+    }
+}
+
+impl CsvRecord for ForceFigure {
+    const HEADER: &'static [&'static str] = &[
+        "id",
+        "actor",
+        "claimant",
+        "metric",
+        "value",
+        "qualifier",
+        "unit",
+        "text",
+        "as_of",
+        "as_of_precision",
+        "as_of_start",
+        "as_of_end",
+        "note",
+        "sources",
+        "attribution",
+    ];
+    fn rows(&self) -> Vec<Vec<String>> {
+        let mut row = vec![
+            self.id.to_string(),
+            self.actor.to_string(),
+            self.claimant.to_string(),
+            self.metric.to_string(),
+            opt(self.value.as_ref()),
+            self.qualifier.to_string(),
+            opt(self.unit.as_ref()),
+            opt(self.text.as_ref()),
+        ];
+        row.extend(date(&self.as_of));
+        row.extend([
+            opt(self.note.as_ref()),
+            join(self.sources.ids()),
+            opt(self.attribution.as_ref()),
+        ]);
+        vec![row]
+    }
+}
+
+/// Writes records as CSV text with the header row.
+pub fn to_csv<T: CsvRecord>(records: &[T]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let write = |w: &mut csv::Writer<Vec<u8>>| -> csv::Result<()> {
+        w.write_record(T::HEADER)?;
+        for r in records {
+            for row in r.rows() {
+                w.write_record(&row)?;
+            }
+        }
+        w.flush()?;
+        Ok(())
+    };
+    write(&mut w).expect("writing CSV to memory cannot fail");
+    String::from_utf8(w.into_inner().expect("flushed")).expect("CSV of UTF-8 fields is UTF-8")
+}
+
+/// A CSV response; `name` becomes the suggested file name.
+pub fn csv_response(
+    body: String,
+    name: &str,
+    link: Option<(header::HeaderName, String)>,
+) -> HttpResponse {
+    let mut response = HttpResponse::Ok();
+    response
+        .content_type(super::format::Format::Csv.media_type())
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("inline; filename=\"{name}.csv\""),
+        ));
+    if let Some(link) = link {
+        response.insert_header(link);
+    }
+    response.body(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_row_has_as_many_fields_as_the_header() {
+        let d = crate::domain::Dataset::bundled().unwrap();
+        fn check<T: CsvRecord>(records: &[T]) {
+            for r in records {
+                for row in r.rows() {
+                    assert_eq!(row.len(), T::HEADER.len());
+                }
+            }
+        }
+        check(&d.actors);
+        check(&d.sources);
+        check(&d.claims);
+        check(&d.incidents);
+        check(&d.force_figures);
+    }
+}

@@ -1,0 +1,118 @@
+//! Building list queries: filters, keyset position, order and limit.
+//!
+//! List queries vary in their filters and sort order, so they are built with
+//! `sqlx::QueryBuilder`: every value is a bound parameter, and the only SQL text pushed is
+//! from the fixed column names below, never from input. (Queries with a fixed shape use the
+//! compile-time checked macros.)
+
+use chrono::NaiveDate;
+use sqlx::{Postgres, QueryBuilder};
+
+/// A sort key value of the last record served.
+#[derive(Debug, Clone, PartialEq)]
+pub enum KeyValue {
+    Date(NaiveDate),
+    Text(String),
+}
+
+/// The type of a sort column's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    Date,
+    Text,
+}
+
+/// How a list is ordered: an optional key column, then the id column as the tie-breaker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Order {
+    /// The sort column (a fixed SQL expression) and its type, or `None` to sort by id alone.
+    pub column: Option<(&'static str, KeyKind)>,
+    /// The id column, the tie-breaker.
+    pub id: &'static str,
+    pub descending: bool,
+}
+
+impl Order {
+    /// Order by `column`, then id.
+    pub const fn by(
+        column: &'static str,
+        kind: KeyKind,
+        id: &'static str,
+        descending: bool,
+    ) -> Self {
+        Self {
+            column: Some((column, kind)),
+            id,
+            descending,
+        }
+    }
+
+    /// Order by id alone.
+    pub const fn by_id(id: &'static str, descending: bool) -> Self {
+        Self {
+            column: None,
+            id,
+            descending,
+        }
+    }
+}
+
+/// Where the next page starts: strictly after this key and id, in the order's direction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Position {
+    pub key: Option<KeyValue>,
+    pub id: String,
+}
+
+fn push_value(qb: &mut QueryBuilder<'_, Postgres>, value: &KeyValue) {
+    match value {
+        KeyValue::Date(d) => qb.push_bind(*d),
+        KeyValue::Text(t) => qb.push_bind(t.clone()),
+    };
+}
+
+/// Appends ` and <position condition>`: a row-value comparison, so an index on
+/// `(column, id)` serves it as a seek.
+pub fn push_after(qb: &mut QueryBuilder<'_, Postgres>, order: &Order, after: Option<&Position>) {
+    let Some(after) = after else { return };
+    let op = if order.descending { " < " } else { " > " };
+    match (order.column, &after.key) {
+        (Some((column, _)), Some(key)) => {
+            qb.push(" and (")
+                .push(column)
+                .push(", ")
+                .push(order.id)
+                .push(")")
+                .push(op)
+                .push("(");
+            push_value(qb, key);
+            qb.push(", ").push_bind(after.id.clone()).push(")");
+        }
+        _ => {
+            qb.push(" and ")
+                .push(order.id)
+                .push(op)
+                .push_bind(after.id.clone());
+        }
+    }
+}
+
+/// Appends ` order by <column> <dir>, <id> <dir> limit <limit>`.
+pub fn push_order_limit(qb: &mut QueryBuilder<'_, Postgres>, order: &Order, limit: i64) {
+    let dir = if order.descending { " desc" } else { " asc" };
+    qb.push(" order by ");
+    if let Some((column, _)) = order.column {
+        qb.push(column).push(dir).push(", ");
+    }
+    qb.push(order.id).push(dir).push(" limit ").push_bind(limit);
+}
+
+/// Appends ` and <column> = <value>` when the filter is set.
+pub fn push_eq<'a>(qb: &mut QueryBuilder<'a, Postgres>, column: &'static str, value: Option<&str>) {
+    if let Some(v) = value {
+        qb.push(" and ")
+            .push(column)
+            .push(" = ")
+            .push_bind(v.to_owned());
+    }
+}

@@ -1,0 +1,75 @@
+//! The names attribution sentences need: actors, sources, and who made contradicting claims.
+
+use std::collections::HashMap;
+
+use sqlx::PgPool;
+use sqlx::types::Json;
+
+use crate::domain::attribution::Context;
+use crate::domain::{ActorKind, Claim, ForceFigure, Source};
+
+/// Loads the context for attributing these claims and force figures, in three queries.
+#[tracing::instrument(skip_all)]
+pub async fn attribution_context(
+    pool: &PgPool,
+    claims: &[Claim],
+    figures: &[ForceFigure],
+) -> Result<Context, sqlx::Error> {
+    let contradicting: Vec<String> = claims
+        .iter()
+        .flat_map(|c| c.contradicted_by.iter().map(ToString::to_string))
+        .collect();
+    let claimants: HashMap<String, String> = sqlx::query!(
+        "select id, claimant_id from claims where id = any($1)",
+        &contradicting
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|r| (r.id, r.claimant_id))
+    .collect();
+
+    let mut actor_ids: Vec<String> = claimants.values().cloned().collect();
+    actor_ids.extend(claims.iter().map(|c| c.claimant.to_string()));
+    actor_ids.extend(
+        figures
+            .iter()
+            .flat_map(|f| [f.actor.to_string(), f.claimant.to_string()]),
+    );
+    let actors = sqlx::query!(
+        r#"select id, doc->>'name' as "name!", doc->'kind' as "kind!: Json<ActorKind>" from actors where id = any($1)"#,
+        &actor_ids
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|r| (r.id, (r.name, r.kind.0)))
+    .collect();
+
+    let source_ids: Vec<String> = claims
+        .iter()
+        .flat_map(|c| c.sources.ids())
+        .chain(figures.iter().flat_map(|f| f.sources.ids()))
+        .map(ToString::to_string)
+        .collect();
+    // Sources and the sources they are cited in (one level is all the data has).
+    let sources: HashMap<String, Source> = sqlx::query_scalar!(
+        r#"
+        select doc as "doc!: Json<Source>" from sources
+        where id = any($1)
+           or id in (select doc->>'cited_in' from sources where id = any($1))
+        "#,
+        &source_ids
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|Json(s)| (s.id.to_string(), s))
+    .collect();
+
+    Ok(Context {
+        actors,
+        sources,
+        claimants,
+    })
+}

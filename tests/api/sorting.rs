@@ -1,0 +1,169 @@
+use sqlx::PgPool;
+
+use crate::helpers::TestApp;
+
+#[sqlx::test]
+async fn collections_sort_by_the_documented_fields_both_ways(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let by_id = app.ids("/v1/claims?sort=id&limit=500").await;
+    let mut sorted = by_id.clone();
+    sorted.sort();
+    assert_eq!(by_id, sorted);
+    let mut reversed = by_id.clone();
+    reversed.reverse();
+    assert_eq!(app.ids("/v1/claims?sort=-id&limit=500").await, reversed);
+
+    let newest_first = app.get_ok("/v1/incidents?sort=-date").await;
+    let starts: Vec<&str> = newest_first["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["date"]["start"].as_str().unwrap())
+        .collect();
+    let mut desc = starts.clone();
+    desc.sort_by(|a, b| b.cmp(a));
+    assert_eq!(starts, desc);
+    assert_eq!(starts[0], "2026-02-27");
+
+    let names = app.get_ok("/v1/actors?sort=name").await;
+    let names: Vec<&str> = names["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    let mut sorted_names = names.clone();
+    sorted_names.sort();
+    assert_eq!(names, sorted_names);
+    assert_eq!(
+        app.ids("/v1/force-figures?sort=-metric&limit=1").await,
+        ["pakistan-nuclear-armed"]
+    );
+}
+
+#[sqlx::test]
+async fn walking_a_descending_sort_returns_every_record_once(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    for (path, all) in [
+        ("/v1/claims?sort=-made_at", 23),
+        ("/v1/actors?sort=-name", 12),
+        ("/v1/incidents?sort=-date", 9),
+    ] {
+        let mut next = Some(format!("{path}&limit=4"));
+        let mut ids = Vec::new();
+        while let Some(url) = next.take() {
+            let page = app.get_ok(&url).await;
+            ids.extend(
+                page["data"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| r["id"].as_str().unwrap().to_owned()),
+            );
+            next = page["links"]["next"].as_str().map(str::to_owned);
+        }
+        let full = app.ids(&format!("{path}&limit=500")).await;
+        assert_eq!(ids, full, "{path}");
+        assert_eq!(ids.len(), all, "{path}");
+    }
+}
+
+#[sqlx::test]
+async fn a_bad_sort_is_a_400_listing_the_allowed_ones(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let detail = app
+        .get("/v1/claims?sort=claimant")
+        .await
+        .assert_bad_parameter("sort");
+    assert!(
+        detail.contains("`made_at`") && detail.contains("`-id`"),
+        "{detail}"
+    );
+    app.get("/v1/incidents?sort=made_at")
+        .await
+        .assert_bad_parameter("sort");
+    app.get("/v1/actors?sort=")
+        .await
+        .assert_bad_parameter("sort");
+}
+
+#[sqlx::test]
+async fn a_cursor_from_another_sort_is_a_400(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let page = app.get_ok("/v1/claims?sort=id&limit=2").await;
+    let cursor = page["meta"]["next_cursor"].as_str().unwrap();
+    let detail = app
+        .get(&format!("/v1/claims?sort=-id&cursor={cursor}"))
+        .await
+        .assert_bad_parameter("cursor");
+    assert!(detail.contains("sort"), "{detail}");
+}
+
+#[sqlx::test]
+async fn totals_are_counted_only_when_asked(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let plain = app.get_ok("/v1/claims?limit=2").await;
+    assert!(plain["meta"].get("total").is_none());
+    let counted = app
+        .get_ok("/v1/claims?limit=2&count=true&claimant=pakistan")
+        .await;
+    assert_eq!(counted["meta"]["total"], 11);
+    assert_eq!(counted["meta"]["count"], 2);
+    assert_eq!(
+        app.get_ok("/v1/incidents?count=true&country=AF").await["meta"]["total"],
+        4
+    );
+    assert_eq!(
+        app.get_ok("/v1/actors/afghan-taliban/force-figures?count=true")
+            .await["meta"]["total"],
+        4
+    );
+    app.get("/v1/claims?count=maybe")
+        .await
+        .assert_bad_parameter("count");
+}
+
+#[sqlx::test]
+async fn attribution_sentences_name_who_when_verification_and_source(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let claim = app
+        .get_ok("/v1/claims/pakistan-claims-133-taliban-killed")
+        .await;
+    assert_eq!(
+        claim["attribution"],
+        "Pakistan said on 27 February 2026, through Mosharraf Zaidi (Spokesman for the Prime Minister of Pakistan on foreign media); not independently verified. Source: “Pakistan-Afghanistan war” (27 February 2026)."
+    );
+    let disputed = app
+        .get_ok("/v1/claims/afghan-taliban-deny-attacks-from-afghan-soil")
+        .await;
+    let text = disputed["attribution"].as_str().unwrap();
+    assert!(
+        text.starts_with("The Afghan Taliban said in February 2026; disputed by Pakistan."),
+        "{text}"
+    );
+
+    let figures = app
+        .get_ok("/v1/force-figures?actor=pakistan&metric=active_personnel")
+        .await;
+    let text = figures["data"][0]["attribution"].as_str().unwrap();
+    assert_eq!(
+        text,
+        "More than 600,000 active personnel (Pakistan), according to the International Institute for Strategic Studies, for 2025. Source: International Institute for Strategic Studies (IISS) (2025), as cited in “Pakistan-Afghanistan war” (27 February 2026)."
+    );
+    let comparison = app
+        .get_ok("/v1/force-comparison?actors=pakistan,afghan-taliban")
+        .await;
+    assert!(
+        comparison["metrics"][0]["actors"][1]["figures"][0]["attribution"]
+            .as_str()
+            .unwrap()
+            .starts_with("172,000 (the Afghan Taliban)")
+    );
+    // Attribution is generated, never stored: exports do not carry it.
+    let stored: Option<String> =
+        sqlx::query_scalar("select doc->>'attribution' from claims limit 1")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(stored, None);
+}
