@@ -28,7 +28,7 @@ use governor::{Quota, RateLimiter};
 use crate::config::RateLimitSettings;
 use crate::error::ApiError;
 
-/// Requests `/healthz`, `/readyz` and `/metrics`: probes and scrapers must never be refused.
+/// Paths never limited: probes and scrapers must not be refused because of a busy client.
 const EXEMPT: &[&str] = &["/healthz", "/readyz", "/metrics"];
 
 /// How many checks between sweeps of buckets that are full again (and so need no memory).
