@@ -1,18 +1,149 @@
 //! Prometheus metrics: requests by route template and status, latency, pool use, dataset.
-//! (Stub: being filled in.)
+//!
+//! Every label has a bounded set of values: routes are matched templates (never raw paths),
+//! methods outside the standard set are folded into `OTHER`, and the dataset version series
+//! is replaced, not added to, on each scrape.
 
-use actix_web::HttpResponse;
+use std::sync::Mutex;
+use std::time::Instant;
+
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
 use actix_web::middleware::Next;
+use actix_web::{HttpResponse, web};
+use prometheus::{
+    HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+};
+use sqlx::PgPool;
 
-/// The metric registry shared by every worker.
-pub struct Metrics {}
+use crate::error::ApiError;
+use crate::store;
+
+/// The content type of the Prometheus text exposition format.
+pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
+
+/// The `route` label of requests that matched no route (unknown paths): keeps raw paths,
+/// which clients choose freely, out of the label set.
+pub const UNMATCHED: &str = "unmatched";
+
+/// Latency buckets in seconds, from 0.5 ms (cached reads) to 5 s (an export under load).
+const DURATION_BUCKETS: &[f64] = &[
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+];
+
+/// The metric registry shared by every worker, with handles to each series.
+///
+/// It owns its own [`Registry`] (not the process-global one) so that several servers in
+/// one process, as in the tests, keep separate counts.
+pub struct Metrics {
+    registry: Registry,
+    requests: IntCounterVec,
+    durations: HistogramVec,
+    pool_connections: IntGaugeVec,
+    dataset_info: IntGaugeVec,
+    /// Serialises the reset-and-set of per-scrape gauges with the gathering that follows, so
+    /// concurrent scrapes never see a half-updated `durand_dataset_info`.
+    scrape: Mutex<()>,
+}
 
 impl Metrics {
     /// A fresh registry with every series registered.
     pub fn new() -> Self {
-        Self {}
+        let registry = Registry::new();
+        let requests = IntCounterVec::new(
+            Opts::new(
+                "durand_http_requests_total",
+                "HTTP requests answered, by method, route template and status code.",
+            ),
+            &["method", "route", "status"],
+        )
+        .expect("valid counter");
+        let durations = HistogramVec::new(
+            HistogramOpts::new(
+                "durand_http_request_duration_seconds",
+                "Time to produce a response (headers), by method and route template.",
+            )
+            .buckets(DURATION_BUCKETS.to_vec()),
+            &["method", "route"],
+        )
+        .expect("valid histogram");
+        let pool_connections = IntGaugeVec::new(
+            Opts::new(
+                "durand_db_pool_connections",
+                "PostgreSQL pool connections by state, read at scrape time.",
+            ),
+            &["state"],
+        )
+        .expect("valid gauge");
+        let dataset_info = IntGaugeVec::new(
+            Opts::new(
+                "durand_dataset_info",
+                "Always 1; `version` is the loaded dataset's version (absent when none is loaded).",
+            ),
+            &["version"],
+        )
+        .expect("valid gauge");
+        let build_info = IntGaugeVec::new(
+            Opts::new(
+                "durand_build_info",
+                "Always 1; `version` is the server's crate version.",
+            ),
+            &["version"],
+        )
+        .expect("valid gauge");
+        build_info
+            .with_label_values(&[env!("CARGO_PKG_VERSION")])
+            .set(1);
+        for collector in [
+            Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(durations.clone()),
+            Box::new(pool_connections.clone()),
+            Box::new(dataset_info.clone()),
+            Box::new(build_info),
+        ] {
+            registry.register(collector).expect("unique metric names");
+        }
+        Self {
+            registry,
+            requests,
+            durations,
+            pool_connections,
+            dataset_info,
+            scrape: Mutex::new(()),
+        }
+    }
+
+    /// Counts one answered request and its latency.
+    pub fn observe(&self, method: &Method, route: Option<&str>, status: u16, seconds: f64) {
+        let method = method_label(method);
+        let route = route.unwrap_or(UNMATCHED);
+        self.requests
+            .with_label_values(&[method, route, &status.to_string()])
+            .inc();
+        self.durations
+            .with_label_values(&[method, route])
+            .observe(seconds);
+    }
+
+    /// Sets the scrape-time gauges and renders every series in the text format.
+    fn render(&self, pool: &PgPool, dataset_version: Option<&str>) -> prometheus::Result<String> {
+        // A poisoned lock only means another scrape panicked; the guard protects no data.
+        let _guard = self
+            .scrape
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let total = i64::from(pool.size());
+        let idle = i64::try_from(pool.num_idle()).unwrap_or(i64::MAX);
+        self.pool_connections
+            .with_label_values(&["in_use"])
+            .set(total.saturating_sub(idle).max(0));
+        self.pool_connections.with_label_values(&["idle"]).set(idle);
+        self.dataset_info.reset();
+        if let Some(version) = dataset_version {
+            self.dataset_info.with_label_values(&[version]).set(1);
+        }
+        TextEncoder::new().encode_to_string(&self.registry.gather())
     }
 }
 
@@ -22,17 +153,102 @@ impl Default for Metrics {
     }
 }
 
-/// Middleware: records each request's route template, status and latency.
+/// The `method` label: standard methods by name, anything else as `OTHER`, since clients
+/// may send arbitrary extension methods.
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        Method::OPTIONS => "OPTIONS",
+        Method::CONNECT => "CONNECT",
+        Method::TRACE => "TRACE",
+        _ => "OTHER",
+    }
+}
+
+/// Middleware: records each request's method, route template, status and latency.
+///
+/// It wraps the rate limiter, so 429s are counted too. Latency runs until the response
+/// head is ready; streaming the body is not included.
 pub async fn track(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    next.call(req).await
+    let started = Instant::now();
+    let metrics = req.app_data::<web::Data<Metrics>>().cloned();
+    let method = req.method().clone();
+    // Resolved now as well, for the rare inner error that carries no request back.
+    let pattern = req.match_pattern();
+    let result = next.call(req).await;
+    if let Some(metrics) = metrics {
+        let seconds = started.elapsed().as_secs_f64();
+        match &result {
+            Ok(res) => {
+                let route = res.request().match_pattern().or(pattern);
+                metrics.observe(&method, route.as_deref(), res.status().as_u16(), seconds);
+            }
+            Err(e) => {
+                let status = e.as_response_error().status_code().as_u16();
+                metrics.observe(&method, pattern.as_deref(), status, seconds);
+            }
+        }
+    }
+    result
 }
 
-/// `GET /metrics`: the Prometheus text exposition.
-pub async fn metrics_endpoint() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4")
-        .body("")
+/// `GET /metrics`: the Prometheus text exposition of every series.
+///
+/// Pool gauges and the dataset version are read now, so they are current at each scrape.
+/// When the database cannot be read, `durand_dataset_info` is left out and the rest is
+/// still served.
+pub async fn metrics_endpoint(
+    metrics: web::Data<Metrics>,
+    pool: web::Data<PgPool>,
+) -> Result<HttpResponse, ApiError> {
+    let version = match store::dataset::get_meta(&pool).await {
+        Ok(meta) => meta.map(|m| m.version),
+        Err(e) => {
+            tracing::warn!(error = %e, "metrics: cannot read the dataset version");
+            None
+        }
+    };
+    let body = metrics
+        .render(&pool, version.as_deref())
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(HttpResponse::Ok().content_type(CONTENT_TYPE).body(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_methods_share_one_label() {
+        let odd = Method::from_bytes(b"BREW").expect("extension method");
+        assert_eq!(method_label(&odd), "OTHER");
+        assert_eq!(method_label(&Method::GET), "GET");
+    }
+
+    #[test]
+    fn requests_without_a_route_are_unmatched() {
+        let metrics = Metrics::new();
+        metrics.observe(&Method::GET, None, 404, 0.001);
+        metrics.observe(&Method::GET, Some("/v1/claims/{id}"), 200, 0.001);
+        let text = TextEncoder::new()
+            .encode_to_string(&metrics.registry.gather())
+            .expect("encode");
+        assert!(
+            text.contains(r#"route="unmatched",status="404"} 1"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"route="/v1/claims/{id}",status="200"} 1"#),
+            "{text}"
+        );
+        assert!(text.contains(r#"durand_build_info{version=""#), "{text}");
+    }
 }
