@@ -5,6 +5,10 @@
 
 use actix_web::App;
 use utoipa::OpenApi;
+use utoipa::openapi::header::{Header, HeaderBuilder};
+use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::{RefOr, Required, ResponseBuilder};
 use utoipa_actix_web::AppExt;
 
 use crate::routes;
@@ -28,6 +32,8 @@ pub const REGENERATE: &str = "make spec";
         (name = "sources", description = "The publications records cite"),
         (name = "dataset", description = "Version, licence, citation and counts"),
         (name = "meta", description = "The API's own description"),
+        (name = "search", description = "Full-text search across resources"),
+        (name = "timeline", description = "Incidents and dated claims in one chronological list"),
         (name = "health", description = "Liveness and readiness"),
     ),
     components(responses(
@@ -41,12 +47,86 @@ struct ApiDoc;
 
 /// The full OpenAPI document for every route the server registers.
 pub fn spec() -> utoipa::openapi::OpenApi {
-    let (_, spec) = App::new()
+    let (_, mut spec) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .configure(routes::configure)
         .split_for_parts();
+    document_caching(&mut spec);
     spec
+}
+
+fn string_header(description: &str) -> Header {
+    HeaderBuilder::new()
+        .schema(ObjectBuilder::new().schema_type(Type::String))
+        .description(Some(description))
+        .build()
+}
+
+/// Documents what the caching middleware adds to every `/v1` read, in one place rather than
+/// on each handler: the conditional request headers, the validators and cache headers on 200,
+/// and the 304 answer.
+fn document_caching(spec: &mut utoipa::openapi::OpenApi) {
+    let conditional = [
+        (
+            "If-None-Match",
+            "ETags from earlier responses: 304 when one still matches.",
+        ),
+        (
+            "If-Modified-Since",
+            "An HTTP date: 304 when the data has not changed since (ignored with If-None-Match).",
+        ),
+    ];
+    let on_success = [
+        (
+            "ETag",
+            "Strong validator: a hash of these exact bytes (for the export: of the dataset's state).",
+        ),
+        ("Last-Modified", "When the dataset last changed."),
+        (
+            "Cache-Control",
+            "public, max-age=60, stale-while-revalidate=60",
+        ),
+        ("Vary", "Accept, Origin"),
+        (
+            "Durand-Dataset-Version",
+            "The dataset version this response was built from.",
+        ),
+    ];
+    for (path, item) in spec.paths.paths.iter_mut() {
+        if !path.starts_with("/v1/") {
+            continue;
+        }
+        let Some(op) = item.get.as_mut() else {
+            continue;
+        };
+        let params = op.parameters.get_or_insert_with(Vec::new);
+        for (name, description) in conditional {
+            params.push(
+                ParameterBuilder::new()
+                    .name(name)
+                    .parameter_in(ParameterIn::Header)
+                    .required(Required::False)
+                    .description(Some(description))
+                    .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                    .build(),
+            );
+        }
+        if let Some(RefOr::T(ok)) = op.responses.responses.get_mut("200") {
+            for (name, description) in on_success {
+                ok.headers
+                    .insert(name.to_owned(), string_header(description));
+            }
+        }
+        let not_modified = ResponseBuilder::new()
+            .description("Not modified: the representation still matches `If-None-Match` (or `If-Modified-Since`); no body.")
+            .header("ETag", string_header("The matching validator."))
+            .header("Durand-Dataset-Version", string_header("The dataset version."))
+            .build();
+        op.responses
+            .responses
+            .insert("304".to_owned(), RefOr::T(not_modified));
+    }
 }
 
 /// The spec as pretty JSON with a trailing newline: the exact bytes committed and served.

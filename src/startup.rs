@@ -1,6 +1,9 @@
 //! Builds the HTTP server: routes, shared state, error handlers, middleware, docs UI.
 
 use std::net::TcpListener;
+use std::time::Duration;
+
+use actix_cors::Cors;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
@@ -15,7 +18,7 @@ use crate::config::ServerSettings;
 use crate::error::ApiError;
 use crate::openapi::{self, SpecJson};
 use crate::routes::{self, fallback::KnownPaths};
-use crate::{metrics, rate_limit, telemetry};
+use crate::{caching, metrics, rate_limit, telemetry};
 
 /// A bound, not yet running, HTTP server.
 pub struct Application {
@@ -42,6 +45,7 @@ impl Application {
         let spec_json = web::Data::new(SpecJson(openapi::spec_json()));
         let limiter = web::Data::new(rate_limit::Limiter::new(&settings.rate_limit));
         let metrics = web::Data::new(metrics::Metrics::new());
+        let stamps = web::Data::new(caching::DatasetStamp::new(Duration::from_secs(2)));
         let pool = web::Data::new(pool);
         let mut server = HttpServer::new(move || {
             let (app, _) = App::new()
@@ -53,6 +57,7 @@ impl Application {
                 .app_data(spec_json.clone())
                 .app_data(limiter.clone())
                 .app_data(metrics.clone())
+                .app_data(stamps.clone())
                 .app_data(
                     web::QueryConfig::default()
                         .error_handler(|e, _| ApiError::invalid("query", e.to_string()).into()),
@@ -64,9 +69,14 @@ impl Application {
                 .service(web::redirect("/docs", "/docs/"))
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/docs/openapi.json", spec.clone()))
                 .default_service(web::to(routes::fallback::not_found))
+                // Listed innermost first: caching sees the handler's own bytes, compression
+                // comes after the ETag, CORS headers reach 429s, and the request span and
+                // metrics cover everything.
+                .wrap(from_fn(caching::http_cache))
                 .wrap(Compress::default())
-                .wrap(from_fn(rate_limit::enforce))
                 .wrap(from_fn(head_as_get))
+                .wrap(from_fn(rate_limit::enforce))
+                .wrap(cors())
                 .wrap(from_fn(metrics::track))
                 .wrap(from_fn(telemetry::request_span))
         })
@@ -102,4 +112,26 @@ async fn head_as_get(
         req.head_mut().method = Method::GET;
     }
     next.call(req).await
+}
+
+/// CORS open for reads from any origin, exposing the headers browser code needs.
+fn cors() -> Cors {
+    Cors::default()
+        .allow_any_origin()
+        .send_wildcard()
+        .allowed_methods(["GET", "HEAD", "OPTIONS"])
+        .allow_any_header()
+        .expose_headers([
+            "ETag",
+            "Last-Modified",
+            "Link",
+            "Retry-After",
+            "RateLimit-Limit",
+            "RateLimit-Remaining",
+            "RateLimit-Reset",
+            "RateLimit-Policy",
+            "X-Request-Id",
+            "Durand-Dataset-Version",
+        ])
+        .max_age(86_400)
 }

@@ -25,6 +25,21 @@ pub async fn get_meta(pool: &PgPool) -> Result<Option<DatasetMeta>, sqlx::Error>
     Ok(row.map(|Json(m)| m))
 }
 
+/// What identifies the dataset's current state: its version and when it last changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    pub version: String,
+    pub changed_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The dataset's current stamp, or `None` when no dataset has been loaded.
+#[tracing::instrument(skip(pool))]
+pub async fn stamp(pool: &PgPool) -> Result<Option<Stamp>, sqlx::Error> {
+    sqlx::query_as!(Stamp, "select version, changed_at from dataset_meta")
+        .fetch_optional(pool)
+        .await
+}
+
 /// Record counts per resource (exact; the dataset is small enough for `count(*)`).
 #[tracing::instrument(skip(pool))]
 pub async fn counts(pool: &PgPool) -> Result<Counts, sqlx::Error> {

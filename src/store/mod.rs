@@ -6,6 +6,7 @@
 pub mod actors;
 pub mod claims;
 pub mod dataset;
+pub mod export;
 pub mod force_figures;
 pub mod import;
 pub mod incidents;

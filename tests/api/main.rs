@@ -2,6 +2,7 @@
 //! database per test.
 
 mod actors;
+mod caching;
 mod claims;
 mod dataset;
 mod errors;

@@ -6,7 +6,11 @@ use sqlx::PgPool;
 use utoipa::ToSchema;
 
 use crate::domain::DatasetMeta;
-use crate::error::{ApiError, InternalError, Unavailable};
+use actix_web::http::header;
+use actix_web::web::Bytes;
+use futures_util::TryStreamExt;
+
+use crate::error::{ApiError, InternalError, TooManyRequests, Unavailable};
 use crate::openapi::SpecJson;
 use crate::store;
 use crate::store::dataset::Counts;
@@ -27,6 +31,7 @@ pub struct DatasetInfo {
     tag = "dataset",
     responses(
         (status = 200, description = "The dataset's description", body = DatasetInfo),
+        (status = 429, response = TooManyRequests),
         (status = 500, response = InternalError),
         (status = 503, response = Unavailable),
     )
@@ -42,6 +47,61 @@ pub async fn get_dataset(pool: web::Data<PgPool>) -> Result<web::Json<DatasetInf
     Ok(web::Json(DatasetInfo { meta, counts }))
 }
 
+/// Export the whole dataset
+///
+/// Every record as NDJSON (`application/x-ndjson`): one JSON object per line,
+/// `{"type": "dataset" | "source" | "actor" | "incident" | "claim" | "force_figure", "data": ...}`,
+/// in that order and by id within each type, from one consistent snapshot. Streamed, so
+/// its memory does not grow with the dataset.
+#[utoipa::path(
+    tag = "dataset",
+    responses(
+        (status = 200, description = "The dataset, one record per line",
+            content((ExportLine = "application/x-ndjson"))),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = Unavailable),
+    )
+)]
+#[get("/export")]
+pub async fn export(pool: web::Data<PgPool>) -> HttpResponse {
+    let stream = store::export::ndjson(pool.get_ref().clone())
+        .map_ok(Bytes::from)
+        .map_err(|e| {
+            tracing::error!(error = %e, "export stream failed");
+            actix_web::Error::from(ApiError::from(e))
+        });
+    HttpResponse::Ok()
+        .content_type("application/x-ndjson")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "inline; filename=\"durand.ndjson\"",
+        ))
+        .streaming(stream)
+}
+
+/// The kinds of record in an export line.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportLineType {
+    Dataset,
+    Source,
+    Actor,
+    Incident,
+    Claim,
+    ForceFigure,
+}
+
+/// One line of the NDJSON export.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportLine {
+    #[serde(rename = "type")]
+    pub kind: ExportLineType,
+    /// The record, shaped as the matching endpoint serves it (`DatasetMeta`, `Source`,
+    /// `Actor`, `Incident`, `Claim` or `ForceFigure`).
+    pub data: serde_json::Value,
+}
+
 /// The OpenAPI document
 ///
 /// This API's OpenAPI 3.1 description: the same document as `openapi/openapi.json` in the
@@ -51,6 +111,7 @@ pub async fn get_dataset(pool: web::Data<PgPool>) -> Result<web::Json<DatasetInf
     responses(
         (status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json",
             body = Object),
+        (status = 429, response = TooManyRequests),
     )
 )]
 #[get("/openapi.json")]

@@ -32,5 +32,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(force_figures::list_force_figures)
         .service(force_figures::force_comparison)
         .service(dataset::get_dataset)
+        .service(dataset::export)
         .service(dataset::get_openapi);
 }

@@ -1,0 +1,197 @@
+//! HTTP caching for reads: strong `ETag`s, `Last-Modified`, conditional requests (304),
+//! `Cache-Control`, `Vary`, and the dataset version on every data response.
+//!
+//! A newsroom page polling every few seconds should cost one cheap 304 per poll while the
+//! data is unchanged. The ETag is a hash of the exact bytes served, so it changes exactly when
+//! the representation does; streamed bodies (the NDJSON export) are validated by the
+//! dataset's stamp instead, which changes whenever any record does.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{HttpResponse, web};
+use sqlx::PgPool;
+
+use crate::store::dataset::Stamp;
+
+/// The header carrying the dataset version on every data response.
+pub const DATASET_VERSION: HeaderName = HeaderName::from_static("durand-dataset-version");
+
+/// How long data responses may be cached by clients and shared caches.
+const DATA_MAX_AGE: &str = "public, max-age=60, stale-while-revalidate=60";
+
+/// The dataset stamp, re-read from the database at most once per `ttl`, so that a write
+/// (or an import) shows in headers within seconds without a query per request.
+pub struct DatasetStamp {
+    ttl: Duration,
+    cached: Mutex<Option<(Instant, Stamp)>>,
+}
+
+impl DatasetStamp {
+    /// A stamp cache that re-reads after `ttl`.
+    pub fn new(ttl: Duration) -> Self {
+        Self {
+            ttl,
+            cached: Mutex::new(None),
+        }
+    }
+
+    /// The current stamp; `None` when no dataset is loaded or the database is unreachable
+    /// (the response is then served without the headers that need it).
+    pub async fn get(&self, pool: &PgPool) -> Option<Stamp> {
+        if let Some((at, stamp)) = self.cached.lock().ok()?.as_ref()
+            && at.elapsed() < self.ttl
+        {
+            return Some(stamp.clone());
+        }
+        let stamp = crate::store::dataset::stamp(pool).await.ok()??;
+        if let Ok(mut cached) = self.cached.lock() {
+            *cached = Some((Instant::now(), stamp.clone()));
+        }
+        Some(stamp)
+    }
+}
+
+fn etag_of(bytes: &[u8]) -> String {
+    format!("\"{:032x}\"", xxhash_rust::xxh3::xxh3_128(bytes))
+}
+
+/// Whether `If-None-Match` matches `etag` (weak comparison, as RFC 9110 asks for this header).
+fn none_match(req: &actix_web::HttpRequest, etag: &str) -> bool {
+    let Some(value) = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    value
+        .split(',')
+        .map(str::trim)
+        .any(|candidate| candidate == "*" || candidate.trim_start_matches("W/") == etag)
+}
+
+/// Whether `If-Modified-Since` is at or after `last_modified` (ignored when `If-None-Match` is sent).
+fn not_modified_since(
+    req: &actix_web::HttpRequest,
+    last_modified: chrono::DateTime<chrono::Utc>,
+) -> bool {
+    if req.headers().contains_key(header::IF_NONE_MATCH) {
+        return false;
+    }
+    req.headers()
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| chrono::DateTime::parse_from_rfc2822(v).ok())
+        .is_some_and(|since| last_modified.timestamp() <= since.timestamp())
+}
+
+fn http_date(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
+/// Middleware: adds validators and cache headers to successful reads, and answers
+/// conditional requests with 304.
+pub async fn http_cache(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let is_read = matches!(*req.method(), Method::GET | Method::HEAD);
+    let is_data = req.path().starts_with("/v1/");
+    let stamp = match (
+        is_read && is_data,
+        req.app_data::<web::Data<DatasetStamp>>(),
+        req.app_data::<web::Data<PgPool>>(),
+    ) {
+        (true, Some(stamps), Some(pool)) => stamps.get(pool).await,
+        _ => None,
+    };
+    let if_none_match = is_read && req.headers().contains_key(header::IF_NONE_MATCH);
+    let res = next.call(req).await?.map_into_boxed_body();
+    let (req, res) = res.into_parts();
+
+    let status = res.status();
+    let mut res = if !is_read || !status.is_success() {
+        let mut res = res;
+        if is_data {
+            res.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
+        res
+    } else if !is_data {
+        res
+    } else {
+        // Hash the exact bytes; streamed bodies fall back to the dataset stamp.
+        let (head, body) = res.into_parts();
+        let (etag, body) = match body.try_into_bytes() {
+            Ok(bytes) => (Some(etag_of(&bytes)), BoxBody::new(bytes)),
+            Err(body) => {
+                let etag = stamp.as_ref().map(|s| {
+                    let key = format!(
+                        "{}|{}|{}|{}",
+                        s.version,
+                        s.changed_at.timestamp_micros(),
+                        req.path(),
+                        req.query_string()
+                    );
+                    etag_of(key.as_bytes())
+                });
+                (etag, body)
+            }
+        };
+        let mut res = head.set_body(body);
+        let headers = res.headers_mut();
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(DATA_MAX_AGE),
+        );
+        headers.append(header::VARY, HeaderValue::from_static("Accept, Origin"));
+        if let Some(v) = etag.as_deref().and_then(|e| HeaderValue::from_str(e).ok()) {
+            headers.insert(header::ETAG, v);
+        }
+        if let Some(v) = stamp
+            .as_ref()
+            .and_then(|s| HeaderValue::from_str(&http_date(s.changed_at)).ok())
+        {
+            headers.insert(header::LAST_MODIFIED, v);
+        }
+        let not_modified = etag
+            .as_deref()
+            .is_some_and(|e| if_none_match && none_match(&req, e))
+            || stamp
+                .as_ref()
+                .is_some_and(|s| not_modified_since(&req, s.changed_at));
+        if not_modified {
+            let mut nm = HttpResponse::new(StatusCode::NOT_MODIFIED);
+            for name in [
+                header::ETAG,
+                header::LAST_MODIFIED,
+                header::CACHE_CONTROL,
+                header::VARY,
+                header::LINK,
+            ] {
+                for v in res.headers().get_all(&name) {
+                    nm.headers_mut().append(name.clone(), v.clone());
+                }
+            }
+            return Ok(ServiceResponse::new(req, with_version(nm, stamp.as_ref())));
+        }
+        return Ok(ServiceResponse::new(req, with_version(res, stamp.as_ref())));
+    };
+    if is_data {
+        res = with_version(res, stamp.as_ref());
+    }
+    Ok(ServiceResponse::new(req, res))
+}
+
+fn with_version(mut res: HttpResponse, stamp: Option<&Stamp>) -> HttpResponse {
+    if let Some(v) = stamp.and_then(|s| HeaderValue::from_str(&s.version).ok()) {
+        res.headers_mut().insert(DATASET_VERSION, v);
+    }
+    res
+}

@@ -1,0 +1,78 @@
+//! The whole dataset as a stream of NDJSON lines, read row by row from one snapshot.
+//!
+//! Memory stays flat however large the dataset grows: rows are fetched as a cursor-like
+//! stream and each is written out before the next is read.
+
+use futures_util::{Stream, TryStreamExt};
+use serde::Serialize;
+use sqlx::PgPool;
+use sqlx::types::Json;
+
+use super::incidents::IncidentRow;
+use crate::domain::{Actor, Claim, DatasetMeta, ForceFigure, Incident, Source};
+
+/// One NDJSON line: `{"type": ..., "data": ...}`.
+#[derive(Serialize)]
+struct Line<'a, T> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    data: T,
+}
+
+fn line<T: Serialize>(kind: &str, data: T) -> Result<Vec<u8>, sqlx::Error> {
+    let mut bytes =
+        serde_json::to_vec(&Line { kind, data }).map_err(|e| sqlx::Error::Decode(e.into()))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// Streams the dataset: one `dataset` line, then every source, actor, incident, claim and
+/// force figure in id order, in one repeatable-read snapshot.
+pub fn ndjson(pool: PgPool) -> impl Stream<Item = Result<Vec<u8>, sqlx::Error>> {
+    async_stream::try_stream! {
+        let mut tx = pool.begin().await?;
+        sqlx::query("set transaction isolation level repeatable read, read only")
+            .execute(&mut *tx)
+            .await?;
+        let meta: Option<Json<DatasetMeta>> = sqlx::query_scalar("select doc from dataset_meta")
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(Json(meta)) = meta {
+            yield line("dataset", meta)?;
+        }
+        {
+            let mut rows = sqlx::query_scalar::<_, Json<Source>>("select doc from sources order by id").fetch(&mut *tx);
+            while let Some(Json(r)) = rows.try_next().await? {
+                yield line("source", r)?;
+            }
+        }
+        {
+            let mut rows = sqlx::query_scalar::<_, Json<Actor>>("select doc from actors order by id").fetch(&mut *tx);
+            while let Some(Json(r)) = rows.try_next().await? {
+                yield line("actor", r)?;
+            }
+        }
+        {
+            let mut rows = sqlx::query_as::<_, IncidentRow>(
+                "select i.doc, array(select c.id from claims c where c.incident_id = i.id order by c.id) as claims from incidents i order by i.id",
+            )
+            .fetch(&mut *tx);
+            while let Some(r) = rows.try_next().await? {
+                yield line("incident", Incident::from(r))?;
+            }
+        }
+        {
+            let mut rows = sqlx::query_scalar::<_, Json<Claim>>("select doc from claims order by id").fetch(&mut *tx);
+            while let Some(Json(r)) = rows.try_next().await? {
+                yield line("claim", r)?;
+            }
+        }
+        {
+            let mut rows = sqlx::query_scalar::<_, Json<ForceFigure>>("select doc from force_figures order by id").fetch(&mut *tx);
+            while let Some(Json(r)) = rows.try_next().await? {
+                yield line("force_figure", r)?;
+            }
+        }
+        tx.commit().await?;
+    }
+}
