@@ -28,6 +28,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(incidents::get_incident)
         .service(force_figures::list_force_figures)
         .service(force_figures::force_comparison)
+        .service(timeline::list_timeline)
         .service(dataset::get_dataset)
         .service(dataset::get_openapi);
 }
