@@ -27,6 +27,7 @@ pub const REGENERATE: &str = "make spec";
         (name = "force-figures", description = "Force-strength numbers and comparisons"),
         (name = "sources", description = "The publications records cite"),
         (name = "timeline", description = "Incidents and claims in one chronological list"),
+        (name = "search", description = "Full-text search across actors, claims, incidents and sources"),
         (name = "dataset", description = "Version, licence, citation and counts"),
         (name = "meta", description = "The API's own description"),
         (name = "health", description = "Liveness and readiness"),

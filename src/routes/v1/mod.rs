@@ -29,6 +29,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(force_figures::list_force_figures)
         .service(force_figures::force_comparison)
         .service(timeline::list_timeline)
+        .service(search::search)
         .service(dataset::get_dataset)
         .service(dataset::get_openapi);
 }
