@@ -30,6 +30,8 @@ pub const REGENERATE: &str = "make spec";
         (name = "incidents", description = "Events at a place and time"),
         (name = "force-figures", description = "Force-strength numbers and comparisons"),
         (name = "sources", description = "The publications records cite"),
+        (name = "timeline", description = "Incidents and claims in one chronological list"),
+        (name = "search", description = "Full-text search across actors, claims, incidents and sources"),
         (name = "dataset", description = "Version, licence, citation and counts"),
         (name = "meta", description = "The API's own description"),
         (name = "search", description = "Full-text search across resources"),

@@ -31,6 +31,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(incidents::get_incident)
         .service(force_figures::list_force_figures)
         .service(force_figures::force_comparison)
+        .service(timeline::list_timeline)
+        .service(search::search)
         .service(dataset::get_dataset)
         .service(dataset::export)
         .service(dataset::get_openapi);

@@ -1,1 +1,165 @@
-//! `GET /v1/search`: full-text search across resources. (Being written.)
+//! `GET /v1/search`: full-text search across actors, claims, incidents and sources.
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use serde::{Deserialize, Deserializer, Serialize};
+use sqlx::PgPool;
+use utoipa::{IntoParams, ToSchema};
+
+use super::pagination::{Cursor, Page, page_type};
+use super::params::Limit;
+use super::timeline::claim_title;
+use crate::error::{ApiError, BadRequest, InternalError, Unavailable};
+use crate::extract::Params;
+use crate::store;
+use crate::store::search::{SearchAfter, SearchHitRow, SearchHitType};
+
+/// One record that matches a search.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchHit {
+    /// What kind of record this is.
+    #[serde(rename = "type")]
+    pub hit_type: SearchHitType,
+    /// The record's id, in its own collection.
+    #[schema(example = "bajaur-assault-2026")]
+    pub id: String,
+    /// The record's name or title; for a claim, the claimant's name and its statement
+    /// (shortened past 120 characters).
+    #[schema(example = "Assault on security forces in Bajaur")]
+    pub title: String,
+    /// A passage of the record's main text (an actor's description, a claim's statement, an
+    /// incident's summary, a source's note) around the matches, each match wrapped in
+    /// `<mark>` and `</mark>`. The text itself is not HTML-escaped.
+    #[schema(example = "<mark>Bajaur</mark> killed 11 security personnel and two civilians")]
+    pub snippet: String,
+    /// The record's path in this API.
+    #[schema(example = "/v1/incidents/bajaur-assault-2026")]
+    pub url: String,
+    /// The rank, kept for the next cursor only.
+    #[serde(skip)]
+    rank: f32,
+}
+
+impl From<SearchHitRow> for SearchHit {
+    fn from(row: SearchHitRow) -> Self {
+        let title = match row.hit_type {
+            SearchHitType::Claim => claim_title(row.claimant_name.as_deref(), &row.title),
+            _ => row.title,
+        };
+        Self {
+            url: format!("/v1/{}/{}", row.hit_type.collection(), row.id),
+            hit_type: row.hit_type,
+            id: row.id,
+            title,
+            snippet: row.snippet,
+            rank: row.rank,
+        }
+    }
+}
+
+page_type!(
+    /// A page of search hits, best first.
+    SearchPage,
+    SearchHit
+);
+
+/// Longest search text, in characters.
+const MAX_QUERY_CHARS: usize = 200;
+
+/// The search text: 1 to 200 characters, not all blank.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchText(String);
+
+impl<'de> Deserialize<'de> for SearchText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        let chars = s.chars().count();
+        if s.trim().is_empty() || chars > MAX_QUERY_CHARS {
+            return Err(serde::de::Error::custom(format!(
+                "must be 1 to {MAX_QUERY_CHARS} characters of search text, got {chars} characters{}",
+                if chars > 0 && s.trim().is_empty() {
+                    " of blank space"
+                } else {
+                    ""
+                }
+            )));
+        }
+        Ok(Self(s))
+    }
+}
+
+/// Query parameters of `GET /v1/search`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// What to look for, 1 to 200 characters, in web-search syntax: words (all must match,
+    /// in any form: `strike` finds "strikes"), `"quoted phrases"`, `or`, and `-word` to
+    /// exclude. Names and titles weigh more than descriptions.
+    #[param(value_type = String, min_length = 1, max_length = 200, example = "Bajaur")]
+    q: SearchText,
+    /// Only hits of this type.
+    #[serde(rename = "type")]
+    hit_type: Option<SearchHitType>,
+    /// Page size, 1 to 500.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
+    limit: Option<Limit>,
+    /// Opaque cursor from `meta.next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// Search
+///
+/// Full-text search (PostgreSQL, English stemming) across actors, claims, incidents and
+/// sources. Hits come best first: by relevance, then type, then id. A search that matches
+/// nothing is an empty page, not an error.
+#[utoipa::path(
+    tag = "search",
+    params(SearchParams),
+    responses(
+        (status = 200, description = "A page of search hits, best first", body = SearchPage,
+            headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
+        (status = 400, response = BadRequest),
+        (status = 500, response = InternalError),
+        (status = 503, response = Unavailable),
+    )
+)]
+#[get("/search")]
+pub async fn search(
+    req: HttpRequest,
+    pool: web::Data<PgPool>,
+    Params(params): Params<SearchParams>,
+) -> Result<HttpResponse, ApiError> {
+    let limit = Limit::or_default(params.limit);
+    let after = Cursor::decode("search", "rank", params.cursor.as_deref())?
+        .map(|c| {
+            Ok::<_, ApiError>(SearchAfter {
+                rank: c.key_as::<f32>("search", 0)?,
+                hit_type: c.key_as::<SearchHitType>("search", 1)?,
+                id: c.id,
+            })
+        })
+        .transpose()?;
+    let rows = store::search::search(
+        &pool,
+        &params.q.0,
+        params.hit_type,
+        after.as_ref(),
+        i64::from(limit) + 1,
+    )
+    .await?;
+    let hits = rows.into_iter().map(SearchHit::from).collect();
+    Ok(Page::new(
+        &req,
+        hits,
+        limit,
+        |h: &SearchHit| {
+            (
+                vec![serde_json::json!(h.rank), serde_json::json!(h.hit_type)],
+                h.id.clone(),
+            )
+        },
+        "search",
+        "rank",
+    )
+    .respond_json::<SearchPage>())
+}

@@ -1,1 +1,204 @@
-//! `GET /v1/timeline`: incidents and dated claims in one chronological list. (Being written.)
+//! `GET /v1/timeline`: incidents and dated claims in one chronological list.
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+use sqlx::types::Json;
+use utoipa::{IntoParams, ToSchema};
+
+use super::pagination::{Cursor, Page, page_type};
+use super::params::{DateBound, Limit, date_range};
+use crate::domain::{ActorId, PartialDate};
+use crate::error::{ApiError, BadRequest, InternalError, Unavailable};
+use crate::extract::Params;
+use crate::store;
+use crate::store::timeline::{TimelineAfter, TimelineEntryType, TimelineFilter, TimelineRow};
+
+/// Longest claim statement, in characters, that a title carries whole.
+const TITLE_STATEMENT_CHARS: usize = 120;
+
+/// One incident or claim on the timeline.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TimelineEntry {
+    /// Whether this is an incident or a claim.
+    #[serde(rename = "type")]
+    pub entry_type: TimelineEntryType,
+    /// The record's id, in its own collection.
+    #[schema(example = "pakistan-strikes-on-taliban-2026-02-27")]
+    pub id: String,
+    /// When the incident happened, or when the claim was made, with its precision.
+    pub date: PartialDate,
+    /// The incident's title; for a claim, the claimant's name and its statement (shortened
+    /// past 120 characters).
+    #[schema(example = "Pakistani air strikes on Afghan Taliban positions")]
+    pub title: String,
+    /// The incident's kind (e.g. `air_strike`) or the claim's kind (e.g. `casualties`).
+    #[schema(example = "air_strike")]
+    pub kind: String,
+    /// Actor ids: an incident's actors in any role; for a claim, the claimant, then the
+    /// actors it is about. Each actor once.
+    #[schema(value_type = Vec<String>, example = json!(["pakistan", "afghan-taliban"]))]
+    pub actors: Vec<ActorId>,
+    /// The record's path in this API.
+    #[schema(example = "/v1/incidents/pakistan-strikes-on-taliban-2026-02-27")]
+    pub url: String,
+}
+
+/// `Claimant: statement`, the statement cut at a word boundary (with `…`) when it is long.
+pub(super) fn claim_title(claimant: Option<&str>, statement: &str) -> String {
+    let statement = statement.trim();
+    let short = if statement.chars().count() <= TITLE_STATEMENT_CHARS {
+        statement.to_owned()
+    } else {
+        let cut: String = statement.chars().take(TITLE_STATEMENT_CHARS).collect();
+        let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+        format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
+    };
+    match claimant {
+        Some(name) => format!("{name}: {short}"),
+        None => short,
+    }
+}
+
+impl From<TimelineRow> for TimelineEntry {
+    fn from(row: TimelineRow) -> Self {
+        let title = match row.entry_type {
+            TimelineEntryType::Incident => row.title,
+            TimelineEntryType::Claim => claim_title(row.claimant_name.as_deref(), &row.title),
+        };
+        let Json(all_actors) = row.actors;
+        let mut actors: Vec<ActorId> = Vec::with_capacity(all_actors.len());
+        for actor in all_actors {
+            if !actors.contains(&actor) {
+                actors.push(actor);
+            }
+        }
+        Self {
+            url: format!("/v1/{}/{}", row.entry_type.collection(), row.id),
+            entry_type: row.entry_type,
+            id: row.id,
+            date: row.date.0,
+            title,
+            kind: row.kind,
+            actors,
+        }
+    }
+}
+
+page_type!(
+    /// A page of the timeline.
+    TimelinePage,
+    TimelineEntry
+);
+
+/// Query parameters of `GET /v1/timeline`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct TimelineParams {
+    /// Entries dated on or after this date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`; a partial date
+    /// means its first day). Matches on overlap, so an incident dated `2025-10` matches
+    /// `from=2025-10-15`.
+    #[param(value_type = Option<String>, example = "2026-02-01")]
+    from: Option<DateBound>,
+    /// Entries dated on or before this date (a partial date means its last day).
+    #[param(value_type = Option<String>, example = "2026-02-28")]
+    to: Option<DateBound>,
+    /// Only incidents this actor took part in (in any role), and claims it made or that are
+    /// about it.
+    #[param(value_type = Option<String>, example = "ttp")]
+    actor: Option<ActorId>,
+    /// Page size, 1 to 500.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
+    limit: Option<Limit>,
+    /// Opaque cursor from `meta.next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+impl TimelineParams {
+    /// The store filter these parameters ask for.
+    fn filter(&self) -> Result<TimelineFilter, ApiError> {
+        let (from, to) = date_range(self.from.as_ref(), self.to.as_ref())?;
+        Ok(TimelineFilter {
+            actor: self.actor.clone(),
+            from,
+            to,
+        })
+    }
+}
+
+/// The timeline
+///
+/// Incidents and claims in one chronological list: by the first day each date may mean,
+/// then its last day (so `2026-02-01` comes before `2026-02`), then type (`claim` before
+/// `incident`), then id. An incident is dated by when it happened, a claim by when it was
+/// made. Dates keep their precision.
+#[utoipa::path(
+    tag = "timeline",
+    params(TimelineParams),
+    responses(
+        (status = 200, description = "A page of the timeline", body = TimelinePage,
+            headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
+        (status = 400, response = BadRequest),
+        (status = 500, response = InternalError),
+        (status = 503, response = Unavailable),
+    )
+)]
+#[get("/timeline")]
+pub async fn list_timeline(
+    req: HttpRequest,
+    pool: web::Data<PgPool>,
+    Params(params): Params<TimelineParams>,
+) -> Result<HttpResponse, ApiError> {
+    let filter = params.filter()?;
+    let limit = Limit::or_default(params.limit);
+    let after = Cursor::decode("timeline", "date", params.cursor.as_deref())?
+        .map(|c| {
+            Ok::<_, ApiError>(TimelineAfter {
+                start: c.key_as::<NaiveDate>("timeline", 0)?,
+                end: c.key_as::<NaiveDate>("timeline", 1)?,
+                entry_type: c.key_as::<TimelineEntryType>("timeline", 2)?,
+                id: c.id,
+            })
+        })
+        .transpose()?;
+    let rows = store::timeline::list_timeline(&pool, &filter, after.as_ref(), i64::from(limit) + 1)
+        .await?;
+    let entries = rows.into_iter().map(TimelineEntry::from).collect();
+    Ok(Page::new(
+        &req,
+        entries,
+        limit,
+        |e: &TimelineEntry| {
+            (
+                vec![
+                    serde_json::json!(e.date.start()),
+                    serde_json::json!(e.date.end()),
+                    serde_json::json!(e.entry_type),
+                ],
+                e.id.clone(),
+            )
+        },
+        "timeline",
+        "date",
+    )
+    .respond_json::<TimelinePage>())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_statement_is_cut_at_a_word_boundary() {
+        assert_eq!(
+            claim_title(Some("Pakistan"), "Short and whole."),
+            "Pakistan: Short and whole."
+        );
+        let long = "word ".repeat(40);
+        let title = claim_title(None, &long);
+        assert!(title.ends_with("word…"), "{title}");
+        assert!(title.chars().count() <= TITLE_STATEMENT_CHARS + 1);
+    }
+}
