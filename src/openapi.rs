@@ -34,8 +34,6 @@ pub const REGENERATE: &str = "make spec";
         (name = "search", description = "Full-text search across actors, claims, incidents and sources"),
         (name = "dataset", description = "Version, licence, citation and counts"),
         (name = "meta", description = "The API's own description"),
-        (name = "search", description = "Full-text search across resources"),
-        (name = "timeline", description = "Incidents and dated claims in one chronological list"),
         (name = "health", description = "Liveness and readiness"),
     ),
     components(responses(

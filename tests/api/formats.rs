@@ -232,3 +232,53 @@ async fn csv_pages_carry_the_link_header(pool: PgPool) {
         "{link}"
     );
 }
+
+#[sqlx::test]
+async fn timeline_and_search_come_as_csv_too(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let json = app.get_ok("/v1/timeline?limit=500").await;
+    let rows = parse_csv(
+        &app.request(reqwest::Method::GET, "/v1/timeline?limit=500&format=csv")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(rows.len(), json["data"].as_array().unwrap().len());
+    assert_eq!(rows[0]["id"], text(&json["data"][0]["id"]));
+    let hits = parse_csv(
+        &app.request(reqwest::Method::GET, "/v1/search?q=Bajaur&format=csv")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        hits.iter()
+            .any(|h| h["id"] == "bajaur-assault-2026" && h["type"] == "incident")
+    );
+}
+
+#[sqlx::test]
+async fn q_filters_claims_and_incidents_by_full_text(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    assert_eq!(
+        app.ids("/v1/incidents?q=Bajaur").await,
+        ["bajaur-assault-2026"]
+    );
+    let soldiers = app.ids("/v1/claims?q=soldiers").await;
+    assert!(
+        soldiers.contains(&"taliban-claim-55-pakistani-soldiers-killed".to_owned()),
+        "{soldiers:?}"
+    );
+    assert!(!soldiers.contains(&"pakistan-claims-133-taliban-killed".to_owned()));
+    let islamic_state = app
+        .ids("/v1/claims?q=%22Islamic%20State%22&status=denied")
+        .await;
+    assert_eq!(
+        islamic_state,
+        ["afghan-taliban-accuse-pakistan-of-harbouring-islamic-state"]
+    );
+    assert!(app.ids("/v1/incidents?q=zzzzqqq").await.is_empty());
+    app.get("/v1/claims?q=").await.assert_bad_parameter("q");
+}

@@ -288,6 +288,53 @@ impl CsvRecord for ForceFigure {
     }
 }
 
+impl CsvRecord for super::timeline::TimelineEntry {
+    const HEADER: &'static [&'static str] = &[
+        "type",
+        "id",
+        "date",
+        "date_precision",
+        "date_start",
+        "date_end",
+        "title",
+        "kind",
+        "actors",
+        "url",
+    ];
+    fn rows(&self) -> Vec<Vec<String>> {
+        let entry_type = serde_json::to_value(self.entry_type)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let mut row = vec![entry_type, self.id.clone()];
+        row.extend(date(&self.date));
+        row.extend([
+            self.title.clone(),
+            self.kind.clone(),
+            join(&self.actors),
+            self.url.clone(),
+        ]);
+        vec![row]
+    }
+}
+
+impl CsvRecord for super::search::SearchHit {
+    const HEADER: &'static [&'static str] = &["type", "id", "title", "snippet", "url"];
+    fn rows(&self) -> Vec<Vec<String>> {
+        let hit_type = serde_json::to_value(self.hit_type)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        vec![vec![
+            hit_type,
+            self.id.clone(),
+            self.title.clone(),
+            self.snippet.clone(),
+            self.url.clone(),
+        ]]
+    }
+}
+
 /// Writes records as CSV text with the header row.
 pub fn to_csv<T: CsvRecord>(records: &[T]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());

@@ -100,6 +100,8 @@ pub struct SearchParams {
     /// Only hits of this type.
     #[serde(rename = "type")]
     hit_type: Option<SearchHitType>,
+    /// Response format; overrides `Accept`.
+    format: Option<super::format::Format>,
     /// Page size, 1 to 500.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
     limit: Option<Limit>,
@@ -116,9 +118,12 @@ pub struct SearchParams {
     tag = "search",
     params(SearchParams),
     responses(
-        (status = 200, description = "A page of search hits, best first", body = SearchPage,
+        (status = 200, description = "A page of search hits, best first",
+            content((SearchPage = "application/json"), (String = "text/csv")),
             headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
         (status = 400, response = BadRequest),
+        (status = 406, response = crate::error::NotAcceptable),
+        (status = 429, response = crate::error::TooManyRequests),
         (status = 500, response = InternalError),
         (status = 503, response = Unavailable),
     )
@@ -129,6 +134,7 @@ pub async fn search(
     pool: web::Data<PgPool>,
     Params(params): Params<SearchParams>,
 ) -> Result<HttpResponse, ApiError> {
+    let format = super::format::negotiate(&req, params.format, super::format::JSON_CSV)?;
     let limit = Limit::or_default(params.limit);
     let after = Cursor::decode("search", "rank", params.cursor.as_deref())?
         .map(|c| {
@@ -148,7 +154,7 @@ pub async fn search(
     )
     .await?;
     let hits = rows.into_iter().map(SearchHit::from).collect();
-    Ok(Page::new(
+    let page = Page::new(
         &req,
         hits,
         limit,
@@ -160,6 +166,8 @@ pub async fn search(
         },
         "search",
         "rank",
-    )
-    .respond_json::<SearchPage>())
+    );
+    Ok(super::pagination::respond::<_, SearchPage>(
+        page, format, "search",
+    ))
 }

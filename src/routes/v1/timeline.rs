@@ -109,6 +109,8 @@ pub struct TimelineParams {
     /// about it.
     #[param(value_type = Option<String>, example = "ttp")]
     actor: Option<ActorId>,
+    /// Response format; overrides `Accept`.
+    format: Option<super::format::Format>,
     /// Page size, 1 to 500.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
     limit: Option<Limit>,
@@ -138,9 +140,12 @@ impl TimelineParams {
     tag = "timeline",
     params(TimelineParams),
     responses(
-        (status = 200, description = "A page of the timeline", body = TimelinePage,
+        (status = 200, description = "A page of the timeline",
+            content((TimelinePage = "application/json"), (String = "text/csv")),
             headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
         (status = 400, response = BadRequest),
+        (status = 406, response = crate::error::NotAcceptable),
+        (status = 429, response = crate::error::TooManyRequests),
         (status = 500, response = InternalError),
         (status = 503, response = Unavailable),
     )
@@ -152,6 +157,7 @@ pub async fn list_timeline(
     Params(params): Params<TimelineParams>,
 ) -> Result<HttpResponse, ApiError> {
     let filter = params.filter()?;
+    let format = super::format::negotiate(&req, params.format, super::format::JSON_CSV)?;
     let limit = Limit::or_default(params.limit);
     let after = Cursor::decode("timeline", "date", params.cursor.as_deref())?
         .map(|c| {
@@ -166,7 +172,7 @@ pub async fn list_timeline(
     let rows = store::timeline::list_timeline(&pool, &filter, after.as_ref(), i64::from(limit) + 1)
         .await?;
     let entries = rows.into_iter().map(TimelineEntry::from).collect();
-    Ok(Page::new(
+    let page = Page::new(
         &req,
         entries,
         limit,
@@ -182,8 +188,10 @@ pub async fn list_timeline(
         },
         "timeline",
         "date",
-    )
-    .respond_json::<TimelinePage>())
+    );
+    Ok(super::pagination::respond::<_, TimelinePage>(
+        page, format, "timeline",
+    ))
 }
 
 #[cfg(test)]
