@@ -98,7 +98,7 @@ pub struct ExportLine {
     #[serde(rename = "type")]
     pub kind: ExportLineType,
     /// The record, shaped as the matching endpoint serves it (`DatasetMeta`, `Source`,
-    /// `Actor`, `Incident`, `Claim` or `ForceFigure`).
+    /// `Actor`, `Incident`, `Claim` or `ForceFigure`), without the generated `attribution`.
     pub data: serde_json::Value,
 }
 
