@@ -17,8 +17,8 @@ use prometheus::{
 };
 use sqlx::PgPool;
 
+use crate::caching::DatasetStamp;
 use crate::error::ApiError;
-use crate::store;
 
 /// The content type of the Prometheus text exposition format.
 pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -202,20 +202,15 @@ pub async fn track(
 
 /// `GET /metrics`: the Prometheus text exposition of every series.
 ///
-/// Pool gauges and the dataset version are read now, so they are current at each scrape.
-/// When the database cannot be read, `durand_dataset_info` is left out and the rest is
-/// still served.
+/// Pool gauges are read now; the dataset version comes from the same short-lived stamp
+/// cache the caching middleware uses. When the database cannot be read,
+/// `durand_dataset_info` is left out and the rest is still served.
 pub async fn metrics_endpoint(
     metrics: web::Data<Metrics>,
     pool: web::Data<PgPool>,
+    stamps: web::Data<DatasetStamp>,
 ) -> Result<HttpResponse, ApiError> {
-    let version = match store::dataset::get_meta(&pool).await {
-        Ok(meta) => meta.map(|m| m.version),
-        Err(e) => {
-            tracing::warn!(error = %e, "metrics: cannot read the dataset version");
-            None
-        }
-    };
+    let version = stamps.get(&pool).await.map(|s| s.version);
     let body = metrics
         .render(&pool, version.as_deref())
         .map_err(|e| ApiError::Internal(e.into()))?;

@@ -2,15 +2,6 @@ use sqlx::PgPool;
 
 use crate::helpers::{TestApp, reply};
 
-async fn get_with(app: &TestApp, path: &str, header: (&str, &str)) -> reqwest::Response {
-    app.client
-        .get(format!("{}{path}", app.base))
-        .header(header.0, header.1)
-        .send()
-        .await
-        .unwrap()
-}
-
 #[sqlx::test]
 async fn a_repeated_request_with_the_etag_is_a_bodiless_304(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
@@ -40,12 +31,16 @@ async fn a_repeated_request_with_the_etag_is_a_bodiless_304(pool: PgPool) {
         "{vary:?}"
     );
 
-    let again = get_with(&app, "/v1/claims?kind=casualties", ("if-none-match", &etag)).await;
+    let again = app
+        .get_with_header("/v1/claims?kind=casualties", "if-none-match", &etag)
+        .await;
     assert_eq!(again.status(), 304);
     assert_eq!(again.headers()["etag"], etag.as_str());
     assert!(again.text().await.unwrap().is_empty());
 
-    let other = get_with(&app, "/v1/claims?kind=denial", ("if-none-match", &etag)).await;
+    let other = app
+        .get_with_header("/v1/claims?kind=denial", "if-none-match", &etag)
+        .await;
     assert_eq!(other.status(), 200, "another representation, another ETag");
     let csv = app
         .client
@@ -88,7 +83,7 @@ async fn the_etag_changes_when_the_data_changes(pool: PgPool) {
     assert_eq!(after.status(), 200);
     let after_etag = after.headers()["etag"].to_str().unwrap().to_owned();
     assert_ne!(before, after_etag);
-    let stale = get_with(&app, path, ("if-none-match", &before)).await;
+    let stale = app.get_with_header(path, "if-none-match", &before).await;
     assert_eq!(stale.status(), 200, "an old ETag no longer matches");
     let still = app
         .request(reqwest::Method::GET, "/v1/sources/iiss-2025")
@@ -111,14 +106,17 @@ async fn if_modified_since_gives_304_until_the_data_changes(pool: PgPool) {
         .to_str()
         .unwrap()
         .to_owned();
-    let r = get_with(&app, "/v1/actors", ("if-modified-since", &last_modified)).await;
+    let r = app
+        .get_with_header("/v1/actors", "if-modified-since", &last_modified)
+        .await;
     assert_eq!(r.status(), 304);
-    let r = get_with(
-        &app,
-        "/v1/actors",
-        ("if-modified-since", "Mon, 01 Jan 2024 00:00:00 GMT"),
-    )
-    .await;
+    let r = app
+        .get_with_header(
+            "/v1/actors",
+            "if-modified-since",
+            "Mon, 01 Jan 2024 00:00:00 GMT",
+        )
+        .await;
     assert_eq!(r.status(), 200);
 }
 
@@ -153,12 +151,9 @@ async fn cors_preflight_allows_reads_from_any_origin_and_exposes_headers(pool: P
         .to_owned();
     assert!(methods.contains("GET"), "{methods}");
 
-    let r = get_with(
-        &app,
-        "/v1/claims?limit=1",
-        ("origin", "https://newsroom.example"),
-    )
-    .await;
+    let r = app
+        .get_with_header("/v1/claims?limit=1", "origin", "https://newsroom.example")
+        .await;
     assert_eq!(r.headers()["access-control-allow-origin"], "*");
     let exposed = r.headers()["access-control-expose-headers"]
         .to_str()
@@ -208,7 +203,9 @@ async fn the_ndjson_export_has_one_parsable_line_per_record(pool: PgPool) {
         .unwrap();
     assert_eq!(incident["type"], "incident");
     assert_eq!(incident["data"]["claims"].as_array().unwrap().len(), 6);
-    let again = get_with(&app, "/v1/export", ("if-none-match", &etag)).await;
+    let again = app
+        .get_with_header("/v1/export", "if-none-match", &etag)
+        .await;
     assert_eq!(again.status(), 304);
     let _ = reply(app.request(reqwest::Method::GET, "/v1/export").await).await;
 }

@@ -5,16 +5,6 @@ use sqlx::PgPool;
 
 use crate::helpers::{TestApp, reply};
 
-/// GETs `path` with an `Accept` header.
-async fn get_accept(app: &TestApp, path: &str, accept: &str) -> reqwest::Response {
-    app.client
-        .get(format!("{}{path}", app.base))
-        .header("accept", accept)
-        .send()
-        .await
-        .unwrap()
-}
-
 /// Parses CSV text into header-keyed rows.
 fn parse_csv(text: &str) -> Vec<BTreeMap<String, String>> {
     let mut r = csv::Reader::from_reader(text.as_bytes());
@@ -43,7 +33,9 @@ fn text(v: &Value) -> String {
 async fn claims_csv_parses_back_to_the_same_claims_one_row_per_figure(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let json = app.get_ok("/v1/claims?limit=500").await;
-    let response = get_accept(&app, "/v1/claims?limit=500", "text/csv").await;
+    let response = app
+        .get_with_header("/v1/claims?limit=500", "accept", "text/csv")
+        .await;
     assert_eq!(response.status(), 200);
     assert_eq!(
         response.headers()["content-type"],
@@ -140,7 +132,11 @@ async fn every_collection_has_a_csv_that_matches_its_json(pool: PgPool) {
 #[sqlx::test]
 async fn incidents_as_geojson_are_valid_points(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
-    let r = reply(get_accept(&app, "/v1/incidents?limit=500", "application/geo+json").await).await;
+    let r = reply(
+        app.get_with_header("/v1/incidents?limit=500", "accept", "application/geo+json")
+            .await,
+    )
+    .await;
     assert_eq!(r.status, 200);
     assert_eq!(r.content_type(), "application/geo+json");
     assert_eq!(r.body["type"], "FeatureCollection");
@@ -185,9 +181,17 @@ async fn formats_a_resource_does_not_offer_are_406_problems(pool: PgPool) {
     let r = app.get("/v1/claims?format=geojson").await;
     let body = r.assert_problem(406);
     assert!(body["detail"].as_str().unwrap().contains("text/csv"));
-    let r = reply(get_accept(&app, "/v1/actors", "application/xml").await).await;
+    let r = reply(
+        app.get_with_header("/v1/actors", "accept", "application/xml")
+            .await,
+    )
+    .await;
     r.assert_problem(406);
-    let r = reply(get_accept(&app, "/v1/claims", "application/geo+json").await).await;
+    let r = reply(
+        app.get_with_header("/v1/claims", "accept", "application/geo+json")
+            .await,
+    )
+    .await;
     r.assert_problem(406);
     // Unknown format names are bad parameters, not negotiation failures.
     app.get("/v1/claims?format=xlsx")
@@ -198,25 +202,32 @@ async fn formats_a_resource_does_not_offer_are_406_problems(pool: PgPool) {
 #[sqlx::test]
 async fn accept_is_negotiated_with_quality_values(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
-    let csv_preferred = get_accept(&app, "/v1/sources", "application/json;q=0.5, text/csv").await;
+    let csv_preferred = app
+        .get_with_header("/v1/sources", "accept", "application/json;q=0.5, text/csv")
+        .await;
     assert!(
         csv_preferred.headers()["content-type"]
             .to_str()
             .unwrap()
             .starts_with("text/csv")
     );
-    let json_preferred = get_accept(&app, "/v1/sources", "text/csv;q=0.1, application/json").await;
+    let json_preferred = app
+        .get_with_header("/v1/sources", "accept", "text/csv;q=0.1, application/json")
+        .await;
     assert_eq!(json_preferred.headers()["content-type"], "application/json");
-    let anything = get_accept(&app, "/v1/sources", "*/*").await;
+    let anything = app.get_with_header("/v1/sources", "accept", "*/*").await;
     assert_eq!(anything.headers()["content-type"], "application/json");
-    let browser = get_accept(
-        &app,
-        "/v1/sources",
-        "text/html,application/xhtml+xml,*/*;q=0.8",
-    )
-    .await;
+    let browser = app
+        .get_with_header(
+            "/v1/sources",
+            "accept",
+            "text/html,application/xhtml+xml,*/*;q=0.8",
+        )
+        .await;
     assert_eq!(browser.headers()["content-type"], "application/json");
-    let param_wins = get_accept(&app, "/v1/sources?format=json", "text/csv").await;
+    let param_wins = app
+        .get_with_header("/v1/sources?format=json", "accept", "text/csv")
+        .await;
     assert_eq!(param_wins.headers()["content-type"], "application/json");
 }
 

@@ -136,6 +136,53 @@ impl TestApp {
         r.body
     }
 
+    /// GETs `path` with one extra request header.
+    pub async fn get_with_header(&self, path: &str, name: &str, value: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .header(name, value)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Walks every page of `path` with `limit`, checking the envelope, the links, the cursor
+    /// and the `Link` header on each, and returns the records in the order served.
+    pub async fn walk(&self, path: &str, limit: u32) -> Vec<Value> {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let mut next = Some(format!("{path}{sep}limit={limit}"));
+        let mut records = Vec::new();
+        let mut pages = 0;
+        while let Some(url) = next.take() {
+            pages += 1;
+            assert!(pages < 100, "pagination does not end");
+            let r = self.get(&url).await;
+            assert_eq!(r.status, StatusCode::OK, "{url}: {}", r.body);
+            assert_eq!(r.body["links"]["self"], url);
+            let data = r.body["data"].as_array().expect("a page").clone();
+            assert!(data.len() <= limit as usize);
+            assert_eq!(r.body["meta"]["count"], data.len());
+            records.extend(data);
+            let link = r
+                .headers
+                .get("link")
+                .map(|v| v.to_str().unwrap().to_owned());
+            match r.body["links"]["next"].as_str() {
+                Some(n) => {
+                    assert_eq!(link, Some(format!("<{n}>; rel=\"next\"")));
+                    let cursor = r.body["meta"]["next_cursor"].as_str().unwrap();
+                    assert!(n.ends_with(&format!("cursor={cursor}")), "{n}");
+                    next = Some(n.to_owned());
+                }
+                None => {
+                    assert_eq!(link, None);
+                    assert_eq!(r.body["meta"]["next_cursor"], Value::Null);
+                }
+            }
+        }
+        records
+    }
+
     /// The ids on the first page of `path`.
     pub async fn ids(&self, path: &str) -> Vec<String> {
         let r = self.get(path).await;

@@ -6,7 +6,6 @@ use serde_json::Value;
 use sqlx::PgPool;
 
 use crate::helpers::TestApp;
-use crate::timeline::walk_entries;
 
 /// The hits of the first page of `path`.
 async fn hits(app: &TestApp, path: &str) -> Vec<Value> {
@@ -127,7 +126,7 @@ async fn walking_search_hits_two_at_a_time_returns_every_hit_once_in_order(pool:
     for q in ["taliban", "pakistan", "Bajaur"] {
         let all = keys(&hits(&app, &format!("/v1/search?q={q}&limit=500")).await);
         assert!(all.len() > 3, "{q}: {all:?}");
-        let walked = keys(&walk_entries(&app, &format!("/v1/search?q={q}"), 2).await);
+        let walked = keys(&app.walk(&format!("/v1/search?q={q}"), 2).await);
         assert_eq!(walked, all, "q={q}");
         assert_eq!(walked.iter().collect::<BTreeSet<_>>().len(), walked.len());
     }

@@ -49,19 +49,12 @@ async fn walking_a_descending_sort_returns_every_record_once(pool: PgPool) {
         ("/v1/actors?sort=-name", 12),
         ("/v1/incidents?sort=-date", 9),
     ] {
-        let mut next = Some(format!("{path}&limit=4"));
-        let mut ids = Vec::new();
-        while let Some(url) = next.take() {
-            let page = app.get_ok(&url).await;
-            ids.extend(
-                page["data"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|r| r["id"].as_str().unwrap().to_owned()),
-            );
-            next = page["links"]["next"].as_str().map(str::to_owned);
-        }
+        let ids: Vec<String> = app
+            .walk(path, 4)
+            .await
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_owned())
+            .collect();
         let full = app.ids(&format!("{path}&limit=500")).await;
         assert_eq!(ids, full, "{path}");
         assert_eq!(ids.len(), all, "{path}");

@@ -7,40 +7,6 @@ use sqlx::PgPool;
 
 use crate::helpers::{TestApp, by_id};
 
-/// Walks every page of `path` with `limit`, checking the envelope and the `Link` header, and
-/// returns the entries in the order served.
-pub(crate) async fn walk_entries(app: &TestApp, path: &str, limit: u32) -> Vec<Value> {
-    let sep = if path.contains('?') { '&' } else { '?' };
-    let mut next = Some(format!("{path}{sep}limit={limit}"));
-    let mut entries = Vec::new();
-    let mut pages = 0;
-    while let Some(url) = next.take() {
-        pages += 1;
-        assert!(pages < 100, "pagination does not end");
-        let r = app.get(&url).await;
-        assert_eq!(r.status, 200, "{url}: {}", r.body);
-        let data = r.body["data"].as_array().unwrap().clone();
-        assert!(data.len() <= limit as usize);
-        assert_eq!(r.body["meta"]["count"], data.len());
-        entries.extend(data);
-        let link = r
-            .headers
-            .get("link")
-            .map(|v| v.to_str().unwrap().to_owned());
-        match r.body["links"]["next"].as_str() {
-            Some(n) => {
-                assert_eq!(link, Some(format!("<{n}>; rel=\"next\"")));
-                next = Some(n.to_owned());
-            }
-            None => {
-                assert_eq!(link, None);
-                assert_eq!(r.body["meta"]["next_cursor"], Value::Null);
-            }
-        }
-    }
-    entries
-}
-
 /// `type/id` of each entry, e.g. `claim/ttp-claimed-bajaur-assault`.
 fn keys(entries: &[Value]) -> Vec<String> {
     entries
@@ -124,7 +90,7 @@ async fn walking_the_timeline_two_at_a_time_returns_every_entry_once_in_order(po
             .as_array()
             .unwrap(),
     );
-    let walked = keys(&walk_entries(&app, "/v1/timeline", 2).await);
+    let walked = keys(&app.walk("/v1/timeline", 2).await);
     assert_eq!(walked, all);
     assert_eq!(walked.iter().collect::<BTreeSet<_>>().len(), walked.len());
     // Filters are kept across pages.
@@ -134,7 +100,7 @@ async fn walking_the_timeline_two_at_a_time_returns_every_entry_once_in_order(po
             .unwrap(),
     );
     assert_eq!(
-        keys(&walk_entries(&app, "/v1/timeline?actor=ttp&from=2026", 2).await),
+        keys(&app.walk("/v1/timeline?actor=ttp&from=2026", 2).await),
         ttp
     );
 }

@@ -7,12 +7,12 @@ use utoipa::IntoParams;
 
 use serde_json::json;
 
-use super::claims::{ClaimListing, ClaimPage, claims_page};
-use super::force_figures::{ForceFigureListing, ForceFigurePage, force_figures_page};
+use super::claims::{ClaimPage, claims_page};
+use super::force_figures::{ForceFigurePage, force_figures_page};
 use super::format::{Format, JSON_CSV, negotiate};
 use super::geojson::IncidentFeatureCollection;
-use super::incidents::{IncidentListing, IncidentPage, incidents_page};
-use super::pagination::{self, Page, page_type};
+use super::incidents::{IncidentPage, incidents_page};
+use super::pagination::{self, Listing, Page, page_type};
 use super::params::{DateBound, Limit, date_range};
 use crate::domain::{
     Actor, ActorId, ActorKind, ClaimKind, ClaimStatus, CountryCode, ForceMetric, IncidentKind,
@@ -209,7 +209,7 @@ pub async fn list_actor_claims(
         to,
         ..ClaimFilter::default()
     };
-    let listing = ClaimListing {
+    let listing = Listing {
         sort: params.sort,
         count: params.count,
         format: params.format,
@@ -279,7 +279,7 @@ pub async fn list_actor_incidents(
         to,
         ..IncidentFilter::default()
     };
-    let listing = IncidentListing {
+    let listing = Listing {
         sort: params.sort,
         count: params.count,
         format: params.format,
@@ -341,7 +341,7 @@ pub async fn list_actor_force_figures(
         metric: params.metric,
         as_of: params.as_of.map(|d| (d.first_day(), d.last_day())),
     };
-    let listing = ForceFigureListing {
+    let listing = Listing {
         sort: params.sort,
         count: params.count,
         format: params.format,

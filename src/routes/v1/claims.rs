@@ -7,7 +7,7 @@ use sqlx::PgPool;
 use utoipa::IntoParams;
 
 use super::format::{Format, JSON_CSV, negotiate};
-use super::pagination::{self, Page, page_type};
+use super::pagination::{self, Listing, Page, page_type};
 use super::params::{DateBound, Limit, SearchText, date_range};
 use crate::domain::attribution;
 use crate::domain::{ActorId, Claim, ClaimId, ClaimKind, ClaimStatus, IncidentId};
@@ -84,15 +84,6 @@ impl ListClaimsParams {
     }
 }
 
-/// Paging, sorting and format options shared by every claims listing.
-pub(super) struct ClaimListing<'a> {
-    pub sort: Option<ClaimSort>,
-    pub count: Option<bool>,
-    pub format: Option<Format>,
-    pub limit: Option<Limit>,
-    pub cursor: Option<&'a str>,
-}
-
 fn sort_key(sort: ClaimSort, c: &Claim) -> Vec<Value> {
     match sort {
         ClaimSort::MadeAt | ClaimSort::MadeAtDesc => vec![json!(c.made_at.start())],
@@ -114,7 +105,7 @@ pub(super) async fn claims_page(
     req: &HttpRequest,
     pool: &PgPool,
     filter: &ClaimFilter,
-    listing: ClaimListing<'_>,
+    listing: Listing<'_, ClaimSort>,
 ) -> Result<HttpResponse, ApiError> {
     let format = negotiate(req, listing.format, JSON_CSV)?;
     let limit = Limit::or_default(listing.limit);
@@ -167,7 +158,7 @@ pub async fn list_claims(
     Params(params): Params<ListClaimsParams>,
 ) -> Result<HttpResponse, ApiError> {
     let filter = params.filter()?;
-    let listing = ClaimListing {
+    let listing = Listing {
         sort: params.sort,
         count: params.count,
         format: params.format,

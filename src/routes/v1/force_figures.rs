@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use serde_json::{Value, json};
 
 use super::format::{Format, JSON_CSV, negotiate};
-use super::pagination::{self, Page, page_type};
+use super::pagination::{self, Listing, Page, page_type};
 use super::params::{ActorList, DateBound, Limit};
 use crate::domain::attribution;
 use crate::domain::{ActorId, ForceFigure, ForceFigureId, ForceMetric};
@@ -52,15 +52,6 @@ pub struct ListForceFiguresParams {
     cursor: Option<String>,
 }
 
-/// Paging, sorting and format options shared by every force-figure listing.
-pub(super) struct ForceFigureListing<'a> {
-    pub sort: Option<ForceFigureSort>,
-    pub count: Option<bool>,
-    pub format: Option<Format>,
-    pub limit: Option<Limit>,
-    pub cursor: Option<&'a str>,
-}
-
 fn sort_key(sort: ForceFigureSort, f: &ForceFigure) -> Vec<Value> {
     match sort {
         ForceFigureSort::Metric | ForceFigureSort::MetricDesc => vec![json!(f.metric)],
@@ -82,7 +73,7 @@ pub(super) async fn force_figures_page(
     req: &HttpRequest,
     pool: &PgPool,
     filter: &ForceFigureFilter,
-    listing: ForceFigureListing<'_>,
+    listing: Listing<'_, ForceFigureSort>,
 ) -> Result<HttpResponse, ApiError> {
     let format = negotiate(req, listing.format, JSON_CSV)?;
     let limit = Limit::or_default(listing.limit);
@@ -152,7 +143,7 @@ pub async fn list_force_figures(
         metric: params.metric,
         as_of: params.as_of.map(|d| (d.first_day(), d.last_day())),
     };
-    let listing = ForceFigureListing {
+    let listing = Listing {
         sort: params.sort,
         count: params.count,
         format: params.format,

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::format::{Format, JSON_CSV_GEOJSON, negotiate};
 use super::geojson::{self, IncidentFeatureCollection};
-use super::pagination::{self, Page, page_type};
+use super::pagination::{self, Listing, Page, page_type};
 use super::params::{BBoxParam, DateBound, Limit, SearchText, date_range};
 use crate::domain::{ActorId, CountryCode, Incident, IncidentId, IncidentKind};
 use crate::error::{
@@ -85,15 +85,6 @@ impl ListIncidentsParams {
     }
 }
 
-/// Paging, sorting and format options shared by every incidents listing.
-pub(super) struct IncidentListing<'a> {
-    pub sort: Option<IncidentSort>,
-    pub count: Option<bool>,
-    pub format: Option<Format>,
-    pub limit: Option<Limit>,
-    pub cursor: Option<&'a str>,
-}
-
 fn sort_key(sort: IncidentSort, i: &Incident) -> Vec<Value> {
     match sort {
         IncidentSort::Date | IncidentSort::DateDesc => vec![json!(i.date.start())],
@@ -106,7 +97,7 @@ pub(super) async fn incidents_page(
     req: &HttpRequest,
     pool: &PgPool,
     filter: &IncidentFilter,
-    listing: IncidentListing<'_>,
+    listing: Listing<'_, IncidentSort>,
 ) -> Result<HttpResponse, ApiError> {
     let format = negotiate(req, listing.format, JSON_CSV_GEOJSON)?;
     let limit = Limit::or_default(listing.limit);
@@ -170,7 +161,7 @@ pub async fn list_incidents(
     Params(params): Params<ListIncidentsParams>,
 ) -> Result<HttpResponse, ApiError> {
     let filter = params.filter()?;
-    let listing = IncidentListing {
+    let listing = Listing {
         sort: params.sort,
         count: params.count,
         format: params.format,

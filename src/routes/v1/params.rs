@@ -197,20 +197,28 @@ mod tests {
     }
 }
 
-/// A full-text query: 1 to 200 characters, web-search syntax.
+/// Longest search text, in characters.
+const MAX_QUERY_CHARS: usize = 200;
+
+/// A full-text query: 1 to 200 characters, not all blank, web-search syntax.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchText(pub String);
 
 impl FromStr for SearchText {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        let t = s.trim();
-        if t.is_empty() || t.chars().count() > 200 {
+        let chars = s.chars().count();
+        if s.trim().is_empty() || chars > MAX_QUERY_CHARS {
+            let blank = if chars > 0 && s.trim().is_empty() {
+                " of blank space"
+            } else {
+                ""
+            };
             Err(format!(
-                "must be 1 to 200 characters of search text, got `{s}`"
+                "must be 1 to {MAX_QUERY_CHARS} characters of search text, got {chars} characters{blank}"
             ))
         } else {
-            Ok(Self(t.to_owned()))
+            Ok(Self(s.trim().to_owned()))
         }
     }
 }

@@ -1,12 +1,12 @@
 //! `GET /v1/search`: full-text search across actors, claims, incidents and sources.
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use utoipa::{IntoParams, ToSchema};
 
 use super::pagination::{Cursor, Page, page_type};
-use super::params::Limit;
+use super::params::{Limit, SearchText};
 use super::timeline::claim_title;
 use crate::error::{ApiError, BadRequest, InternalError, Unavailable};
 use crate::extract::Params;
@@ -61,31 +61,6 @@ page_type!(
     SearchPage,
     SearchHit
 );
-
-/// Longest search text, in characters.
-const MAX_QUERY_CHARS: usize = 200;
-
-/// The search text: 1 to 200 characters, not all blank.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SearchText(String);
-
-impl<'de> Deserialize<'de> for SearchText {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        let chars = s.chars().count();
-        if s.trim().is_empty() || chars > MAX_QUERY_CHARS {
-            return Err(serde::de::Error::custom(format!(
-                "must be 1 to {MAX_QUERY_CHARS} characters of search text, got {chars} characters{}",
-                if chars > 0 && s.trim().is_empty() {
-                    " of blank space"
-                } else {
-                    ""
-                }
-            )));
-        }
-        Ok(Self(s))
-    }
-}
 
 /// Query parameters of `GET /v1/search`.
 #[derive(Debug, Deserialize, IntoParams)]
