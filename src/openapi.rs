@@ -131,7 +131,12 @@ fn document_caching(spec: &mut utoipa::openapi::OpenApi) {
 
 /// The spec as pretty JSON with a trailing newline: the exact bytes committed and served.
 pub fn spec_json() -> String {
-    let mut json = spec().to_pretty_json().expect("the spec serialises");
+    to_json(&spec())
+}
+
+/// Renders a spec as the committed and served bytes: pretty JSON and a trailing newline.
+pub fn to_json(spec: &utoipa::openapi::OpenApi) -> String {
+    let mut json = spec.to_pretty_json().expect("the spec serialises");
     json.push('\n');
     json
 }

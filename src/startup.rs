@@ -42,7 +42,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let spec = openapi::spec();
         let known = web::Data::new(KnownPaths::from_spec(&spec));
-        let spec_json = web::Data::new(SpecJson(openapi::spec_json()));
+        let spec_json = web::Data::new(SpecJson(openapi::to_json(&spec)));
         let limiter = web::Data::new(rate_limit::Limiter::new(&settings.rate_limit));
         let metrics = web::Data::new(metrics::Metrics::new());
         let stamps = web::Data::new(caching::DatasetStamp::new(Duration::from_secs(2)));
