@@ -36,12 +36,27 @@ pub const REGENERATE: &str = "make spec";
         (name = "meta", description = "The API's own description"),
         (name = "health", description = "Liveness and readiness"),
     ),
-    components(responses(
-        crate::error::BadRequest,
-        crate::error::NotFound,
-        crate::error::InternalError,
-        crate::error::Unavailable,
-    ))
+    components(
+        // Schemas that operations reference by name but that the routes do not register
+        // themselves: query parameter types and the problem's parts.
+        schemas(
+            crate::error::ParameterError,
+            crate::routes::v1::format::Format,
+            crate::store::actors::ActorSort,
+            crate::store::claims::ClaimSort,
+            crate::store::incidents::IncidentSort,
+            crate::store::force_figures::ForceFigureSort,
+            crate::store::sources::SourceSort,
+        ),
+        responses(
+            crate::error::BadRequest,
+            crate::error::NotFound,
+            crate::error::NotAcceptable,
+            crate::error::TooManyRequests,
+            crate::error::InternalError,
+            crate::error::Unavailable,
+        ),
+    )
 )]
 struct ApiDoc;
 
