@@ -40,3 +40,67 @@ fn every_operation_documents_its_errors_as_problems() {
     }
     assert_eq!(spec["openapi"], "3.1.0");
 }
+
+/// Every `$ref` in the spec names something the spec defines.
+#[test]
+fn every_reference_resolves() {
+    fn walk(node: &serde_json::Value, at: &str, spec: &serde_json::Value, bad: &mut Vec<String>) {
+        match node {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::String(target)) = map.get("$ref") {
+                    let pointer = target.strip_prefix('#').unwrap_or(target);
+                    if !target.starts_with('#') || spec.pointer(pointer).is_none() {
+                        bad.push(format!("{at}: {target}"));
+                    }
+                }
+                for (key, value) in map {
+                    walk(value, &format!("{at}/{key}"), spec, bad);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, value) in items.iter().enumerate() {
+                    walk(value, &format!("{at}/{i}"), spec, bad);
+                }
+            }
+            _ => {}
+        }
+    }
+    let spec: serde_json::Value = serde_json::from_str(&durand::openapi::spec_json()).unwrap();
+    let mut bad = Vec::new();
+    walk(&spec, "#", &spec, &mut bad);
+    assert!(bad.is_empty(), "unresolved references:\n{}", bad.join("\n"));
+}
+
+/// The spec lists each vocabulary's values as served (`more_than`), not the Rust variant
+/// names (`MoreThan`).
+#[test]
+fn enum_schemas_list_the_values_served() {
+    use durand::domain::*;
+    let spec: serde_json::Value = serde_json::from_str(&durand::openapi::spec_json()).unwrap();
+    macro_rules! check {
+        ($($ty:ty),* $(,)?) => {$(
+            let name = stringify!($ty).rsplit("::").next().unwrap().trim();
+            let listed = &spec["components"]["schemas"][name]["enum"];
+            let served: Vec<&str> = <$ty>::ALL.iter().map(|v| v.as_str()).collect();
+            assert_eq!(listed, &serde_json::json!(served), "components.schemas.{name}.enum");
+        )*};
+    }
+    check!(
+        ActorKind,
+        ActorRole,
+        ClaimKind,
+        ClaimStatus,
+        ForceMetric,
+        GeoPrecision,
+        IncidentKind,
+        Qualifier,
+        RelationKind,
+        SourceKind,
+        durand::routes::v1::format::Format,
+        durand::store::actors::ActorSort,
+        durand::store::claims::ClaimSort,
+        durand::store::force_figures::ForceFigureSort,
+        durand::store::incidents::IncidentSort,
+        durand::store::sources::SourceSort,
+    );
+}

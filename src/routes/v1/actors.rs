@@ -313,6 +313,9 @@ pub struct ActorForceFiguresParams {
 }
 
 /// List an actor's force figures
+///
+/// Force-strength numbers about this actor's forces, in id order, each with who published
+/// it, its qualifier as stated, the period it describes and its sources.
 #[utoipa::path(
     tag = "actors",
     params(("id" = String, Path, description = "Actor id", example = "afghan-taliban"), ActorForceFiguresParams),

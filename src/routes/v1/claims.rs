@@ -169,6 +169,10 @@ pub async fn list_claims(
 }
 
 /// Get a claim
+///
+/// One claim in full: claimant, spokesperson and quote, when it was made, its figures with
+/// qualifiers as stated, sources, verification status, the claims contradicting it, and the
+/// `attribution` sentence.
 #[utoipa::path(
     tag = "claims",
     params(("id" = String, Path, description = "Claim id", example = "pakistan-claims-133-taliban-killed")),

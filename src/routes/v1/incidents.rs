@@ -172,6 +172,9 @@ pub async fn list_incidents(
 }
 
 /// Get an incident
+///
+/// One incident: its date with precision, the places, the actors involved and their roles, a
+/// summary, its sources, and the ids of the claims about it.
 #[utoipa::path(
     tag = "incidents",
     params(("id" = String, Path, description = "Incident id", example = "pakistan-strikes-on-taliban-2026-02-27")),

@@ -101,6 +101,9 @@ pub async fn list_sources(
 }
 
 /// Get a source
+///
+/// One publication: title, kind, publisher and date when known, where to read it, the source
+/// it was cited in when Durand did not read it first-hand, and a note on how it was used.
 #[utoipa::path(
     tag = "sources",
     params(("id" = String, Path, description = "Source id", example = "iiss-2025")),
