@@ -36,12 +36,28 @@ pub const REGENERATE: &str = "make spec";
         (name = "meta", description = "The API's own description"),
         (name = "health", description = "Liveness and readiness"),
     ),
-    components(responses(
-        crate::error::BadRequest,
-        crate::error::NotFound,
-        crate::error::InternalError,
-        crate::error::Unavailable,
-    ))
+    // Schemas and responses referenced only from query parameters and `response = ...`,
+    // which utoipa does not collect by itself (a test checks every `$ref` resolves).
+    components(
+        schemas(
+            crate::error::Problem,
+            crate::error::ParameterError,
+            crate::routes::v1::format::Format,
+            crate::store::actors::ActorSort,
+            crate::store::claims::ClaimSort,
+            crate::store::force_figures::ForceFigureSort,
+            crate::store::incidents::IncidentSort,
+            crate::store::sources::SourceSort,
+        ),
+        responses(
+            crate::error::BadRequest,
+            crate::error::NotFound,
+            crate::error::NotAcceptable,
+            crate::error::TooManyRequests,
+            crate::error::InternalError,
+            crate::error::Unavailable,
+        )
+    )
 )]
 struct ApiDoc;
 

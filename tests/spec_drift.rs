@@ -40,3 +40,35 @@ fn every_operation_documents_its_errors_as_problems() {
     }
     assert_eq!(spec["openapi"], "3.1.0");
 }
+
+/// Collects every `$ref` in a JSON document.
+fn refs<'a>(value: &'a serde_json::Value, out: &mut Vec<&'a str>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map {
+                match (key.as_str(), v) {
+                    ("$ref", serde_json::Value::String(r)) => out.push(r),
+                    _ => refs(v, out),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_reference_resolves() {
+    let spec: serde_json::Value = serde_json::from_str(&durand::openapi::spec_json()).unwrap();
+    let mut found = Vec::new();
+    refs(&spec, &mut found);
+    assert!(!found.is_empty());
+    let dangling: Vec<_> = found
+        .into_iter()
+        .filter(|r| {
+            let pointer = r.strip_prefix('#').expect("local reference");
+            spec.pointer(pointer).is_none()
+        })
+        .collect();
+    assert!(dangling.is_empty(), "dangling $refs: {dangling:?}");
+}
