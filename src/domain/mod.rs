@@ -4,8 +4,12 @@
 //! so a record that cannot be constructed here can be neither imported nor served.
 
 /// Declares a closed vocabulary serialised as snake_case strings, with `as_str` and `ALL`.
+///
+/// `$text` is a `tt`, not a `literal`: a `literal` fragment reaches derive macros wrapped in an
+/// invisible group, which utoipa's `#[serde(rename)]` parsing skips, so the spec listed the
+/// Rust variant names (`MoreThan`) instead of the served values (`more_than`).
 macro_rules! string_enum {
-    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)* }) => {
+    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:tt,)* }) => {
         $(#[$meta])*
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
