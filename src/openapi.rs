@@ -43,6 +43,7 @@ pub const REGENERATE: &str = "make spec";
             crate::error::Problem,
             crate::error::ParameterError,
             crate::routes::v1::format::Format,
+            crate::routes::v1::format::TabularFormat,
             crate::store::actors::ActorSort,
             crate::store::claims::ClaimSort,
             crate::store::force_figures::ForceFigureSort,

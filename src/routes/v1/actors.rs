@@ -48,6 +48,7 @@ pub struct ListActorsParams {
     /// `true` adds `meta.total`, the number of matching records (costs a count query).
     count: Option<bool>,
     /// Response format; overrides `Accept`.
+    #[param(value_type = Option<super::format::TabularFormat>)]
     format: Option<Format>,
     /// Page size, 1 to 500.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
@@ -165,6 +166,7 @@ pub struct ActorClaimsParams {
     /// `true` adds `meta.total`, the number of matching records (costs a count query).
     count: Option<bool>,
     /// Response format; overrides `Accept`.
+    #[param(value_type = Option<super::format::TabularFormat>)]
     format: Option<Format>,
     /// Page size, 1 to 500.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
@@ -304,6 +306,7 @@ pub struct ActorForceFiguresParams {
     /// `true` adds `meta.total`, the number of matching records (costs a count query).
     count: Option<bool>,
     /// Response format; overrides `Accept`.
+    #[param(value_type = Option<super::format::TabularFormat>)]
     format: Option<Format>,
     /// Page size, 1 to 500.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]

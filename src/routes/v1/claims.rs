@@ -59,6 +59,7 @@ pub struct ListClaimsParams {
     /// `true` adds `meta.total`, the number of matching claims (costs a count query).
     count: Option<bool>,
     /// Response format; overrides `Accept`. CSV has one row per figure.
+    #[param(value_type = Option<super::format::TabularFormat>)]
     format: Option<Format>,
     /// Page size, 1 to 500.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]

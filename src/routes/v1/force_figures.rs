@@ -44,6 +44,7 @@ pub struct ListForceFiguresParams {
     /// `true` adds `meta.total`, the number of matching figures.
     count: Option<bool>,
     /// Response format; overrides `Accept`.
+    #[param(value_type = Option<super::format::TabularFormat>)]
     format: Option<Format>,
     /// Page size, 1 to 500.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]

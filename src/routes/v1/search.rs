@@ -76,6 +76,7 @@ pub struct SearchParams {
     #[serde(rename = "type")]
     hit_type: Option<SearchHitType>,
     /// Response format; overrides `Accept`.
+    #[param(value_type = Option<super::format::TabularFormat>)]
     format: Option<super::format::Format>,
     /// Page size, 1 to 500.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]

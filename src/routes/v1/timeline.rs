@@ -110,6 +110,7 @@ pub struct TimelineParams {
     #[param(value_type = Option<String>, example = "ttp")]
     actor: Option<ActorId>,
     /// Response format; overrides `Accept`.
+    #[param(value_type = Option<super::format::TabularFormat>)]
     format: Option<super::format::Format>,
     /// Page size, 1 to 500.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
