@@ -156,10 +156,10 @@ pub struct ActorClaimsParams {
     /// Only claims with this verification status.
     status: Option<ClaimStatus>,
     /// Claims that may have been made on or after this date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
-    #[param(value_type = Option<String>, example = "2026-02-01")]
+    #[param(example = "2026-02-01")]
     from: Option<DateBound>,
     /// Claims that may have been made on or before this date.
-    #[param(value_type = Option<String>, example = "2026-02-28")]
+    #[param(example = "2026-02-28")]
     to: Option<DateBound>,
     /// Sort order (default `made_at`); `-` for descending; ties broken by id.
     sort: Option<ClaimSort>,
@@ -229,10 +229,10 @@ pub struct ActorIncidentsParams {
     /// Only incidents of this kind.
     kind: Option<IncidentKind>,
     /// Incidents that may have happened on or after this date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
-    #[param(value_type = Option<String>, example = "2025-10")]
+    #[param(example = "2025-10")]
     from: Option<DateBound>,
     /// Incidents that may have happened on or before this date.
-    #[param(value_type = Option<String>, example = "2026-02")]
+    #[param(example = "2026-02")]
     to: Option<DateBound>,
     /// Sort order (default `date`); `-` for descending; ties broken by id.
     sort: Option<IncidentSort>,
@@ -299,7 +299,7 @@ pub struct ActorForceFiguresParams {
     /// Only figures of this metric.
     metric: Option<ForceMetric>,
     /// Only figures describing a period that overlaps this date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
-    #[param(value_type = Option<String>, example = "2025")]
+    #[param(example = "2025")]
     as_of: Option<DateBound>,
     /// Sort order (default `id`); `-` for descending; ties broken by id.
     sort: Option<ForceFigureSort>,

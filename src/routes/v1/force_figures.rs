@@ -31,13 +31,17 @@ page_type!(
 #[into_params(parameter_in = Query)]
 pub struct ListForceFiguresParams {
     /// Only figures about these actors (comma-separated ids).
-    #[param(value_type = Option<String>, example = "pakistan,afghan-taliban")]
+    #[param(
+        value_type = Option<String>,
+        example = "pakistan,afghan-taliban",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*(,[a-z0-9]+(-[a-z0-9]+)*)*$"
+    )]
     actor: Option<ActorList>,
     /// Only figures of this metric.
     metric: Option<ForceMetric>,
     /// Only figures describing a period that overlaps this date (`YYYY`, `YYYY-MM` or
     /// `YYYY-MM-DD`): `as_of=2025` gives the figures for 2025.
-    #[param(value_type = Option<String>, example = "2025")]
+    #[param(example = "2025")]
     as_of: Option<DateBound>,
     /// Sort order (default `id`); `-` for descending; ties broken by id.
     sort: Option<ForceFigureSort>,
@@ -160,7 +164,11 @@ pub async fn list_force_figures(
 #[into_params(parameter_in = Query)]
 pub struct ForceComparisonParams {
     /// Two or more distinct actor ids, comma-separated. The ratio compares the first two.
-    #[param(value_type = String, example = "pakistan,afghan-taliban")]
+    #[param(
+        value_type = String,
+        example = "pakistan,afghan-taliban",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*(,[a-z0-9]+(-[a-z0-9]+)*){1,9}$"
+    )]
     actors: ActorList,
     /// Only this metric.
     metric: Option<ForceMetric>,

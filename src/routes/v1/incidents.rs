@@ -31,17 +31,17 @@ page_type!(
 #[into_params(parameter_in = Query)]
 pub struct ListIncidentsParams {
     /// Only incidents this actor took part in (in any role).
-    #[param(value_type = Option<String>, example = "ttp")]
+    #[param(example = "ttp")]
     actor: Option<ActorId>,
     /// Only incidents of this kind.
     kind: Option<IncidentKind>,
     /// Incidents that may have happened on or after this date (`YYYY`, `YYYY-MM` or
     /// `YYYY-MM-DD`; a partial date means its first day). Matches on overlap, so an incident
     /// dated `2025-10` matches `from=2025-10-01&to=2025-10-31`.
-    #[param(value_type = Option<String>, example = "2026-02-01")]
+    #[param(example = "2026-02-01")]
     from: Option<DateBound>,
     /// Incidents that may have happened on or before this date (a partial date means its last day).
-    #[param(value_type = Option<String>, example = "2026-02-28")]
+    #[param(example = "2026-02-28")]
     to: Option<DateBound>,
     /// Only incidents with a location in this country (ISO 3166-1 alpha-2).
     #[param(value_type = Option<String>, example = "AF", pattern = "^[A-Z]{2}$")]
@@ -50,10 +50,10 @@ pub struct ListIncidentsParams {
     #[param(example = "Khyber Pakhtunkhwa")]
     admin1: Option<String>,
     /// Only incidents with a location inside `min_lon,min_lat,max_lon,max_lat` (WGS 84).
-    #[param(value_type = Option<String>, example = "60.5,29.3,75.2,37.1")]
+    #[param(example = "60.5,29.3,75.2,37.1")]
     bbox: Option<BBoxParam>,
     /// Full-text search in the title, summary and place names (web-search syntax).
-    #[param(value_type = Option<String>, example = "Bajaur")]
+    #[param(example = "Bajaur")]
     q: Option<SearchText>,
     /// Sort order (default `date`); `-` for descending; ties broken by id.
     sort: Option<IncidentSort>,

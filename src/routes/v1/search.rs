@@ -70,7 +70,7 @@ pub struct SearchParams {
     /// What to look for, 1 to 200 characters, in web-search syntax: words (all must match,
     /// in any form: `strike` finds "strikes"), `"quoted phrases"`, `or`, and `-word` to
     /// exclude. Names and titles weigh more than descriptions.
-    #[param(value_type = String, min_length = 1, max_length = 200, example = "Bajaur")]
+    #[param(example = "Bajaur")]
     q: SearchText,
     /// Only hits of this type.
     #[serde(rename = "type")]

@@ -100,14 +100,14 @@ pub struct TimelineParams {
     /// Entries dated on or after this date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`; a partial date
     /// means its first day). Matches on overlap, so an incident dated `2025-10` matches
     /// `from=2025-10-15`.
-    #[param(value_type = Option<String>, example = "2026-02-01")]
+    #[param(example = "2026-02-01")]
     from: Option<DateBound>,
     /// Entries dated on or before this date (a partial date means its last day).
-    #[param(value_type = Option<String>, example = "2026-02-28")]
+    #[param(example = "2026-02-28")]
     to: Option<DateBound>,
     /// Only incidents this actor took part in (in any role), and claims it made or that are
     /// about it.
-    #[param(value_type = Option<String>, example = "ttp")]
+    #[param(example = "ttp")]
     actor: Option<ActorId>,
     /// Response format; overrides `Accept`.
     #[param(value_type = Option<super::format::TabularFormat>)]
