@@ -124,6 +124,8 @@ const PROBES: &[&str] = &[
     "\t",
     "a",
     "Bajaur",
+    "a\u{0}b",
+    "\u{0}",
     "pakistan",
     "afghan-taliban",
     "Pakistan",

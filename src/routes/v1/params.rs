@@ -209,6 +209,9 @@ mod tests {
     }
 }
 
+/// Why text with a NUL character is refused: PostgreSQL text cannot hold one.
+pub const NUL_IN_TEXT: &str = "must not contain the NUL character (U+0000)";
+
 /// Longest search text, in characters.
 const MAX_QUERY_CHARS: usize = 200;
 
@@ -218,18 +221,18 @@ pub struct SearchText(pub String);
 
 // By hand rather than derived: the derive cannot say `minLength`/`maxLength` for a newtype.
 // The pattern asks for one character that `str::trim` does not remove, spelled out because
-// regex engines disagree on what `\s` means.
+// regex engines disagree on what `\s` means, and for no NUL anywhere.
 impl utoipa::PartialSchema for SearchText {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         utoipa::openapi::ObjectBuilder::new()
             .schema_type(utoipa::openapi::schema::Type::String)
             .description(Some(
-                "Search text: 1 to 200 characters, not all white space, in web-search syntax.",
+                "Search text: 1 to 200 characters, not all white space and without NUL, in web-search syntax.",
             ))
             .min_length(Some(1))
             .max_length(Some(MAX_QUERY_CHARS))
             .pattern(Some(
-                r"[^\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]",
+                r"^[^\u0000]*[^\u0000\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$",
             ))
             .examples(["Bajaur"])
             .into()
@@ -242,6 +245,9 @@ impl FromStr for SearchText {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         let chars = s.chars().count();
+        if s.contains('\0') {
+            return Err(NUL_IN_TEXT.to_owned());
+        }
         if s.trim().is_empty() || chars > MAX_QUERY_CHARS {
             let blank = if chars > 0 && s.trim().is_empty() {
                 " of blank space"
