@@ -225,3 +225,21 @@ async fn string_parameters_accept_exactly_what_their_schemas_admit(pool: PgPool)
     }
     assert!(tried > 300, "only {tried} probes");
 }
+
+#[sqlx::test]
+async fn the_dataset_description_fits_its_schema(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let spec = app.get_ok("/v1/openapi.json").await;
+    let body = app.get_ok("/v1/dataset").await;
+    let response = &spec["paths"]["/v1/dataset"]["get"]["responses"]["200"];
+    let schema = resolve(&spec, &response["content"]["application/json"]["schema"]);
+    // One object that names every field: an `allOf` with a closed part forbids the rest.
+    assert!(schema.get("allOf").is_none(), "{schema}");
+    let properties = schema["properties"].as_object().expect("properties");
+    for key in body.as_object().unwrap().keys() {
+        assert!(properties.contains_key(key), "`{key}` is not in {schema}");
+    }
+    for key in schema["required"].as_array().unwrap() {
+        assert!(body.get(key.as_str().unwrap()).is_some(), "{key} missing");
+    }
+}
