@@ -30,7 +30,8 @@ page_type!(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListForceFiguresParams {
-    /// Only figures about these actors (comma-separated ids).
+    /// Only figures about these actors: distinct actor ids (each 1 to 100 characters),
+    /// comma-separated.
     #[param(
         value_type = Option<String>,
         example = "pakistan,afghan-taliban",
@@ -165,7 +166,8 @@ pub async fn list_force_figures(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ForceComparisonParams {
-    /// Two or more distinct actor ids, comma-separated. The ratio compares the first two.
+    /// Two to ten distinct actor ids (each 1 to 100 characters), comma-separated. The ratio
+    /// compares the first two.
     #[param(
         value_type = String,
         example = "pakistan,afghan-taliban",

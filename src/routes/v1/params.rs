@@ -51,7 +51,7 @@ deserialize_from_str!(Limit);
 
 /// A date as `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (a real calendar date: 29 February only in leap
 /// years). A lower bound (`from`) means its first day, an upper bound (`to`) its last, so
-/// `from=2025-10&to=2025-10` is the whole of October.
+/// `from=2025-10&to=2025-10` is the whole of October; `from` must not be after `to`.
 #[derive(Debug, Clone, PartialEq, Eq, utoipa::ToSchema)]
 #[schema(
     value_type = String,
