@@ -48,6 +48,7 @@ from durand_client.models import (  # noqa: E402
     Source,
     SourceKind,
     SourcePage,
+    TabularFormat,
     TimelineEntryType,
     TimelinePage,
 )
@@ -206,7 +207,19 @@ def run(c: Checks, base_url: str) -> None:
         p = problem(api.sync_detailed(client=client, limit=0), 400)
         assert p.errors[0].parameter == "limit", p.errors
         assert p.type_ == "urn:durand:problem:invalid-parameter", p.type_
-        problem(api.sync_detailed(client=client, format_=Format.GEOJSON), 406)
+        # Claims offer JSON and CSV (TabularFormat): GeoJSON, by `format` (outside the enum the
+        # spec offers here) or by `Accept`, is a 406 listing what is offered.
+        p = problem(api.sync_detailed(client=client, format_=Format.GEOJSON), 406)
+        assert "text/csv" in p.detail, p.detail
+        # (A client of its own: with_headers also changes the httpx client it shares.)
+        geo = Client(base_url=base_url, headers={"Accept": "application/geo+json"})
+        problem(api.sync_detailed(client=geo), 406)
+        # The SDK parses every 200 as JSON, so CSV goes through its request builder only.
+        kwargs = api._get_kwargs(format_=TabularFormat.CSV, limit=500)
+        csv = client.get_httpx_client().request(**kwargs)
+        assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+        rows = csv.text.splitlines()
+        assert rows[0].startswith("id,") and any(CLAIM_133 in row for row in rows), rows[:2]
         problem(api.sync_detailed(client=client, cursor="not-a-cursor"), 400)
 
     with c.operation("claims.get_claim") as api:
