@@ -107,7 +107,7 @@ fn document_caching(spec: &mut utoipa::openapi::OpenApi) {
             "Cache-Control",
             "public, max-age=60, stale-while-revalidate=60",
         ),
-        ("Vary", "Accept, Origin"),
+        ("Vary", "Accept, Accept-Encoding, Origin"),
         (
             "Durand-Dataset-Version",
             "The dataset version this response was built from.",
