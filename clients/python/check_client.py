@@ -14,9 +14,10 @@ import importlib
 import json
 import sys
 import traceback
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "generated"))
 
@@ -52,7 +53,7 @@ from durand_client.models import (  # noqa: E402
     TimelineEntryType,
     TimelinePage,
 )
-from durand_client.types import UNSET, Response  # noqa: E402
+from durand_client.types import Response  # noqa: E402
 
 CLAIM_133 = "pakistan-claims-133-taliban-killed"
 COUNTS = {"actors": 12, "sources": 3, "claims": 23, "incidents": 9, "force_figures": 8}
@@ -165,7 +166,10 @@ def run(c: Checks, base_url: str) -> None:
         assert page.data and all(cl.claimant == "pakistan" for cl in page.data)
         assert CLAIM_133 in [cl.id for cl in page.data]
         problem(api.sync_detailed("no-such-actor", client=client), 404)
-        assert problem(api.sync_detailed("pakistan", client=client, from_="yesterday"), 400).errors[0].parameter == "from"
+        assert (
+            problem(api.sync_detailed("pakistan", client=client, from_="yesterday"), 400).errors[0].parameter
+            == "from"
+        )
 
     with c.operation("actors.list_actor_incidents") as api:
         page = ok(api.sync_detailed("ttp", client=client, sort=IncidentSort("-date")), IncidentPage)
@@ -175,7 +179,10 @@ def run(c: Checks, base_url: str) -> None:
         problem(api.sync_detailed("no-such-actor", client=client), 404)
 
     with c.operation("actors.list_actor_force_figures") as api:
-        page = ok(api.sync_detailed("afghan-taliban", client=client, metric=ForceMetric.ACTIVE_PERSONNEL), ForceFigurePage)
+        page = ok(
+            api.sync_detailed("afghan-taliban", client=client, metric=ForceMetric.ACTIVE_PERSONNEL),
+            ForceFigurePage,
+        )
         [fig] = page.data
         assert (fig.value, fig.qualifier, fig.claimant) == (172000, Qualifier.EXACT, "iiss"), fig
         problem(api.sync_detailed("no-such-actor", client=client), 404)
@@ -200,7 +207,9 @@ def run(c: Checks, base_url: str) -> None:
         assert second.meta.count == 3 and second.meta.next_cursor is None
         starts = [cl.made_at.start for cl in first.data + second.data]
         assert starts == sorted(starts)
-        casualties = ok(api.sync_detailed(client=client, kind=ClaimKind.CASUALTIES, claimant="pakistan"), ClaimPage)
+        casualties = ok(
+            api.sync_detailed(client=client, kind=ClaimKind.CASUALTIES, claimant="pakistan"), ClaimPage
+        )
         assert CLAIM_133 in [cl.id for cl in casualties.data]
         found = ok(api.sync_detailed(client=client, q="soldiers", sort=ClaimSort.ID), ClaimPage)
         assert found.data and all(cl.attribution for cl in found.data)
@@ -237,9 +246,9 @@ def run(c: Checks, base_url: str) -> None:
             ("wounded", 200, Qualifier.MORE_THAN),
             ("casualties_estimated", None, Qualifier.UNQUANTIFIED),
         ], figures
-        assert claim.attribution.startswith(
-            "Pakistan said on 27 February 2026, through Mosharraf Zaidi"
-        ), claim.attribution
+        assert claim.attribution.startswith("Pakistan said on 27 February 2026, through Mosharraf Zaidi"), (
+            claim.attribution
+        )
         assert "not independently verified" in claim.attribution
         # A conditional repeat is a bodiless 304.
         again = api.sync_detailed(CLAIM_133, client=client, if_none_match=etag)
@@ -260,11 +269,16 @@ def run(c: Checks, base_url: str) -> None:
         inc = ok(api.sync_detailed("pakistan-strikes-on-taliban-2026-02-27", client=client), Incident)
         assert CLAIM_133 in inc.claims
         assert [loc.name for loc in inc.locations] == ["Kabul", "Paktia", "Kandahar"]
-        assert {(a.actor, a.role.value) for a in inc.actors} == {("pakistan", "perpetrator"), ("afghan-taliban", "target")}
+        assert {(a.actor, a.role.value) for a in inc.actors} == {
+            ("pakistan", "perpetrator"),
+            ("afghan-taliban", "target"),
+        }
         problem(api.sync_detailed("no-such-incident", client=client), 404)
 
     with c.operation("force_figures.list_force_figures") as api:
-        page = ok(api.sync_detailed(client=client, actor="pakistan,afghan-taliban", count=True), ForceFigurePage)
+        page = ok(
+            api.sync_detailed(client=client, actor="pakistan,afghan-taliban", count=True), ForceFigurePage
+        )
         assert page.meta.total == COUNTS["force_figures"], page.meta.total
         pk = [f for f in page.data if f.id == "pakistan-active-personnel-2025"]
         assert pk and (pk[0].value, pk[0].qualifier, pk[0].claimant) == (600000, Qualifier.MORE_THAN, "iiss")
@@ -279,11 +293,15 @@ def run(c: Checks, base_url: str) -> None:
         assert (tb.value, tb.qualifier, tb.claimant) == (172000, Qualifier.EXACT, "iiss"), tb
         assert pk.as_of.value == "2025" and tb.as_of.value == "2025"
         assert active.ratio.value == 3.49 and active.ratio.exact is False, active.ratio
-        assert problem(api.sync_detailed(client=client, actors="pakistan"), 400).errors[0].parameter == "actors"
+        assert (
+            problem(api.sync_detailed(client=client, actors="pakistan"), 400).errors[0].parameter == "actors"
+        )
         problem(api.sync_detailed(client=client, actors="pakistan,no-such-actor"), 404)
 
     with c.operation("timeline.list_timeline") as api:
-        page = ok(api.sync_detailed(client=client, from_="2026-02", actor="afghan-taliban", limit=500), TimelinePage)
+        page = ok(
+            api.sync_detailed(client=client, from_="2026-02", actor="afghan-taliban", limit=500), TimelinePage
+        )
         types = {e.type_ for e in page.data}
         assert types == {TimelineEntryType.CLAIM, TimelineEntryType.INCIDENT}, types
         starts = [e.date.start for e in page.data]
@@ -295,7 +313,9 @@ def run(c: Checks, base_url: str) -> None:
         top = page.data[0]
         assert (top.type_, top.id) == (SearchHitType.INCIDENT, "bajaur-assault-2026"), top
         assert "<mark>Bajaur</mark>" in top.snippet and top.url == "/v1/incidents/bajaur-assault-2026"
-        ttp = ok(api.sync_detailed(client=client, q='"Pakistani Taliban"', type_=SearchHitType.ACTOR), SearchPage)
+        ttp = ok(
+            api.sync_detailed(client=client, q='"Pakistani Taliban"', type_=SearchHitType.ACTOR), SearchPage
+        )
         assert ttp.data[0].url == "/v1/actors/ttp", ttp.data[0]
         assert problem(api.sync_detailed(client=client, q=" "), 400).errors[0].parameter == "q"
 
