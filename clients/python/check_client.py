@@ -82,7 +82,7 @@ class Checks:
 
 
 def ok(r: Response, model: type) -> Any:
-    """Asserts a 200 parsed into `model`, with the caching headers every read carries."""
+    """Asserts a 200 parsed into `model` and returns the parsed value."""
     assert r.status_code == 200, f"status {r.status_code}: {r.content[:300]!r}"
     assert isinstance(r.parsed, model), f"parsed as {type(r.parsed).__name__}, not {model.__name__}"
     return r.parsed
