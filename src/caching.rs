@@ -150,7 +150,11 @@ pub async fn http_cache(
             header::CACHE_CONTROL,
             HeaderValue::from_static(DATA_MAX_AGE),
         );
-        headers.append(header::VARY, HeaderValue::from_static("Accept, Origin"));
+        // Accept-Encoding here, not only from Compress: CORS rewrites Vary from its first value.
+        headers.append(
+            header::VARY,
+            HeaderValue::from_static("Accept, Accept-Encoding, Origin"),
+        );
         if let Some(v) = etag.as_deref().and_then(|e| HeaderValue::from_str(e).ok()) {
             headers.insert(header::ETAG, v);
         }

@@ -189,7 +189,7 @@ impl ResponseError for ApiError {
     content_type = "application/problem+json"
 )]
 #[expect(dead_code, reason = "only its schema is used, for the spec")]
-pub struct BadRequest(#[to_schema] Problem);
+pub struct BadRequest(Problem);
 
 /// 404: no record has this id.
 #[derive(ToResponse)]
@@ -198,7 +198,7 @@ pub struct BadRequest(#[to_schema] Problem);
     content_type = "application/problem+json"
 )]
 #[expect(dead_code, reason = "only its schema is used, for the spec")]
-pub struct NotFound(#[to_schema] Problem);
+pub struct NotFound(Problem);
 
 /// 500: a bug; the body says nothing internal.
 #[derive(ToResponse)]
@@ -207,7 +207,7 @@ pub struct NotFound(#[to_schema] Problem);
     content_type = "application/problem+json"
 )]
 #[expect(dead_code, reason = "only its schema is used, for the spec")]
-pub struct InternalError(#[to_schema] Problem);
+pub struct InternalError(Problem);
 
 /// 503: the database cannot be reached.
 #[derive(ToResponse)]
@@ -216,7 +216,7 @@ pub struct InternalError(#[to_schema] Problem);
     content_type = "application/problem+json"
 )]
 #[expect(dead_code, reason = "only its schema is used, for the spec")]
-pub struct Unavailable(#[to_schema] Problem);
+pub struct Unavailable(Problem);
 
 /// 406: the resource has no representation the client accepts.
 #[expect(dead_code, reason = "only its schema is used, for the spec")]
@@ -225,7 +225,7 @@ pub struct Unavailable(#[to_schema] Problem);
     description = "None of the formats asked for (`Accept` or `format`) is offered here; `detail` lists those that are.",
     content_type = "application/problem+json"
 )]
-pub struct NotAcceptable(#[to_schema] Problem);
+pub struct NotAcceptable(Problem);
 
 /// 429: over the per-client rate limit.
 #[expect(dead_code, reason = "only its schema is used, for the spec")]
@@ -240,4 +240,4 @@ pub struct NotAcceptable(#[to_schema] Problem);
         ("RateLimit-Reset" = u64, description = "Seconds until the allowance is full again"),
     )
 )]
-pub struct TooManyRequests(#[to_schema] Problem);
+pub struct TooManyRequests(Problem);

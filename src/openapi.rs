@@ -42,16 +42,21 @@ pub const REGENERATE: &str = "make spec";
         (name = "meta", description = "The API's own description"),
         (name = "health", description = "Liveness and readiness"),
     ),
+    // Schemas and responses referenced only from query parameters and `response = ...`,
+    // which utoipa does not collect by itself (a test checks every `$ref` resolves).
     components(
-        // Schemas that operations reference by name but that the routes do not register
-        // themselves: query parameter types and the problem's parts.
         schemas(
+            crate::error::Problem,
             crate::error::ParameterError,
             crate::routes::v1::format::Format,
+            crate::routes::v1::format::TabularFormat,
+            crate::routes::v1::params::DateBound,
+            crate::routes::v1::params::BBoxParam,
+            crate::routes::v1::params::SearchText,
             crate::store::actors::ActorSort,
             crate::store::claims::ClaimSort,
-            crate::store::incidents::IncidentSort,
             crate::store::force_figures::ForceFigureSort,
+            crate::store::incidents::IncidentSort,
             crate::store::sources::SourceSort,
         ),
         responses(
@@ -61,7 +66,7 @@ pub const REGENERATE: &str = "make spec";
             crate::error::TooManyRequests,
             crate::error::InternalError,
             crate::error::Unavailable,
-        ),
+        )
     )
 )]
 struct ApiDoc;
@@ -111,7 +116,7 @@ fn document_caching(spec: &mut utoipa::openapi::OpenApi) {
             "Cache-Control",
             "public, max-age=60, stale-while-revalidate=60",
         ),
-        ("Vary", "Accept, Origin"),
+        ("Vary", "Accept, Accept-Encoding, Origin"),
         (
             "Durand-Dataset-Version",
             "The dataset version this response was built from.",

@@ -104,3 +104,35 @@ fn enum_schemas_list_the_values_served() {
         durand::store::sources::SourceSort,
     );
 }
+
+#[test]
+fn every_error_response_is_the_one_problem_schema() {
+    let spec: serde_json::Value = serde_json::from_str(&durand::openapi::spec_json()).unwrap();
+    let mut checked = 0;
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for (status, response) in op["responses"].as_object().unwrap() {
+                if !status.starts_with('4') && !status.starts_with('5') {
+                    continue;
+                }
+                let response = match response["$ref"].as_str() {
+                    Some(r) => spec.pointer(r.trim_start_matches('#')).unwrap(),
+                    None => response,
+                };
+                let content = response["content"].as_object().unwrap();
+                assert_eq!(
+                    content.keys().collect::<Vec<_>>(),
+                    ["application/problem+json"],
+                    "{method} {path} {status}"
+                );
+                assert_eq!(
+                    content["application/problem+json"]["schema"]["$ref"],
+                    "#/components/schemas/Problem",
+                    "{method} {path} {status}: SDKs should get one Problem type"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 50);
+}

@@ -9,10 +9,16 @@ use std::fmt;
 )]
 pub struct InvalidId(pub String);
 
+/// What ids look like, as a regular expression for the spec.
+pub const SLUG_PATTERN: &str = "^[a-z0-9]+(-[a-z0-9]+)*$";
+
+/// The longest id, in characters (ids are ASCII).
+pub const MAX_ID_LEN: usize = 100;
+
 /// True when `s` is a kebab-case slug: `[a-z0-9]+(-[a-z0-9]+)*`, at most 100 characters.
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
-        && s.len() <= 100
+        && s.len() <= MAX_ID_LEN
         && !s.starts_with('-')
         && !s.ends_with('-')
         && !s.contains("--")
@@ -21,15 +27,31 @@ pub fn is_slug(s: &str) -> bool {
 }
 
 macro_rules! id_type {
-    ($(#[$doc:meta])* $name:ident, $example:literal) => {
-        $(#[$doc])*
+    ($(#[doc = $doc:literal])* $name:ident, $example:literal) => {
+        $(#[doc = $doc])*
         #[derive(
             Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord,
-            serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+            serde::Serialize, serde::Deserialize,
         )]
         #[serde(try_from = "String", into = "String")]
-        #[schema(value_type = String, example = $example, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
         pub struct $name(String);
+
+        // By hand rather than derived: the derive cannot say `maxLength` for a newtype.
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                let doc: Vec<&str> = [$($doc),*].iter().map(|l| l.trim()).collect();
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .description(Some(doc.join("\n")))
+                    .pattern(Some(SLUG_PATTERN))
+                    .min_length(Some(1))
+                    .max_length(Some(MAX_ID_LEN))
+                    .examples([$example])
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
 
         impl $name {
             /// Parses a slug, rejecting anything that is not lowercase kebab-case.

@@ -5,9 +5,9 @@
 
 /// Declares a closed vocabulary serialised as snake_case strings, with `as_str` and `ALL`.
 ///
-/// Each value's text is matched as `tt`, not `literal`: a `literal` fragment reaches derive
-/// macros wrapped in an invisible group, which utoipa does not read in `#[serde(rename)]`, so
-/// the spec listed the variant names (`MoreThan`) instead of the values served (`more_than`).
+/// `$text` is a `tt`, not a `literal`: a `literal` fragment reaches derive macros wrapped in an
+/// invisible group, which utoipa's `#[serde(rename)]` parsing skips, so the spec listed the
+/// Rust variant names (`MoreThan`) instead of the served values (`more_than`).
 macro_rules! string_enum {
     ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:tt,)* }) => {
         $(#[$meta])*

@@ -209,3 +209,25 @@ async fn the_ndjson_export_has_one_parsable_line_per_record(pool: PgPool) {
     assert_eq!(again.status(), 304);
     let _ = reply(app.request(reqwest::Method::GET, "/v1/export").await).await;
 }
+
+#[sqlx::test]
+async fn responses_vary_on_accept_encoding_as_compression_changes_the_bytes(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    for encoding in ["gzip", "identity"] {
+        let r = app
+            .get_with_header("/v1/claims?limit=500", "accept-encoding", encoding)
+            .await;
+        assert_eq!(r.status(), 200);
+        let vary = r
+            .headers()
+            .get_all("vary")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_ascii_lowercase())
+            .collect::<Vec<_>>()
+            .join(", ");
+        assert!(
+            vary.split(',').any(|v| v.trim() == "accept-encoding"),
+            "{encoding}: vary {vary}"
+        );
+    }
+}

@@ -177,3 +177,17 @@ async fn unknown_paths_are_404_problems_and_wrong_methods_405(pool: PgPool) {
         assert_eq!(r.headers["allow"], "GET, HEAD", "{method} {path}");
     }
 }
+
+#[sqlx::test]
+async fn nul_characters_in_text_parameters_are_400_problems_not_500s(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    for (path, parameter) in [
+        ("/v1/search?q=a%00b", "q"),
+        ("/v1/claims?q=%00", "q"),
+        ("/v1/incidents?q=Bajaur%00", "q"),
+        ("/v1/incidents?admin1=Kabul%00", "admin1"),
+    ] {
+        let detail = app.get(path).await.assert_bad_parameter(parameter);
+        assert!(detail.contains("NUL"), "{path}: {detail}");
+    }
+}

@@ -4,6 +4,7 @@
 mod actors;
 mod caching;
 mod claims;
+mod contract;
 mod dataset;
 mod errors;
 mod force_figures;

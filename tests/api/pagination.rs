@@ -67,3 +67,33 @@ async fn a_cursor_stays_valid_when_records_are_added_before_it(pool: PgPool) {
         .await;
     assert_eq!(next, ["reuters-conflict-monitoring"]);
 }
+
+#[sqlx::test]
+async fn a_forged_cursor_holding_a_nul_is_a_400_problem_not_a_500(pool: PgPool) {
+    use base64::Engine;
+    let app = TestApp::spawn(pool).await;
+    let forge = |payload: serde_json::Value| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(payload.to_string())
+    };
+    for (path, payload) in [
+        (
+            "/v1/claims?",
+            serde_json::json!({"c": "claims", "s": "made_at", "k": ["2026-02-01"], "i": "a\u{0}b"}),
+        ),
+        (
+            "/v1/actors?sort=name&",
+            serde_json::json!({"c": "actors", "s": "name", "k": ["x\u{0}"], "i": "ttp"}),
+        ),
+        (
+            "/v1/search?q=Bajaur&",
+            serde_json::json!({"c": "search", "s": "rank", "k": [0.5, "claim"], "i": "a\u{0}"}),
+        ),
+        (
+            "/v1/timeline?",
+            serde_json::json!({"c": "timeline", "s": "date", "k": ["2016-01-01", "2016-12-31", "incident\u{0}"], "i": "x"}),
+        ),
+    ] {
+        let url = format!("{path}cursor={}", forge(payload));
+        app.get(&url).await.assert_bad_parameter("cursor");
+    }
+}

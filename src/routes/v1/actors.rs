@@ -48,11 +48,14 @@ pub struct ListActorsParams {
     /// `true` adds `meta.total`, the number of matching records (costs a count query).
     count: Option<bool>,
     /// Response format; overrides `Accept`.
+    #[param(value_type = Option<super::format::TabularFormat>)]
     format: Option<Format>,
     /// Page size, 1 to 500.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
     limit: Option<Limit>,
-    /// Opaque cursor from `meta.next_cursor` of the previous page.
+    /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
+    /// this API issued for the same collection and `sort` is accepted; any other is a 400.
+    #[param(pattern = "^[A-Za-z0-9_-]+$")]
     cursor: Option<String>,
 }
 
@@ -155,21 +158,24 @@ pub struct ActorClaimsParams {
     /// Only claims with this verification status.
     status: Option<ClaimStatus>,
     /// Claims that may have been made on or after this date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
-    #[param(value_type = Option<String>, example = "2026-02-01")]
+    #[param(example = "2026-02-01")]
     from: Option<DateBound>,
     /// Claims that may have been made on or before this date.
-    #[param(value_type = Option<String>, example = "2026-02-28")]
+    #[param(example = "2026-02-28")]
     to: Option<DateBound>,
     /// Sort order (default `made_at`); `-` for descending; ties broken by id.
     sort: Option<ClaimSort>,
     /// `true` adds `meta.total`, the number of matching records (costs a count query).
     count: Option<bool>,
     /// Response format; overrides `Accept`.
+    #[param(value_type = Option<super::format::TabularFormat>)]
     format: Option<Format>,
     /// Page size, 1 to 500.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
     limit: Option<Limit>,
-    /// Opaque cursor from `meta.next_cursor` of the previous page.
+    /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
+    /// this API issued for the same collection and `sort` is accepted; any other is a 400.
+    #[param(pattern = "^[A-Za-z0-9_-]+$")]
     cursor: Option<String>,
 }
 
@@ -227,10 +233,10 @@ pub struct ActorIncidentsParams {
     /// Only incidents of this kind.
     kind: Option<IncidentKind>,
     /// Incidents that may have happened on or after this date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
-    #[param(value_type = Option<String>, example = "2025-10")]
+    #[param(example = "2025-10")]
     from: Option<DateBound>,
     /// Incidents that may have happened on or before this date.
-    #[param(value_type = Option<String>, example = "2026-02")]
+    #[param(example = "2026-02")]
     to: Option<DateBound>,
     /// Sort order (default `date`); `-` for descending; ties broken by id.
     sort: Option<IncidentSort>,
@@ -241,7 +247,9 @@ pub struct ActorIncidentsParams {
     /// Page size, 1 to 500.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
     limit: Option<Limit>,
-    /// Opaque cursor from `meta.next_cursor` of the previous page.
+    /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
+    /// this API issued for the same collection and `sort` is accepted; any other is a 400.
+    #[param(pattern = "^[A-Za-z0-9_-]+$")]
     cursor: Option<String>,
 }
 
@@ -297,18 +305,21 @@ pub struct ActorForceFiguresParams {
     /// Only figures of this metric.
     metric: Option<ForceMetric>,
     /// Only figures describing a period that overlaps this date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
-    #[param(value_type = Option<String>, example = "2025")]
+    #[param(example = "2025")]
     as_of: Option<DateBound>,
     /// Sort order (default `id`); `-` for descending; ties broken by id.
     sort: Option<ForceFigureSort>,
     /// `true` adds `meta.total`, the number of matching records (costs a count query).
     count: Option<bool>,
     /// Response format; overrides `Accept`.
+    #[param(value_type = Option<super::format::TabularFormat>)]
     format: Option<Format>,
     /// Page size, 1 to 500.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
     limit: Option<Limit>,
-    /// Opaque cursor from `meta.next_cursor` of the previous page.
+    /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
+    /// this API issued for the same collection and `sort` is accepted; any other is a 400.
+    #[param(pattern = "^[A-Za-z0-9_-]+$")]
     cursor: Option<String>,
 }
 

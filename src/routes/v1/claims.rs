@@ -30,40 +30,42 @@ page_type!(
 #[into_params(parameter_in = Query)]
 pub struct ListClaimsParams {
     /// Only claims made by this actor.
-    #[param(value_type = Option<String>, example = "pakistan")]
+    #[param(example = "pakistan")]
     claimant: Option<ActorId>,
     /// Only claims about this actor.
-    #[param(value_type = Option<String>, example = "afghan-taliban")]
+    #[param(example = "afghan-taliban")]
     about: Option<ActorId>,
     /// Only claims of this kind.
     kind: Option<ClaimKind>,
     /// Only claims with this verification status.
     status: Option<ClaimStatus>,
     /// Only claims about this incident.
-    #[param(value_type = Option<String>)]
     incident: Option<IncidentId>,
     /// Claims that may have been made on or after this date (`YYYY`, `YYYY-MM` or
     /// `YYYY-MM-DD`; a partial date means its first day). Matches on overlap, so a claim
     /// dated `2026-02` matches `from=2026-02-15`.
-    #[param(value_type = Option<String>, example = "2026-02-01")]
+    #[param(example = "2026-02-01")]
     from: Option<DateBound>,
     /// Claims that may have been made on or before this date (a partial date means its last day).
-    #[param(value_type = Option<String>, example = "2026-02-28")]
+    #[param(example = "2026-02-28")]
     to: Option<DateBound>,
     /// Full-text search in the statement, quote, spokesperson and figures (web-search syntax:
     /// words, "quoted phrases", `or`, `-excluded`).
-    #[param(value_type = Option<String>, example = "soldiers")]
+    #[param(example = "soldiers")]
     q: Option<SearchText>,
     /// Sort order (default `made_at`); `-` for descending; ties broken by id.
     sort: Option<ClaimSort>,
     /// `true` adds `meta.total`, the number of matching claims (costs a count query).
     count: Option<bool>,
     /// Response format; overrides `Accept`. CSV has one row per figure.
+    #[param(value_type = Option<super::format::TabularFormat>)]
     format: Option<Format>,
     /// Page size, 1 to 500.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
     limit: Option<Limit>,
-    /// Opaque cursor from `meta.next_cursor` of the previous page.
+    /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
+    /// this API issued for the same collection and `sort` is accepted; any other is a 400.
+    #[param(pattern = "^[A-Za-z0-9_-]+$")]
     cursor: Option<String>,
 }
 

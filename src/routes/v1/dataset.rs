@@ -3,7 +3,9 @@
 use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use sqlx::PgPool;
-use utoipa::ToSchema;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{RefBuilder, Schema};
+use utoipa::{PartialSchema, ToSchema};
 
 use crate::domain::DatasetMeta;
 use actix_web::http::header;
@@ -16,12 +18,40 @@ use crate::store;
 use crate::store::dataset::Counts;
 
 /// The dataset's version, licence, citation and record counts.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize)]
 pub struct DatasetInfo {
     #[serde(flatten)]
     pub meta: DatasetMeta,
     /// Records per resource.
     pub counts: Counts,
+}
+
+// By hand rather than derived: the derive documents the flattened `meta` as `allOf` with
+// DatasetMeta, whose `additionalProperties: false` (it is strict when imported) then forbids
+// `counts`, so no response could match. This is DatasetMeta's object plus `counts`.
+impl utoipa::PartialSchema for DatasetInfo {
+    fn schema() -> RefOr<Schema> {
+        let RefOr::T(Schema::Object(mut info)) = DatasetMeta::schema() else {
+            unreachable!("DatasetMeta is documented as an object")
+        };
+        info.description =
+            Some("The dataset's version, licence, citation and record counts.".into());
+        info.properties.insert(
+            "counts".into(),
+            RefBuilder::new()
+                .ref_location_from_schema_name(Counts::name())
+                .description(Some("Records per resource."))
+                .into(),
+        );
+        info.required.push("counts".into());
+        RefOr::T(Schema::Object(info))
+    }
+}
+
+impl ToSchema for DatasetInfo {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((Counts::name().into(), Counts::schema()));
+    }
 }
 
 /// Describe the dataset

@@ -30,25 +30,33 @@ page_type!(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListForceFiguresParams {
-    /// Only figures about these actors (comma-separated ids).
-    #[param(value_type = Option<String>, example = "pakistan,afghan-taliban")]
+    /// Only figures about these actors: distinct actor ids (each 1 to 100 characters),
+    /// comma-separated.
+    #[param(
+        value_type = Option<String>,
+        example = "pakistan,afghan-taliban",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*(,[a-z0-9]+(-[a-z0-9]+)*)*$"
+    )]
     actor: Option<ActorList>,
     /// Only figures of this metric.
     metric: Option<ForceMetric>,
     /// Only figures describing a period that overlaps this date (`YYYY`, `YYYY-MM` or
     /// `YYYY-MM-DD`): `as_of=2025` gives the figures for 2025.
-    #[param(value_type = Option<String>, example = "2025")]
+    #[param(example = "2025")]
     as_of: Option<DateBound>,
     /// Sort order (default `id`); `-` for descending; ties broken by id.
     sort: Option<ForceFigureSort>,
     /// `true` adds `meta.total`, the number of matching figures.
     count: Option<bool>,
     /// Response format; overrides `Accept`.
+    #[param(value_type = Option<super::format::TabularFormat>)]
     format: Option<Format>,
     /// Page size, 1 to 500.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
     limit: Option<Limit>,
-    /// Opaque cursor from `meta.next_cursor` of the previous page.
+    /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
+    /// this API issued for the same collection and `sort` is accepted; any other is a 400.
+    #[param(pattern = "^[A-Za-z0-9_-]+$")]
     cursor: Option<String>,
 }
 
@@ -158,8 +166,13 @@ pub async fn list_force_figures(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ForceComparisonParams {
-    /// Two or more distinct actor ids, comma-separated. The ratio compares the first two.
-    #[param(value_type = String, example = "pakistan,afghan-taliban")]
+    /// Two to ten distinct actor ids (each 1 to 100 characters), comma-separated. The ratio
+    /// compares the first two.
+    #[param(
+        value_type = String,
+        example = "pakistan,afghan-taliban",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*(,[a-z0-9]+(-[a-z0-9]+)*){1,9}$"
+    )]
     actors: ActorList,
     /// Only this metric.
     metric: Option<ForceMetric>,

@@ -21,6 +21,18 @@ string_enum! {
     }
 }
 
+// The `format` parameter of every collection but incidents: it parses as `Format`, so
+// `geojson` there is a 406 problem, but the spec offers only what the resource can serve.
+/// A representation of a collection without places: JSON or CSV.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum TabularFormat {
+    /// `application/json` (default).
+    Json,
+    /// `text/csv`: RFC 4180, UTF-8, with a header row.
+    Csv,
+}
+
 impl Format {
     /// The media type sent in `Content-Type`.
     pub fn media_type(self) -> &'static str {

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::format::{Format, JSON_CSV_GEOJSON, negotiate};
 use super::geojson::{self, IncidentFeatureCollection};
 use super::pagination::{self, Listing, Page, page_type};
-use super::params::{BBoxParam, DateBound, Limit, SearchText, date_range};
+use super::params::{BBoxParam, DateBound, Limit, NUL_IN_TEXT, SearchText, date_range};
 use crate::domain::{ActorId, CountryCode, Incident, IncidentId, IncidentKind};
 use crate::error::{
     ApiError, BadRequest, InternalError, NotAcceptable, NotFound, TooManyRequests, Unavailable,
@@ -31,29 +31,29 @@ page_type!(
 #[into_params(parameter_in = Query)]
 pub struct ListIncidentsParams {
     /// Only incidents this actor took part in (in any role).
-    #[param(value_type = Option<String>, example = "ttp")]
+    #[param(example = "ttp")]
     actor: Option<ActorId>,
     /// Only incidents of this kind.
     kind: Option<IncidentKind>,
     /// Incidents that may have happened on or after this date (`YYYY`, `YYYY-MM` or
     /// `YYYY-MM-DD`; a partial date means its first day). Matches on overlap, so an incident
     /// dated `2025-10` matches `from=2025-10-01&to=2025-10-31`.
-    #[param(value_type = Option<String>, example = "2026-02-01")]
+    #[param(example = "2026-02-01")]
     from: Option<DateBound>,
     /// Incidents that may have happened on or before this date (a partial date means its last day).
-    #[param(value_type = Option<String>, example = "2026-02-28")]
+    #[param(example = "2026-02-28")]
     to: Option<DateBound>,
     /// Only incidents with a location in this country (ISO 3166-1 alpha-2).
     #[param(value_type = Option<String>, example = "AF", pattern = "^[A-Z]{2}$")]
     country: Option<CountryCode>,
     /// Only incidents with a location in this province (first-level division), any case.
-    #[param(example = "Khyber Pakhtunkhwa")]
+    #[param(example = "Khyber Pakhtunkhwa", pattern = "^[^\\u0000]*$")]
     admin1: Option<String>,
     /// Only incidents with a location inside `min_lon,min_lat,max_lon,max_lat` (WGS 84).
-    #[param(value_type = Option<String>, example = "60.5,29.3,75.2,37.1")]
+    #[param(example = "60.5,29.3,75.2,37.1")]
     bbox: Option<BBoxParam>,
     /// Full-text search in the title, summary and place names (web-search syntax).
-    #[param(value_type = Option<String>, example = "Bajaur")]
+    #[param(example = "Bajaur")]
     q: Option<SearchText>,
     /// Sort order (default `date`); `-` for descending; ties broken by id.
     sort: Option<IncidentSort>,
@@ -64,7 +64,9 @@ pub struct ListIncidentsParams {
     /// Page size, 1 to 500.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
     limit: Option<Limit>,
-    /// Opaque cursor from `meta.next_cursor` of the previous page.
+    /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
+    /// this API issued for the same collection and `sort` is accepted; any other is a 400.
+    #[param(pattern = "^[A-Za-z0-9_-]+$")]
     cursor: Option<String>,
 }
 
@@ -72,6 +74,9 @@ impl ListIncidentsParams {
     /// The store filter these parameters ask for.
     fn filter(&self) -> Result<IncidentFilter, ApiError> {
         let (from, to) = date_range(self.from.as_ref(), self.to.as_ref())?;
+        if self.admin1.as_ref().is_some_and(|a| a.contains('\0')) {
+            return Err(ApiError::invalid("admin1", NUL_IN_TEXT));
+        }
         Ok(IncidentFilter {
             actor: self.actor.clone(),
             kind: self.kind,

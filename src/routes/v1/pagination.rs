@@ -61,6 +61,16 @@ pub struct Cursor {
     pub id: String,
 }
 
+/// Whether a JSON value holds a NUL character in any string.
+fn has_nul(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.contains('\0'),
+        Value::Array(items) => items.iter().any(has_nul),
+        Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        _ => false,
+    }
+}
+
 fn invalid_cursor(collection: &str) -> ApiError {
     ApiError::invalid(
         "cursor",
@@ -83,10 +93,13 @@ impl Cursor {
         let invalid = || invalid_cursor(collection);
         let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
         let payload: CursorPayload = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
+        // A forged cursor may carry anything; PostgreSQL text cannot hold NUL.
         if payload.c != collection
             || payload.s != sort
             || payload.i.is_empty()
             || payload.i.len() > 200
+            || payload.i.contains('\0')
+            || payload.k.iter().any(has_nul)
         {
             return Err(invalid());
         }

@@ -49,9 +49,15 @@ impl FromStr for Limit {
 }
 deserialize_from_str!(Limit);
 
-/// A date bound for `from`/`to`: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`. `from` takes the first
-/// day it may mean, `to` the last, so `from=2025-10&to=2025-10` is the whole of October.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A date as `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (a real calendar date: 29 February only in leap
+/// years). A lower bound (`from`) means its first day, an upper bound (`to`) its last, so
+/// `from=2025-10&to=2025-10` is the whole of October; `from` must not be after `to`.
+#[derive(Debug, Clone, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(
+    value_type = String,
+    example = "2026-02",
+    pattern = "^([0-9]{4}(-(0[1-9]|1[0-2]))?|[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|[0-9]{4}-(0[13-9]|1[0-2])-(29|30)|[0-9]{4}-(0[13578]|1[02])-31|([0-9]{2}(0[48]|[2468][048]|[13579][26])|([02468][048]|[13579][26])00)-02-29)$"
+)]
 pub struct DateBound(PartialDate);
 
 impl DateBound {
@@ -96,8 +102,14 @@ pub fn date_range(
     Ok((from, to))
 }
 
-/// A bounding box `min_lon,min_lat,max_lon,max_lat` (west, south, east, north).
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// A bounding box `min_lon,min_lat,max_lon,max_lat` (west, south, east, north) in decimal
+/// degrees; each minimum at most its maximum (boxes across the antimeridian are not supported).
+#[derive(Debug, Clone, Copy, PartialEq, utoipa::ToSchema)]
+#[schema(
+    value_type = String,
+    example = "60.5,29.3,75.2,37.1",
+    pattern = "^(-?(180(\\.0+)?|(1[0-7][0-9]|[0-9]{1,2})(\\.[0-9]+)?)),(-?(90(\\.0+)?|[0-8]?[0-9](\\.[0-9]+)?)),(-?(180(\\.0+)?|(1[0-7][0-9]|[0-9]{1,2})(\\.[0-9]+)?)),(-?(90(\\.0+)?|[0-8]?[0-9](\\.[0-9]+)?))$"
+)]
 pub struct BBoxParam(pub BBox);
 
 impl FromStr for BBoxParam {
@@ -197,6 +209,9 @@ mod tests {
     }
 }
 
+/// Why text with a NUL character is refused: PostgreSQL text cannot hold one.
+pub const NUL_IN_TEXT: &str = "must not contain the NUL character (U+0000)";
+
 /// Longest search text, in characters.
 const MAX_QUERY_CHARS: usize = 200;
 
@@ -204,10 +219,35 @@ const MAX_QUERY_CHARS: usize = 200;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchText(pub String);
 
+// By hand rather than derived: the derive cannot say `minLength`/`maxLength` for a newtype.
+// The pattern asks for one character that `str::trim` does not remove, spelled out because
+// regex engines disagree on what `\s` means, and for no NUL anywhere.
+impl utoipa::PartialSchema for SearchText {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some(
+                "Search text: 1 to 200 characters, not all white space and without NUL, in web-search syntax.",
+            ))
+            .min_length(Some(1))
+            .max_length(Some(MAX_QUERY_CHARS))
+            .pattern(Some(
+                r"^[^\u0000]*[^\u0000\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$",
+            ))
+            .examples(["Bajaur"])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for SearchText {}
+
 impl FromStr for SearchText {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         let chars = s.chars().count();
+        if s.contains('\0') {
+            return Err(NUL_IN_TEXT.to_owned());
+        }
         if s.trim().is_empty() || chars > MAX_QUERY_CHARS {
             let blank = if chars > 0 && s.trim().is_empty() {
                 " of blank space"

@@ -70,17 +70,20 @@ pub struct SearchParams {
     /// What to look for, 1 to 200 characters, in web-search syntax: words (all must match,
     /// in any form: `strike` finds "strikes"), `"quoted phrases"`, `or`, and `-word` to
     /// exclude. Names and titles weigh more than descriptions.
-    #[param(value_type = String, min_length = 1, max_length = 200, example = "Bajaur")]
+    #[param(example = "Bajaur")]
     q: SearchText,
     /// Only hits of this type.
     #[serde(rename = "type")]
     hit_type: Option<SearchHitType>,
     /// Response format; overrides `Accept`.
+    #[param(value_type = Option<super::format::TabularFormat>)]
     format: Option<super::format::Format>,
     /// Page size, 1 to 500.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
     limit: Option<Limit>,
-    /// Opaque cursor from `meta.next_cursor` of the previous page.
+    /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
+    /// this API issued for the same collection and `sort` is accepted; any other is a 400.
+    #[param(pattern = "^[A-Za-z0-9_-]+$")]
     cursor: Option<String>,
 }
 

@@ -34,11 +34,14 @@ pub struct ListSourcesParams {
     /// `true` adds `meta.total`, the number of matching sources.
     count: Option<bool>,
     /// Response format; overrides `Accept`.
+    #[param(value_type = Option<super::format::TabularFormat>)]
     format: Option<Format>,
     /// Page size, 1 to 500.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
     limit: Option<Limit>,
-    /// Opaque cursor from `meta.next_cursor` of the previous page.
+    /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
+    /// this API issued for the same collection and `sort` is accepted; any other is a 400.
+    #[param(pattern = "^[A-Za-z0-9_-]+$")]
     cursor: Option<String>,
 }
 

@@ -100,21 +100,24 @@ pub struct TimelineParams {
     /// Entries dated on or after this date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`; a partial date
     /// means its first day). Matches on overlap, so an incident dated `2025-10` matches
     /// `from=2025-10-15`.
-    #[param(value_type = Option<String>, example = "2026-02-01")]
+    #[param(example = "2026-02-01")]
     from: Option<DateBound>,
     /// Entries dated on or before this date (a partial date means its last day).
-    #[param(value_type = Option<String>, example = "2026-02-28")]
+    #[param(example = "2026-02-28")]
     to: Option<DateBound>,
     /// Only incidents this actor took part in (in any role), and claims it made or that are
     /// about it.
-    #[param(value_type = Option<String>, example = "ttp")]
+    #[param(example = "ttp")]
     actor: Option<ActorId>,
     /// Response format; overrides `Accept`.
+    #[param(value_type = Option<super::format::TabularFormat>)]
     format: Option<super::format::Format>,
     /// Page size, 1 to 500.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
     limit: Option<Limit>,
-    /// Opaque cursor from `meta.next_cursor` of the previous page.
+    /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
+    /// this API issued for the same collection and `sort` is accepted; any other is a 400.
+    #[param(pattern = "^[A-Za-z0-9_-]+$")]
     cursor: Option<String>,
 }
 
