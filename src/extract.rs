@@ -17,8 +17,21 @@ use crate::error::ApiError;
 pub struct Params<T>(pub T);
 
 /// Parses a query string into `T`, naming the parameter at fault when it fails.
+///
+/// A value holding the NUL character is refused here, for every parameter at once:
+/// PostgreSQL text cannot hold one, so it could only fail later, as a 500. (`cursor` is left
+/// to its own decoder, which rejects anything it did not issue with a more useful message.)
 pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     let pairs = form_urlencoded::parse(query.as_bytes());
+    if let Some((key, _)) = pairs
+        .clone()
+        .find(|(k, v)| k != "cursor" && v.contains('\0'))
+    {
+        return Err(ApiError::invalid(
+            key,
+            crate::routes::v1::params::NUL_IN_TEXT,
+        ));
+    }
     let deserializer = serde_urlencoded::Deserializer::new(pairs);
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let message = e.inner().to_string();

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::format::{Format, JSON_CSV_GEOJSON, negotiate};
 use super::geojson::{self, IncidentFeatureCollection};
 use super::pagination::{self, Listing, Page, page_type};
-use super::params::{BBoxParam, DateBound, Limit, NUL_IN_TEXT, SearchText, date_range};
+use super::params::{BBoxParam, DateBound, Limit, SearchText, date_range};
 use crate::domain::{ActorId, CountryCode, Incident, IncidentId, IncidentKind};
 use crate::error::{
     ApiError, BadRequest, InternalError, NotAcceptable, NotFound, TooManyRequests, Unavailable,
@@ -74,9 +74,6 @@ impl ListIncidentsParams {
     /// The store filter these parameters ask for.
     fn filter(&self) -> Result<IncidentFilter, ApiError> {
         let (from, to) = date_range(self.from.as_ref(), self.to.as_ref())?;
-        if self.admin1.as_ref().is_some_and(|a| a.contains('\0')) {
-            return Err(ApiError::invalid("admin1", NUL_IN_TEXT));
-        }
         Ok(IncidentFilter {
             actor: self.actor.clone(),
             kind: self.kind,
