@@ -24,6 +24,23 @@ fn resolve<'a>(spec: &'a Value, schema: &'a Value) -> &'a Value {
     }
 }
 
+/// The operation's path with its path parameters filled in from their documented examples,
+/// and its required query parameters as (name, example) pairs.
+fn fill_required(path: &str, params: &[Value]) -> (String, Vec<(String, String)>) {
+    let mut base = path.to_owned();
+    let mut required = Vec::new();
+    for p in params {
+        let name = p["name"].as_str().unwrap();
+        let example = p["example"].as_str().unwrap_or_default();
+        match (p["in"].as_str(), p["required"].as_bool()) {
+            (Some("path"), _) => base = base.replace(&format!("{{{name}}}"), example),
+            (Some("query"), Some(true)) => required.push((name.to_owned(), example.to_owned())),
+            _ => {}
+        }
+    }
+    (base, required)
+}
+
 #[sqlx::test]
 async fn every_enum_value_the_spec_offers_for_a_parameter_is_accepted(pool: PgPool) {
     let app = unlimited(pool).await;
@@ -34,21 +51,8 @@ async fn every_enum_value_the_spec_offers_for_a_parameter_is_accepted(pool: PgPo
             .as_array()
             .cloned()
             .unwrap_or_default();
-        // Required parameters take their documented example.
-        let mut base = path.clone();
-        let mut required = Vec::new();
-        for p in &params {
-            let example = p["example"].as_str().unwrap_or_default();
-            match (p["in"].as_str(), p["required"].as_bool()) {
-                (Some("path"), _) => {
-                    base = base.replace(&format!("{{{}}}", p["name"].as_str().unwrap()), example)
-                }
-                (Some("query"), Some(true)) => {
-                    required.push(format!("{}={example}", p["name"].as_str().unwrap()))
-                }
-                _ => {}
-            }
-        }
+        let (base, required) = fill_required(path, &params);
+        let required: Vec<String> = required.iter().map(|(n, e)| format!("{n}={e}")).collect();
         for p in params.iter().filter(|p| p["in"] == "query") {
             let name = p["name"].as_str().unwrap();
             let Some(values) = resolve(&spec, &p["schema"])["enum"].as_array() else {
@@ -172,17 +176,7 @@ async fn string_parameters_accept_exactly_what_their_schemas_admit(pool: PgPool)
             .as_array()
             .cloned()
             .unwrap_or_default();
-        let mut base = path.clone();
-        let mut required = Vec::new();
-        for p in &params {
-            let name = p["name"].as_str().unwrap();
-            let example = p["example"].as_str().unwrap_or_default();
-            match (p["in"].as_str(), p["required"].as_bool()) {
-                (Some("path"), _) => base = base.replace(&format!("{{{name}}}"), example),
-                (Some("query"), Some(true)) => required.push((name, example)),
-                _ => {}
-            }
-        }
+        let (base, required) = fill_required(path, &params);
         for p in params.iter().filter(|p| p["in"] == "query") {
             let name = p["name"].as_str().unwrap();
             let schema = resolve(&spec, &p["schema"]);
