@@ -194,7 +194,7 @@ pub async fn http_cache(
 }
 
 fn with_version(mut res: HttpResponse, stamp: Option<&Stamp>) -> HttpResponse {
-    if let Some(v) = stamp.and_then(|s| HeaderValue::from_str(&s.version).ok()) {
+    if let Some(v) = stamp.and_then(|s| HeaderValue::from_str(&s.version.to_string()).ok()) {
         res.headers_mut().insert(DATASET_VERSION, v);
     }
     res

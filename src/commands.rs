@@ -61,7 +61,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let dataset = load_valid(path.as_deref())?;
             print_json(&serde_json::json!({
                 "valid": true,
-                "version": dataset.meta.version,
+                "release": dataset.meta.release,
                 "sources": dataset.sources.len(),
                 "actors": dataset.actors.len(),
                 "incidents": dataset.incidents.len(),

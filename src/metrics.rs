@@ -210,7 +210,7 @@ pub async fn metrics_endpoint(
     pool: web::Data<PgPool>,
     stamps: web::Data<DatasetStamp>,
 ) -> Result<HttpResponse, ApiError> {
-    let version = stamps.get(&pool).await.map(|s| s.version);
+    let version = stamps.get(&pool).await.map(|s| s.version.to_string());
     let body = metrics
         .render(&pool, version.as_deref())
         .map_err(|e| ApiError::Internal(e.into()))?;

@@ -14,9 +14,10 @@ use super::{Actor, Claim, ForceFigure, Incident, Source, Sources};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DatasetMeta {
-    /// The dataset version; changes whenever any record changes.
-    #[schema(example = "2026.11.24")]
-    pub version: String,
+    /// The curated release label of the dataset files (e.g. `1`). Not the dataset version:
+    /// that integer is bumped by every write and served as `version` by `/v1/dataset`.
+    #[schema(example = "1")]
+    pub release: String,
     /// When the dataset was last changed.
     pub updated: DateTime<Utc>,
     pub title: String,

@@ -51,6 +51,7 @@ pub mod force_figure;
 pub mod ids;
 pub mod incident;
 pub mod partial_date;
+pub mod resource;
 pub mod source;
 
 pub use actor::{Actor, ActorKind, Relation, RelationKind};
@@ -62,4 +63,5 @@ pub use force_figure::{ForceFigure, ForceMetric};
 pub use ids::{ActorId, ClaimId, ForceFigureId, IncidentId, SourceId};
 pub use incident::{ActorRole, GeoPrecision, Incident, IncidentActor, IncidentKind, Location};
 pub use partial_date::{DatePrecision, PartialDate};
+pub use resource::Resource;
 pub use source::{Source, SourceKind, Sources};

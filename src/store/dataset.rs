@@ -28,7 +28,8 @@ pub async fn get_meta(pool: &PgPool) -> Result<Option<DatasetMeta>, sqlx::Error>
 /// What identifies the dataset's current state: its version and when it last changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stamp {
-    pub version: String,
+    /// The dataset version: bumped by every write, never reused.
+    pub version: i64,
     pub changed_at: chrono::DateTime<chrono::Utc>,
 }
 

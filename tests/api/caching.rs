@@ -194,7 +194,7 @@ async fn the_ndjson_export_has_one_parsable_line_per_record(pool: PgPool) {
         "one line per record plus the dataset line"
     );
     assert_eq!(lines[0]["type"], "dataset");
-    assert_eq!(lines[0]["data"]["version"], "1");
+    assert_eq!(lines[0]["data"]["release"], "1");
     let claims = lines.iter().filter(|l| l["type"] == "claim").count();
     assert_eq!(claims as u64, counts["claims"].as_u64().unwrap());
     let incident = lines

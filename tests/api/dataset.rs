@@ -6,7 +6,8 @@ use crate::helpers::TestApp;
 async fn the_dataset_reports_its_version_licence_citation_and_counts(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let body = app.get_ok("/v1/dataset").await;
-    assert_eq!(body["version"], "1");
+    assert_eq!(body["release"], "1");
+    assert_eq!(body["version"], 1, "the bundled load is dataset version 1");
     assert_eq!(body["licence"], "CC-BY-4.0");
     assert!(body["citation"].as_str().unwrap().contains("version 1"));
     assert_eq!(

@@ -22,6 +22,10 @@ use crate::store::dataset::Counts;
 pub struct DatasetInfo {
     #[serde(flatten)]
     pub meta: DatasetMeta,
+    /// The dataset version: bumped by every write, never reused (see `/v1/changes`).
+    pub version: i64,
+    /// When the data last changed (the time of `version`).
+    pub changed_at: chrono::DateTime<chrono::Utc>,
     /// Records per resource.
     pub counts: Counts,
 }
@@ -43,7 +47,31 @@ impl utoipa::PartialSchema for DatasetInfo {
                 .description(Some("Records per resource."))
                 .into(),
         );
-        info.required.push("counts".into());
+        info.properties.insert(
+            "version".into(),
+            utoipa::openapi::ObjectBuilder::new()
+                .schema_type(utoipa::openapi::schema::Type::Integer)
+                .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                    utoipa::openapi::KnownFormat::Int64,
+                )))
+                .minimum(Some(0))
+                .description(Some(
+                    "The dataset version: bumped by every write, never reused (see `/v1/changes`).",
+                ))
+                .into(),
+        );
+        info.properties.insert(
+            "changed_at".into(),
+            utoipa::openapi::ObjectBuilder::new()
+                .schema_type(utoipa::openapi::schema::Type::String)
+                .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                    utoipa::openapi::KnownFormat::DateTime,
+                )))
+                .description(Some("When the data last changed (the time of `version`)."))
+                .into(),
+        );
+        info.required
+            .extend(["version".into(), "changed_at".into(), "counts".into()]);
         RefOr::T(Schema::Object(info))
     }
 }
@@ -73,8 +101,18 @@ pub async fn get_dataset(pool: web::Data<PgPool>) -> Result<web::Json<DatasetInf
             "no dataset loaded: serve loads one at start-up"
         ))
     })?;
+    let stamp = store::dataset::stamp(&pool).await?.ok_or_else(|| {
+        ApiError::Internal(anyhow::anyhow!(
+            "no dataset loaded: serve loads one at start-up"
+        ))
+    })?;
     let counts = store::dataset::counts(&pool).await?;
-    Ok(web::Json(DatasetInfo { meta, counts }))
+    Ok(web::Json(DatasetInfo {
+        meta,
+        version: stamp.version,
+        changed_at: stamp.changed_at,
+        counts,
+    }))
 }
 
 /// Export the whole dataset

@@ -1,0 +1,354 @@
+//! Writing single records to the current tables: the document and the columns, child rows
+//! and citations derived from it, always together.
+//!
+//! Each upsert writes only when the document differs from the stored one, so rewriting an
+//! unchanged record changes nothing (not even its row's `xmin`). Used by bulk imports, by
+//! editors' writes, and to rebuild past versions for `as_of`.
+
+use serde::Serialize;
+use serde_json::Value;
+use sqlx::PgConnection;
+
+use crate::domain::{Actor, Claim, ForceFigure, Incident, Resource, Source, SourceId};
+
+/// Why a document could not be encoded (never happens for the domain types).
+pub(crate) fn doc<T: Serialize>(value: &T) -> Result<serde_json::Value, sqlx::Error> {
+    serde_json::to_value(value).map_err(|e| sqlx::Error::Encode(e.into()))
+}
+
+/// Replaces the citations of one record.
+async fn cite(
+    conn: &mut PgConnection,
+    resource: &str,
+    id: &str,
+    sources: impl IntoIterator<Item = &SourceId>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "delete from citations where resource = $1 and record_id = $2",
+        resource,
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
+    let mut ids: Vec<String> = sources.into_iter().map(ToString::to_string).collect();
+    ids.sort();
+    ids.dedup();
+    sqlx::query!(
+        r#"
+        insert into citations (resource, record_id, source_id)
+        select $1, $2, unnest($3::text[])
+        "#,
+        resource,
+        id,
+        &ids,
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Upserts a source. Returns the stored document when it was written, `None` when unchanged.
+pub(crate) async fn upsert_source(
+    conn: &mut PgConnection,
+    source: &Source,
+) -> Result<Option<Value>, sqlx::Error> {
+    let stored = doc(source)?;
+    let outcome = sqlx::query_scalar!(
+        r#"
+        insert into sources (id, kind, doc) values ($1, $2, $3)
+        on conflict (id) do update set kind = excluded.kind, doc = excluded.doc
+            where sources.doc is distinct from excluded.doc
+        returning true as "written!"
+        "#,
+        source.id.as_str(),
+        source.kind.as_str(),
+        &stored,
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(outcome.map(|_| stored))
+}
+
+pub(crate) async fn upsert_actor(
+    conn: &mut PgConnection,
+    actor: &Actor,
+) -> Result<Option<Value>, sqlx::Error> {
+    let stored = doc(actor)?;
+    let outcome = sqlx::query_scalar!(
+        r#"
+        insert into actors (id, kind, country, doc) values ($1, $2, $3, $4)
+        on conflict (id) do update
+            set kind = excluded.kind, country = excluded.country, doc = excluded.doc
+            where actors.doc is distinct from excluded.doc
+        returning true as "written!"
+        "#,
+        actor.id.as_str(),
+        actor.kind.as_str(),
+        actor.country.as_ref().map(|c| c.as_str()),
+        &stored,
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    if outcome.is_some() {
+        sqlx::query!(
+            "delete from actor_relations where actor_id = $1",
+            actor.id.as_str()
+        )
+        .execute(&mut *conn)
+        .await?;
+        let related: Vec<String> = actor
+            .relations
+            .iter()
+            .map(|r| r.actor.to_string())
+            .collect();
+        let kinds: Vec<String> = actor.relations.iter().map(|r| r.kind.to_string()).collect();
+        sqlx::query!(
+            r#"
+            insert into actor_relations (actor_id, position, related_actor_id, kind)
+            select $1, r.position - 1, r.related, r.kind
+            from unnest($2::text[], $3::text[]) with ordinality as r(related, kind, position)
+            "#,
+            actor.id.as_str(),
+            &related,
+            &kinds,
+        )
+        .execute(&mut *conn)
+        .await?;
+        let sources = actor
+            .sources
+            .ids()
+            .iter()
+            .chain(actor.relations.iter().flat_map(|r| r.sources.ids()));
+        cite(conn, "actors", actor.id.as_str(), sources).await?;
+    }
+    Ok(outcome.map(|_| stored))
+}
+
+pub(crate) async fn upsert_incident(
+    conn: &mut PgConnection,
+    incident: &Incident,
+) -> Result<Option<Value>, sqlx::Error> {
+    // `claims` is derived from the claims table on every read; it is never stored.
+    let stored = doc(&Incident {
+        claims: Vec::new(),
+        ..incident.clone()
+    })?;
+    let outcome = sqlx::query_scalar!(
+        r#"
+        insert into incidents (id, kind, date_start, date_end, date_precision, doc)
+        values ($1, $2, $3, $4, $5, $6)
+        on conflict (id) do update
+            set kind = excluded.kind, date_start = excluded.date_start,
+                date_end = excluded.date_end, date_precision = excluded.date_precision,
+                doc = excluded.doc
+            where incidents.doc is distinct from excluded.doc
+        returning true as "written!"
+        "#,
+        incident.id.as_str(),
+        incident.kind.as_str(),
+        incident.date.start(),
+        incident.date.end(),
+        incident.date.precision().as_str(),
+        &stored,
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    if outcome.is_some() {
+        let id = incident.id.as_str();
+        sqlx::query!("delete from incident_actors where incident_id = $1", id)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query!("delete from incident_locations where incident_id = $1", id)
+            .execute(&mut *conn)
+            .await?;
+        let actors: Vec<String> = incident
+            .actors
+            .iter()
+            .map(|a| a.actor.to_string())
+            .collect();
+        let roles: Vec<String> = incident.actors.iter().map(|a| a.role.to_string()).collect();
+        sqlx::query!(
+            r#"
+            insert into incident_actors (incident_id, actor_id, role)
+            select $1, actor, role from unnest($2::text[], $3::text[]) as r(actor, role)
+            on conflict do nothing
+            "#,
+            id,
+            &actors,
+            &roles,
+        )
+        .execute(&mut *conn)
+        .await?;
+        let l = &incident.locations;
+        let countries: Vec<String> = l.iter().map(|l| l.country.as_str().to_owned()).collect();
+        let admin1: Vec<Option<String>> = l.iter().map(|l| l.admin1.clone()).collect();
+        let lats: Vec<f64> = l.iter().map(|l| l.lat).collect();
+        let lons: Vec<f64> = l.iter().map(|l| l.lon).collect();
+        sqlx::query!(
+            r#"
+            insert into incident_locations (incident_id, position, country, admin1, lat, lon)
+            select $1, r.position - 1, r.country, r.admin1, r.lat, r.lon
+            from unnest($2::text[], $3::text[], $4::float8[], $5::float8[])
+                with ordinality as r(country, admin1, lat, lon, position)
+            "#,
+            id,
+            &countries,
+            &admin1 as &[Option<String>],
+            &lats,
+            &lons,
+        )
+        .execute(&mut *conn)
+        .await?;
+        cite(conn, "incidents", id, incident.sources.ids()).await?;
+    }
+    Ok(outcome.map(|_| stored))
+}
+
+pub(crate) async fn upsert_claim(
+    conn: &mut PgConnection,
+    claim: &Claim,
+) -> Result<Option<Value>, sqlx::Error> {
+    let stored = doc(&Claim {
+        attribution: None,
+        ..claim.clone()
+    })?;
+    let outcome = sqlx::query_scalar!(
+        r#"
+        insert into claims (id, claimant_id, kind, status, incident_id,
+                            made_start, made_end, made_precision, doc)
+        values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        on conflict (id) do update
+            set claimant_id = excluded.claimant_id, kind = excluded.kind,
+                status = excluded.status, incident_id = excluded.incident_id,
+                made_start = excluded.made_start, made_end = excluded.made_end,
+                made_precision = excluded.made_precision, doc = excluded.doc
+            where claims.doc is distinct from excluded.doc
+        returning true as "written!"
+        "#,
+        claim.id.as_str(),
+        claim.claimant.as_str(),
+        claim.kind.as_str(),
+        claim.status.as_str(),
+        claim.incident.as_ref().map(|i| i.as_str()),
+        claim.made_at.start(),
+        claim.made_at.end(),
+        claim.made_at.precision().as_str(),
+        &stored,
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    if outcome.is_some() {
+        let id = claim.id.as_str();
+        sqlx::query!("delete from claim_about where claim_id = $1", id)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query!("delete from claim_contradictions where claim_id = $1", id)
+            .execute(&mut *conn)
+            .await?;
+        let about: Vec<String> = claim.about.iter().map(ToString::to_string).collect();
+        sqlx::query!(
+            r#"
+            insert into claim_about (claim_id, actor_id)
+            select $1, unnest($2::text[]) on conflict do nothing
+            "#,
+            id,
+            &about,
+        )
+        .execute(&mut *conn)
+        .await?;
+        let others: Vec<String> = claim
+            .contradicted_by
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        sqlx::query!(
+            r#"
+            insert into claim_contradictions (claim_id, contradicted_by_id)
+            select $1, unnest($2::text[]) on conflict do nothing
+            "#,
+            id,
+            &others,
+        )
+        .execute(&mut *conn)
+        .await?;
+        cite(conn, "claims", id, claim.sources.ids()).await?;
+    }
+    Ok(outcome.map(|_| stored))
+}
+
+pub(crate) async fn upsert_force_figure(
+    conn: &mut PgConnection,
+    figure: &ForceFigure,
+) -> Result<Option<Value>, sqlx::Error> {
+    let stored = doc(&ForceFigure {
+        attribution: None,
+        ..figure.clone()
+    })?;
+    let outcome = sqlx::query_scalar!(
+        r#"
+        insert into force_figures (id, actor_id, claimant_id, metric, as_of_start, as_of_end, doc)
+        values ($1, $2, $3, $4, $5, $6, $7)
+        on conflict (id) do update
+            set actor_id = excluded.actor_id, claimant_id = excluded.claimant_id,
+                metric = excluded.metric, as_of_start = excluded.as_of_start,
+                as_of_end = excluded.as_of_end, doc = excluded.doc
+            where force_figures.doc is distinct from excluded.doc
+        returning true as "written!"
+        "#,
+        figure.id.as_str(),
+        figure.actor.as_str(),
+        figure.claimant.as_str(),
+        figure.metric.as_str(),
+        figure.as_of.start(),
+        figure.as_of.end(),
+        &stored,
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    if outcome.is_some() {
+        cite(
+            conn,
+            "force-figures",
+            figure.id.as_str(),
+            figure.sources.ids(),
+        )
+        .await?;
+    }
+    Ok(outcome.map(|_| stored))
+}
+
+/// The stored document of one record, or `None` when there is no such record.
+pub async fn stored_doc(
+    conn: &mut PgConnection,
+    resource: Resource,
+    id: &str,
+) -> Result<Option<Value>, sqlx::Error> {
+    let conn = &mut *conn;
+    match resource {
+        Resource::Sources => {
+            sqlx::query_scalar!("select doc from sources where id = $1", id)
+                .fetch_optional(conn)
+                .await
+        }
+        Resource::Actors => {
+            sqlx::query_scalar!("select doc from actors where id = $1", id)
+                .fetch_optional(conn)
+                .await
+        }
+        Resource::Incidents => {
+            sqlx::query_scalar!("select doc from incidents where id = $1", id)
+                .fetch_optional(conn)
+                .await
+        }
+        Resource::Claims => {
+            sqlx::query_scalar!("select doc from claims where id = $1", id)
+                .fetch_optional(conn)
+                .await
+        }
+        Resource::ForceFigures => {
+            sqlx::query_scalar!("select doc from force_figures where id = $1", id)
+                .fetch_optional(conn)
+                .await
+        }
+    }
+}
