@@ -57,7 +57,18 @@ impl DatasetStamp {
     }
 }
 
-fn etag_of(bytes: &[u8]) -> String {
+impl DatasetStamp {
+    /// Forgets the cached stamp, so the next response reads the new one (after a write).
+    pub fn invalidate(&self) {
+        if let Ok(mut cached) = self.cached.lock() {
+            *cached = None;
+        }
+    }
+}
+
+/// The strong ETag of a representation: a hash of its exact bytes. Writes use it to check
+/// `If-Match` against the representation a GET serves.
+pub fn etag_of(bytes: &[u8]) -> String {
     format!("\"{:032x}\"", xxhash_rust::xxh3::xxh3_128(bytes))
 }
 

@@ -9,6 +9,8 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::{ToResponse, ToSchema};
 
+use crate::store::history::Tombstone;
+
 /// The media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -32,26 +34,55 @@ pub struct Problem {
     pub status: u16,
     /// What went wrong with this request, and how to fix it.
     pub detail: String,
-    /// One entry per offending parameter.
+    /// One entry per offending parameter, header or body field.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ParameterError>,
+    /// For 410 Gone: when the record was deleted, by whom and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tombstone: Option<Tombstone>,
 }
 
-/// What is wrong with one parameter.
+/// What is wrong with one query parameter or header (`parameter`), or one field of the
+/// request body (`pointer`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct ParameterError {
-    /// The parameter's name, e.g. `limit`.
-    pub parameter: String,
+    /// The query parameter or header, e.g. `limit` or `If-Match`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<String>,
+    /// A JSON Pointer (RFC 6901) to the body field, e.g. `/figures/0/value`; `""` for the
+    /// whole body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
     /// What is wrong with it and what is allowed.
     pub detail: String,
 }
 
 impl ParameterError {
-    /// An error on one named parameter.
+    /// An error on one named parameter or header.
     pub fn new(parameter: impl Into<String>, detail: impl Into<String>) -> Self {
         Self {
-            parameter: parameter.into(),
+            parameter: Some(parameter.into()),
+            pointer: None,
             detail: detail.into(),
+        }
+    }
+
+    /// An error on one field of the request body, named by its JSON Pointer.
+    pub fn at(pointer: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self {
+            parameter: None,
+            pointer: Some(pointer.into()),
+            detail: detail.into(),
+        }
+    }
+
+    /// Where the error is, for messages: the parameter, or the pointer.
+    fn location(&self) -> String {
+        match (&self.parameter, &self.pointer) {
+            (Some(p), _) => format!("`{p}`"),
+            (None, Some(p)) if p.is_empty() => "the body".to_owned(),
+            (None, Some(p)) => format!("`{p}`"),
+            (None, None) => "the request".to_owned(),
         }
     }
 }
@@ -80,6 +111,36 @@ pub enum ApiError {
     /// The client is over its rate limit; it may retry after `retry_after` seconds.
     #[error("too many requests")]
     TooManyRequests { retry_after: u64 },
+    /// No usable credentials on a write: `detail` says what was wrong.
+    #[error("unauthorized")]
+    Unauthorized { detail: String, invalid_token: bool },
+    /// The key is valid but may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The record was deleted; the tombstone says when, by whom and why.
+    #[error("gone")]
+    Gone(Box<Tombstone>),
+    /// The write conflicts with the data as it is (id taken, record still referenced, ...).
+    #[error("{0}")]
+    Conflict(String, Vec<ParameterError>),
+    /// The request body is not JSON, or not an object.
+    #[error("malformed body")]
+    MalformedBody(String),
+    /// The body is JSON but not a valid record: one entry per problem field.
+    #[error("invalid body")]
+    InvalidBody(Vec<ParameterError>),
+    /// The body is not in a media type this operation accepts.
+    #[error("unsupported media type")]
+    UnsupportedMediaType { offered: &'static [&'static str] },
+    /// The body is larger than the server accepts.
+    #[error("payload too large")]
+    PayloadTooLarge { limit: usize },
+    /// A write without `If-Match`.
+    #[error("precondition required")]
+    PreconditionRequired,
+    /// `If-Match` does not match the record's current ETag (someone else wrote first).
+    #[error("precondition failed")]
+    PreconditionFailed { current: String },
     /// The database cannot be reached right now.
     #[error("database unavailable")]
     Unavailable(#[source] sqlx::Error),
@@ -102,18 +163,73 @@ impl ApiError {
             status: status.as_u16(),
             detail,
             errors: Vec::new(),
+            tombstone: None,
+        };
+        let listed = |problem_type: &str, title: &str, errors: &[ParameterError]| Problem {
+            problem_type: problem_type.into(),
+            title: title.into(),
+            status: status.as_u16(),
+            detail: errors
+                .iter()
+                .map(|e| format!("{} {}", e.location(), e.detail))
+                .collect::<Vec<_>>()
+                .join("; "),
+            errors: errors.to_vec(),
+            tombstone: None,
         };
         match self {
-            Self::InvalidParameters(errors) => Problem {
-                problem_type: "urn:durand:problem:invalid-parameter".into(),
-                title: "Invalid query parameter".into(),
-                status: status.as_u16(),
-                detail: errors
-                    .iter()
-                    .map(|e| format!("`{}` {}", e.parameter, e.detail))
-                    .collect::<Vec<_>>()
-                    .join("; "),
+            Self::InvalidParameters(errors) => listed(
+                "urn:durand:problem:invalid-parameter",
+                "Invalid query parameter",
+                errors,
+            ),
+            Self::InvalidBody(errors) => listed(
+                "urn:durand:problem:invalid-body",
+                "Invalid record",
+                errors,
+            ),
+            Self::Unauthorized { detail, .. } => blank(format!(
+                "{detail} Writes need `Authorization: Bearer <token>` with a key from `durand keys create`."
+            )),
+            Self::Forbidden(detail) => blank(detail.clone()),
+            Self::Gone(tombstone) => Problem {
+                detail: format!(
+                    "{}/{} was deleted in dataset version {} by {}: {}",
+                    tombstone.resource,
+                    tombstone.id,
+                    tombstone.version,
+                    tombstone.deleted_by,
+                    tombstone.reason
+                ),
+                tombstone: Some((**tombstone).clone()),
+                ..blank(String::new())
+            },
+            Self::Conflict(detail, errors) => Problem {
                 errors: errors.clone(),
+                ..blank(detail.clone())
+            },
+            Self::MalformedBody(detail) => Problem {
+                problem_type: "urn:durand:problem:malformed-body".into(),
+                title: "Malformed request body".into(),
+                ..blank(detail.clone())
+            },
+            Self::UnsupportedMediaType { offered } => blank(format!(
+                "Send the body as {} (with that `Content-Type`).",
+                offered.join(" or ")
+            )),
+            Self::PayloadTooLarge { limit } => {
+                blank(format!("The body is larger than the {limit} bytes accepted."))
+            }
+            Self::PreconditionRequired => Problem {
+                errors: vec![ParameterError::new("If-Match", "is required")],
+                ..blank("Send `If-Match` with the record's ETag (from a GET) so that a write cannot overwrite a change you have not seen.".into())
+            },
+            Self::PreconditionFailed { current } => Problem {
+                errors: vec![ParameterError::new(
+                    "If-Match",
+                    format!("does not match the current ETag {current}"),
+                )],
+                ..blank("The record changed since you read it: GET it again, reapply your change, and retry with the new ETag.".into())
             },
             Self::NotFound(what) => blank(what.clone()),
             Self::NoRoute(path) => blank(format!(
@@ -153,6 +269,16 @@ impl ResponseError for ApiError {
         match self {
             Self::InvalidParameters(_) => StatusCode::BAD_REQUEST,
             Self::NotFound(_) | Self::NoRoute(_) => StatusCode::NOT_FOUND,
+            Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Gone(_) => StatusCode::GONE,
+            Self::Conflict(..) => StatusCode::CONFLICT,
+            Self::MalformedBody(_) => StatusCode::BAD_REQUEST,
+            Self::InvalidBody(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::NotAcceptable { .. } => StatusCode::NOT_ACCEPTABLE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -174,6 +300,17 @@ impl ResponseError for ApiError {
         }
         if matches!(self, Self::Unavailable(_)) {
             response.insert_header((header::RETRY_AFTER, "5"));
+        }
+        if let Self::Unauthorized { invalid_token, .. } = self {
+            let challenge = if *invalid_token {
+                r#"Bearer realm="durand", error="invalid_token""#
+            } else {
+                r#"Bearer realm="durand""#
+            };
+            response.insert_header((header::WWW_AUTHENTICATE, challenge));
+        }
+        if let Self::PreconditionFailed { current } = self {
+            response.insert_header((header::ETAG, current.as_str()));
         }
         if let Self::TooManyRequests { retry_after } = self {
             response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
@@ -241,3 +378,95 @@ pub struct NotAcceptable(Problem);
     )
 )]
 pub struct TooManyRequests(Problem);
+
+/// 401: a write without a valid key.
+#[expect(dead_code, reason = "only its schema is used, for the spec")]
+#[derive(ToResponse)]
+#[response(
+    description = "No `Authorization: Bearer` token, or one that is unknown or revoked.",
+    content_type = "application/problem+json",
+    headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"durand\"`, with `error=\"invalid_token\"` when a token was sent but is not valid"))
+)]
+pub struct Unauthorized(Problem);
+
+/// 403: the key's scope does not allow this.
+#[expect(dead_code, reason = "only its schema is used, for the spec")]
+#[derive(ToResponse)]
+#[response(
+    description = "The key is valid but its scope does not allow this operation.",
+    content_type = "application/problem+json"
+)]
+pub struct Forbidden(Problem);
+
+/// 410: the record was deleted.
+#[expect(dead_code, reason = "only its schema is used, for the spec")]
+#[derive(ToResponse)]
+#[response(
+    description = "The record was deleted; `tombstone` says when (dataset version and time), by whom and why. Its id is never reused.",
+    content_type = "application/problem+json"
+)]
+pub struct Gone(Problem);
+
+/// 409: the write conflicts with the data.
+#[expect(dead_code, reason = "only its schema is used, for the spec")]
+#[derive(ToResponse)]
+#[response(
+    description = "The write conflicts with the data as it is: the id is taken (or was deleted and cannot be reused), or other records still refer to the one being deleted (`errors` lists them).",
+    content_type = "application/problem+json"
+)]
+pub struct Conflict(Problem);
+
+/// 400 on a write: the body is not a JSON object.
+#[expect(dead_code, reason = "only its schema is used, for the spec")]
+#[derive(ToResponse)]
+#[response(
+    description = "The body is not JSON, or not a JSON object, or a query parameter or header is malformed; `errors` says where.",
+    content_type = "application/problem+json"
+)]
+pub struct MalformedBody(Problem);
+
+/// 422: the body is not a valid record.
+#[expect(dead_code, reason = "only its schema is used, for the spec")]
+#[derive(ToResponse)]
+#[response(
+    description = "The body is JSON but not a valid record; `errors` lists every problem, each with the JSON Pointer of its field.",
+    content_type = "application/problem+json"
+)]
+pub struct UnprocessableBody(Problem);
+
+/// 415: the body's media type is not accepted.
+#[expect(dead_code, reason = "only its schema is used, for the spec")]
+#[derive(ToResponse)]
+#[response(
+    description = "The body's `Content-Type` is not one this operation accepts.",
+    content_type = "application/problem+json"
+)]
+pub struct UnsupportedMediaType(Problem);
+
+/// 413: the body is too large.
+#[expect(dead_code, reason = "only its schema is used, for the spec")]
+#[derive(ToResponse)]
+#[response(
+    description = "The body is larger than the server accepts.",
+    content_type = "application/problem+json"
+)]
+pub struct PayloadTooLarge(Problem);
+
+/// 428: a write without `If-Match`.
+#[expect(dead_code, reason = "only its schema is used, for the spec")]
+#[derive(ToResponse)]
+#[response(
+    description = "`If-Match` is required: send the ETag from your last GET of the record.",
+    content_type = "application/problem+json"
+)]
+pub struct PreconditionRequired(Problem);
+
+/// 412: `If-Match` is stale.
+#[expect(dead_code, reason = "only its schema is used, for the spec")]
+#[derive(ToResponse)]
+#[response(
+    description = "The record changed since the ETag in `If-Match` was read; the response's `ETag` is the current one.",
+    content_type = "application/problem+json",
+    headers(("ETag" = String, description = "The record's current ETag"))
+)]
+pub struct PreconditionFailed(Problem);

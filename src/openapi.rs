@@ -48,6 +48,8 @@ pub const REGENERATE: &str = "make spec";
         schemas(
             crate::error::Problem,
             crate::error::ParameterError,
+            crate::store::history::Tombstone,
+            crate::domain::Resource,
             crate::routes::v1::format::Format,
             crate::routes::v1::format::TabularFormat,
             crate::routes::v1::params::DateBound,
@@ -66,6 +68,16 @@ pub const REGENERATE: &str = "make spec";
             crate::error::TooManyRequests,
             crate::error::InternalError,
             crate::error::Unavailable,
+            crate::error::Unauthorized,
+            crate::error::Forbidden,
+            crate::error::Gone,
+            crate::error::Conflict,
+            crate::error::MalformedBody,
+            crate::error::UnprocessableBody,
+            crate::error::UnsupportedMediaType,
+            crate::error::PayloadTooLarge,
+            crate::error::PreconditionRequired,
+            crate::error::PreconditionFailed,
         )
     )
 )]

@@ -16,6 +16,50 @@ use crate::domain::Resource;
 /// The advisory lock every writer holds until it commits ("durand" in ASCII).
 const WRITE_LOCK: i64 = 0x6475_7261_6e64;
 
+/// What is left of a deleted record: when, by whom and why. Its id is never reused.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct Tombstone {
+    pub resource: Resource,
+    /// The deleted record's id.
+    pub id: String,
+    /// The dataset version that deleted it.
+    pub version: i64,
+    pub deleted_at: DateTime<Utc>,
+    /// The name of the key that deleted it.
+    pub deleted_by: String,
+    /// Why it was deleted.
+    pub reason: String,
+}
+
+/// The tombstone of a deleted record, if it was deleted at or before dataset version
+/// `at_or_before` (`None`: ever).
+pub async fn tombstone(
+    conn: &mut PgConnection,
+    resource: Resource,
+    id: &str,
+    at_or_before: Option<i64>,
+) -> Result<Option<Tombstone>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"
+        select version, deleted_at, deleted_by, reason from tombstones
+        where resource = $1 and record_id = $2 and ($3::bigint is null or version <= $3)
+        "#,
+        resource.as_str(),
+        id,
+        at_or_before,
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|r| Tombstone {
+        resource,
+        id: id.to_owned(),
+        version: r.version,
+        deleted_at: r.deleted_at,
+        deleted_by: r.deleted_by,
+        reason: r.reason,
+    }))
+}
+
 /// What one write did to one record.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
