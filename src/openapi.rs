@@ -8,6 +8,7 @@ use utoipa::OpenApi;
 use utoipa::openapi::header::{Header, HeaderBuilder};
 use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
 use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{RefOr, Required, ResponseBuilder};
 use utoipa_actix_web::AppExt;
 
@@ -91,9 +92,22 @@ pub fn spec() -> utoipa::openapi::OpenApi {
         .configure(routes::configure)
         .split_for_parts();
     document_caching(&mut spec);
-    // Every operation is public: say so, rather than leave readers (and linters) wondering
-    // whether a security requirement was forgotten.
+    // Reads are public: say so, rather than leave readers (and linters) wondering whether a
+    // security requirement was forgotten. Writes name the bearer scheme themselves.
     spec.security = Some(Vec::new());
+    if let Some(components) = spec.components.as_mut() {
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An API key from `durand keys create --name <who> --scope write`, sent as `Authorization: Bearer <token>`. Needed for writes only; the key's name is recorded on every revision it makes.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
     spec
 }
 

@@ -5,12 +5,14 @@
 
 pub mod actors;
 pub mod claims;
+pub mod curation;
 pub mod dataset;
 pub mod export;
 pub mod force_figures;
 pub mod history;
 pub mod import;
 pub mod incidents;
+pub mod keys;
 pub mod keyset;
 pub mod lookups;
 pub mod records;

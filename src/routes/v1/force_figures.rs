@@ -326,3 +326,34 @@ pub async fn force_comparison(
     attribute(&pool, &mut figures).await?;
     Ok(web::Json(compare(actors, figures)))
 }
+
+/// Get a force figure
+///
+/// One force-strength figure by id, with who stated it, when, its source and an attribution
+/// sentence. Its `ETag` is what `PATCH` and `DELETE` need in `If-Match`.
+#[utoipa::path(
+    tag = "force-figures",
+    params(("id" = String, Path, description = "The figure's id", example = "pakistan-active-personnel-2025")),
+    responses(
+        (status = 200, description = "The force figure", body = ForceFigure),
+        (status = 404, response = NotFound),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = Unavailable),
+    )
+)]
+#[get("/force-figures/{id}")]
+pub async fn get_force_figure(
+    pool: web::Data<PgPool>,
+    id: web::Path<String>,
+) -> Result<web::Json<ForceFigure>, ApiError> {
+    let not_found = || ApiError::NotFound(format!("No force figure has the id `{id}`."));
+    let figure_id = crate::domain::ForceFigureId::parse(id.as_str()).map_err(|_| not_found())?;
+    let figure = store::force_figures::get_force_figure(&pool, &figure_id)
+        .await?
+        .ok_or_else(not_found)?;
+    let mut figures = [figure];
+    attribute(&pool, &mut figures).await?;
+    let [figure] = figures;
+    Ok(web::Json(figure))
+}
