@@ -7,6 +7,7 @@ pub mod dataset;
 pub mod force_figures;
 pub mod format;
 pub mod geojson;
+pub mod history;
 pub mod incidents;
 pub mod pagination;
 pub mod params;
@@ -35,5 +36,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(search::search)
         .service(dataset::get_dataset)
         .service(dataset::export)
-        .service(dataset::get_openapi);
+        .service(dataset::get_openapi)
+        .service(history::list_changes)
+        // Last: its `{resource}` segment must not shadow a route with a fixed one.
+        .service(history::list_revisions);
 }
