@@ -40,6 +40,7 @@ pub const REGENERATE: &str = "make spec";
         (name = "timeline", description = "Incidents and claims in one chronological list"),
         (name = "search", description = "Full-text search across actors, claims, incidents and sources"),
         (name = "dataset", description = "Version, licence, citation and counts"),
+        (name = "history", description = "Revisions of each record, and the change feed for incremental sync"),
         (name = "meta", description = "The API's own description"),
         (name = "health", description = "Liveness and readiness"),
     ),

@@ -10,6 +10,7 @@ mod errors;
 mod force_figures;
 mod formats;
 mod helpers;
+mod history;
 mod import_export;
 mod incidents;
 mod observability;

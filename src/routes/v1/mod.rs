@@ -9,6 +9,7 @@ pub mod dataset;
 pub mod force_figures;
 pub mod format;
 pub mod geojson;
+pub mod history;
 pub mod incidents;
 pub mod pagination;
 pub mod params;
@@ -54,5 +55,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(writes::delete_claim)
         .service(writes::create_force_figure)
         .service(writes::patch_force_figure)
-        .service(writes::delete_force_figure);
+        .service(writes::delete_force_figure)
+        .service(history::list_changes)
+        // Last: its `{resource}` segment must not shadow a route with a fixed one.
+        .service(history::list_revisions);
 }
