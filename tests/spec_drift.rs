@@ -21,7 +21,10 @@ fn every_operation_documents_its_errors_as_problems() {
             let responses = op["responses"].as_object().unwrap();
             let success = if method == "post" { "201" } else { "200" };
             assert!(responses.contains_key(success), "{method} {path}");
-            if op.get("security").is_some_and(|s| s != &serde_json::json!([])) {
+            if op
+                .get("security")
+                .is_some_and(|s| s != &serde_json::json!([]))
+            {
                 for status in ["401", "403", "422", "429"] {
                     assert!(
                         responses.contains_key(status) || method == "delete" && status == "422",

@@ -165,8 +165,16 @@ async fn unknown_paths_are_404_problems_and_wrong_methods_405(pool: PgPool) {
     }
     for (method, path, allowed) in [
         (reqwest::Method::PUT, "/v1/claims", "GET, HEAD, POST"),
-        (reqwest::Method::POST, "/v1/claims/x", "GET, HEAD, PATCH, DELETE"),
-        (reqwest::Method::PUT, "/v1/actors/ttp", "GET, HEAD, PATCH, DELETE"),
+        (
+            reqwest::Method::POST,
+            "/v1/claims/x",
+            "GET, HEAD, PATCH, DELETE",
+        ),
+        (
+            reqwest::Method::PUT,
+            "/v1/actors/ttp",
+            "GET, HEAD, PATCH, DELETE",
+        ),
         (reqwest::Method::PATCH, "/v1/force-comparison", "GET, HEAD"),
         (reqwest::Method::DELETE, "/v1/search", "GET, HEAD"),
     ] {

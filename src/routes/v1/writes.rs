@@ -293,6 +293,35 @@ fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
     }
 }
 
+/// The answer to a retried create: the record the first request created, as it is now.
+async fn replay(
+    w: &Writer<'_>,
+    resource: Resource,
+    earlier: curation::IdempotentCreate,
+    hash: &[u8],
+) -> Result<HttpResponse, ApiError> {
+    if earlier.request_hash != hash {
+        return Err(ApiError::InvalidParameters(vec![ParameterError::new(
+            "Idempotency-Key",
+            "was already used for a different request; use a new key for a new create",
+        )]));
+    }
+    let location = earlier.location.unwrap_or_default();
+    let id = location.rsplit('/').next().unwrap_or_default().to_owned();
+    let Some((bytes, etag)) = representation(w.pool, resource, &id).await? else {
+        let mut conn = w.pool.acquire().await?;
+        return Err(missing(&mut conn, resource, &id).await);
+    };
+    let mut res = with_record(StatusCode::CREATED, bytes, &etag);
+    let headers = res.headers_mut();
+    headers.insert(
+        header::LOCATION,
+        HeaderValue::from_str(&location).map_err(|e| ApiError::Internal(e.into()))?,
+    );
+    headers.insert(REPLAYED, HeaderValue::from_static("true"));
+    Ok(res)
+}
+
 /// `POST /v1/{resource}`: creates a record; 201 with `Location`, `ETag` and the record.
 pub async fn create_record(
     w: Writer<'_>,
@@ -314,30 +343,11 @@ pub async fn create_record(
     let mut tx = w.pool.begin().await?;
     history::lock(&mut tx).await?;
 
-    if let (Some(key), Some(hash)) = (&idempotency, &request_hash) {
-        if let Some(earlier) = curation::idempotent_create(&mut tx, w.editor.key.id, key).await? {
-            if &earlier.request_hash != hash {
-                return Err(ApiError::InvalidParameters(vec![ParameterError::new(
-                    "Idempotency-Key",
-                    "was already used for a different request; use a new key for a new create",
-                )]));
-            }
-            tx.rollback().await?;
-            let location = earlier.location.unwrap_or_default();
-            let id = location.rsplit('/').next().unwrap_or_default().to_owned();
-            let Some((bytes, etag)) = representation(w.pool, resource, &id).await? else {
-                let mut conn = w.pool.acquire().await?;
-                return Err(missing(&mut conn, resource, &id).await);
-            };
-            let mut res = with_record(StatusCode::CREATED, bytes, &etag);
-            res.headers_mut().insert(
-                header::LOCATION,
-                HeaderValue::from_str(&location).map_err(|e| ApiError::Internal(e.into()))?,
-            );
-            res.headers_mut()
-                .insert(REPLAYED, HeaderValue::from_static("true"));
-            return Ok(res);
-        }
+    if let (Some(key), Some(hash)) = (&idempotency, &request_hash)
+        && let Some(earlier) = curation::idempotent_create(&mut tx, w.editor.key.id, key).await?
+    {
+        tx.rollback().await?;
+        return replay(&w, resource, earlier, hash).await;
     }
 
     let id = match doc.get("id") {
