@@ -810,3 +810,121 @@ async fn every_resource_can_be_created_patched_and_deleted(pool: PgPool) {
     }
     let _ = app.request(Method::GET, "/v1/dataset").await;
 }
+
+/// The URL of this test's database, for the real binary.
+async fn database_url(pool: &PgPool) -> String {
+    let name: String = sqlx::query_scalar("select current_database()")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL");
+    let (server, _) = base.split('?').next().unwrap().rsplit_once('/').unwrap();
+    format!("{server}/{name}")
+}
+
+/// Runs `durand keys ...` and returns (success, stdout, stderr).
+fn keys_cli(url: &str, args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_durand"))
+        .arg("keys")
+        .args(args)
+        .env("DATABASE_URL", url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run durand");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[sqlx::test]
+async fn the_cli_manages_keys_and_tokens_never_reach_the_logs(pool: PgPool) {
+    let url = database_url(&pool).await;
+    let (ok, out, err) = keys_cli(
+        &url,
+        &["create", "--name", "cli-editor", "--scope", "write"],
+    );
+    assert!(ok, "{err}");
+    let created: Value = serde_json::from_str(&out).unwrap();
+    let token = created["token"].as_str().unwrap().to_owned();
+    assert!(token.starts_with("durand_") && token.len() > 40, "{token}");
+    let (ok, listed, _) = keys_cli(&url, &["list"]);
+    assert!(
+        ok && listed.contains("cli-editor") && !listed.contains(&token),
+        "{listed}"
+    );
+    let (ok, _, err) = keys_cli(&url, &["create", "--name", "bad/name"]);
+    assert!(!ok && err.contains("key name"), "{err}");
+    let stored: Vec<u8> = sqlx::query_scalar("select token_hash from api_keys")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, keys::hash(&token), "only the hash is stored");
+
+    // A real server with debug logs, written to a file, takes writes with a good and a bad token.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let log_path = std::env::temp_dir().join(format!("durand-token-log-{port}.txt"));
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_durand"))
+        .arg("serve")
+        .env("DATABASE_URL", &url)
+        .env("DURAND_ADDR", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "debug")
+        .env("DURAND_LOG_FORMAT", "json")
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let client = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut ready = false;
+    for _ in 0..200 {
+        if client
+            .get(format!("{base}/readyz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 200)
+        {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(ready, "server did not start");
+    let bad = "durand_this-is-a-secret-that-must-not-be-logged";
+    for t in [token.as_str(), bad] {
+        let r = client
+            .post(format!("{base}/v1/claims"))
+            .bearer_auth(t)
+            .header("Content-Type", "application/json")
+            .body(new_claim(None).to_string())
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status() == 201 || r.status() == 401, "{}", r.status());
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let logged = std::fs::read_to_string(&log_path).unwrap();
+    let _ = std::fs::remove_file(&log_path);
+    assert!(
+        logged.contains("cli-editor"),
+        "the key's name is logged on its write"
+    );
+    assert!(!logged.contains(&token), "the token was logged");
+    assert!(!logged.contains(bad), "a rejected token was logged");
+    assert!(
+        !logged.contains(&token["durand_".len()..]),
+        "part of the token was logged"
+    );
+
+    let (ok, out, _) = keys_cli(&url, &["revoke", "cli-editor"]);
+    assert!(ok && out.contains("\"revoked\": 1"), "{out}");
+    let (ok, _, err) = keys_cli(&url, &["revoke", "cli-editor"]);
+    assert!(!ok && err.contains("no active key"), "{err}");
+}
