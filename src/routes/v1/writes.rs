@@ -19,7 +19,7 @@ use utoipa::IntoParams;
 
 use super::body::{self, JSON, MERGE_PATCH};
 use crate::auth::Editor;
-use crate::caching::{DatasetStamp, etag_of};
+use crate::caching::{DATASET_VERSION, DatasetStamp, etag_of};
 use crate::domain::{ActorId, ClaimId, IncidentId, Resource, SourceId};
 use crate::error::{ApiError, ParameterError};
 use crate::extract::Params;
@@ -266,12 +266,21 @@ async fn write_record(
     Ok(Some(version))
 }
 
-/// A response carrying a record's representation and ETag.
-fn with_record(status: StatusCode, bytes: Vec<u8>, etag: &str) -> HttpResponse {
+/// A response carrying a record's representation and ETag, and the dataset version the
+/// write made (none when a patch changed nothing, or for a replay).
+fn with_record(
+    status: StatusCode,
+    bytes: Vec<u8>,
+    etag: &str,
+    version: Option<i64>,
+) -> HttpResponse {
     let mut res = HttpResponse::build(status);
     res.content_type("application/json");
     if let Ok(v) = HeaderValue::from_str(etag) {
         res.insert_header((header::ETAG, v));
+    }
+    if let Some(version) = version {
+        res.insert_header((DATASET_VERSION, version.to_string()));
     }
     res.body(bytes)
 }
@@ -312,7 +321,7 @@ async fn replay(
         let mut conn = w.pool.acquire().await?;
         return Err(missing(&mut conn, resource, &id).await);
     };
-    let mut res = with_record(StatusCode::CREATED, bytes, &etag);
+    let mut res = with_record(StatusCode::CREATED, bytes, &etag, None);
     let headers = res.headers_mut();
     headers.insert(
         header::LOCATION,
@@ -382,7 +391,7 @@ pub async fn create_record(
         ));
     }
     let location = format!("/v1/{resource}/{id}");
-    write_record(&mut tx, record, None, w.editor.name()).await?;
+    let version = write_record(&mut tx, record, None, w.editor.name()).await?;
     if let (Some(key), Some(hash)) = (&idempotency, &request_hash) {
         let created = store::records::stored_doc(&mut tx, resource, &id)
             .await?
@@ -394,7 +403,7 @@ pub async fn create_record(
     let (bytes, etag) = representation(w.pool, resource, &id)
         .await?
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("created record vanished")))?;
-    let mut res = with_record(StatusCode::CREATED, bytes, &etag);
+    let mut res = with_record(StatusCode::CREATED, bytes, &etag, version);
     res.headers_mut().insert(
         header::LOCATION,
         HeaderValue::from_str(&location).map_err(|e| ApiError::Internal(e.into()))?,
@@ -432,6 +441,15 @@ pub async fn patch_record(
         )]));
     }
     let mut doc = before.clone();
+    // Fields generated on read are stored empty or not at all, and are not writable.
+    let generated = match resource {
+        Resource::Incidents => Some("claims"),
+        Resource::Claims | Resource::ForceFigures => Some("attribution"),
+        Resource::Sources | Resource::Actors => None,
+    };
+    if let (Some(field), Some(stored)) = (generated, doc.as_object_mut()) {
+        stored.remove(field);
+    }
     body::merge_patch(&mut doc, &Value::Object(patch));
     let record = checked(&mut tx, resource, doc).await?;
     let version = write_record(&mut tx, record, Some(before), w.editor.name()).await?;
@@ -442,7 +460,7 @@ pub async fn patch_record(
     let (bytes, etag) = representation(w.pool, resource, id)
         .await?
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("patched record vanished")))?;
-    Ok(with_record(StatusCode::OK, bytes, &etag))
+    Ok(with_record(StatusCode::OK, bytes, &etag, version))
 }
 
 /// `DELETE /v1/{resource}/{id}?reason=...`: deletes a record nothing refers to; 200 with its
@@ -508,7 +526,9 @@ pub async fn delete_record(
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("tombstone vanished")))?;
     tx.commit().await?;
     w.stamps.invalidate();
-    Ok(HttpResponse::Ok().json(tombstone))
+    Ok(HttpResponse::Ok()
+        .insert_header((DATASET_VERSION, version.to_string()))
+        .json(tombstone))
 }
 
 /// Declares the create, patch and delete operations of one collection.
@@ -533,6 +553,7 @@ macro_rules! write_routes {
                         ("Location" = String, description = "The new record's URL"),
                         ("ETag" = String, description = "The record's ETag, for `If-Match` on a later patch or delete"),
                         ("Idempotent-Replayed" = String, description = "`true` when this answers a retried `Idempotency-Key`"),
+                        ("Durand-Dataset-Version" = i64, description = "The dataset version this create made (absent on a replay)"),
                     )),
                 (status = 400, response = crate::error::MalformedBody),
                 (status = 401, response = crate::error::Unauthorized),
@@ -577,7 +598,10 @@ macro_rules! write_routes {
             ),
             responses(
                 (status = 200, description = "Patched: the record as a GET now serves it.", body = $record,
-                    headers(("ETag" = String, description = "The record's new ETag"))),
+                    headers(
+                        ("ETag" = String, description = "The record's new ETag"),
+                        ("Durand-Dataset-Version" = i64, description = "The dataset version this patch made (absent when it changed nothing)"),
+                    )),
                 (status = 400, response = crate::error::MalformedBody),
                 (status = 401, response = crate::error::Unauthorized),
                 (status = 403, response = crate::error::Forbidden),
@@ -617,7 +641,8 @@ macro_rules! write_routes {
                 DeleteParams,
             ),
             responses(
-                (status = 200, description = "Deleted: the tombstone that GETs of the record now answer with (410).", body = crate::store::history::Tombstone),
+                (status = 200, description = "Deleted: the tombstone that GETs of the record now answer with (410).", body = crate::store::history::Tombstone,
+                    headers(("Durand-Dataset-Version" = i64, description = "The dataset version this delete made"))),
                 (status = 400, response = crate::error::BadRequest),
                 (status = 401, response = crate::error::Unauthorized),
                 (status = 403, response = crate::error::Forbidden),
