@@ -1,6 +1,7 @@
 //! Version 1 of the read API, mounted under `/v1`. Frozen once published: additions only.
 
 pub mod actors;
+pub mod as_of;
 pub mod claims;
 pub mod csv;
 pub mod dataset;
