@@ -17,4 +17,5 @@ mod pagination;
 mod search;
 mod sorting;
 mod sources;
+mod time_travel;
 mod timeline;
