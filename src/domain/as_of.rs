@@ -105,8 +105,14 @@ mod tests {
     fn versions_and_times_parse() {
         assert_eq!("42".parse::<AsOf>(), Ok(AsOf::Version(42)));
         let t: DateTime<Utc> = "2026-03-01T07:00:00Z".parse().unwrap();
-        assert_eq!("2026-03-01T12:00:00+05:00".parse::<AsOf>(), Ok(AsOf::Time(t)));
-        assert_eq!("2026-03-01T12:00:00 05:00".parse::<AsOf>(), Ok(AsOf::Time(t)));
+        assert_eq!(
+            "2026-03-01T12:00:00+05:00".parse::<AsOf>(),
+            Ok(AsOf::Time(t))
+        );
+        assert_eq!(
+            "2026-03-01T12:00:00 05:00".parse::<AsOf>(),
+            Ok(AsOf::Time(t))
+        );
         assert_eq!("2026-03-01T07:00:00Z".parse::<AsOf>(), Ok(AsOf::Time(t)));
         for bad in [
             "0",

@@ -99,7 +99,9 @@ pub async fn resolve(pool: &PgPool, as_of: AsOf) -> Result<Stamp, ResolveError> 
                 }),
                 None => Err(ResolveError::OutOfRange(match current().await? {
                     0 => "names a dataset version, but none has been made yet".to_owned(),
-                    c => format!("must be a dataset version from 1 to {c} (the current one), got {version}"),
+                    c => format!(
+                        "must be a dataset version from 1 to {c} (the current one), got {version}"
+                    ),
                 })),
             }
         }
@@ -126,10 +128,9 @@ pub async fn resolve(pool: &PgPool, as_of: AsOf) -> Result<Stamp, ResolveError> 
             if let Some(stamp) = found {
                 return Ok(stamp);
             }
-            let first =
-                sqlx::query_scalar!("select at from dataset_versions where version = 1")
-                    .fetch_optional(pool)
-                    .await?;
+            let first = sqlx::query_scalar!("select at from dataset_versions where version = 1")
+                .fetch_optional(pool)
+                .await?;
             Err(ResolveError::OutOfRange(match first {
                 Some(at) => format!(
                     "is before the first dataset version (made at {}): give a time from then on",
@@ -240,22 +241,25 @@ pub async fn ensure(main: &PgPool, snapshot: &PgPool, version: i64) -> Result<()
         Some(Some(l)) if l == layout => return Ok(()),
         Some(_) => {
             tracing::info!(%schema, "rebuilding a snapshot built for another table layout");
-            (&mut *tx).execute(format!("drop schema {schema} cascade").as_str())
+            (&mut *tx)
+                .execute(format!("drop schema {schema} cascade").as_str())
                 .await?;
         }
         None => {}
     }
     let started = std::time::Instant::now();
-    (&mut *tx).execute(format!("create schema {schema}").as_str())
+    (&mut *tx)
+        .execute(format!("create schema {schema}").as_str())
         .await?;
     for table in DATA_TABLES {
-        (&mut *tx).execute(
-            format!(
-                "create table {schema}.{table} (like {CURRENT_SCHEMA}.{table} including all)"
+        (&mut *tx)
+            .execute(
+                format!(
+                    "create table {schema}.{table} (like {CURRENT_SCHEMA}.{table} including all)"
+                )
+                .as_str(),
             )
-            .as_str(),
-        )
-        .await?;
+            .await?;
     }
     let (dataset, changed_at) = dataset_at(main, version).await?;
     // The search path names the snapshot, so the import writer fills it.
@@ -267,7 +271,8 @@ pub async fn ensure(main: &PgPool, snapshot: &PgPool, version: i64) -> Result<()
     )
     .execute(&mut *tx)
     .await?;
-    (&mut *tx).execute(format!("comment on schema {schema} is '{layout}'").as_str())
+    (&mut *tx)
+        .execute(format!("comment on schema {schema} is '{layout}'").as_str())
         .await?;
     tx.commit().await?;
     tracing::info!(

@@ -124,7 +124,10 @@ async fn as_of_a_past_version_serves_the_bytes_served_back_then(pool: PgPool) {
     let now = bytes_ok(&app, &claim_path).await;
     assert_ne!(now, claim, "the change shows without as_of");
     assert!(now.contains("A corrected statement"));
-    assert_eq!(bytes_ok(&app, &format!("{claim_path}?as_of=1")).await, claim);
+    assert_eq!(
+        bytes_ok(&app, &format!("{claim_path}?as_of=1")).await,
+        claim
+    );
     assert_eq!(
         bytes_ok(&app, "/v1/claims?format=csv&limit=500&as_of=1").await,
         csv
@@ -177,7 +180,11 @@ async fn as_of_responses_name_their_version_and_are_immutable(pool: PgPool) {
     let app = TestApp::spawn(pool.clone()).await;
     make_version_2(&pool).await;
     let t1 = time_of(&pool, 1).await;
-    for path in ["/v1/claims?as_of=1", "/v1/export?as_of=1", "/v1/actors/ttp?as_of=1"] {
+    for path in [
+        "/v1/claims?as_of=1",
+        "/v1/export?as_of=1",
+        "/v1/actors/ttp?as_of=1",
+    ] {
         let (status, headers, _) = raw(&app, path).await;
         assert_eq!(status, StatusCode::OK, "{path}");
         assert_eq!(header(&headers, "durand-dataset-version"), "1", "{path}");
@@ -336,7 +343,10 @@ async fn a_deleted_record_is_gone_with_its_tombstone(pool: PgPool) {
 #[sqlx::test]
 async fn the_export_command_prints_the_dataset_as_of_a_version(pool: PgPool) {
     let url = url_of(&database_name(&pool).await);
-    durand(&url, &["import", concat!(env!("CARGO_MANIFEST_DIR"), "/data")]);
+    durand(
+        &url,
+        &["import", concat!(env!("CARGO_MANIFEST_DIR"), "/data")],
+    );
     let before = durand(&url, &["export"]);
     make_version_2(&pool).await;
     let now = durand(&url, &["export"]);
@@ -373,9 +383,7 @@ async fn a_snapshot_is_built_once_and_never_changes_the_current_data(pool: PgPoo
             .unwrap();
     assert_eq!(schemas, ["asof_1"]);
     // The main pool still reads the current tables.
-    let claim = app
-        .get_ok(&format!("/v1/claims/{CHANGED_CLAIM}"))
-        .await;
+    let claim = app.get_ok(&format!("/v1/claims/{CHANGED_CLAIM}")).await;
     assert!(claim["statement"].as_str().unwrap().contains("corrected"));
     let version: i64 = sqlx::query_scalar("select version from dataset_meta")
         .fetch_one(&pool)

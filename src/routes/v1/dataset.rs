@@ -9,8 +9,8 @@ use utoipa::{PartialSchema, ToSchema};
 use crate::domain::DatasetMeta;
 use actix_web::http::header;
 use actix_web::web::Bytes;
-use sqlx::PgPool;
 use futures_util::TryStreamExt;
+use sqlx::PgPool;
 
 use super::as_of::{AsOfParams, Db};
 use crate::error::{ApiError, BadRequest, InternalError, TooManyRequests, Unavailable};
@@ -142,10 +142,7 @@ pub async fn get_dataset(
     )
 )]
 #[get("/export")]
-pub async fn export(
-    db: Db,
-    Params(params): Params<AsOfParams>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn export(db: Db, Params(params): Params<AsOfParams>) -> Result<HttpResponse, ApiError> {
     let pool = db.at(params.as_of).await?;
     let stream = store::export::ndjson(PgPool::clone(&pool))
         .map_ok(Bytes::from)
