@@ -105,41 +105,46 @@ pub async fn resolve(pool: &PgPool, as_of: AsOf) -> Result<Stamp, ResolveError> 
                 })),
             }
         }
-        AsOf::Time(t) => {
-            let now = sqlx::query_scalar!(r#"select statement_timestamp() as "now!""#)
-                .fetch_one(pool)
-                .await?;
-            if t > now {
-                return Err(ResolveError::OutOfRange(format!(
-                    "must not be in the future (it is now {}): the data at a later time is not known yet",
-                    rfc3339(now)
-                )));
-            }
-            let found = sqlx::query_as!(
-                Stamp,
-                r#"
-                select version, at as changed_at from dataset_versions
-                where at <= $1 order by version desc limit 1
-                "#,
-                t
-            )
-            .fetch_optional(pool)
-            .await?;
-            if let Some(stamp) = found {
-                return Ok(stamp);
-            }
-            let first = sqlx::query_scalar!("select at from dataset_versions where version = 1")
-                .fetch_optional(pool)
-                .await?;
-            Err(ResolveError::OutOfRange(match first {
-                Some(at) => format!(
-                    "is before the first dataset version (made at {}): give a time from then on",
-                    rfc3339(at)
-                ),
-                None => "names a time, but no dataset version has been made yet".to_owned(),
-            }))
-        }
+        AsOf::Time(t) => resolve_time(pool, t).await,
     }
+}
+
+/// The latest version made at or before `t`, which must not be in the future.
+async fn resolve_time(pool: &PgPool, t: DateTime<Utc>) -> Result<Stamp, ResolveError> {
+    let mut tx = pool.begin().await?;
+    super::history::settle(&mut tx).await?;
+    let now = sqlx::query_scalar!(r#"select statement_timestamp() as "now!""#)
+        .fetch_one(&mut *tx)
+        .await?;
+    if t > now {
+        return Err(ResolveError::OutOfRange(format!(
+            "must not be in the future (it is now {}): the data at a later time is not known yet",
+            rfc3339(now)
+        )));
+    }
+    let found = sqlx::query_as!(
+        Stamp,
+        r#"
+        select version, at as changed_at from dataset_versions
+        where at <= $1 order by version desc limit 1
+        "#,
+        t
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(stamp) = found {
+        return Ok(stamp);
+    }
+    let first = sqlx::query_scalar!("select at from dataset_versions where version = 1")
+        .fetch_optional(&mut *tx)
+        .await?;
+    Err(ResolveError::OutOfRange(match first {
+        Some(at) => format!(
+            "is before the first dataset version (made at {}): give a time from then on",
+            rfc3339(at)
+        ),
+        None => "names a time, but no dataset version has been made yet".to_owned(),
+    }))
 }
 
 fn rfc3339(t: DateTime<Utc>) -> String {
