@@ -391,3 +391,22 @@ async fn a_snapshot_is_built_once_and_never_changes_the_current_data(pool: PgPoo
         .unwrap();
     assert_eq!(version, 2);
 }
+
+#[sqlx::test]
+async fn a_snapshot_built_for_another_table_layout_is_rebuilt(pool: PgPool) {
+    let app = TestApp::spawn(pool.clone()).await;
+    make_version_2(&pool).await;
+    let before = bytes_ok(&app, "/v1/export?as_of=1").await;
+    // As if built by an older release: another layout, and not the data it should hold.
+    sqlx::query("comment on schema asof_1 is 'durand snapshot 0'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("delete from asof_1.claims")
+        .execute(&pool)
+        .await
+        .unwrap();
+    // A server started afterwards checks the layout before serving from it.
+    let restarted = TestApp::serve(pool.clone());
+    assert_eq!(bytes_ok(&restarted, "/v1/export?as_of=1").await, before);
+}
