@@ -1,9 +1,10 @@
-//! The `durand` command line: serve, migrate, import, export, validate, openapi.
+//! The `durand` command line: serve, migrate, import, export, validate, openapi, keys.
 
 use std::path::PathBuf;
 
 use crate::config::{DatabaseSettings, LogSettings, ServerSettings};
 use crate::domain::AsOf;
+use crate::store::keys::Scope;
 
 /// Durand: a sourced, attributed REST API on the Pakistan–Afghanistan conflict.
 #[derive(Debug, clap::Parser)]
@@ -54,4 +55,32 @@ pub enum Command {
     },
     /// Print the OpenAPI document on stdout.
     Openapi,
+    /// Manage the API keys editors write with.
+    Keys {
+        #[command(subcommand)]
+        action: KeysAction,
+        #[command(flatten)]
+        db: DatabaseSettings,
+    },
+}
+
+/// What to do with API keys.
+#[derive(Debug, clap::Subcommand)]
+pub enum KeysAction {
+    /// Create a key and print its token once (only a hash is stored).
+    Create {
+        /// Who holds the key; recorded as the author of every revision it writes.
+        #[arg(long)]
+        name: String,
+        /// What the key may do.
+        #[arg(long, value_enum, default_value_t = Scope::Write)]
+        scope: Scope,
+    },
+    /// List keys (never their tokens), with when each was last used.
+    List,
+    /// Revoke every key with this name (or this numeric id); writes with it then get 401.
+    Revoke {
+        /// The key's name or id.
+        key: String,
+    },
 }

@@ -7,7 +7,7 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use sqlx::PgPool;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, KeysAction};
 use crate::config::DatabaseSettings;
 use crate::domain::Dataset;
 use crate::startup::Application;
@@ -82,6 +82,33 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Openapi => {
             std::io::stdout().write_all(openapi::spec_json().as_bytes())?;
+        }
+        Command::Keys { action, db } => {
+            let pool = prepare(&db).await?;
+            keys(&pool, action).await?;
+        }
+    }
+    Ok(())
+}
+
+/// `durand keys ...`: the token is printed once, on stdout, and never logged.
+async fn keys(pool: &PgPool, action: KeysAction) -> anyhow::Result<()> {
+    match action {
+        KeysAction::Create { name, scope } => {
+            let (token, key) = store::keys::create(pool, &name, scope).await?;
+            print_json(&serde_json::json!({
+                "token": token,
+                "key": key,
+                "note": "Shown once: store the token now. Send it as `Authorization: Bearer <token>`.",
+            }))?;
+        }
+        KeysAction::List => print_json(&store::keys::list(pool).await?)?,
+        KeysAction::Revoke { key } => {
+            let revoked = store::keys::revoke(pool, &key).await?;
+            if revoked == 0 {
+                bail!("no active key is named `{key}` or has that id");
+            }
+            print_json(&serde_json::json!({ "revoked": revoked }))?;
         }
     }
     Ok(())

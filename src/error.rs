@@ -101,10 +101,7 @@ pub enum ApiError {
     NoRoute(String),
     /// The route exists but not with this method.
     #[error("method not allowed")]
-    MethodNotAllowed {
-        method: String,
-        allowed: &'static str,
-    },
+    MethodNotAllowed { method: String, allowed: String },
     /// No representation the client accepts: `offered` lists what this resource has.
     #[error("not acceptable")]
     NotAcceptable { offered: &'static [&'static str] },
@@ -236,7 +233,7 @@ impl ApiError {
                 "No resource at `{path}`. The API lives under /v1; see /v1/openapi.json or /docs."
             )),
             Self::MethodNotAllowed { method, allowed } => blank(format!(
-                "`{method}` is not supported here; allowed: {allowed}. The API is read-only."
+                "`{method}` is not supported here; allowed: {allowed}."
             )),
             Self::NotAcceptable { offered } => blank(format!(
                 "This resource is available as {}; ask for one of them with `Accept` or `format`.",
@@ -296,7 +293,7 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(self.status_code());
         response.content_type(PROBLEM_JSON);
         if let Self::MethodNotAllowed { allowed, .. } = self {
-            response.insert_header((header::ALLOW, *allowed));
+            response.insert_header((header::ALLOW, allowed.as_str()));
         }
         if matches!(self, Self::Unavailable(_)) {
             response.insert_header((header::RETRY_AFTER, "5"));

@@ -1,5 +1,6 @@
 //! Durand: a sourced, attributed REST API on the Pakistan–Afghanistan conflict.
 
+pub mod auth;
 pub mod caching;
 pub mod cli;
 pub mod commands;

@@ -8,6 +8,7 @@ use utoipa::OpenApi;
 use utoipa::openapi::header::{Header, HeaderBuilder};
 use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
 use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{RefOr, Required, ResponseBuilder};
 use utoipa_actix_web::AppExt;
 
@@ -39,6 +40,7 @@ pub const REGENERATE: &str = "make spec";
         (name = "timeline", description = "Incidents and claims in one chronological list"),
         (name = "search", description = "Full-text search across actors, claims, incidents and sources"),
         (name = "dataset", description = "Version, licence, citation and counts"),
+        (name = "history", description = "Revisions of each record, and the change feed for incremental sync"),
         (name = "meta", description = "The API's own description"),
         (name = "health", description = "Liveness and readiness"),
     ),
@@ -92,9 +94,23 @@ pub fn spec() -> utoipa::openapi::OpenApi {
         .configure(routes::configure)
         .split_for_parts();
     document_caching(&mut spec);
-    // Every operation is public: say so, rather than leave readers (and linters) wondering
-    // whether a security requirement was forgotten.
+    document_write_inputs(&mut spec);
+    // Reads are public: say so, rather than leave readers (and linters) wondering whether a
+    // security requirement was forgotten. Writes name the bearer scheme themselves.
     spec.security = Some(Vec::new());
+    if let Some(components) = spec.components.as_mut() {
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An API key from `durand keys create --name <who> --scope write`, sent as `Authorization: Bearer <token>`. Needed for writes only; the key's name is recorded on every revision it makes.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
     spec
 }
 
@@ -189,3 +205,137 @@ pub fn to_json(spec: &utoipa::openapi::OpenApi) -> String {
 /// The served spec, rendered once at start-up.
 #[derive(Clone)]
 pub struct SpecJson(pub String);
+
+/// Partial dates are served as objects but written as the dataset files write them
+/// (`"2026-02"`), or as the served object whose `value` decides. Adds `PartialDateInput` and
+/// points the write bodies (`*Input`, `*Patch`, and the components inside them that hold a
+/// date, as `RelationInput`) at it, so the spec says what a write takes and the server's
+/// body validation, which uses these schemas, accepts exactly that.
+fn document_write_inputs(spec: &mut utoipa::openapi::OpenApi) {
+    const PREFIX: &str = "#/components/schemas/";
+    let Some(components) = spec.components.as_mut() else {
+        return;
+    };
+    let Ok(serde_json::Value::Object(mut schemas)) = serde_json::to_value(&components.schemas)
+    else {
+        return;
+    };
+    let value_pattern = schemas
+        .get("PartialDate")
+        .and_then(|d| d.pointer("/properties/value/pattern"))
+        .cloned()
+        .unwrap_or_default();
+    schemas.insert(
+        "PartialDateInput".into(),
+        serde_json::json!({
+            "description": "A partial date as a write takes it: the text (`YYYY`, `YYYY-MM`, `YYYY-MM-DD` or `START/END`), or the served object, whose `value` decides (`precision`, `start` and `end`, if given, must agree with it).",
+            "anyOf": [
+                {"type": "string", "pattern": value_pattern, "examples": ["2026-02-27", "2025-10", "2007"]},
+                {
+                    "type": "object",
+                    "required": ["value"],
+                    "properties": {
+                        "value": {"type": "string", "pattern": value_pattern},
+                        "precision": {"$ref": format!("{PREFIX}DatePrecision")},
+                        "start": {"type": "string", "format": "date"},
+                        "end": {"type": "string", "format": "date"}
+                    },
+                    "additionalProperties": false
+                }
+            ]
+        }),
+    );
+    fn refers_to(node: &serde_json::Value, targets: &[String]) -> bool {
+        match node {
+            serde_json::Value::Object(map) => map.iter().any(|(k, v)| {
+                (k == "$ref" && v.as_str().is_some_and(|r| targets.iter().any(|t| t == r)))
+                    || refers_to(v, targets)
+            }),
+            serde_json::Value::Array(items) => items.iter().any(|v| refers_to(v, targets)),
+            _ => false,
+        }
+    }
+    fn rewrite(node: &mut serde_json::Value, renames: &[(String, String)]) {
+        match node {
+            serde_json::Value::Object(map) => {
+                for (key, value) in map.iter_mut() {
+                    if key == "$ref"
+                        && let Some((_, to)) = renames
+                            .iter()
+                            .find(|(from, _)| value.as_str() == Some(from))
+                    {
+                        *value = serde_json::Value::String(to.clone());
+                    } else {
+                        rewrite(value, renames);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|v| rewrite(v, renames)),
+            _ => {}
+        }
+    }
+    let is_body = |name: &str| name.ends_with("Input") || name.ends_with("Patch");
+    // Components (other than write bodies and records) that hold a date, directly or not.
+    let records = ["Source", "Actor", "Incident", "Claim", "ForceFigure"];
+    let mut holders: Vec<String> = Vec::new();
+    let mut targets = vec![format!("{PREFIX}PartialDate")];
+    loop {
+        let found: Vec<String> = schemas
+            .iter()
+            .filter(|(name, schema)| {
+                !is_body(name)
+                    && !records.contains(&name.as_str())
+                    && name.as_str() != "PartialDate"
+                    && !holders.contains(name)
+                    && refers_to(schema, &targets)
+            })
+            .map(|(name, _)| name.clone())
+            .collect();
+        if found.is_empty() {
+            break;
+        }
+        targets.extend(found.iter().map(|n| format!("{PREFIX}{n}")));
+        holders.extend(found);
+    }
+    let mut renames = vec![(
+        format!("{PREFIX}PartialDate"),
+        format!("{PREFIX}PartialDateInput"),
+    )];
+    renames.extend(
+        holders
+            .iter()
+            .map(|n| (format!("{PREFIX}{n}"), format!("{PREFIX}{n}Input"))),
+    );
+    // Only the holders the write bodies use get an input twin.
+    let bodies: Vec<String> = schemas.keys().filter(|n| is_body(n)).cloned().collect();
+    for holder in &holders {
+        let used = bodies
+            .iter()
+            .any(|b| refers_to(&schemas[b], &[format!("{PREFIX}{holder}")]));
+        if used {
+            let mut twin = schemas[holder].clone();
+            rewrite(&mut twin, &renames);
+            schemas.insert(format!("{holder}Input"), twin);
+        }
+    }
+    for body in &bodies {
+        if let Some(schema) = schemas.get_mut(body) {
+            rewrite(schema, &renames);
+        }
+    }
+    // Only the new and rewritten schemas go back (not every schema round-trips through JSON).
+    let mut changed = bodies;
+    changed.push("PartialDateInput".into());
+    changed.extend(holders.iter().map(|h| format!("{h}Input")));
+    for name in changed {
+        let Some(schema) = schemas.get(&name) else {
+            continue;
+        };
+        match serde_json::from_value(schema.clone()) {
+            Ok(parsed) => {
+                components.schemas.insert(name, parsed);
+            }
+            Err(e) => panic!("the write schema {name} does not parse: {e}"),
+        }
+    }
+}

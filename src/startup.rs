@@ -48,6 +48,7 @@ impl Application {
         let metrics = web::Data::new(metrics::Metrics::new());
         let stamps = web::Data::new(caching::DatasetStamp::new(Duration::from_secs(2)));
         let snapshots = web::Data::new(Snapshots::new(pool.clone()));
+        let gate = web::Data::new(routes::v1::writes::WriteGate::default());
         let pool = web::Data::new(pool);
         let mut server = HttpServer::new(move || {
             let (app, _) = App::new()
@@ -61,6 +62,7 @@ impl Application {
                 .app_data(limiter.clone())
                 .app_data(metrics.clone())
                 .app_data(stamps.clone())
+                .app_data(gate.clone())
                 .app_data(
                     web::QueryConfig::default()
                         .error_handler(|e, _| ApiError::invalid("query", e.to_string()).into()),
@@ -122,7 +124,7 @@ fn cors() -> Cors {
     Cors::default()
         .allow_any_origin()
         .send_wildcard()
-        .allowed_methods(["GET", "HEAD", "OPTIONS"])
+        .allowed_methods(["GET", "HEAD", "OPTIONS", "POST", "PATCH", "DELETE"])
         .allow_any_header()
         .expose_headers([
             "ETag",

@@ -65,6 +65,8 @@ pub async fn request_span(
         path = %req.path(),
         route = tracing::field::Empty,
         status = tracing::field::Empty,
+        // The name of the API key on a write (never the token).
+        key = tracing::field::Empty,
     );
     let started = Instant::now();
     let mut response = next.call(req).instrument(span.clone()).await?;

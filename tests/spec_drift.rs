@@ -19,7 +19,19 @@ fn every_operation_documents_its_errors_as_problems() {
     for (path, item) in paths {
         for (method, op) in item.as_object().unwrap() {
             let responses = op["responses"].as_object().unwrap();
-            assert!(responses.contains_key("200"), "{method} {path}");
+            let success = if method == "post" { "201" } else { "200" };
+            assert!(responses.contains_key(success), "{method} {path}");
+            if op
+                .get("security")
+                .is_some_and(|s| s != &serde_json::json!([]))
+            {
+                for status in ["401", "403", "422", "429"] {
+                    assert!(
+                        responses.contains_key(status) || method == "delete" && status == "422",
+                        "{method} {path} needs a key but documents no {status}"
+                    );
+                }
+            }
             if path.starts_with("/v1/") && path != "/v1/openapi.json" {
                 assert!(
                     responses.contains_key("500") && responses.contains_key("503"),

@@ -5,8 +5,9 @@ use actix_web::{HttpRequest, web};
 
 use crate::error::ApiError;
 
-/// The path templates of every documented route, to tell "wrong method" from "no such path".
-pub struct KnownPaths(Vec<ResourceDef>);
+/// The path templates of every documented route with the methods each allows, to tell
+/// "wrong method" from "no such path" and to fill `Allow`.
+pub struct KnownPaths(Vec<(ResourceDef, String)>);
 
 impl KnownPaths {
     /// Builds the matchers from the OpenAPI paths (`/v1/actors/{id}` is actix syntax too).
@@ -14,14 +15,35 @@ impl KnownPaths {
         Self(
             spec.paths
                 .paths
-                .keys()
-                .map(|p| ResourceDef::new(p.as_str()))
+                .iter()
+                .map(|(path, item)| {
+                    let item = serde_json::to_value(item).unwrap_or_default();
+                    let mut methods: Vec<&str> = Vec::new();
+                    for (key, method) in [
+                        ("get", "GET, HEAD"),
+                        ("post", "POST"),
+                        ("patch", "PATCH"),
+                        ("delete", "DELETE"),
+                    ] {
+                        if item.get(key).is_some() {
+                            methods.push(method);
+                        }
+                    }
+                    (ResourceDef::new(path.as_str()), methods.join(", "))
+                })
                 .collect(),
         )
     }
 
-    fn matches(&self, path: &str) -> bool {
-        self.0.iter().any(|r| r.is_match(path))
+    /// The methods allowed on `path`, if any documented route has it.
+    fn allowed(&self, path: &str) -> Option<String> {
+        let allowed: Vec<&str> = self
+            .0
+            .iter()
+            .filter(|(r, _)| r.is_match(path))
+            .map(|(_, m)| m.as_str())
+            .collect();
+        (!allowed.is_empty()).then(|| allowed.join(", "))
     }
 }
 
@@ -30,10 +52,10 @@ pub async fn not_found(
     req: HttpRequest,
     known: web::Data<KnownPaths>,
 ) -> Result<actix_web::HttpResponse, ApiError> {
-    Err(if known.matches(req.path()) {
+    Err(if let Some(allowed) = known.allowed(req.path()) {
         ApiError::MethodNotAllowed {
             method: req.method().to_string(),
-            allowed: "GET, HEAD",
+            allowed,
         }
     } else {
         ApiError::NoRoute(req.path().to_owned())

@@ -81,3 +81,18 @@ pub async fn count_force_figures(
     push_filter(&mut qb, filter);
     qb.build_query_scalar().fetch_one(pool).await
 }
+
+/// One force figure, if it exists.
+#[tracing::instrument(skip(pool))]
+pub async fn get_force_figure(
+    pool: &PgPool,
+    id: &crate::domain::ForceFigureId,
+) -> Result<Option<ForceFigure>, sqlx::Error> {
+    let row = sqlx::query_scalar!(
+        r#"select doc as "doc!: Json<ForceFigure>" from force_figures where id = $1"#,
+        id.as_str(),
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|Json(f)| f))
+}

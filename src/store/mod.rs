@@ -4,13 +4,16 @@
 //! pagination use (see the first migration), so reads return the domain types directly.
 
 pub mod actors;
+pub mod changes;
 pub mod claims;
+pub mod curation;
 pub mod dataset;
 pub mod export;
 pub mod force_figures;
 pub mod history;
 pub mod import;
 pub mod incidents;
+pub mod keys;
 pub mod keyset;
 pub mod lookups;
 pub mod records;

@@ -163,18 +163,24 @@ async fn unknown_paths_are_404_problems_and_wrong_methods_405(pool: PgPool) {
     ] {
         app.get(path).await.assert_problem(404);
     }
-    for (method, path) in [
-        (reqwest::Method::POST, "/v1/claims"),
+    for (method, path, allowed) in [
+        (reqwest::Method::PUT, "/v1/claims", "GET, HEAD, POST"),
         (
-            reqwest::Method::DELETE,
-            "/v1/claims/pakistan-claims-133-taliban-killed",
+            reqwest::Method::POST,
+            "/v1/claims/x",
+            "GET, HEAD, PATCH, DELETE",
         ),
-        (reqwest::Method::PUT, "/v1/actors/ttp"),
-        (reqwest::Method::PATCH, "/v1/force-comparison"),
+        (
+            reqwest::Method::PUT,
+            "/v1/actors/ttp",
+            "GET, HEAD, PATCH, DELETE",
+        ),
+        (reqwest::Method::PATCH, "/v1/force-comparison", "GET, HEAD"),
+        (reqwest::Method::DELETE, "/v1/search", "GET, HEAD"),
     ] {
         let r = reply(app.request(method.clone(), path).await).await;
         r.assert_problem(405);
-        assert_eq!(r.headers["allow"], "GET, HEAD", "{method} {path}");
+        assert_eq!(r.headers["allow"], allowed, "{method} {path}");
     }
 }
 

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use utoipa::{IntoParams, ToSchema};
 
-use super::as_of::Db;
+use super::as_of::{AsOfParams, Db};
 
 use serde_json::{Value, json};
 
@@ -336,4 +336,41 @@ pub async fn force_comparison(
             .await?;
     attribute(&pool, &mut figures).await?;
     Ok(web::Json(compare(actors, figures)))
+}
+
+/// Get a force figure
+///
+/// One force-strength figure by id, with who stated it, when, its source and an attribution
+/// sentence. Its `ETag` is what `PATCH` and `DELETE` need in `If-Match`.
+#[utoipa::path(
+    tag = "force-figures",
+    params(("id" = String, Path, description = "The figure's id", example = "pakistan-active-personnel-2025"), AsOfParams),
+    responses(
+        (status = 200, description = "The force figure", body = ForceFigure),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 410, response = crate::error::Gone),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = Unavailable),
+    )
+)]
+#[get("/force-figures/{id}")]
+pub async fn get_force_figure(
+    db: Db,
+    id: web::Path<String>,
+    Params(params): Params<AsOfParams>,
+) -> Result<web::Json<ForceFigure>, ApiError> {
+    let pool = db.at(params.as_of).await?;
+    let not_found = || ApiError::NotFound(format!("No force figure has the id `{id}`."));
+    let figure_id = crate::domain::ForceFigureId::parse(id.as_str()).map_err(|_| not_found())?;
+    let Some(figure) = store::force_figures::get_force_figure(&pool, &figure_id).await? else {
+        return Err(pool
+            .missing(crate::domain::Resource::ForceFigures, &id, not_found())
+            .await);
+    };
+    let mut figures = [figure];
+    attribute(&pool, &mut figures).await?;
+    let [figure] = figures;
+    Ok(web::Json(figure))
 }

@@ -1,19 +1,23 @@
-//! Version 1 of the read API, mounted under `/v1`. Frozen once published: additions only.
+//! Version 1 of the API, mounted under `/v1`: open reads, and editors' writes with a key.
+//! Frozen once published: additions only.
 
 pub mod actors;
 pub mod as_of;
+pub mod body;
 pub mod claims;
 pub mod csv;
 pub mod dataset;
 pub mod force_figures;
 pub mod format;
 pub mod geojson;
+pub mod history;
 pub mod incidents;
 pub mod pagination;
 pub mod params;
 pub mod search;
 pub mod sources;
 pub mod timeline;
+pub mod writes;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -36,5 +40,24 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(search::search)
         .service(dataset::get_dataset)
         .service(dataset::export)
-        .service(dataset::get_openapi);
+        .service(dataset::get_openapi)
+        .service(force_figures::get_force_figure)
+        .service(writes::create_source)
+        .service(writes::patch_source)
+        .service(writes::delete_source)
+        .service(writes::create_actor)
+        .service(writes::patch_actor)
+        .service(writes::delete_actor)
+        .service(writes::create_incident)
+        .service(writes::patch_incident)
+        .service(writes::delete_incident)
+        .service(writes::create_claim)
+        .service(writes::patch_claim)
+        .service(writes::delete_claim)
+        .service(writes::create_force_figure)
+        .service(writes::patch_force_figure)
+        .service(writes::delete_force_figure)
+        .service(history::list_changes)
+        // Last: its `{resource}` segment must not shadow a route with a fixed one.
+        .service(history::list_revisions);
 }

@@ -1,0 +1,285 @@
+//! `/v1/{resource}/{id}/revisions` and `/v1/changes`: who changed what, when, and the feed a
+//! mirror syncs from.
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::json;
+use sqlx::PgPool;
+use utoipa::{IntoParams, ToSchema};
+
+use super::pagination::{Cursor, Page, PageLinks, page_type};
+use super::params::Limit;
+use crate::domain::Resource;
+use crate::domain::ids::is_slug;
+use crate::error::{ApiError, BadRequest, InternalError, NotFound, TooManyRequests, Unavailable};
+use crate::extract::Params;
+use crate::store;
+use crate::store::changes::{FeedChange, FeedPosition, Revision};
+
+/// The only order either list has; cursors are bound to it.
+const VERSION_ORDER: &str = "version";
+
+page_type!(
+    /// A page of one record's revisions, oldest first.
+    RevisionPage,
+    Revision
+);
+
+/// Query parameters of `GET /v1/{resource}/{id}/revisions`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListRevisionsParams {
+    /// Page size, 1 to 500.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
+    limit: Option<Limit>,
+    /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
+    /// this API issued for the same record is accepted; any other is a 400.
+    #[param(pattern = "^[A-Za-z0-9_-]+$")]
+    cursor: Option<String>,
+}
+
+/// The record a revisions path names, or a 404 saying what exists.
+fn record(path: &(String, String)) -> Result<(Resource, &str), ApiError> {
+    let (resource, id) = path;
+    let resource: Resource = resource.parse().map_err(|()| {
+        let all: Vec<&str> = Resource::ALL.iter().map(|r| r.as_str()).collect();
+        ApiError::NotFound(format!(
+            "There is no collection `{resource}`; revisions are kept for {}.",
+            all.join(", ")
+        ))
+    })?;
+    Ok((resource, id.as_str()))
+}
+
+/// List a record's revisions
+///
+/// Every change ever made to one record, oldest first: the dataset version and time of each,
+/// who made it (the writing key's name, or `import` for a bulk load), whether it created,
+/// updated or deleted the record, and the stored document before and after.
+///
+/// A deleted record still has its history; its last revision is the delete, with the reason.
+/// An id that never existed is a 404, as is a `resource` that is not one of the five
+/// collections.
+///
+/// The documents are as stored: incidents without their derived `claims` list (it follows
+/// from the claims' `incident`), claims and force figures without the generated
+/// `attribution`.
+#[utoipa::path(
+    tag = "history",
+    params(
+        ("resource" = Resource, Path, description = "The record's collection", example = "claims"),
+        ("id" = String, Path, description = "The record's id", example = "pakistan-claims-133-taliban-killed"),
+        ListRevisionsParams,
+    ),
+    responses(
+        (status = 200, description = "A page of the record's revisions, oldest first", body = RevisionPage,
+            headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = Unavailable),
+    )
+)]
+#[get("/{resource}/{id}/revisions")]
+pub async fn list_revisions(
+    req: HttpRequest,
+    pool: web::Data<PgPool>,
+    path: web::Path<(String, String)>,
+    Params(params): Params<ListRevisionsParams>,
+) -> Result<HttpResponse, ApiError> {
+    let (resource, id) = record(&path)?;
+    let not_found = || ApiError::NotFound(format!("No record in {resource} has the id `{id}`."));
+    if !is_slug(id) {
+        return Err(not_found());
+    }
+    let collection = format!("{resource}/{id}/revisions");
+    let limit = Limit::or_default(params.limit);
+    let after = match Cursor::decode(&collection, VERSION_ORDER, params.cursor.as_deref())? {
+        Some(c) => Some(c.key_as::<i64>(&collection, 0)?),
+        None => None,
+    };
+    let rows =
+        store::changes::list_revisions(&pool, resource, id, after, i64::from(limit) + 1).await?;
+    // Revisions are never removed, so a record with none never existed (a cursor past the
+    // last one is not a cursor this API issued).
+    if rows.is_empty() && after.is_none() {
+        return Err(not_found());
+    }
+    let page = Page::new(
+        &req,
+        rows,
+        limit,
+        |r: &Revision| (vec![json!(r.version)], r.id.clone()),
+        &collection,
+        VERSION_ORDER,
+    );
+    Ok(page.respond_json::<RevisionPage>())
+}
+
+/// A dataset version to read changes after: a whole number, 0 or more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Since(i64);
+
+impl std::str::FromStr for Since {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.parse::<i64>() {
+            Ok(n) if n >= 0 => Ok(Self(n)),
+            _ => Err(format!(
+                "must be a dataset version, a whole number of 0 or more, got `{s}`"
+            )),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Since {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Query parameters of `GET /v1/changes`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListChangesParams {
+    /// Changes made after this dataset version: the version of your copy (from an export's
+    /// `Durand-Dataset-Version` header or `/v1/dataset`), or the largest `version` you have
+    /// applied from this feed. At most the current dataset version.
+    #[param(value_type = Option<i64>, minimum = 0, default = 0, example = 1)]
+    since: Option<Since>,
+    /// Page size, 1 to 500.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
+    limit: Option<Limit>,
+    /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
+    /// this API issued for `/v1/changes` is accepted; any other is a 400.
+    #[param(pattern = "^[A-Za-z0-9_-]+$")]
+    cursor: Option<String>,
+}
+
+/// Paging facts about one page of the change feed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangePageMeta {
+    /// Changes on this page.
+    pub count: usize,
+    /// The page size asked for (or the default).
+    pub limit: u32,
+    /// Pass as `cursor` to get the next page; null on the last page.
+    pub next_cursor: Option<String>,
+    /// The dataset version when this page was read: no change on this page (or any page
+    /// after it) is later. Once past the last page, ask again with `since` set to it.
+    pub latest_version: i64,
+}
+
+/// A page of the change feed, in `(version, resource, id)` order.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangePage {
+    pub data: Vec<FeedChange>,
+    pub meta: ChangePageMeta,
+    pub links: PageLinks,
+}
+
+/// The changes' collection name, for cursors.
+const CHANGES: &str = "changes";
+
+/// Where a feed cursor points.
+fn feed_position(cursor: Option<&str>) -> Result<Option<FeedPosition>, ApiError> {
+    let Some(c) = Cursor::decode(CHANGES, VERSION_ORDER, cursor)? else {
+        return Ok(None);
+    };
+    Ok(Some(FeedPosition {
+        version: c.key_as(CHANGES, 0)?,
+        resource: c.key_as(CHANGES, 1)?,
+        id: c.id,
+    }))
+}
+
+/// List changes since a dataset version
+///
+/// The change feed: every change made by a dataset version after `since`, ordered by
+/// version, then resource, then id, so a newsroom app or a researcher's mirror can keep an
+/// exact copy without downloading everything again. Each entry says which record changed,
+/// how (`create`, `update`, `delete`), in which version, when and by whom, and carries the
+/// record as it became (`record`) or, for a delete, its `tombstone` (when, by whom, why).
+///
+/// To sync:
+/// 1. Start from a full copy: `GET /v1/export`; its `Durand-Dataset-Version` response header
+///    (also `version` in `/v1/dataset`) is the version of that copy.
+/// 2. Page through `GET /v1/changes?since=<that version>`, following `links.next` (or the
+///    `Link` header) until `meta.next_cursor` is null, and apply each entry in order:
+///    `create` or `update` → upsert `record` by `resource` and `id`; `delete` → remove it.
+/// 3. Next time, ask with `since` set to the largest `version` you applied (or to
+///    `meta.latest_version` of your last page, once you have applied every page).
+///
+/// The records are the stored documents: incidents come without their derived `claims` list
+/// (rebuild it from the claims' `incident`), claims and force figures without the generated
+/// `attribution`. Changes to the dataset's own metadata are not in the feed; read
+/// `/v1/dataset`.
+///
+/// `since` greater than the current dataset version is a 400 that says the current version.
+#[utoipa::path(
+    tag = "history",
+    params(ListChangesParams),
+    responses(
+        (status = 200, description = "A page of changes, oldest first", body = ChangePage,
+            headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
+        (status = 400, response = BadRequest),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = Unavailable),
+    )
+)]
+#[get("/changes")]
+pub async fn list_changes(
+    req: HttpRequest,
+    pool: web::Data<PgPool>,
+    Params(params): Params<ListChangesParams>,
+) -> Result<HttpResponse, ApiError> {
+    let since = params.since.map_or(0, |s| s.0);
+    let limit = Limit::or_default(params.limit);
+    let after = feed_position(params.cursor.as_deref())?;
+    // Read first, and the feed bounded by it: versions commit in order, so every change up to
+    // `latest` is visible, and none on the page is newer than `meta.latest_version`.
+    let latest = store::dataset::stamp(&pool).await?.map_or(0, |s| s.version);
+    if since > latest {
+        return Err(ApiError::invalid(
+            "since",
+            format!(
+                "is {since}, but the dataset is at version {latest}; ask with `since` at most {latest}"
+            ),
+        ));
+    }
+    let rows =
+        store::changes::list_changes(&pool, since, latest, after.as_ref(), i64::from(limit) + 1)
+            .await?;
+    let page = Page::new(
+        &req,
+        rows,
+        limit,
+        |c: &FeedChange| {
+            (
+                vec![json!(c.version), json!(c.resource.as_str())],
+                c.id.clone(),
+            )
+        },
+        CHANGES,
+        VERSION_ORDER,
+    );
+    let mut response = HttpResponse::Ok();
+    if let Some(link) = page.link_header() {
+        response.insert_header(link);
+    }
+    Ok(response.json(ChangePage {
+        meta: ChangePageMeta {
+            count: page.meta.count,
+            limit: page.meta.limit,
+            next_cursor: page.meta.next_cursor,
+            latest_version: latest,
+        },
+        links: page.links,
+        data: page.data,
+    }))
+}

@@ -1,0 +1,187 @@
+//! API keys: created and revoked from the command line, checked on every write.
+//!
+//! A token is 32 random bytes shown once as `durand_<base64url>`; only its SHA-256 is
+//! stored, so a copy of the database does not hand out write access. Lookups are by hash
+//! (unique index), so checking a token costs one indexed query.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::PgPool;
+
+/// What a key may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// Identifies its holder but may not write (for tooling and tests of the auth rules).
+    Read,
+    /// May create, correct and delete records.
+    Write,
+    /// Everything `write` may, and whatever administration the API grows.
+    Admin,
+}
+
+impl Scope {
+    /// The scope as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Read => "read",
+            Self::Write => "write",
+            Self::Admin => "admin",
+        }
+    }
+
+    fn parse(s: &str) -> Self {
+        match s {
+            "admin" => Self::Admin,
+            "write" => Self::Write,
+            _ => Self::Read,
+        }
+    }
+}
+
+/// A key as `keys list` shows it: never the token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeyInfo {
+    pub id: i64,
+    pub name: String,
+    pub scope: Scope,
+    /// The token's first characters, to tell keys apart.
+    pub prefix: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// The prefix every token starts with, so that secret scanners can recognise one.
+const TOKEN_PREFIX: &str = "durand_";
+
+/// SHA-256 of a token, as stored.
+pub fn hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// Why a key could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error(
+        "a key name is 1 to 64 letters, digits, spaces or `._@-`, starting with a letter or digit"
+    )]
+    BadName,
+    #[error("cannot draw random bytes for the token: {0}")]
+    Random(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Creates a key; returns the token (shown once, never stored) and the key.
+pub async fn create(
+    pool: &PgPool,
+    name: &str,
+    scope: Scope,
+) -> Result<(String, KeyInfo), KeyError> {
+    let valid = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || " ._@-".contains(c));
+    if !valid {
+        return Err(KeyError::BadName);
+    }
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut secret).map_err(|e| KeyError::Random(e.to_string()))?;
+    let token = format!("{TOKEN_PREFIX}{}", URL_SAFE_NO_PAD.encode(secret));
+    let prefix = token[..TOKEN_PREFIX.len() + 6].to_owned();
+    let row = sqlx::query!(
+        r#"
+        insert into api_keys (name, scope, token_hash, prefix) values ($1, $2, $3, $4)
+        returning id, created_at
+        "#,
+        name,
+        scope.as_str(),
+        hash(&token),
+        prefix,
+    )
+    .fetch_one(pool)
+    .await?;
+    let info = KeyInfo {
+        id: row.id,
+        name: name.to_owned(),
+        scope,
+        prefix,
+        created_at: row.created_at,
+        last_used_at: None,
+        revoked_at: None,
+    };
+    Ok((token, info))
+}
+
+/// Every key, oldest first.
+pub async fn list(pool: &PgPool) -> Result<Vec<KeyInfo>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"
+        select id, name, scope, prefix, created_at, last_used_at, revoked_at
+        from api_keys order by id
+        "#
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| KeyInfo {
+            id: r.id,
+            name: r.name,
+            scope: Scope::parse(&r.scope),
+            prefix: r.prefix,
+            created_at: r.created_at,
+            last_used_at: r.last_used_at,
+            revoked_at: r.revoked_at,
+        })
+        .collect())
+}
+
+/// Revokes the keys with this name (or this numeric id); returns how many were revoked.
+pub async fn revoke(pool: &PgPool, name_or_id: &str) -> Result<u64, sqlx::Error> {
+    let id: Option<i64> = name_or_id.parse().ok();
+    let done = sqlx::query!(
+        r#"
+        update api_keys set revoked_at = now()
+        where revoked_at is null and (name = $1 or id = $2)
+        "#,
+        name_or_id,
+        id,
+    )
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// The key holding this token, if any (revoked keys included, so the caller can say so),
+/// recording that it was used.
+pub async fn authenticate(pool: &PgPool, token: &str) -> Result<Option<KeyInfo>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"
+        update api_keys set last_used_at = now()
+        where token_hash = $1
+        returning id, name, scope, prefix, created_at, last_used_at, revoked_at
+        "#,
+        hash(token),
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| KeyInfo {
+        id: r.id,
+        name: r.name,
+        scope: Scope::parse(&r.scope),
+        prefix: r.prefix,
+        created_at: r.created_at,
+        last_used_at: r.last_used_at,
+        revoked_at: r.revoked_at,
+    }))
+}

@@ -1,0 +1,930 @@
+//! Editors' writes over HTTP: keys, creates, merge patches, deletes, `If-Match`,
+//! `Idempotency-Key`, revisions, tombstones, and no lost update under contention.
+
+use std::collections::BTreeSet;
+
+use durand::store::keys::{self, Scope};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use sqlx::PgPool;
+
+use crate::helpers::{Reply, TestApp, reply};
+
+const CLAIM: &str = "pakistan-claims-133-taliban-killed";
+
+/// A test app (rate limiting off: the contention test makes hundreds of requests) with a key
+/// of the given scope.
+async fn editor(pool: PgPool, scope: Scope) -> (TestApp, String) {
+    let mut settings = durand::config::ServerSettings::default();
+    settings.rate_limit.per_minute = 0;
+    let app = TestApp::spawn_with(pool, settings).await;
+    let (token, _) = keys::create(&app.pool, "test-editor", scope)
+        .await
+        .expect("key");
+    (app, token)
+}
+
+/// Sends a write with a token, optional `If-Match` and a JSON body.
+async fn send(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    if_match: Option<&str>,
+    body: Option<Value>,
+) -> Reply {
+    let mut req = app.client.request(method, format!("{}{path}", app.base));
+    if let Some(token) = token {
+        req = req.bearer_auth(token);
+    }
+    if let Some(tag) = if_match {
+        req = req.header("If-Match", tag);
+    }
+    if let Some(body) = body {
+        req = req
+            .header("Content-Type", "application/json")
+            .body(body.to_string());
+    }
+    reply(req.send().await.expect("request")).await
+}
+
+/// GETs a record and returns its body and ETag.
+async fn read(app: &TestApp, path: &str) -> (Value, String) {
+    let r = app.get(path).await;
+    assert_eq!(r.status, StatusCode::OK, "GET {path}: {}", r.body);
+    let etag = r.headers["etag"].to_str().unwrap().to_owned();
+    (r.body, etag)
+}
+
+/// A valid new claim by Pakistan about the Taliban, citing the bundled source.
+fn new_claim(id: Option<&str>) -> Value {
+    let mut claim = json!({
+        "claimant": "pakistan",
+        "spokesperson": null,
+        "made_at": "2026-03-01",
+        "made_at_note": null,
+        "kind": "casualties",
+        "statement": "Pakistan said a further strike killed at least 12 fighters.",
+        "quote": null,
+        "about": ["afghan-taliban"],
+        "incident": null,
+        "figures": [{"metric": "killed", "value": 12, "qualifier": "at_least", "unit": "people",
+                     "subject": "fighters", "text": "at least 12", "note": null}],
+        "status": "unverified",
+        "status_note": null,
+        "contradicted_by": [],
+        "sources": ["explainer-2026-02-27"]
+    });
+    if let Some(id) = id {
+        claim["id"] = json!(id);
+    }
+    claim
+}
+
+async fn dataset_version(app: &TestApp) -> i64 {
+    app.get_ok("/v1/dataset").await["version"].as_i64().unwrap()
+}
+
+async fn revisions(app: &TestApp, resource: &str, id: &str) -> Vec<Value> {
+    app.walk(&format!("/v1/{resource}/{id}/revisions"), 100)
+        .await
+}
+
+#[sqlx::test]
+async fn writes_without_a_valid_writing_key_are_refused(pool: PgPool) {
+    let (app, token) = editor(pool, Scope::Write).await;
+    let path = "/v1/claims";
+
+    let r = send(&app, Method::POST, path, None, None, Some(new_claim(None))).await;
+    r.assert_problem(401);
+    assert_eq!(r.headers["www-authenticate"], r#"Bearer realm="durand""#);
+
+    let r = send(
+        &app,
+        Method::POST,
+        path,
+        Some("durand_nope"),
+        None,
+        Some(new_claim(None)),
+    )
+    .await;
+    r.assert_problem(401);
+    assert!(
+        r.headers["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .contains("invalid_token")
+    );
+
+    let basic = app
+        .client
+        .post(format!("{}{path}", app.base))
+        .header("Authorization", "Basic dXNlcjpwYXNz")
+        .send()
+        .await
+        .unwrap();
+    reply(basic).await.assert_problem(401);
+
+    let (read_only, _) = keys::create(&app.pool, "reader", Scope::Read)
+        .await
+        .unwrap();
+    let r = send(
+        &app,
+        Method::POST,
+        path,
+        Some(&read_only),
+        None,
+        Some(new_claim(None)),
+    )
+    .await;
+    let problem = r.assert_problem(403);
+    assert!(
+        problem["detail"].as_str().unwrap().contains("read"),
+        "{problem}"
+    );
+
+    // Revoked: the same token that worked stops working.
+    let r = send(
+        &app,
+        Method::POST,
+        path,
+        Some(&token),
+        None,
+        Some(new_claim(Some("c-1"))),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(keys::revoke(&app.pool, "test-editor").await.unwrap(), 1);
+    let r = send(
+        &app,
+        Method::POST,
+        path,
+        Some(&token),
+        None,
+        Some(new_claim(Some("c-2"))),
+    )
+    .await;
+    let problem = r.assert_problem(401);
+    assert!(
+        problem["detail"].as_str().unwrap().contains("revoked"),
+        "{problem}"
+    );
+
+    // Nothing but the one accepted create was written, and use was recorded.
+    assert_eq!(dataset_version(&app).await, 2);
+    let listed = keys::list(&app.pool).await.unwrap();
+    let used = listed.iter().find(|k| k.name == "test-editor").unwrap();
+    assert!(used.last_used_at.is_some() && used.revoked_at.is_some());
+    // Reads stay open.
+    app.get_ok("/v1/claims/c-1").await;
+}
+
+#[sqlx::test]
+async fn a_created_claim_is_served_with_its_etag_and_its_revision(pool: PgPool) {
+    let (app, token) = editor(pool, Scope::Write).await;
+    let before = dataset_version(&app).await;
+    let r = send(
+        &app,
+        Method::POST,
+        "/v1/claims",
+        Some(&token),
+        None,
+        Some(new_claim(Some("pakistan-claims-12-killed"))),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(
+        r.headers["location"],
+        "/v1/claims/pakistan-claims-12-killed"
+    );
+    assert_eq!(r.headers["cache-control"], "no-store");
+    assert!(
+        r.body["attribution"]
+            .as_str()
+            .unwrap()
+            .starts_with("Pakistan said")
+    );
+    let created_etag = r.headers["etag"].to_str().unwrap().to_owned();
+
+    let (body, etag) = read(&app, "/v1/claims/pakistan-claims-12-killed").await;
+    assert_eq!(body, r.body, "the create answers with what a GET serves");
+    assert_eq!(etag, created_etag, "and with the same ETag");
+    assert_eq!(dataset_version(&app).await, before + 1);
+
+    let revs = revisions(&app, "claims", "pakistan-claims-12-killed").await;
+    assert_eq!(revs.len(), 1);
+    assert_eq!(revs[0]["operation"], "create");
+    assert_eq!(revs[0]["author"], "test-editor");
+    assert_eq!(revs[0]["version"], before + 1);
+    assert_eq!(revs[0]["before"], Value::Null);
+    assert_eq!(revs[0]["after"]["statement"], new_claim(None)["statement"]);
+    assert!(
+        revs[0]["after"].get("attribution").is_none(),
+        "generated fields are not stored"
+    );
+
+    // The collection and the actor's claims include it.
+    let ids = app.ids("/v1/actors/pakistan/claims?limit=500").await;
+    assert!(ids.contains(&"pakistan-claims-12-killed".to_owned()));
+}
+
+#[sqlx::test]
+async fn a_create_without_an_id_gets_a_readable_one(pool: PgPool) {
+    let (app, token) = editor(pool, Scope::Write).await;
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let r = send(
+            &app,
+            Method::POST,
+            "/v1/claims",
+            Some(&token),
+            None,
+            Some(new_claim(None)),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        ids.push(r.body["id"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(
+        ids,
+        [
+            "pakistan-casualties-2026-03-01",
+            "pakistan-casualties-2026-03-01-2"
+        ]
+    );
+}
+
+#[sqlx::test]
+async fn a_patch_needs_the_current_etag_and_is_recorded(pool: PgPool) {
+    let (app, token) = editor(pool, Scope::Write).await;
+    let path = format!("/v1/claims/{CLAIM}");
+    let (old, etag) = read(&app, &path).await;
+    let patch = json!({"status": "confirmed", "status_note": "Confirmed by a later report."});
+
+    let r = send(
+        &app,
+        Method::PATCH,
+        &path,
+        Some(&token),
+        None,
+        Some(patch.clone()),
+    )
+    .await;
+    let problem = r.assert_problem(428);
+    assert_eq!(problem["errors"][0]["parameter"], "If-Match");
+
+    let r = send(
+        &app,
+        Method::PATCH,
+        &path,
+        Some(&token),
+        Some(&etag),
+        Some(patch.clone()),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["status"], "confirmed");
+    assert_eq!(
+        r.body["statement"], old["statement"],
+        "fields not in the patch are kept"
+    );
+    let new_etag = r.headers["etag"].to_str().unwrap().to_owned();
+    assert_ne!(new_etag, etag);
+    assert_eq!(read(&app, &path).await.1, new_etag);
+
+    // The old ETag is now stale: 412, with the current one in `ETag`.
+    let r = send(
+        &app,
+        Method::PATCH,
+        &path,
+        Some(&token),
+        Some(&etag),
+        Some(json!({"quote": null})),
+    )
+    .await;
+    r.assert_problem(412);
+    assert_eq!(r.headers["etag"].to_str().unwrap(), new_etag);
+    assert_eq!(
+        read(&app, &path).await.0["quote"],
+        old["quote"],
+        "nothing written"
+    );
+
+    // `null` removes an optional field.
+    let r = send(
+        &app,
+        Method::PATCH,
+        &path,
+        Some(&token),
+        Some(&new_etag),
+        Some(json!({"quote": null})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["quote"], Value::Null);
+
+    let revs = revisions(&app, "claims", CLAIM).await;
+    assert_eq!(
+        revs.iter()
+            .map(|r| r["operation"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["create", "update", "update"]
+    );
+    assert_eq!(revs[1]["before"]["status"], "unverified");
+    assert_eq!(revs[1]["after"]["status"], "confirmed");
+    assert_eq!(revs[1]["author"], "test-editor");
+    assert_eq!(revs[2]["before"]["quote"], old["quote"]);
+    assert!(revs[2]["after"].get("quote").is_none_or(Value::is_null));
+
+    // The id cannot change.
+    let etag = read(&app, &path).await.1;
+    let r = send(
+        &app,
+        Method::PATCH,
+        &path,
+        Some(&token),
+        Some(&etag),
+        Some(json!({"id": "other"})),
+    )
+    .await;
+    assert_eq!(r.assert_problem(422)["errors"][0]["pointer"], "/id");
+}
+
+#[sqlx::test]
+async fn an_invalid_body_lists_every_bad_field(pool: PgPool) {
+    let (app, token) = editor(pool, Scope::Write).await;
+    let mut body = new_claim(Some("bad-claim"));
+    body.as_object_mut().unwrap().remove("claimant");
+    body["kind"] = json!("rumour");
+    body["statement"] = json!(42);
+    body["colour"] = json!("red");
+    let r = send(
+        &app,
+        Method::POST,
+        "/v1/claims",
+        Some(&token),
+        None,
+        Some(body),
+    )
+    .await;
+    let problem = r.assert_problem(422);
+    let pointers: BTreeSet<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["pointer"].as_str().unwrap())
+        .collect();
+    for expected in ["/claimant", "/kind", "/statement", ""] {
+        assert!(pointers.contains(expected), "{expected} not in {problem}");
+    }
+
+    // Valid shape, but references that resolve to nothing: each one is listed.
+    let mut body = new_claim(Some("dangling-claim"));
+    body["claimant"] = json!("nobody");
+    body["about"] = json!(["afghan-taliban", "no-such-actor"]);
+    body["sources"] = json!(["no-such-source"]);
+    body["incident"] = json!("no-such-incident");
+    let r = send(
+        &app,
+        Method::POST,
+        "/v1/claims",
+        Some(&token),
+        None,
+        Some(body),
+    )
+    .await;
+    let problem = r.assert_problem(422);
+    let pointers: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["pointer"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        pointers,
+        ["/sources/0", "/claimant", "/about/1", "/incident"],
+        "{problem}"
+    );
+
+    // A figure without a claimant cannot exist, and a force figure without a source either.
+    let r = send(
+        &app,
+        Method::POST,
+        "/v1/force-figures",
+        Some(&token),
+        None,
+        Some(
+            json!({"id": "x", "actor": "pakistan", "metric": "active_personnel", "value": 1,
+                    "qualifier": "exact", "unit": null, "text": null, "as_of": "2026",
+                    "note": null, "sources": []}),
+        ),
+    )
+    .await;
+    let problem = r.assert_problem(422);
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(detail.contains("/claimant"), "{problem}");
+
+    assert_eq!(dataset_version(&app).await, 1, "nothing was written");
+}
+
+#[sqlx::test]
+async fn bodies_of_the_wrong_type_shape_or_size_are_refused(pool: PgPool) {
+    let (app, token) = editor(pool, Scope::Write).await;
+    let url = format!("{}/v1/claims", app.base);
+    let post = |content_type: &'static str, body: String| {
+        app.client
+            .post(&url)
+            .bearer_auth(&token)
+            .header("Content-Type", content_type)
+            .body(body)
+    };
+    reply(post("text/plain", "{}".into()).send().await.unwrap())
+        .await
+        .assert_problem(415);
+    reply(
+        post("application/json", "{not json".into())
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+    .assert_problem(400);
+    reply(
+        post("application/json", "[1, 2]".into())
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+    .assert_problem(400);
+    let big = format!("{{\"statement\": \"{}\"}}", "x".repeat(300 * 1024));
+    reply(post("application/json", big).send().await.unwrap())
+        .await
+        .assert_problem(413);
+    let r = app
+        .client
+        .post(&url)
+        .bearer_auth(&token)
+        .header("Content-Type", "application/json")
+        .header("Idempotency-Key", "")
+        .body(new_claim(None).to_string())
+        .send()
+        .await
+        .unwrap();
+    reply(r).await.assert_bad_parameter("Idempotency-Key");
+}
+
+#[sqlx::test]
+async fn a_retried_create_with_the_same_idempotency_key_creates_once(pool: PgPool) {
+    let (app, token) = editor(pool, Scope::Write).await;
+    let post = |key: &'static str, body: Value| {
+        app.client
+            .post(format!("{}/v1/claims", app.base))
+            .bearer_auth(&token)
+            .header("Content-Type", "application/json")
+            .header("Idempotency-Key", key)
+            .body(body.to_string())
+            .send()
+    };
+    let first = reply(post("retry-1", new_claim(None)).await.unwrap()).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let second = reply(post("retry-1", new_claim(None)).await.unwrap()).await;
+    assert_eq!(second.status, StatusCode::CREATED);
+    assert_eq!(second.headers["idempotent-replayed"], "true");
+    assert_eq!(second.headers["location"], first.headers["location"]);
+    assert_eq!(second.body, first.body);
+    assert_eq!(dataset_version(&app).await, 2, "one version, one record");
+
+    let mut other = new_claim(None);
+    other["statement"] = json!("Something else.");
+    let third = reply(post("retry-1", other).await.unwrap()).await;
+    third.assert_bad_parameter("Idempotency-Key");
+    assert_eq!(dataset_version(&app).await, 2);
+}
+
+#[sqlx::test]
+async fn a_delete_leaves_a_tombstone_and_the_id_is_never_reused(pool: PgPool) {
+    let (app, token) = editor(pool, Scope::Write).await;
+    // An actor that records refer to cannot go: 409 lists who refers to it.
+    let (_, etag) = read(&app, "/v1/actors/pakistan").await;
+    let r = send(
+        &app,
+        Method::DELETE,
+        "/v1/actors/pakistan?reason=test",
+        Some(&token),
+        Some(&etag),
+        None,
+    )
+    .await;
+    let problem = r.assert_problem(409);
+    assert!(problem["errors"].as_array().unwrap().len() > 5, "{problem}");
+
+    let path = format!("/v1/claims/{CLAIM}");
+    let (_, etag) = read(&app, &path).await;
+    let r = send(&app, Method::DELETE, &path, Some(&token), Some(&etag), None).await;
+    r.assert_bad_parameter("reason");
+    let r = send(
+        &app,
+        Method::DELETE,
+        &format!("{path}?reason=Duplicate"),
+        Some(&token),
+        None,
+        None,
+    )
+    .await;
+    r.assert_problem(428);
+    let r = send(
+        &app,
+        Method::DELETE,
+        &format!("{path}?reason=Duplicate"),
+        Some(&token),
+        Some(&etag),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["deleted_by"], "test-editor");
+    assert_eq!(r.body["reason"], "Duplicate");
+    assert_eq!(r.body["version"], 2);
+
+    let gone = app.get(&path).await;
+    let problem = gone.assert_problem(410);
+    assert_eq!(problem["tombstone"]["reason"], "Duplicate");
+    assert_eq!(problem["tombstone"]["id"], CLAIM);
+    assert!(
+        !app.ids("/v1/claims?limit=500")
+            .await
+            .contains(&CLAIM.to_owned())
+    );
+
+    // Patching or deleting it again is 410; creating it again is 409.
+    let r = send(
+        &app,
+        Method::PATCH,
+        &path,
+        Some(&token),
+        Some("*"),
+        Some(json!({"quote": null})),
+    )
+    .await;
+    r.assert_problem(410);
+    let r = send(
+        &app,
+        Method::POST,
+        "/v1/claims",
+        Some(&token),
+        None,
+        Some(new_claim(Some(CLAIM))),
+    )
+    .await;
+    assert_eq!(r.assert_problem(409)["errors"][0]["pointer"], "/id");
+
+    let revs = revisions(&app, "claims", CLAIM).await;
+    assert_eq!(revs.last().unwrap()["operation"], "delete");
+    assert_eq!(revs.last().unwrap()["reason"], "Duplicate");
+    assert_eq!(revs.last().unwrap()["after"], Value::Null);
+
+    // The incident it was about no longer lists it.
+    let incident = app
+        .get_ok("/v1/incidents/pakistan-strikes-on-taliban-2026-02-27")
+        .await;
+    assert!(
+        !incident["claims"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(CLAIM))
+    );
+}
+
+#[sqlx::test]
+async fn contradictions_stay_mutual_and_a_failed_write_changes_nothing(pool: PgPool) {
+    let (app, token) = editor(pool, Scope::Write).await;
+    let denial = "afghan-taliban-deny-attacks-from-afghan-soil";
+    // A new claim naming the denial as contradicting it: the denial now lists it back,
+    // in the same dataset version.
+    let mut claim = new_claim(Some("pakistan-repeats-militant-links"));
+    claim["kind"] = json!("accusation");
+    claim["status"] = json!("denied");
+    claim["figures"] = json!([]);
+    claim["contradicted_by"] = json!([denial]);
+    let r = send(
+        &app,
+        Method::POST,
+        "/v1/claims",
+        Some(&token),
+        None,
+        Some(claim),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let listed = app.get_ok(&format!("/v1/claims/{denial}")).await["contradicted_by"].clone();
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .contains(&json!("pakistan-repeats-militant-links"))
+    );
+    let revs = revisions(&app, "claims", denial).await;
+    assert_eq!(revs.last().unwrap()["version"], 2);
+
+    // Half-way failure: moving the contradiction from the Islamic State pair onto the denial
+    // adds this claim to the denial (written first in the transaction) but would leave
+    // `pakistan-rejects-harbouring-islamic-state` disputed by nothing: 422, and nothing of
+    // the transaction survives.
+    let accuse = "afghan-taliban-accuse-pakistan-of-harbouring-islamic-state";
+    let (_, etag) = read(&app, &format!("/v1/claims/{accuse}")).await;
+    let before_denial = read(&app, &format!("/v1/claims/{denial}")).await;
+    let r = send(
+        &app,
+        Method::PATCH,
+        &format!("/v1/claims/{accuse}"),
+        Some(&token),
+        Some(&etag),
+        Some(json!({"contradicted_by": [denial]})),
+    )
+    .await;
+    let problem = r.assert_problem(422);
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("pakistan-rejects-harbouring-islamic-state"),
+        "{problem}"
+    );
+    assert_eq!(
+        read(&app, &format!("/v1/claims/{denial}")).await,
+        before_denial
+    );
+    assert_eq!(dataset_version(&app).await, 2);
+    let count: i64 = sqlx::query_scalar("select count(*) from revisions where version > 2")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 0);
+}
+
+#[sqlx::test]
+async fn parallel_read_modify_writes_lose_no_update(pool: PgPool) {
+    let (app, token) = editor(pool, Scope::Write).await;
+    let path = format!("/v1/claims/{CLAIM}");
+    let clients = 8;
+    let writes_each = 5;
+    let mut tasks = Vec::new();
+    for c in 0..clients {
+        let (client, base, token, path) = (
+            app.client.clone(),
+            app.base.clone(),
+            token.clone(),
+            path.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let (mut ok, mut conflicts) = (0, 0);
+            let mut done = 0;
+            while done < writes_each {
+                let got = client.get(format!("{base}{path}")).send().await.unwrap();
+                let etag = got.headers()["etag"].to_str().unwrap().to_owned();
+                let claim: Value = got.json().await.unwrap();
+                let statement = format!("{} [c{c}w{done}]", claim["statement"].as_str().unwrap());
+                let r = client
+                    .patch(format!("{base}{path}"))
+                    .bearer_auth(&token)
+                    .header("If-Match", etag)
+                    .header("Content-Type", "application/merge-patch+json")
+                    .body(json!({"statement": statement}).to_string())
+                    .send()
+                    .await
+                    .unwrap();
+                match r.status() {
+                    StatusCode::OK => {
+                        ok += 1;
+                        done += 1;
+                    }
+                    StatusCode::PRECONDITION_FAILED => conflicts += 1,
+                    other => panic!("unexpected {other}: {}", r.text().await.unwrap()),
+                }
+            }
+            (ok, conflicts)
+        }));
+    }
+    let mut successes = 0;
+    for t in tasks {
+        successes += t.await.unwrap().0;
+    }
+    assert_eq!(successes, clients * writes_each);
+    let statement = app.get_ok(&path).await["statement"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for c in 0..clients {
+        for w in 0..writes_each {
+            assert!(
+                statement.contains(&format!("[c{c}w{w}]")),
+                "lost c{c}w{w}: {statement}"
+            );
+        }
+    }
+    let updates = revisions(&app, "claims", CLAIM)
+        .await
+        .iter()
+        .filter(|r| r["operation"] == "update")
+        .count();
+    assert_eq!(updates, successes, "one revision per successful write");
+    assert_eq!(dataset_version(&app).await, 1 + successes as i64);
+}
+
+#[sqlx::test]
+async fn every_resource_can_be_created_patched_and_deleted(pool: PgPool) {
+    let (app, token) = editor(pool, Scope::Write).await;
+    let bodies = [
+        (
+            "sources",
+            json!({"id": "new-source", "publisher": "Wire", "title": "A report", "kind": "news_report",
+            "published": "2026-03-02", "url": null, "cited_in": null, "note": null}),
+            json!({"publisher": "Another wire"}),
+        ),
+        (
+            "actors",
+            json!({"id": "new-actor", "name": "A new group", "aliases": [], "kind": "armed_group",
+            "country": "PK", "founded": null, "description": "A group.", "relations": [], "sources": ["explainer-2026-02-27"]}),
+            json!({"aliases": ["NG"]}),
+        ),
+        (
+            "incidents",
+            json!({"id": "new-incident", "title": "A clash", "kind": "border_clash", "date": "2026-03-02",
+            "date_note": null, "locations": [], "actors": [{"actor": "pakistan", "role": "perpetrator"}],
+            "summary": "A clash.", "sources": ["explainer-2026-02-27"]}),
+            json!({"summary": "A border clash."}),
+        ),
+        (
+            "force-figures",
+            json!({"id": "new-figure", "actor": "pakistan", "claimant": "pakistan",
+            "metric": "active_personnel", "value": 650000, "qualifier": "approximately", "unit": "personnel",
+            "text": "about 650,000", "as_of": "2026", "note": null, "sources": ["explainer-2026-02-27"]}),
+            json!({"note": "A round figure."}),
+        ),
+    ];
+    for (resource, body, patch) in bodies {
+        let id = body["id"].as_str().unwrap().to_owned();
+        let path = format!("/v1/{resource}/{id}");
+        let r = send(
+            &app,
+            Method::POST,
+            &format!("/v1/{resource}"),
+            Some(&token),
+            None,
+            Some(body),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{resource}: {}", r.body);
+        let etag = r.headers["etag"].to_str().unwrap().to_owned();
+        let r = send(
+            &app,
+            Method::PATCH,
+            &path,
+            Some(&token),
+            Some(&etag),
+            Some(patch.clone()),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{resource}: {}", r.body);
+        let (key, value) = patch.as_object().unwrap().iter().next().unwrap();
+        assert_eq!(&r.body[key], value, "{resource}");
+        let etag = r.headers["etag"].to_str().unwrap().to_owned();
+        let r = send(
+            &app,
+            Method::DELETE,
+            &format!("{path}?reason=test"),
+            Some(&token),
+            Some(&etag),
+            None,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{resource}: {}", r.body);
+        app.get(&path).await.assert_problem(410);
+        let ops: Vec<String> = revisions(&app, resource, &id)
+            .await
+            .iter()
+            .map(|r| r["operation"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(ops, ["create", "update", "delete"], "{resource}");
+    }
+    let _ = app.request(Method::GET, "/v1/dataset").await;
+}
+
+/// The URL of this test's database, for the real binary.
+async fn database_url(pool: &PgPool) -> String {
+    let name: String = sqlx::query_scalar("select current_database()")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL");
+    let (server, _) = base.split('?').next().unwrap().rsplit_once('/').unwrap();
+    format!("{server}/{name}")
+}
+
+/// Runs `durand keys ...` and returns (success, stdout, stderr).
+fn keys_cli(url: &str, args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_durand"))
+        .arg("keys")
+        .args(args)
+        .env("DATABASE_URL", url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run durand");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[sqlx::test]
+async fn the_cli_manages_keys_and_tokens_never_reach_the_logs(pool: PgPool) {
+    let url = database_url(&pool).await;
+    let (ok, out, err) = keys_cli(
+        &url,
+        &["create", "--name", "cli-editor", "--scope", "write"],
+    );
+    assert!(ok, "{err}");
+    let created: Value = serde_json::from_str(&out).unwrap();
+    let token = created["token"].as_str().unwrap().to_owned();
+    assert!(token.starts_with("durand_") && token.len() > 40, "{token}");
+    let (ok, listed, _) = keys_cli(&url, &["list"]);
+    assert!(
+        ok && listed.contains("cli-editor") && !listed.contains(&token),
+        "{listed}"
+    );
+    let (ok, _, err) = keys_cli(&url, &["create", "--name", "bad/name"]);
+    assert!(!ok && err.contains("key name"), "{err}");
+    let stored: Vec<u8> = sqlx::query_scalar("select token_hash from api_keys")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, keys::hash(&token), "only the hash is stored");
+
+    // A real server with debug logs, written to a file, takes writes with a good and a bad token.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let log_path = std::env::temp_dir().join(format!("durand-token-log-{port}.txt"));
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_durand"))
+        .arg("serve")
+        .env("DATABASE_URL", &url)
+        .env("DURAND_ADDR", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "debug")
+        .env("DURAND_LOG_FORMAT", "json")
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let client = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut ready = false;
+    for _ in 0..200 {
+        if client
+            .get(format!("{base}/readyz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 200)
+        {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(ready, "server did not start");
+    let bad = "durand_this-is-a-secret-that-must-not-be-logged";
+    for t in [token.as_str(), bad] {
+        let r = client
+            .post(format!("{base}/v1/claims"))
+            .bearer_auth(t)
+            .header("Content-Type", "application/json")
+            .body(new_claim(None).to_string())
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status() == 201 || r.status() == 401, "{}", r.status());
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let logged = std::fs::read_to_string(&log_path).unwrap();
+    let _ = std::fs::remove_file(&log_path);
+    assert!(
+        logged.contains("cli-editor"),
+        "the key's name is logged on its write"
+    );
+    assert!(!logged.contains(&token), "the token was logged");
+    assert!(!logged.contains(bad), "a rejected token was logged");
+    assert!(
+        !logged.contains(&token["durand_".len()..]),
+        "part of the token was logged"
+    );
+
+    let (ok, out, _) = keys_cli(&url, &["revoke", "cli-editor"]);
+    assert!(ok && out.contains("\"revoked\": 1"), "{out}");
+    let (ok, _, err) = keys_cli(&url, &["revoke", "cli-editor"]);
+    assert!(!ok && err.contains("no active key"), "{err}");
+}
