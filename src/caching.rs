@@ -5,6 +5,9 @@
 //! data is unchanged. The ETag is a hash of the exact bytes served, so it changes exactly when
 //! the representation does; streamed bodies (the NDJSON export) are validated by the
 //! dataset's stamp instead, which changes whenever any record does.
+//!
+//! A read of a past version (`as_of`) is described by that version's stamp, and may be
+//! cached for good: it never changes.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -14,7 +17,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpMessage, HttpResponse, web};
 use sqlx::PgPool;
 
 use crate::store::dataset::Stamp;
@@ -24,6 +27,15 @@ pub const DATASET_VERSION: HeaderName = HeaderName::from_static("durand-dataset-
 
 /// How long data responses may be cached by clients and shared caches.
 const DATA_MAX_AGE: &str = "public, max-age=60, stale-while-revalidate=60";
+
+/// How long an `as_of` response may be cached: for good, since a past version never changes.
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// The stamp of the past version a response was built from (`as_of`), put in the request's
+/// extensions by the handler's data source; the headers then describe that version, not the
+/// current one.
+#[derive(Debug, Clone)]
+pub struct AsOfStamp(pub Stamp);
 
 /// The dataset stamp, re-read from the database at most once per `ttl`, so that a write
 /// (or an import) shows in headers within seconds without a query per request.
@@ -125,6 +137,11 @@ pub async fn http_cache(
     let if_none_match = is_read && req.headers().contains_key(header::IF_NONE_MATCH);
     let res = next.call(req).await?.map_into_boxed_body();
     let (req, res) = res.into_parts();
+    let as_of = req.extensions().get::<AsOfStamp>().map(|s| s.0.clone());
+    let (stamp, max_age) = match as_of {
+        Some(past) => (Some(past), IMMUTABLE),
+        None => (stamp, DATA_MAX_AGE),
+    };
 
     let status = res.status();
     let mut res = if !is_read || !status.is_success() {
@@ -157,10 +174,7 @@ pub async fn http_cache(
         };
         let mut res = head.set_body(body);
         let headers = res.headers_mut();
-        headers.insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static(DATA_MAX_AGE),
-        );
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(max_age));
         // Accept-Encoding here, not only from Compress: CORS rewrites Vary from its first value.
         headers.append(
             header::VARY,

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::config::{DatabaseSettings, LogSettings, ServerSettings};
+use crate::domain::AsOf;
 use crate::store::keys::Scope;
 
 /// Durand: a sourced, attributed REST API on the Pakistan–Afghanistan conflict.
@@ -40,6 +41,10 @@ pub enum Command {
     },
     /// Print the whole dataset as JSON on stdout.
     Export {
+        /// Print the dataset as it was at this dataset version (`42`) or RFC 3339 time
+        /// (`2026-03-01T12:00:00Z`), like `as_of` on the API.
+        #[arg(long, value_name = "VERSION|TIME")]
+        as_of: Option<AsOf>,
         #[command(flatten)]
         db: DatabaseSettings,
     },

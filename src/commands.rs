@@ -47,8 +47,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let report = store::import::import_dataset(&pool, &dataset).await?;
             print_json(&report)?;
         }
-        Command::Export { db } => {
-            let pool = connect(&db)?;
+        Command::Export { as_of, db } => {
+            let mut pool = connect(&db)?;
+            if let Some(as_of) = as_of {
+                let stamp = match store::snapshots::resolve(&pool, as_of).await {
+                    Err(store::snapshots::ResolveError::OutOfRange(why)) => {
+                        bail!("--as-of {why}")
+                    }
+                    other => other?,
+                };
+                let snapshot = store::snapshots::snapshot_pool(&pool, stamp.version);
+                store::snapshots::ensure(&pool, &snapshot, stamp.version).await?;
+                pool = snapshot;
+            }
             let Some(mut dataset) = store::dataset::export(&pool).await? else {
                 bail!(
                     "the database holds no dataset: run `durand import data` or `durand serve` first"

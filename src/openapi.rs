@@ -52,6 +52,7 @@ pub const REGENERATE: &str = "make spec";
             crate::error::ParameterError,
             crate::store::history::Tombstone,
             crate::domain::Resource,
+            crate::domain::AsOf,
             crate::routes::v1::format::Format,
             crate::routes::v1::format::TabularFormat,
             crate::routes::v1::params::DateBound,
@@ -121,8 +122,8 @@ fn string_header(description: &str) -> Header {
 }
 
 /// Documents what the caching middleware adds to every `/v1` read, in one place rather than
-/// on each handler: the conditional request headers, the validators and cache headers on 200,
-/// and the 304 answer.
+/// on each handler: the conditional request headers, the validators and cache headers on 200
+/// (which describe the past version for an `as_of` read), and the 304 answer.
 fn document_caching(spec: &mut utoipa::openapi::OpenApi) {
     let conditional = [
         (
@@ -139,15 +140,18 @@ fn document_caching(spec: &mut utoipa::openapi::OpenApi) {
             "ETag",
             "Strong validator: a hash of these exact bytes (for the export: of the dataset's state).",
         ),
-        ("Last-Modified", "When the dataset last changed."),
+        (
+            "Last-Modified",
+            "When the dataset last changed (with `as_of`: the time of the version it names).",
+        ),
         (
             "Cache-Control",
-            "public, max-age=60, stale-while-revalidate=60",
+            "public, max-age=60, stale-while-revalidate=60; with `as_of`: public, max-age=31536000, immutable (a past version never changes).",
         ),
         ("Vary", "Accept, Accept-Encoding, Origin"),
         (
             "Durand-Dataset-Version",
-            "The dataset version this response was built from.",
+            "The dataset version this response was built from (with `as_of`: the version it names, also when given as a time).",
         ),
     ];
     for (path, item) in spec.paths.paths.iter_mut() {

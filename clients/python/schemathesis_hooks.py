@@ -1,7 +1,7 @@
 """Schemathesis hooks for the contract stage (clients/schemathesis.sh loads this file).
 
 The spec states every rule of a single parameter (patterns, lengths, enums), and the server
-is tested on exactly those. Four rules cannot be written in OpenAPI 3.1, because they tie
+is tested on exactly those. Five rules cannot be written in OpenAPI 3.1, because they tie
 parameters together or depend on server state; each is in the parameter's description, is
 covered by the Rust API tests, and is taught to the generator here, for positive (schema-
 valid) cases only, so that "schema-valid request rejected" stays a real finding:
@@ -15,6 +15,9 @@ valid) cases only, so that "schema-valid request rejected" stays a real finding:
   pattern over a comma-separated string cannot bound); force-comparison needs two. Repeats
   are dropped, longer ids cut to 100 characters (at a letter or digit), and a second actor
   is added when only one is left.
+- `as_of`: a version must exist and a time must be neither in the future nor before the first
+  version. A generated version is clamped to 1..current, a generated time replaced by the
+  time of the current version (both from `/v1/dataset`).
 
 Negative cases are never touched.
 """
@@ -56,6 +59,17 @@ def _issued_cursor(path: str, sort: str | None) -> str | None:
         except Exception:  # noqa: BLE001 - no cursor then; the case runs without one
             _cursors[key] = None
     return _cursors[key]
+
+
+_dataset: dict[str, Any] = {}
+
+
+def _current_dataset() -> dict[str, Any]:
+    """`/v1/dataset` as served (its `version` and `changed_at`), fetched once."""
+    if not _dataset:
+        with urllib.request.urlopen(f"{BASE_URL}/v1/dataset", timeout=10) as response:
+            _dataset.update(json.load(response))
+    return _dataset
 
 
 def _first_and_last(date: str) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
@@ -102,6 +116,13 @@ def map_case(context, case):
             if float(parts[low]) > float(parts[high]):
                 parts[low], parts[high] = parts[high], parts[low]
         query["bbox"] = ",".join(parts)
+
+    if "as_of" in query:
+        as_of, current = query["as_of"], _current_dataset()
+        if isinstance(as_of, int) or (isinstance(as_of, str) and as_of.isdigit()):
+            query["as_of"] = min(max(int(as_of), 1), current["version"])
+        else:
+            query["as_of"] = current["changed_at"]
 
     for name in ("actor", "actors"):
         listed = query.get(name)

@@ -450,7 +450,7 @@ async function main(): Promise<void> {
     await check("/v1/force-figures", "Pakistan: more than 600,000, by the IISS", async () => {
         const page = ok(
             await client.GET("/v1/force-figures", {
-                params: { query: { actor: "pakistan", metric: "active_personnel", as_of: "2025" } },
+                params: { query: { actor: "pakistan", metric: "active_personnel", dated: "2025" } },
             }),
         );
         const figure = at(page.data, 0);

@@ -42,6 +42,7 @@ macro_rules! string_enum {
 pub(crate) use string_enum;
 
 pub mod actor;
+pub mod as_of;
 pub mod attribution;
 pub mod claim;
 pub mod country;
@@ -55,6 +56,7 @@ pub mod resource;
 pub mod source;
 
 pub use actor::{Actor, ActorKind, Relation, RelationKind};
+pub use as_of::AsOf;
 pub use claim::{Claim, ClaimKind, ClaimStatus, Spokesperson};
 pub use country::CountryCode;
 pub use dataset::{Dataset, DatasetMeta, IntegrityError};

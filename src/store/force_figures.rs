@@ -14,7 +14,7 @@ pub struct ForceFigureFilter {
     pub actors: Vec<ActorId>,
     pub metric: Option<ForceMetric>,
     /// Figures whose period overlaps this span of days.
-    pub as_of: Option<(NaiveDate, NaiveDate)>,
+    pub dated: Option<(NaiveDate, NaiveDate)>,
 }
 
 string_enum! {
@@ -48,7 +48,7 @@ fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, filter: &ForceFigureFilter) 
             .push(")");
     }
     push_eq(qb, "f.metric", filter.metric.map(ForceMetric::as_str));
-    if let Some((start, end)) = filter.as_of {
+    if let Some((start, end)) = filter.dated {
         qb.push(" and f.as_of_end >= ").push_bind(start);
         qb.push(" and f.as_of_start <= ").push_bind(end);
     }

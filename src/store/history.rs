@@ -142,3 +142,14 @@ pub async fn commit_version(
     }
     Ok((row.version, row.changed_at))
 }
+
+/// Waits for a writer in progress to commit, and keeps new writers waiting until this
+/// transaction ends. Resolving a time to a version does this first: a writer stamps its
+/// version's time before it commits, so without it a version made at or before a time could
+/// still appear after the time was resolved, and the same `as_of` would change its answer.
+pub async fn settle(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    sqlx::query!("select pg_advisory_xact_lock_shared($1)", WRITE_LOCK)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

@@ -18,6 +18,7 @@ pub mod keyset;
 pub mod lookups;
 pub mod records;
 pub mod search;
+pub mod snapshots;
 pub mod sources;
 pub mod timeline;
 

@@ -65,9 +65,9 @@ async fn malformed_dates_and_reversed_ranges_are_400_problems(pool: PgPool) {
     app.get("/v1/claims?to=2026-13")
         .await
         .assert_bad_parameter("to");
-    app.get("/v1/force-figures?as_of=soon")
+    app.get("/v1/force-figures?dated=soon")
         .await
-        .assert_bad_parameter("as_of");
+        .assert_bad_parameter("dated");
     let detail = app
         .get("/v1/claims?from=2026-03&to=2026-02")
         .await

@@ -31,7 +31,7 @@ async fn force_figures_carry_claimant_source_and_year(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn force_figures_filter_by_actor_metric_and_as_of(pool: PgPool) {
+async fn force_figures_filter_by_actor_metric_and_dated(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     assert_eq!(
         app.ids("/v1/force-figures?actor=afghan-taliban")
@@ -52,14 +52,14 @@ async fn force_figures_filter_by_actor_metric_and_as_of(pool: PgPool) {
             "pakistan-active-personnel-2025"
         ]
     );
-    assert_eq!(app.ids("/v1/force-figures?as_of=2025").await.len(), 7);
+    assert_eq!(app.ids("/v1/force-figures?dated=2025").await.len(), 7);
     assert_eq!(
-        app.ids("/v1/force-figures?as_of=2026-02").await,
+        app.ids("/v1/force-figures?dated=2026-02").await,
         ["pakistan-nuclear-armed"]
     );
-    assert!(app.ids("/v1/force-figures?as_of=2024").await.is_empty());
+    assert!(app.ids("/v1/force-figures?dated=2024").await.is_empty());
     assert_eq!(
-        app.ids("/v1/force-figures?actor=pakistan&metric=combat_aircraft&as_of=2025")
+        app.ids("/v1/force-figures?actor=pakistan&metric=combat_aircraft&dated=2025")
             .await,
         ["pakistan-combat-aircraft-2025"]
     );

@@ -5,7 +5,7 @@ use durand::store;
 use sqlx::PgPool;
 
 /// The URL of database `name` on the server the tests use (DATABASE_URL with another name).
-fn url_of(name: &str) -> String {
+pub fn url_of(name: &str) -> String {
     let base = std::env::var("DATABASE_URL").expect("DATABASE_URL");
     let base = base.split('?').next().unwrap();
     let (server, _) = base
@@ -14,7 +14,7 @@ fn url_of(name: &str) -> String {
     format!("{server}/{name}")
 }
 
-async fn database_name(pool: &PgPool) -> String {
+pub async fn database_name(pool: &PgPool) -> String {
     sqlx::query_scalar::<_, String>("select current_database()")
         .fetch_one(pool)
         .await
@@ -22,7 +22,7 @@ async fn database_name(pool: &PgPool) -> String {
 }
 
 /// Runs the real `durand` binary against `url` and returns its stdout.
-fn durand(url: &str, args: &[&str]) -> String {
+pub fn durand(url: &str, args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_durand"))
         .args(args)
         .env("DATABASE_URL", url)

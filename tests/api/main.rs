@@ -19,4 +19,5 @@ mod pagination;
 mod search;
 mod sorting;
 mod sources;
+mod time_travel;
 mod timeline;

@@ -2,11 +2,11 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
-use sqlx::PgPool;
 use utoipa::IntoParams;
 
 use serde_json::json;
 
+use super::as_of::{AsOfParams, DataPool, Db};
 use super::claims::{ClaimPage, claims_page};
 use super::force_figures::{ForceFigurePage, force_figures_page};
 use super::format::{Format, JSON_CSV, negotiate};
@@ -15,10 +15,12 @@ use super::incidents::{IncidentPage, incidents_page};
 use super::pagination::{self, Listing, Page, page_type};
 use super::params::{DateBound, Limit, date_range};
 use crate::domain::{
-    Actor, ActorId, ActorKind, ClaimKind, ClaimStatus, CountryCode, ForceMetric, IncidentKind,
+    Actor, ActorId, ActorKind, AsOf, ClaimKind, ClaimStatus, CountryCode, ForceMetric,
+    IncidentKind, Resource,
 };
 use crate::error::{
-    ApiError, BadRequest, InternalError, NotAcceptable, NotFound, TooManyRequests, Unavailable,
+    ApiError, BadRequest, Gone, InternalError, NotAcceptable, NotFound, TooManyRequests,
+    Unavailable,
 };
 use crate::extract::Params;
 use crate::store;
@@ -57,6 +59,9 @@ pub struct ListActorsParams {
     /// this API issued for the same collection and `sort` is accepted; any other is a 400.
     #[param(pattern = "^[A-Za-z0-9_-]+$")]
     cursor: Option<String>,
+    /// Time travel: the data as it was at this dataset version (`42`) or time (RFC 3339,
+    /// e.g. `2026-03-01T12:00:00Z`); the same request always returns the same bytes.
+    as_of: Option<AsOf>,
 }
 
 /// List actors
@@ -79,9 +84,10 @@ pub struct ListActorsParams {
 #[get("/actors")]
 pub async fn list_actors(
     req: HttpRequest,
-    pool: web::Data<PgPool>,
+    db: Db,
     Params(params): Params<ListActorsParams>,
 ) -> Result<HttpResponse, ApiError> {
+    let pool = db.at(params.as_of).await?;
     let format = negotiate(&req, params.format, JSON_CSV)?;
     let limit = Limit::or_default(params.limit);
     let sort = params.sort.unwrap_or(ActorSort::Id);
@@ -110,14 +116,14 @@ pub async fn list_actors(
     Ok(pagination::respond::<_, ActorPage>(page, format, "actors"))
 }
 
-/// Parses a path id into an actor that exists, or a 404.
-async fn existing_actor(pool: &PgPool, id: &str) -> Result<ActorId, ApiError> {
+/// Parses a path id into an actor that exists, or a 404 (410 if it was deleted).
+async fn existing_actor(pool: &DataPool, id: &str) -> Result<ActorId, ApiError> {
     let not_found = || ApiError::NotFound(format!("No actor has the id `{id}`."));
     let actor = ActorId::parse(id).map_err(|_| not_found())?;
     if store::actors::actor_exists(pool, &actor).await? {
         Ok(actor)
     } else {
-        Err(not_found())
+        Err(pool.missing(Resource::Actors, id, not_found()).await)
     }
 }
 
@@ -126,10 +132,12 @@ async fn existing_actor(pool: &PgPool, id: &str) -> Result<ActorId, ApiError> {
 /// The actor with its aliases, founding date (with precision) and relations to other actors.
 #[utoipa::path(
     tag = "actors",
-    params(("id" = String, Path, description = "Actor id", example = "ttp")),
+    params(("id" = String, Path, description = "Actor id", example = "ttp"), AsOfParams),
     responses(
         (status = 200, description = "The actor", body = Actor),
+        (status = 400, response = BadRequest),
         (status = 404, response = NotFound),
+        (status = 410, response = Gone),
         (status = 429, response = TooManyRequests),
         (status = 500, response = InternalError),
         (status = 503, response = Unavailable),
@@ -137,15 +145,17 @@ async fn existing_actor(pool: &PgPool, id: &str) -> Result<ActorId, ApiError> {
 )]
 #[get("/actors/{id}")]
 pub async fn get_actor(
-    pool: web::Data<PgPool>,
+    db: Db,
     id: web::Path<String>,
+    Params(params): Params<AsOfParams>,
 ) -> Result<web::Json<Actor>, ApiError> {
+    let pool = db.at(params.as_of).await?;
     let not_found = || ApiError::NotFound(format!("No actor has the id `{id}`."));
     let actor_id = ActorId::parse(id.as_str()).map_err(|_| not_found())?;
-    store::actors::get_actor(&pool, &actor_id)
-        .await?
-        .map(web::Json)
-        .ok_or_else(not_found)
+    match store::actors::get_actor(&pool, &actor_id).await? {
+        Some(actor) => Ok(web::Json(actor)),
+        None => Err(pool.missing(Resource::Actors, &id, not_found()).await),
+    }
 }
 
 /// Query parameters of `GET /v1/actors/{id}/claims`.
@@ -177,6 +187,9 @@ pub struct ActorClaimsParams {
     /// this API issued for the same collection and `sort` is accepted; any other is a 400.
     #[param(pattern = "^[A-Za-z0-9_-]+$")]
     cursor: Option<String>,
+    /// Time travel: the data as it was at this dataset version (`42`) or time (RFC 3339,
+    /// e.g. `2026-03-01T12:00:00Z`); the same request always returns the same bytes.
+    as_of: Option<AsOf>,
 }
 
 /// List an actor's claims
@@ -193,6 +206,7 @@ pub struct ActorClaimsParams {
         (status = 400, response = BadRequest),
         (status = 406, response = NotAcceptable),
         (status = 404, response = NotFound),
+        (status = 410, response = Gone),
         (status = 429, response = TooManyRequests),
         (status = 500, response = InternalError),
         (status = 503, response = Unavailable),
@@ -201,10 +215,11 @@ pub struct ActorClaimsParams {
 #[get("/actors/{id}/claims")]
 pub async fn list_actor_claims(
     req: HttpRequest,
-    pool: web::Data<PgPool>,
+    db: Db,
     id: web::Path<String>,
     Params(params): Params<ActorClaimsParams>,
 ) -> Result<HttpResponse, ApiError> {
+    let pool = db.at(params.as_of).await?;
     let (from, to) = date_range(params.from.as_ref(), params.to.as_ref())?;
     let claimant = existing_actor(&pool, &id).await?;
     let filter = ClaimFilter {
@@ -251,6 +266,9 @@ pub struct ActorIncidentsParams {
     /// this API issued for the same collection and `sort` is accepted; any other is a 400.
     #[param(pattern = "^[A-Za-z0-9_-]+$")]
     cursor: Option<String>,
+    /// Time travel: the data as it was at this dataset version (`42`) or time (RFC 3339,
+    /// e.g. `2026-03-01T12:00:00Z`); the same request always returns the same bytes.
+    as_of: Option<AsOf>,
 }
 
 /// List an actor's incidents
@@ -266,6 +284,7 @@ pub struct ActorIncidentsParams {
         (status = 400, response = BadRequest),
         (status = 406, response = NotAcceptable),
         (status = 404, response = NotFound),
+        (status = 410, response = Gone),
         (status = 429, response = TooManyRequests),
         (status = 500, response = InternalError),
         (status = 503, response = Unavailable),
@@ -274,10 +293,11 @@ pub struct ActorIncidentsParams {
 #[get("/actors/{id}/incidents")]
 pub async fn list_actor_incidents(
     req: HttpRequest,
-    pool: web::Data<PgPool>,
+    db: Db,
     id: web::Path<String>,
     Params(params): Params<ActorIncidentsParams>,
 ) -> Result<HttpResponse, ApiError> {
+    let pool = db.at(params.as_of).await?;
     let (from, to) = date_range(params.from.as_ref(), params.to.as_ref())?;
     let actor = existing_actor(&pool, &id).await?;
     let filter = IncidentFilter {
@@ -306,7 +326,7 @@ pub struct ActorForceFiguresParams {
     metric: Option<ForceMetric>,
     /// Only figures describing a period that overlaps this date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
     #[param(example = "2025")]
-    as_of: Option<DateBound>,
+    dated: Option<DateBound>,
     /// Sort order (default `id`); `-` for descending; ties broken by id.
     sort: Option<ForceFigureSort>,
     /// `true` adds `meta.total`, the number of matching records (costs a count query).
@@ -321,6 +341,9 @@ pub struct ActorForceFiguresParams {
     /// this API issued for the same collection and `sort` is accepted; any other is a 400.
     #[param(pattern = "^[A-Za-z0-9_-]+$")]
     cursor: Option<String>,
+    /// Time travel: the data as it was at this dataset version (`42`) or time (RFC 3339,
+    /// e.g. `2026-03-01T12:00:00Z`); the same request always returns the same bytes.
+    as_of: Option<AsOf>,
 }
 
 /// List an actor's force figures
@@ -337,6 +360,7 @@ pub struct ActorForceFiguresParams {
         (status = 400, response = BadRequest),
         (status = 406, response = NotAcceptable),
         (status = 404, response = NotFound),
+        (status = 410, response = Gone),
         (status = 429, response = TooManyRequests),
         (status = 500, response = InternalError),
         (status = 503, response = Unavailable),
@@ -345,15 +369,16 @@ pub struct ActorForceFiguresParams {
 #[get("/actors/{id}/force-figures")]
 pub async fn list_actor_force_figures(
     req: HttpRequest,
-    pool: web::Data<PgPool>,
+    db: Db,
     id: web::Path<String>,
     Params(params): Params<ActorForceFiguresParams>,
 ) -> Result<HttpResponse, ApiError> {
+    let pool = db.at(params.as_of).await?;
     let actor = existing_actor(&pool, &id).await?;
     let filter = ForceFigureFilter {
         actors: vec![actor],
         metric: params.metric,
-        as_of: params.as_of.map(|d| (d.first_day(), d.last_day())),
+        dated: params.dated.map(|d| (d.first_day(), d.last_day())),
     };
     let listing = Listing {
         sort: params.sort,

@@ -4,15 +4,18 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use sqlx::PgPool;
+
+use super::as_of::{AsOfParams, Db};
 use utoipa::IntoParams;
 
 use super::format::{Format, JSON_CSV, negotiate};
 use super::pagination::{self, Listing, Page, page_type};
 use super::params::{DateBound, Limit, SearchText, date_range};
 use crate::domain::attribution;
-use crate::domain::{ActorId, Claim, ClaimId, ClaimKind, ClaimStatus, IncidentId};
+use crate::domain::{ActorId, AsOf, Claim, ClaimId, ClaimKind, ClaimStatus, IncidentId, Resource};
 use crate::error::{
-    ApiError, BadRequest, InternalError, NotAcceptable, NotFound, TooManyRequests, Unavailable,
+    ApiError, BadRequest, Gone, InternalError, NotAcceptable, NotFound, TooManyRequests,
+    Unavailable,
 };
 use crate::extract::Params;
 use crate::store;
@@ -67,6 +70,9 @@ pub struct ListClaimsParams {
     /// this API issued for the same collection and `sort` is accepted; any other is a 400.
     #[param(pattern = "^[A-Za-z0-9_-]+$")]
     cursor: Option<String>,
+    /// Time travel: the data as it was at this dataset version (`42`) or time (RFC 3339,
+    /// e.g. `2026-03-01T12:00:00Z`); the same request always returns the same bytes.
+    as_of: Option<AsOf>,
 }
 
 impl ListClaimsParams {
@@ -156,9 +162,10 @@ pub(super) async fn claims_page(
 #[get("/claims")]
 pub async fn list_claims(
     req: HttpRequest,
-    pool: web::Data<PgPool>,
+    db: Db,
     Params(params): Params<ListClaimsParams>,
 ) -> Result<HttpResponse, ApiError> {
+    let pool = db.at(params.as_of).await?;
     let filter = params.filter()?;
     let listing = Listing {
         sort: params.sort,
@@ -177,10 +184,12 @@ pub async fn list_claims(
 /// `attribution` sentence.
 #[utoipa::path(
     tag = "claims",
-    params(("id" = String, Path, description = "Claim id", example = "pakistan-claims-133-taliban-killed")),
+    params(("id" = String, Path, description = "Claim id", example = "pakistan-claims-133-taliban-killed"), AsOfParams),
     responses(
         (status = 200, description = "The claim", body = Claim),
+        (status = 400, response = BadRequest),
         (status = 404, response = NotFound),
+        (status = 410, response = Gone),
         (status = 429, response = TooManyRequests),
         (status = 500, response = InternalError),
         (status = 503, response = Unavailable),
@@ -188,14 +197,16 @@ pub async fn list_claims(
 )]
 #[get("/claims/{id}")]
 pub async fn get_claim(
-    pool: web::Data<PgPool>,
+    db: Db,
     id: web::Path<String>,
+    Params(params): Params<AsOfParams>,
 ) -> Result<web::Json<Claim>, ApiError> {
+    let pool = db.at(params.as_of).await?;
     let not_found = || ApiError::NotFound(format!("No claim has the id `{id}`."));
     let claim_id = ClaimId::parse(id.as_str()).map_err(|_| not_found())?;
-    let claim = store::claims::get_claim(&pool, &claim_id)
-        .await?
-        .ok_or_else(not_found)?;
+    let Some(claim) = store::claims::get_claim(&pool, &claim_id).await? else {
+        return Err(pool.missing(Resource::Claims, &id, not_found()).await);
+    };
     let mut claims = [claim];
     attribute(&pool, &mut claims).await?;
     let [claim] = claims;

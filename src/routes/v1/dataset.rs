@@ -2,7 +2,6 @@
 
 use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
-use sqlx::PgPool;
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{RefBuilder, Schema};
 use utoipa::{PartialSchema, ToSchema};
@@ -11,8 +10,11 @@ use crate::domain::DatasetMeta;
 use actix_web::http::header;
 use actix_web::web::Bytes;
 use futures_util::TryStreamExt;
+use sqlx::PgPool;
 
-use crate::error::{ApiError, InternalError, TooManyRequests, Unavailable};
+use super::as_of::{AsOfParams, Db};
+use crate::error::{ApiError, BadRequest, InternalError, TooManyRequests, Unavailable};
+use crate::extract::Params;
 use crate::openapi::SpecJson;
 use crate::store;
 use crate::store::dataset::Counts;
@@ -87,15 +89,21 @@ impl ToSchema for DatasetInfo {
 /// Version, last update, licence, how to cite it, and how many records of each kind it holds.
 #[utoipa::path(
     tag = "dataset",
+    params(AsOfParams),
     responses(
         (status = 200, description = "The dataset's description", body = DatasetInfo),
+        (status = 400, response = BadRequest),
         (status = 429, response = TooManyRequests),
         (status = 500, response = InternalError),
         (status = 503, response = Unavailable),
     )
 )]
 #[get("/dataset")]
-pub async fn get_dataset(pool: web::Data<PgPool>) -> Result<web::Json<DatasetInfo>, ApiError> {
+pub async fn get_dataset(
+    db: Db,
+    Params(params): Params<AsOfParams>,
+) -> Result<web::Json<DatasetInfo>, ApiError> {
+    let pool = db.at(params.as_of).await?;
     let meta = store::dataset::get_meta(&pool).await?.ok_or_else(|| {
         ApiError::Internal(anyhow::anyhow!(
             "no dataset loaded: serve loads one at start-up"
@@ -123,29 +131,32 @@ pub async fn get_dataset(pool: web::Data<PgPool>) -> Result<web::Json<DatasetInf
 /// its memory does not grow with the dataset.
 #[utoipa::path(
     tag = "dataset",
+    params(AsOfParams),
     responses(
         (status = 200, description = "The dataset, one record per line",
             content((ExportLine = "application/x-ndjson"))),
+        (status = 400, response = BadRequest),
         (status = 429, response = TooManyRequests),
         (status = 500, response = InternalError),
         (status = 503, response = Unavailable),
     )
 )]
 #[get("/export")]
-pub async fn export(pool: web::Data<PgPool>) -> HttpResponse {
-    let stream = store::export::ndjson(pool.get_ref().clone())
+pub async fn export(db: Db, Params(params): Params<AsOfParams>) -> Result<HttpResponse, ApiError> {
+    let pool = db.at(params.as_of).await?;
+    let stream = store::export::ndjson(PgPool::clone(&pool))
         .map_ok(Bytes::from)
         .map_err(|e| {
             tracing::error!(error = %e, "export stream failed");
             actix_web::Error::from(ApiError::from(e))
         });
-    HttpResponse::Ok()
+    Ok(HttpResponse::Ok()
         .content_type("application/x-ndjson")
         .insert_header((
             header::CONTENT_DISPOSITION,
             "inline; filename=\"durand.ndjson\"",
         ))
-        .streaming(stream)
+        .streaming(stream))
 }
 
 /// The kinds of record in an export line.

@@ -5,13 +5,15 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use utoipa::{IntoParams, ToSchema};
 
+use super::as_of::{AsOfParams, Db};
+
 use serde_json::{Value, json};
 
 use super::format::{Format, JSON_CSV, negotiate};
 use super::pagination::{self, Listing, Page, page_type};
 use super::params::{ActorList, DateBound, Limit};
 use crate::domain::attribution;
-use crate::domain::{ActorId, ForceFigure, ForceFigureId, ForceMetric};
+use crate::domain::{ActorId, AsOf, ForceFigure, ForceFigureId, ForceMetric};
 use crate::error::{
     ApiError, BadRequest, InternalError, NotAcceptable, NotFound, TooManyRequests, Unavailable,
 };
@@ -41,9 +43,10 @@ pub struct ListForceFiguresParams {
     /// Only figures of this metric.
     metric: Option<ForceMetric>,
     /// Only figures describing a period that overlaps this date (`YYYY`, `YYYY-MM` or
-    /// `YYYY-MM-DD`): `as_of=2025` gives the figures for 2025.
+    /// `YYYY-MM-DD`): `dated=2025` gives the figures for 2025. (Named `dated`, not after
+    /// the figures' `as_of` field: `as_of` is time travel, as on every read.)
     #[param(example = "2025")]
-    as_of: Option<DateBound>,
+    dated: Option<DateBound>,
     /// Sort order (default `id`); `-` for descending; ties broken by id.
     sort: Option<ForceFigureSort>,
     /// `true` adds `meta.total`, the number of matching figures.
@@ -58,6 +61,9 @@ pub struct ListForceFiguresParams {
     /// this API issued for the same collection and `sort` is accepted; any other is a 400.
     #[param(pattern = "^[A-Za-z0-9_-]+$")]
     cursor: Option<String>,
+    /// Time travel: the data as it was at this dataset version (`42`) or time (RFC 3339,
+    /// e.g. `2026-03-01T12:00:00Z`); the same request always returns the same bytes.
+    as_of: Option<AsOf>,
 }
 
 fn sort_key(sort: ForceFigureSort, f: &ForceFigure) -> Vec<Value> {
@@ -143,13 +149,14 @@ pub(super) async fn force_figures_page(
 #[get("/force-figures")]
 pub async fn list_force_figures(
     req: HttpRequest,
-    pool: web::Data<PgPool>,
+    db: Db,
     Params(params): Params<ListForceFiguresParams>,
 ) -> Result<HttpResponse, ApiError> {
+    let pool = db.at(params.as_of).await?;
     let filter = ForceFigureFilter {
         actors: params.actor.map(|a| a.0).unwrap_or_default(),
         metric: params.metric,
-        as_of: params.as_of.map(|d| (d.first_day(), d.last_day())),
+        dated: params.dated.map(|d| (d.first_day(), d.last_day())),
     };
     let listing = Listing {
         sort: params.sort,
@@ -176,6 +183,9 @@ pub struct ForceComparisonParams {
     actors: ActorList,
     /// Only this metric.
     metric: Option<ForceMetric>,
+    /// Time travel: the data as it was at this dataset version (`42`) or time (RFC 3339,
+    /// e.g. `2026-03-01T12:00:00Z`); the same request always returns the same bytes.
+    as_of: Option<AsOf>,
 }
 
 /// One actor's figures for one metric.
@@ -294,9 +304,10 @@ fn compare(actors: Vec<ActorId>, figures: Vec<ForceFigure>) -> ForceComparison {
 )]
 #[get("/force-comparison")]
 pub async fn force_comparison(
-    pool: web::Data<PgPool>,
+    db: Db,
     Params(params): Params<ForceComparisonParams>,
 ) -> Result<web::Json<ForceComparison>, ApiError> {
+    let pool = db.at(params.as_of).await?;
     let actors = params.actors.0;
     if actors.len() < 2 {
         return Err(ApiError::invalid(
@@ -317,7 +328,7 @@ pub async fn force_comparison(
     let filter = ForceFigureFilter {
         actors: actors.clone(),
         metric: params.metric,
-        as_of: None,
+        dated: None,
     };
     // A comparison is small by nature (a few metrics per actor), so it is one query, capped.
     let mut figures =
@@ -333,10 +344,12 @@ pub async fn force_comparison(
 /// sentence. Its `ETag` is what `PATCH` and `DELETE` need in `If-Match`.
 #[utoipa::path(
     tag = "force-figures",
-    params(("id" = String, Path, description = "The figure's id", example = "pakistan-active-personnel-2025")),
+    params(("id" = String, Path, description = "The figure's id", example = "pakistan-active-personnel-2025"), AsOfParams),
     responses(
         (status = 200, description = "The force figure", body = ForceFigure),
+        (status = 400, response = BadRequest),
         (status = 404, response = NotFound),
+        (status = 410, response = crate::error::Gone),
         (status = 429, response = TooManyRequests),
         (status = 500, response = InternalError),
         (status = 503, response = Unavailable),
@@ -344,14 +357,18 @@ pub async fn force_comparison(
 )]
 #[get("/force-figures/{id}")]
 pub async fn get_force_figure(
-    pool: web::Data<PgPool>,
+    db: Db,
     id: web::Path<String>,
+    Params(params): Params<AsOfParams>,
 ) -> Result<web::Json<ForceFigure>, ApiError> {
+    let pool = db.at(params.as_of).await?;
     let not_found = || ApiError::NotFound(format!("No force figure has the id `{id}`."));
     let figure_id = crate::domain::ForceFigureId::parse(id.as_str()).map_err(|_| not_found())?;
-    let figure = store::force_figures::get_force_figure(&pool, &figure_id)
-        .await?
-        .ok_or_else(not_found)?;
+    let Some(figure) = store::force_figures::get_force_figure(&pool, &figure_id).await? else {
+        return Err(pool
+            .missing(crate::domain::Resource::ForceFigures, &id, not_found())
+            .await);
+    };
     let mut figures = [figure];
     attribute(&pool, &mut figures).await?;
     let [figure] = figures;

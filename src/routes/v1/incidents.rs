@@ -5,15 +5,18 @@ use serde::Deserialize;
 use sqlx::PgPool;
 use utoipa::IntoParams;
 
+use super::as_of::{AsOfParams, Db};
+
 use serde_json::{Value, json};
 
 use super::format::{Format, JSON_CSV_GEOJSON, negotiate};
 use super::geojson::{self, IncidentFeatureCollection};
 use super::pagination::{self, Listing, Page, page_type};
 use super::params::{BBoxParam, DateBound, Limit, SearchText, date_range};
-use crate::domain::{ActorId, CountryCode, Incident, IncidentId, IncidentKind};
+use crate::domain::{ActorId, AsOf, CountryCode, Incident, IncidentId, IncidentKind, Resource};
 use crate::error::{
-    ApiError, BadRequest, InternalError, NotAcceptable, NotFound, TooManyRequests, Unavailable,
+    ApiError, BadRequest, Gone, InternalError, NotAcceptable, NotFound, TooManyRequests,
+    Unavailable,
 };
 use crate::extract::Params;
 use crate::store;
@@ -68,6 +71,9 @@ pub struct ListIncidentsParams {
     /// this API issued for the same collection and `sort` is accepted; any other is a 400.
     #[param(pattern = "^[A-Za-z0-9_-]+$")]
     cursor: Option<String>,
+    /// Time travel: the data as it was at this dataset version (`42`) or time (RFC 3339,
+    /// e.g. `2026-03-01T12:00:00Z`); the same request always returns the same bytes.
+    as_of: Option<AsOf>,
 }
 
 impl ListIncidentsParams {
@@ -159,9 +165,10 @@ pub(super) async fn incidents_page(
 #[get("/incidents")]
 pub async fn list_incidents(
     req: HttpRequest,
-    pool: web::Data<PgPool>,
+    db: Db,
     Params(params): Params<ListIncidentsParams>,
 ) -> Result<HttpResponse, ApiError> {
+    let pool = db.at(params.as_of).await?;
     let filter = params.filter()?;
     let listing = Listing {
         sort: params.sort,
@@ -179,10 +186,12 @@ pub async fn list_incidents(
 /// summary, its sources, and the ids of the claims about it.
 #[utoipa::path(
     tag = "incidents",
-    params(("id" = String, Path, description = "Incident id", example = "pakistan-strikes-on-taliban-2026-02-27")),
+    params(("id" = String, Path, description = "Incident id", example = "pakistan-strikes-on-taliban-2026-02-27"), AsOfParams),
     responses(
         (status = 200, description = "The incident, with the ids of the claims about it", body = Incident),
+        (status = 400, response = BadRequest),
         (status = 404, response = NotFound),
+        (status = 410, response = Gone),
         (status = 429, response = TooManyRequests),
         (status = 500, response = InternalError),
         (status = 503, response = Unavailable),
@@ -190,13 +199,15 @@ pub async fn list_incidents(
 )]
 #[get("/incidents/{id}")]
 pub async fn get_incident(
-    pool: web::Data<PgPool>,
+    db: Db,
     id: web::Path<String>,
+    Params(params): Params<AsOfParams>,
 ) -> Result<web::Json<Incident>, ApiError> {
+    let pool = db.at(params.as_of).await?;
     let not_found = || ApiError::NotFound(format!("No incident has the id `{id}`."));
     let incident_id = IncidentId::parse(id.as_str()).map_err(|_| not_found())?;
-    store::incidents::get_incident(&pool, &incident_id)
-        .await?
-        .map(web::Json)
-        .ok_or_else(not_found)
+    match store::incidents::get_incident(&pool, &incident_id).await? {
+        Some(incident) => Ok(web::Json(incident)),
+        None => Err(pool.missing(Resource::Incidents, &id, not_found()).await),
+    }
 }

@@ -2,6 +2,7 @@
 //! Frozen once published: additions only.
 
 pub mod actors;
+pub mod as_of;
 pub mod body;
 pub mod claims;
 pub mod csv;

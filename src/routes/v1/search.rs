@@ -1,13 +1,15 @@
 //! `GET /v1/search`: full-text search across actors, claims, incidents and sources.
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get};
 use serde::{Deserialize, Serialize};
-use sqlx::PgPool;
 use utoipa::{IntoParams, ToSchema};
+
+use super::as_of::Db;
 
 use super::pagination::{Cursor, Page, page_type};
 use super::params::{Limit, SearchText};
 use super::timeline::claim_title;
+use crate::domain::AsOf;
 use crate::error::{ApiError, BadRequest, InternalError, Unavailable};
 use crate::extract::Params;
 use crate::store;
@@ -85,6 +87,9 @@ pub struct SearchParams {
     /// this API issued for the same collection and `sort` is accepted; any other is a 400.
     #[param(pattern = "^[A-Za-z0-9_-]+$")]
     cursor: Option<String>,
+    /// Time travel: the data as it was at this dataset version (`42`) or time (RFC 3339,
+    /// e.g. `2026-03-01T12:00:00Z`); the same request always returns the same bytes.
+    as_of: Option<AsOf>,
 }
 
 /// Search
@@ -109,9 +114,10 @@ pub struct SearchParams {
 #[get("/search")]
 pub async fn search(
     req: HttpRequest,
-    pool: web::Data<PgPool>,
+    db: Db,
     Params(params): Params<SearchParams>,
 ) -> Result<HttpResponse, ApiError> {
+    let pool = db.at(params.as_of).await?;
     let format = super::format::negotiate(&req, params.format, super::format::JSON_CSV)?;
     let limit = Limit::or_default(params.limit);
     let after = Cursor::decode("search", "rank", params.cursor.as_deref())?

@@ -2,15 +2,16 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
-use sqlx::PgPool;
 use utoipa::IntoParams;
 
+use super::as_of::{AsOfParams, Db};
 use super::format::{Format, JSON_CSV, negotiate};
 use super::pagination::{self, Page, page_type};
 use super::params::Limit;
-use crate::domain::{Source, SourceId, SourceKind};
+use crate::domain::{AsOf, Resource, Source, SourceId, SourceKind};
 use crate::error::{
-    ApiError, BadRequest, InternalError, NotAcceptable, NotFound, TooManyRequests, Unavailable,
+    ApiError, BadRequest, Gone, InternalError, NotAcceptable, NotFound, TooManyRequests,
+    Unavailable,
 };
 use crate::extract::Params;
 use crate::store;
@@ -43,6 +44,9 @@ pub struct ListSourcesParams {
     /// this API issued for the same collection and `sort` is accepted; any other is a 400.
     #[param(pattern = "^[A-Za-z0-9_-]+$")]
     cursor: Option<String>,
+    /// Time travel: the data as it was at this dataset version (`42`) or time (RFC 3339,
+    /// e.g. `2026-03-01T12:00:00Z`); the same request always returns the same bytes.
+    as_of: Option<AsOf>,
 }
 
 /// List sources
@@ -65,9 +69,10 @@ pub struct ListSourcesParams {
 #[get("/sources")]
 pub async fn list_sources(
     req: HttpRequest,
-    pool: web::Data<PgPool>,
+    db: Db,
     Params(params): Params<ListSourcesParams>,
 ) -> Result<HttpResponse, ApiError> {
+    let pool = db.at(params.as_of).await?;
     let format = negotiate(&req, params.format, JSON_CSV)?;
     let limit = Limit::or_default(params.limit);
     let sort = params.sort.unwrap_or(SourceSort::Id);
@@ -109,10 +114,12 @@ pub async fn list_sources(
 /// it was cited in when Durand did not read it first-hand, and a note on how it was used.
 #[utoipa::path(
     tag = "sources",
-    params(("id" = String, Path, description = "Source id", example = "iiss-2025")),
+    params(("id" = String, Path, description = "Source id", example = "iiss-2025"), AsOfParams),
     responses(
         (status = 200, description = "The source", body = Source),
+        (status = 400, response = BadRequest),
         (status = 404, response = NotFound),
+        (status = 410, response = Gone),
         (status = 429, response = TooManyRequests),
         (status = 500, response = InternalError),
         (status = 503, response = Unavailable),
@@ -120,13 +127,15 @@ pub async fn list_sources(
 )]
 #[get("/sources/{id}")]
 pub async fn get_source(
-    pool: web::Data<PgPool>,
+    db: Db,
     id: web::Path<String>,
+    Params(params): Params<AsOfParams>,
 ) -> Result<web::Json<Source>, ApiError> {
+    let pool = db.at(params.as_of).await?;
     let not_found = || ApiError::NotFound(format!("No source has the id `{id}`."));
     let source_id = SourceId::parse(id.as_str()).map_err(|_| not_found())?;
-    store::sources::get_source(&pool, &source_id)
-        .await?
-        .map(web::Json)
-        .ok_or_else(not_found)
+    match store::sources::get_source(&pool, &source_id).await? {
+        Some(source) => Ok(web::Json(source)),
+        None => Err(pool.missing(Resource::Sources, &id, not_found()).await),
+    }
 }

@@ -1,15 +1,15 @@
 //! `GET /v1/timeline`: incidents and dated claims in one chronological list.
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use sqlx::PgPool;
 use sqlx::types::Json;
 use utoipa::{IntoParams, ToSchema};
 
+use super::as_of::Db;
 use super::pagination::{Cursor, Page, page_type};
 use super::params::{DateBound, Limit, date_range};
-use crate::domain::{ActorId, PartialDate};
+use crate::domain::{ActorId, AsOf, PartialDate};
 use crate::error::{ApiError, BadRequest, InternalError, Unavailable};
 use crate::extract::Params;
 use crate::store;
@@ -119,6 +119,9 @@ pub struct TimelineParams {
     /// this API issued for the same collection and `sort` is accepted; any other is a 400.
     #[param(pattern = "^[A-Za-z0-9_-]+$")]
     cursor: Option<String>,
+    /// Time travel: the data as it was at this dataset version (`42`) or time (RFC 3339,
+    /// e.g. `2026-03-01T12:00:00Z`); the same request always returns the same bytes.
+    as_of: Option<AsOf>,
 }
 
 impl TimelineParams {
@@ -156,9 +159,10 @@ impl TimelineParams {
 #[get("/timeline")]
 pub async fn list_timeline(
     req: HttpRequest,
-    pool: web::Data<PgPool>,
+    db: Db,
     Params(params): Params<TimelineParams>,
 ) -> Result<HttpResponse, ApiError> {
+    let pool = db.at(params.as_of).await?;
     let filter = params.filter()?;
     let format = super::format::negotiate(&req, params.format, super::format::JSON_CSV)?;
     let limit = Limit::or_default(params.limit);

@@ -1,0 +1,130 @@
+//! `as_of`: a point in the dataset's history, named by a dataset version or by a time.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Deserializer};
+use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, Schema, Type};
+use utoipa::openapi::{KnownFormat, RefOr, SchemaFormat};
+
+/// A dataset version (`42`) or an RFC 3339 time (`2026-03-01T12:00:00Z`), as asked for;
+/// which version a time means depends on the history, so resolving it is the store's job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AsOf {
+    /// A dataset version, 1 or more.
+    Version(i64),
+    /// The latest version at or before this time.
+    Time(DateTime<Utc>),
+}
+
+/// What `as_of` accepts, for error messages.
+pub const AS_OF_FORMS: &str = "a dataset version (a whole number from 1) or an RFC 3339 time \
+     (e.g. `42` or `2026-03-01T12:00:00Z`)";
+
+impl FromStr for AsOf {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || format!("must be {AS_OF_FORMS}, got `{s}`");
+        if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+            return match s.parse::<i64>() {
+                Ok(v) if v >= 1 => Ok(Self::Version(v)),
+                _ => Err(bad()),
+            };
+        }
+        // An unencoded `+` in a query string arrives as a space: `...T12:00:00 05:00`.
+        let repaired;
+        let text = match s.rsplit_once(' ') {
+            Some((time, offset)) if time.contains('T') && offset.contains(':') => {
+                repaired = format!("{time}+{offset}");
+                &repaired
+            }
+            _ => s,
+        };
+        DateTime::parse_from_rfc3339(text)
+            .map(|t| Self::Time(t.with_timezone(&Utc)))
+            .map_err(|_| bad())
+    }
+}
+
+impl<'de> Deserialize<'de> for AsOf {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+impl fmt::Display for AsOf {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Version(v) => write!(f, "{v}"),
+            Self::Time(t) => f.write_str(&t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+        }
+    }
+}
+
+// By hand: a version or a time is `anyOf` an integer and a date-time string, which the
+// derive cannot say.
+impl utoipa::PartialSchema for AsOf {
+    fn schema() -> RefOr<Schema> {
+        AnyOfBuilder::new()
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+                    .minimum(Some(1))
+                    .description(Some("A dataset version, at most the current one.")),
+            )
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
+                    .description(Some(
+                        "An RFC 3339 time, not in the future and not before the first version: \
+                         the latest version at or before it.",
+                    )),
+            )
+            .description(Some(
+                "Time travel: the data as it was at this dataset version, or at this time. The \
+                 same request with the same `as_of` always returns the same bytes.",
+            ))
+            .examples([serde_json::json!(1)])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for AsOf {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_and_times_parse() {
+        assert_eq!("42".parse::<AsOf>(), Ok(AsOf::Version(42)));
+        let t: DateTime<Utc> = "2026-03-01T07:00:00Z".parse().unwrap();
+        assert_eq!(
+            "2026-03-01T12:00:00+05:00".parse::<AsOf>(),
+            Ok(AsOf::Time(t))
+        );
+        assert_eq!(
+            "2026-03-01T12:00:00 05:00".parse::<AsOf>(),
+            Ok(AsOf::Time(t))
+        );
+        assert_eq!("2026-03-01T07:00:00Z".parse::<AsOf>(), Ok(AsOf::Time(t)));
+        for bad in [
+            "0",
+            "-1",
+            "abc",
+            "",
+            "1.5",
+            "99999999999999999999",
+            "2026-03-01",
+            "2026-03-01T12:00:00",
+        ] {
+            assert!(bad.parse::<AsOf>().is_err(), "{bad}");
+        }
+    }
+}
