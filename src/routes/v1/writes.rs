@@ -422,6 +422,11 @@ pub async fn patch_record(
         )]));
     }
     let mut doc = before.clone();
+    if let Value::Object(fields) = &mut doc {
+        for field in body::read_only(resource) {
+            fields.remove(*field);
+        }
+    }
     body::merge_patch(&mut doc, &Value::Object(patch));
     let record = checked(&mut tx, resource, doc).await?;
     let version = write_record(&mut tx, record, Some(before), w.editor.name()).await?;
