@@ -19,3 +19,4 @@ mod search;
 mod sorting;
 mod sources;
 mod timeline;
+mod write_regressions;
