@@ -20,12 +20,16 @@ rm -rf "$reports"
 mkdir -p "$reports"
 log="$reports/output.txt"
 
-# The hooks teach the generator the four rules no OpenAPI schema can state (issued cursors,
-# from <= to, bbox min <= max, distinct list items); see the file.
+# The hooks teach the generator the rules no OpenAPI schema can state: for reads, issued
+# cursors, from <= to, bbox min <= max, distinct list items; for writes, references to
+# records that exist, fresh ids, dates whose parts agree, figures whose value agrees with
+# their qualifier, and the current ETag in If-Match; see the file. clients/schemathesis.toml
+# holds the key (DURAND_TOKEN, from scripts/contract) and the one check setting.
+: "${DURAND_TOKEN:?an API key with scope write (scripts/contract makes one)}"
 export SCHEMATHESIS_HOOKS="$root/clients/python/schemathesis_hooks.py"
 status=0
 # From the reports directory, so whatever schemathesis and hypothesis keep lands there.
-(cd "$reports" && schemathesis run "$DURAND_SPEC" \
+(cd "$reports" && schemathesis --config-file "$root/clients/schemathesis.toml" run "$DURAND_SPEC" \
     --url "$DURAND_BASE_URL" \
     --checks all \
     --phases examples,coverage,fuzzing,stateful \

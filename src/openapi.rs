@@ -95,6 +95,7 @@ pub fn spec() -> utoipa::openapi::OpenApi {
         .split_for_parts();
     document_caching(&mut spec);
     document_write_inputs(&mut spec);
+    split_summaries(&mut spec);
     // Reads are public: say so, rather than leave readers (and linters) wondering whether a
     // security requirement was forgotten. Writes name the bearer scheme themselves.
     spec.security = Some(Vec::new());
@@ -112,6 +113,36 @@ pub fn spec() -> utoipa::openapi::OpenApi {
         );
     }
     spec
+}
+
+/// Operations documented by one `#[doc = "Summary\n\nDescription"]` attribute (the write
+/// routes, declared by a macro) get all of it as their summary and no description; split it
+/// at the first blank line, as utoipa does for `///` comments.
+fn split_summaries(spec: &mut utoipa::openapi::OpenApi) {
+    for item in spec.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in operations.into_iter().flatten() {
+            if op.description.is_some() {
+                continue;
+            }
+            let Some((summary, description)) = op
+                .summary
+                .as_deref()
+                .and_then(|s| s.split_once("\n\n"))
+                .map(|(s, d)| (s.trim().to_owned(), d.trim().to_owned()))
+            else {
+                continue;
+            };
+            op.summary = Some(summary);
+            op.description = Some(description);
+        }
+    }
 }
 
 fn string_header(description: &str) -> Header {

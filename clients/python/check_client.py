@@ -1,18 +1,24 @@
-"""Calls every GET operation of the Durand API through the SDK that openapi-python-client
+"""Calls every operation of the Durand API through the SDK that openapi-python-client
 generated from openapi/openapi.json, and checks what comes back, parsed into the SDK's models.
+Reads first; then the writes, with the key in DURAND_TOKEN (an AuthenticatedClient): a claim is
+created, patched (If-Match; 412 when stale, 428 without), its revisions and the change feed read,
+and deleted (a tombstone, then 410); a source, an actor, an incident and a force figure go
+through create, patch and delete. Everything written is deleted again.
 
 Usage: check_client.py BASE_URL SPEC   (clients/python/run.sh passes DURAND_BASE_URL and
-DURAND_SPEC; the SDK must be in clients/python/generated).
+DURAND_SPEC, and DURAND_TOKEN in the environment; the SDK must be in clients/python/generated).
 
-Exits non-zero when a check fails, or when the spec has a GET operation this script does not
-call, so a new endpoint cannot go unexercised.
+Exits non-zero when a check fails, or when the spec has an operation (any method) this script
+does not call, so a new endpoint cannot go unexercised.
 """
 
 from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
+import time
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,21 +27,37 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "generated"))
 
-from durand_client import Client  # noqa: E402
+from durand_client import AuthenticatedClient, Client  # noqa: E402
 from durand_client.models import (  # noqa: E402
     Actor,
     ActorKind,
     ActorPage,
     Claim,
+    ClaimInput,
     ClaimKind,
     ClaimPage,
+    ClaimPatch,
     ClaimSort,
     DatasetInfo,
     DatePrecision,
     ExportLine,
     ExportLineType,
+    ActorInput,
+    ActorPatch,
+    ChangePage,
     ForceComparison,
+    ForceFigure,
+    ForceFigureInput,
     ForceFigurePage,
+    ForceFigurePatch,
+    IncidentInput,
+    IncidentPatch,
+    Operation,
+    Resource,
+    RevisionPage,
+    SourceInput,
+    SourcePatch,
+    Tombstone,
     ForceMetric,
     Format,
     Health,
@@ -54,6 +76,8 @@ from durand_client.models import (  # noqa: E402
     TimelinePage,
 )
 from durand_client.types import Response  # noqa: E402
+
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 CLAIM_133 = "pakistan-claims-133-taliban-killed"
 COUNTS = {"actors": 12, "sources": 3, "claims": 23, "incidents": 9, "force_figures": 8}
@@ -320,16 +344,243 @@ def run(c: Checks, base_url: str) -> None:
         assert problem(api.sync_detailed(client=client, q=" "), 400).errors[0].parameter == "q"
 
 
+class Raw:
+    """A body the SDK sends as is: for requests its models cannot express (a bad record)."""
+
+    def __init__(self, doc: dict[str, Any]) -> None:
+        self.doc = doc
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.doc
+
+
+def day(value: str) -> dict[str, str]:
+    return {"value": value, "precision": "day", "start": value, "end": value}
+
+
+def created(r: Response, model: type, location: str) -> tuple[Any, str]:
+    """Asserts a 201 with `Location` and an ETag; returns the parsed record and the ETag."""
+    assert r.status_code == 201, f"status {r.status_code}: {r.content[:300]!r}"
+    assert r.headers.get("location") == location, r.headers.get("location")
+    assert r.headers.get("etag"), "no ETag"
+    assert isinstance(r.parsed, model), f"parsed as {type(r.parsed).__name__}, not {model.__name__}"
+    return r.parsed, r.headers["etag"]
+
+
+def gone_status(spec: dict[str, Any], path: str) -> int:
+    """What a GET of a deleted record answers: 410 with its tombstone where the spec documents
+    it for that operation, else (before reads learnt about tombstones) 404."""
+    return 410 if "410" in spec["paths"][path]["get"]["responses"] else 404
+
+
+def etag_of(c: Checks, module: str, id: str) -> str:
+    """The current ETag of a record, from its GET (the representation covers what it cites)."""
+    api = importlib.import_module(f"durand_client.api.{module}")
+    r = api.sync_detailed(id, client=c.client)
+    assert r.status_code == 200, f"GET {id}: {r.status_code}"
+    return r.headers["etag"]
+
+
+def history(c: Checks) -> None:
+    client = c.client
+
+    with c.operation("force_figures.get_force_figure") as api:
+        fig = ok(api.sync_detailed("afghan-taliban-active-personnel-2025", client=client), ForceFigure)
+        assert (fig.actor, fig.value, fig.qualifier) == ("afghan-taliban", 172000, Qualifier.EXACT), fig
+        assert fig.attribution, "an attribution sentence"
+        problem(api.sync_detailed("no-such-figure", client=client), 404)
+
+    with c.operation("history.list_revisions") as api:
+        page = ok(api.sync_detailed(Resource.CLAIMS, CLAIM_133, client=client), RevisionPage)
+        first = page.data[0]
+        assert (first.operation, first.id, first.author) == (Operation.CREATE, CLAIM_133, "import"), first
+        problem(api.sync_detailed(Resource.CLAIMS, "no-such-claim", client=client), 404)
+
+    with c.operation("history.list_changes") as api:
+        page = ok(api.sync_detailed(client=client, since=0, limit=5), ChangePage)
+        assert len(page.data) == 5 and page.meta.next_cursor, page.meta
+        assert {ch.operation for ch in page.data} == {Operation.CREATE}
+        assert problem(api.sync_detailed(client=client, since=page.meta.latest_version + 1), 400).errors[0].parameter == "since"
+
+
+def writes(c: Checks, writer: AuthenticatedClient) -> None:
+    from durand_client.api.claims import create_claim, delete_claim, get_claim, patch_claim
+    from durand_client.api.dataset import get_dataset
+    from durand_client.api.history import list_changes, list_revisions
+
+    client = c.client
+    suffix = f"{int(time.time() * 1000):x}-{os.getpid()}"
+    claim_id = f"contract-py-claim-{suffix}"
+    doc = {
+        "id": claim_id,
+        "claimant": "afghan-taliban",
+        "made_at": day("2026-02-28"),
+        "kind": "casualties",
+        "statement": "A contract-test claim: the Afghan Taliban said 20 Pakistani soldiers were killed.",
+        "about": ["pakistan"],
+        "figures": [{"metric": "killed", "value": 20, "qualifier": "exact", "subject": "Pakistani soldiers"}],
+        "status": "unverified",
+        "contradicted_by": [],
+        "sources": ["explainer-2026-02-27"],
+    }
+    before = ok(get_dataset.sync_detailed(client=client), DatasetInfo).version
+    first_etag = new_etag = ""
+    statement = "A contract-test claim, corrected: 20 soldiers, the Afghan Taliban said."
+
+    with c.operation("claims.create_claim") as api:
+        r = api.sync_detailed(client=writer, body=ClaimInput.from_dict(doc), idempotency_key=f"py-{suffix}")
+        claim, first_etag = created(r, Claim, f"/v1/claims/{claim_id}")
+        assert (claim.id, claim.claimant, claim.about) == (claim_id, "afghan-taliban", ["pakistan"]), claim
+        assert claim.figures[0].value == 20 and claim.made_at.value == "2026-02-28"
+        assert claim.attribution.startswith("The Afghan Taliban said on 28 February 2026"), claim.attribution
+        read = get_claim.sync_detailed(claim_id, client=client)
+        assert ok(read, Claim).to_dict() == claim.to_dict() and read.headers["etag"] == first_etag
+        # No key: 401, with a Bearer challenge.
+        r = api.sync_detailed(client=client, body=ClaimInput.from_dict({**doc, "id": f"{claim_id}-x"}))
+        problem(r, 401)
+        assert r.headers["www-authenticate"].startswith("Bearer"), r.headers
+        # Several bad fields: one 422 with a pointer for each.
+        bad = {**doc, "id": f"{claim_id}-bad", "kind": "rumour", "statement": 5, "colour": "red"}
+        del bad["claimant"]
+        p = problem(api.sync_detailed(client=writer, body=Raw(bad)), 422)
+        pointers = [e.pointer for e in p.errors]
+        assert {"/kind", "/statement", "/claimant"} <= set(pointers) and len(pointers) >= 4, pointers
+        # The id is taken: 409.
+        problem(api.sync_detailed(client=writer, body=ClaimInput.from_dict(doc)), 409)
+
+    with c.operation("claims.patch_claim") as api:
+        body = ClaimPatch.from_dict({"statement": statement, "status_note": "corrected by the contract test"})
+        r = api.sync_detailed(claim_id, client=writer, body=body, if_match=first_etag)
+        claim = ok(r, Claim)
+        assert claim.statement == statement and claim.status_note == "corrected by the contract test"
+        assert claim.claimant == "afghan-taliban", "untouched fields stay"
+        new_etag = r.headers["etag"]
+        assert new_etag != first_etag
+        # The same patch with the old ETag: 412, naming the current one.
+        r = api.sync_detailed(claim_id, client=writer, body=body, if_match=first_etag)
+        problem(r, 412)
+        assert r.headers["etag"] == new_etag
+        # No If-Match (the SDK requires it, so through its request builder): 428.
+        kwargs = api._get_kwargs(claim_id, body=body, if_match="unused")
+        del kwargs["headers"]["If-Match"]
+        raw = writer.get_httpx_client().request(**kwargs)
+        assert problem(api._build_response(client=writer, response=raw), 428).errors[0].parameter == "If-Match"
+
+    with c.operation("history.list_revisions") as api:
+        page = ok(api.sync_detailed(Resource.CLAIMS, claim_id, client=client), RevisionPage)
+        ops = [(rev.operation, rev.author) for rev in page.data]
+        assert ops == [(Operation.CREATE, "contract"), (Operation.UPDATE, "contract")], ops
+        assert before < page.data[0].version < page.data[1].version
+        assert page.data[1].after.to_dict()["statement"] == statement
+
+    with c.operation("history.list_changes") as api:
+        page = ok(api.sync_detailed(client=client, since=before, limit=500), ChangePage)
+        mine = [ch.operation for ch in page.data if ch.resource == Resource.CLAIMS and ch.id == claim_id]
+        assert mine == [Operation.CREATE, Operation.UPDATE], mine
+        assert all(ch.version > before for ch in page.data)
+
+    with c.operation("claims.delete_claim") as api:
+        problem(api.sync_detailed(claim_id, client=writer, reason="contract test", if_match=first_etag), 412)
+        r = api.sync_detailed(claim_id, client=writer, reason="contract test", if_match=new_etag)
+        tomb = ok(r, Tombstone)
+        assert (tomb.id, tomb.reason, tomb.deleted_by) == (claim_id, "contract test", "contract"), tomb
+        p = problem(get_claim.sync_detailed(claim_id, client=client), gone_status(c.spec, "/v1/claims/{id}"))
+        if p.status == 410:
+            assert p.tombstone.id == claim_id, p.tombstone
+
+    # The other collections: create, patch, delete (in reverse order of reference).
+    ids = {k: f"contract-py-{k}-{suffix}" for k in ("source", "actor", "incident", "figure")}
+    with c.operation("sources.create_source") as api:
+        body = SourceInput.from_dict({"id": ids["source"], "title": "Contract notes", "kind": "dataset"})
+        created(api.sync_detailed(client=writer, body=body), Source, f"/v1/sources/{ids['source']}")
+    with c.operation("actors.create_actor") as api:
+        body = ActorInput.from_dict(
+            {
+                "id": ids["actor"],
+                "name": "Contract Test Brigade",
+                "aliases": [],
+                "kind": "armed_group",
+                "description": "An actor made up by the contract test.",
+                "relations": [{"actor": "pakistan", "kind": "armed_conflict", "sources": [ids["source"]]}],
+                "sources": [ids["source"]],
+            }
+        )
+        created(api.sync_detailed(client=writer, body=body), Actor, f"/v1/actors/{ids['actor']}")
+    with c.operation("incidents.create_incident") as api:
+        body = IncidentInput.from_dict(
+            {
+                "id": ids["incident"],
+                "title": "Contract test raid",
+                "kind": "armed_assault",
+                "date": day("2026-03-02"),
+                "locations": [{"name": "Chaman", "country": "PK", "lat": 30.9, "lon": 66.4, "precision": "locality"}],
+                "actors": [{"actor": ids["actor"], "role": "perpetrator"}],
+                "summary": "An incident made up by the contract test.",
+                "sources": [ids["source"]],
+            }
+        )
+        created(api.sync_detailed(client=writer, body=body), Incident, f"/v1/incidents/{ids['incident']}")
+    with c.operation("force_figures.create_force_figure") as api:
+        body = ForceFigureInput.from_dict(
+            {
+                "id": ids["figure"],
+                "actor": ids["actor"],
+                "claimant": "iiss",
+                "metric": "active_personnel",
+                "value": 300,
+                "qualifier": "up_to",
+                "as_of": day("2026-03-02"),
+                "sources": [ids["source"]],
+            }
+        )
+        created(api.sync_detailed(client=writer, body=body), ForceFigure, f"/v1/force-figures/{ids['figure']}")
+
+    with c.operation("sources.delete_source") as api:
+        p = problem(api.sync_detailed(ids["source"], client=writer, reason="test", if_match="*"), 409)
+        assert len(p.errors) >= 3, p.errors  # the actor, the incident and the figure cite it
+    patches = [
+        ("sources", "source", SourcePatch, {"title": "Contract notes, corrected"}, "title"),
+        ("actors", "actor", ActorPatch, {"aliases": ["CTB"]}, "aliases"),
+        ("incidents", "incident", IncidentPatch, {"summary": "Corrected."}, "summary"),
+        ("force_figures", "figure", ForceFigurePatch, {"value": 350}, "value"),
+    ]
+    for tag, key, model, change, field in patches:
+        getter = f"{tag}.get_{tag.rstrip('s')}" if tag != "force_figures" else "force_figures.get_force_figure"
+        with c.operation(f"{tag}.patch_{tag.rstrip('s')}") as api:
+            etag = etag_of(c, getter, ids[key])
+            r = api.sync_detailed(ids[key], client=writer, body=model.from_dict(change), if_match=etag)
+            assert r.status_code == 200, f"status {r.status_code}: {r.content[:300]!r}"
+            assert getattr(r.parsed, field) == change[field], r.parsed
+            assert r.headers["etag"] != etag
+    for tag, key in [("force_figures", "figure"), ("incidents", "incident"), ("actors", "actor"), ("sources", "source")]:
+        getter = f"{tag}.get_{tag.rstrip('s')}" if tag != "force_figures" else "force_figures.get_force_figure"
+        with c.operation(f"{tag}.delete_{tag.rstrip('s')}") as api:
+            etag = etag_of(c, getter, ids[key])
+            tomb = ok(api.sync_detailed(ids[key], client=writer, reason="contract test", if_match=etag), Tombstone)
+            assert tomb.id == ids[key], tomb
+            get = importlib.import_module(f"durand_client.api.{getter}")
+            path = f"/v1/{tag.replace('_', '-')}/{{id}}"
+            problem(get.sync_detailed(ids[key], client=client), gone_status(c.spec, path))
+
+
 def main() -> int:
     base_url, spec_path = sys.argv[1], sys.argv[2]
     spec = json.loads(Path(spec_path).read_text())
+    token = os.environ.get("DURAND_TOKEN")
+    if not token:
+        print("contract: python needs DURAND_TOKEN (an API key with scope write)")
+        return 2
     operations = {
-        op["operationId"]: f"GET {path}"
+        op["operationId"]: f"{method.upper()} {path}"
         for path, item in spec["paths"].items()
-        if (op := item.get("get")) is not None
+        for method in METHODS
+        if (op := item.get(method)) is not None
     }
     checks = Checks(Client(base_url=base_url, timeout=30.0, raise_on_unexpected_status=False), spec)
+    writer = AuthenticatedClient(base_url=base_url, token=token, timeout=30.0, raise_on_unexpected_status=False)
     run(checks, base_url)
+    history(checks)
+    writes(checks, writer)
 
     for op, why in sorted(checks.failed.items()):
         print(f"FAIL {op} ({operations.get(op, '?')}): {why}")
@@ -338,9 +589,9 @@ def main() -> int:
         print(f"FAIL {op} ({operations[op]}): in the spec but not called by check_client.py")
     unknown = sorted(checks.called - set(operations))
     for op in unknown:
-        print(f"FAIL {op}: called but not a GET operation of the spec")
+        print(f"FAIL {op}: called but not an operation of the spec")
     passed = len(set(operations) & checks.called - set(checks.failed))
-    print(f"contract: python {passed}/{len(operations)} GET operations called and passed")
+    print(f"contract: python {passed}/{len(operations)} operations called and passed")
     return 0 if passed == len(operations) and not unknown else 1
 
 

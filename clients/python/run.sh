@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Contract step: validates the spec, generates a Python SDK from it with openapi-python-client
 # (into clients/python/generated, never committed), and runs check_client.py, which calls
-# every GET operation through that SDK against the live server.
+# every operation (writes with DURAND_TOKEN) through that SDK against the live server.
 #
 # Needs DURAND_BASE_URL and DURAND_SPEC (scripts/contract sets them).
 set -euo pipefail
@@ -41,6 +41,16 @@ if "Warning(s) encountered" in text and not warnings:
     print(text)
     sys.exit(1)
 sys.exit(1 if unexpected else 0)
+PY
+# openapi-python-client 0.29.1 bug: an operation whose request body has two media types (the
+# PATCHes: application/merge-patch+json and application/json) annotates `body` with `Unset`
+# without importing it, so the module cannot be imported. Add the import where it is missing.
+python - "$here/generated/durand_client/api" <<'PY'
+import pathlib, re, sys
+for path in pathlib.Path(sys.argv[1]).rglob("*.py"):
+    text = path.read_text()
+    if re.search(r"\bUnset\b", text) and not re.search(r"^from \.\.\.types import .*\bUnset\b", text, re.M):
+        path.write_text(re.sub(r"^from \.\.\.types import (.*)$", r"from ...types import \1, Unset", text, count=1, flags=re.M))
 PY
 models=$(find "$here/generated/durand_client/models" -name '*.py' ! -name '__init__.py' | wc -l)
 ops=$(find "$here/generated/durand_client/api" -name '*.py' ! -name '__init__.py' | wc -l)

@@ -19,15 +19,44 @@ valid) cases only, so that "schema-valid request rejected" stays a real finding:
   version. A generated version is clamped to 1..current, a generated time replaced by the
   time of the current version (both from `/v1/dataset`).
 
+Writes (POST, PATCH, DELETE with the contract key) have rules of the same kinds: they depend
+on what the database holds, or tie fields together. Each is in the operation's description and
+covered by the Rust API tests; for positive cases only, the hooks make a generated request
+meet them, so that a 422, 412 or 400 on a schema-valid write stays a real finding:
+
+- References (a claim's claimant, `about` and incident, an actor's relations, an incident's
+  actors, a figure's actor and claimant, every `sources` list, a source's `cited_in`) must
+  name existing records: generated ids are mapped to ids of the bundled dataset (data/*.json),
+  distinct ones to distinct ones; never to the record itself. `contradicted_by` is emptied (a
+  `disputed` or `denied` claim then becomes `unverified`): naming claims rewrites them.
+- A created record's `id`, when given, must be free and never used before (a deleted id is
+  never reused): a random suffix makes it so. A patch's `id`, when given, must be the path's.
+- `Idempotency-Key`: a key may be reused only with the same body; a random suffix makes each
+  case's key its own.
+- A partial date's `precision`, `start` and `end` must agree with its `value`: the date becomes
+  the year of the generated value.
+- A figure's `value` must agree with its `qualifier` (null exactly when `unquantified`, which
+  then needs `text`; never negative). A claim's `statement` must not be blank, an incident needs
+  an actor.
+- A patch merges into the stored record, and the result must meet all of the above: for a
+  record that exists, the patch is applied to it here and the repaired result sent as the
+  patch. `If-Match` gets the record's current ETag (a generated one can only be stale).
+- A delete's `reason` must not be blank once trimmed.
+
 Negative cases are never touched.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import os
+import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
+import zlib
+from pathlib import Path
 from typing import Any
 
 import schemathesis
@@ -90,10 +119,189 @@ def _at_most_100(slug: str) -> str:
     return slug[:100].rstrip("-")
 
 
+# ---- writes ---------------------------------------------------------------------------------
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+def _ids(name: str) -> list[str]:
+    return [record["id"] for record in json.loads((DATA / name).read_text())]
+
+
+ACTORS = _ids("actors.json")
+SOURCES = _ids("sources.json")
+INCIDENTS = _ids("incidents.json")
+RESOURCES = {"sources", "actors", "incidents", "claims", "force-figures"}
+# Fields the server generates; a GET serves them, a write must not send them.
+READ_ONLY = {"incidents": ["claims"], "claims": ["attribution"], "force-figures": ["attribution"]}
+
+
+def _map_ids(values: Any, pool: list[str], avoid: str | None = None) -> Any:
+    """Maps a list of generated ids onto `pool`: distinct ones to distinct ids, none to `avoid`."""
+    if not isinstance(values, list):
+        return values
+    choices = [p for p in pool if p != avoid]
+    start = zlib.crc32(json.dumps(values).encode()) % len(choices)
+    mapping: dict[str, str] = {}
+    for value in values:
+        key = json.dumps(value)
+        if key not in mapping:
+            mapping[key] = choices[(start + len(mapping)) % len(choices)]
+    return [mapping[json.dumps(v)] for v in values]
+
+
+def _map_id(value: Any, pool: list[str], avoid: str | None = None) -> Any:
+    return value if value is None else _map_ids([value], pool, avoid)[0]
+
+
+def _date(value: Any) -> Any:
+    if not isinstance(value, dict):
+        return value
+    text = str(value.get("value", ""))[:4]
+    year = min(max(int(text), 1900), 2100) if text.isdigit() else 2025
+    return {"value": str(year), "precision": "year", "start": f"{year}-01-01", "end": f"{year}-12-31"}
+
+
+def _amount(figure: Any) -> None:
+    if not isinstance(figure, dict):
+        return
+    if figure.get("qualifier") == "unquantified":
+        figure["value"] = None
+        if not figure.get("text"):
+            figure["text"] = "an unquantified number"
+    else:
+        value = figure.get("value")
+        figure["value"] = 1 if not isinstance(value, int) else abs(value)
+
+
+def _fix_record(resource: str, doc: dict[str, Any], own_id: str | None) -> None:
+    """Makes a whole record (or a patch's result) meet the rules above, in place."""
+    if "sources" in doc:
+        doc["sources"] = _map_ids(doc["sources"], SOURCES, own_id if resource == "sources" else None)
+    if resource == "sources":
+        doc["cited_in"] = _map_id(doc.get("cited_in"), SOURCES, own_id)
+        if "published" in doc:
+            doc["published"] = _date(doc["published"])
+    elif resource == "actors":
+        if "founded" in doc:
+            doc["founded"] = _date(doc["founded"])
+        for relation in doc.get("relations") or []:
+            if isinstance(relation, dict):
+                relation["actor"] = _map_id(relation.get("actor"), ACTORS, own_id)
+                relation["sources"] = _map_ids(relation.get("sources"), SOURCES)
+                for key in ("since", "until"):
+                    if key in relation:
+                        relation[key] = _date(relation[key])
+    elif resource == "incidents":
+        if "date" in doc:
+            doc["date"] = _date(doc["date"])
+        actors = [a for a in doc.get("actors") or [] if isinstance(a, dict)]
+        for actor, mapped in zip(actors, _map_ids([a.get("actor") for a in actors], ACTORS)):
+            actor["actor"] = mapped
+        if "actors" in doc and not doc["actors"]:
+            doc["actors"] = [{"actor": "pakistan", "role": "party"}]
+    elif resource == "claims":
+        if "claimant" in doc:
+            doc["claimant"] = _map_id(doc["claimant"], ACTORS)
+        if "about" in doc:
+            doc["about"] = _map_ids(doc["about"], ACTORS)
+        if "incident" in doc:
+            doc["incident"] = _map_id(doc["incident"], INCIDENTS)
+        if "made_at" in doc:
+            doc["made_at"] = _date(doc["made_at"])
+        if "contradicted_by" in doc:
+            doc["contradicted_by"] = []
+        if doc.get("status") in ("disputed", "denied"):
+            doc["status"] = "unverified"
+        if isinstance(doc.get("statement"), str) and not doc["statement"].strip():
+            doc["statement"] = "A statement."
+        for figure in doc.get("figures") or []:
+            _amount(figure)
+    elif resource == "force-figures":
+        for key in ("actor", "claimant"):
+            if key in doc:
+                doc[key] = _map_id(doc[key], ACTORS)
+        if "as_of" in doc:
+            doc["as_of"] = _date(doc["as_of"])
+        if "qualifier" in doc or "value" in doc:
+            _amount(doc)
+
+
+def _current(resource: str, id: str) -> tuple[dict[str, Any], str] | None:
+    """The record as a GET serves it now, with its ETag, or None."""
+    url = f"{BASE_URL}/v1/{resource}/{urllib.parse.quote(id, safe='')}"
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return json.load(response), response.headers["ETag"]
+    except (urllib.error.URLError, ValueError, KeyError):
+        return None
+
+
+def _merge(target: Any, patch: Any) -> Any:
+    """JSON Merge Patch (RFC 7396)."""
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    result = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = _merge(result.get(key), value)
+    return result
+
+
+def _fresh_id(value: Any) -> Any:
+    if not isinstance(value, str) or not value:
+        return value
+    return f"{value[:60].rstrip('-')}-{uuid.uuid4().hex[:12]}"
+
+
+def _map_write(case) -> None:
+    method = case.method.upper()
+    parts = case.operation.path.strip("/").split("/")  # v1, collection[, {id}]
+    resource = parts[1] if len(parts) > 1 else ""
+    if resource not in RESOURCES:
+        return
+    headers = case.headers if case.headers is not None else {}
+    if method == "POST" and len(parts) == 2:
+        if isinstance(headers.get("Idempotency-Key"), str):
+            headers["Idempotency-Key"] = f"{headers['Idempotency-Key'][:200]}-{uuid.uuid4().hex}"
+        if isinstance(case.body, dict):
+            if "id" in case.body:
+                case.body["id"] = _fresh_id(case.body["id"])
+            _fix_record(resource, case.body, case.body.get("id"))
+        return
+    id = (case.path_parameters or {}).get("id")
+    if method not in ("PATCH", "DELETE") or not isinstance(id, str):
+        return
+    if method == "DELETE" and isinstance(case.query, dict):
+        reason = case.query.get("reason")
+        if isinstance(reason, str) and not reason.strip():
+            case.query["reason"] = f"{reason}deleted by the contract test"[:500]
+    current = _current(resource, id)
+    if current is None:
+        return  # no such record: 404 (or 410), which positive cases may get
+    record, etag = current
+    if "If-Match" in headers:
+        headers["If-Match"] = etag
+    if method == "PATCH" and isinstance(case.body, dict):
+        for field in READ_ONLY.get(resource, []):
+            record.pop(field, None)
+        patch = {k: v for k, v in case.body.items() if k != "id"}
+        merged = _merge(record, patch)
+        _fix_record(resource, merged, id)
+        case.body = merged
+
+
 @schemathesis.hook
 def map_case(context, case):
     meta = case.meta
-    if meta is None or meta.generation.mode != "positive" or not case.query:
+    if meta is None or meta.generation.mode != "positive":
+        return case
+    if case.method.upper() != "GET":
+        _map_write(case)
+        return case
+    if not case.query:
         return case
     query = case.query
     path = case.operation.path

@@ -1,11 +1,16 @@
 // The contract stage's TypeScript check (clients/typescript/run.sh): a client generated from
 // the committed spec (openapi-typescript types, openapi-fetch calls) asks the live server every
-// GET operation the spec lists, with real parameters, and checks the answers against the
-// dataset's known values. It fails when any check fails, when a response carries a status or a
-// media type the spec does not document for that operation, and when the spec has a GET
-// operation this program never called.
+// operation the spec lists, with real parameters, and checks the answers against the dataset's
+// known values. Reads come first; then the writes, with the key in DURAND_TOKEN: a claim is
+// created, patched (If-Match, 412 when stale, 428 without), its revisions and the change feed
+// read, and deleted (a tombstone, then 410); a source, an actor, an incident and a force figure
+// go through create, patch and delete too. Everything written is deleted again, so the dataset's
+// counts are unchanged for the next step. It fails when any check fails, when a response carries
+// a status or a media type the spec does not document for that operation, and when the spec has
+// an operation (any method) this program never called.
 //
-// Environment: DURAND_BASE_URL (the server) and DURAND_SPEC (path of openapi/openapi.json).
+// Environment: DURAND_BASE_URL (the server), DURAND_SPEC (path of openapi/openapi.json) and
+// DURAND_TOKEN (an API key with scope `write`; never printed).
 
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -19,6 +24,7 @@ type Schemas = components["schemas"];
 
 const baseUrl = required("DURAND_BASE_URL");
 const specPath = required("DURAND_SPEC");
+const token = required("DURAND_TOKEN");
 
 interface SpecResponse {
     $ref?: string;
@@ -27,9 +33,11 @@ interface SpecResponse {
 interface SpecOperation {
     responses: Record<string, SpecResponse>;
 }
+const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
+type Method = (typeof METHODS)[number];
 interface Spec {
     openapi: string;
-    paths: Record<string, { get?: SpecOperation }>;
+    paths: Record<string, Partial<Record<Method, SpecOperation>>>;
     components?: { responses?: Record<string, SpecResponse> };
 }
 const spec = JSON.parse(readFileSync(specPath, "utf8")) as Spec;
@@ -48,18 +56,24 @@ const client = createClient<paths, "application/json" | "application/problem+jso
 const geoClient = createClient<paths, "application/geo+json" | "application/problem+json">({
     baseUrl,
 });
+/** Sends the API key: the client for writes. */
+const writer = createClient<paths, "application/json" | "application/problem+json">({
+    baseUrl,
+    headers: { Authorization: `Bearer ${token}` },
+});
 
-/** Every GET path template the server answered, by openapi-fetch's own record of the call. */
+/** Every operation (`METHOD /path/template`) the server answered, by openapi-fetch's record. */
 const called = new Set<string>();
 /** Responses that broke the spec: an undocumented status or media type. */
 const violations: string[] = [];
 
 const recorder: Middleware = {
     onResponse({ schemaPath, request, response }) {
-        if (request.method !== "GET") return;
-        called.add(schemaPath);
-        const op = spec.paths[schemaPath]?.get;
-        const where = `GET ${schemaPath} (${request.url})`;
+        const method = request.method.toLowerCase() as Method;
+        const operation = `${request.method} ${schemaPath}`;
+        called.add(operation);
+        const op = spec.paths[schemaPath]?.[method];
+        const where = `${operation} (${request.url})`;
         if (!op) {
             violations.push(`${where}: not in the spec`);
             return;
@@ -82,12 +96,17 @@ const recorder: Middleware = {
 };
 client.use(recorder);
 geoClient.use(recorder);
+writer.use(recorder);
 
 /** The checks that failed, by the operation they exercise. */
 const failures = new Map<string, string[]>();
 
 /** Runs one named check against one operation (a path template), recording a failure. */
-async function check(path: keyof paths, name: string, body: () => Promise<void>): Promise<void> {
+async function check(
+    path: keyof paths | `${Uppercase<Method>} ${keyof paths}`,
+    name: string,
+    body: () => Promise<void>,
+): Promise<void> {
     try {
         await body();
         console.log(`  ok    ${path}: ${name}`);
@@ -540,18 +559,24 @@ async function main(): Promise<void> {
         assert.ok(isDeepStrictEqual(served, spec), "the served spec differs from the file");
     });
 
-    // ---- coverage --------------------------------------------------------------------------
-    const operations = Object.entries(spec.paths)
-        .filter(([, item]) => item.get !== undefined)
-        .map(([path]) => path);
-    const missing = operations.filter((p) => !called.has(p));
-    const passed = operations.filter((p) => called.has(p) && !failures.has(p));
+    // ---- history and writes ----------------------------------------------------------------
+    await history();
+    await writes();
+
+    // ---- coverage: every operation of the spec, whatever its method -------------------------
+    const operations = Object.entries(spec.paths).flatMap(([path, item]) =>
+        METHODS.filter((m) => item[m] !== undefined).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    const missing = operations.filter((op) => !called.has(op));
+    // A check names its operation as `METHOD /path`, or as a bare path for a GET.
+    const failedOps = new Set([...failures.keys()].map((k) => (k.startsWith("/") ? `GET ${k}` : k)));
+    const passed = operations.filter((op) => called.has(op) && !failedOps.has(op));
 
     for (const v of violations) console.log(`  SPEC  ${v}`);
-    for (const p of missing) console.log(`  MISSING  GET ${p}: in the spec, never called`);
-    console.log(`contract: typescript ${passed.length}/${operations.length} GET operations called and passed`);
+    for (const op of missing) console.log(`  MISSING  ${op}: in the spec, never called`);
+    console.log(`contract: typescript ${passed.length}/${operations.length} operations called and passed`);
     if (missing.length > 0) {
-        console.log(`contract: typescript never called ${missing.length} GET operation(s): ${missing.join(", ")}`);
+        console.log(`contract: typescript never called ${missing.length} operation(s): ${missing.join(", ")}`);
     }
     if (violations.length > 0) {
         console.log(`contract: typescript saw ${violations.length} response(s) the spec does not document`);
@@ -559,6 +584,374 @@ async function main(): Promise<void> {
     const failed = [...failures.values()].reduce((n, names) => n + names.length, 0);
     if (failed > 0) console.log(`contract: typescript ${failed} check(s) failed`);
     if (missing.length > 0 || violations.length > 0 || failed > 0) process.exitCode = 1;
+}
+
+/** The ETag header of an answer, which must be there. */
+function etagOf(response: Response): string {
+    const etag = response.headers.get("etag");
+    assert.ok(etag, `no ETag (status ${response.status})`);
+    return etag;
+}
+
+/** What a GET of a deleted record answers: 410 with its tombstone where the spec documents it
+ * for that operation, else (before reads learnt about tombstones) 404. */
+function goneStatus(path: keyof paths): number {
+    return resolve(spec.paths[path]?.get?.responses["410"]) ? 410 : 404;
+}
+
+/** A partial date known to the day, in the shape the API serves and takes. */
+function day(value: string): Schemas["PartialDate"] {
+    return { value, precision: "day", start: value, end: value };
+}
+
+/** Reads that need no write: one force figure, an imported record's history, the feed. */
+async function history(): Promise<void> {
+    await check("/v1/force-figures/{id}", "Pakistan's active personnel, attributed", async () => {
+        const figure = ok(
+            await client.GET("/v1/force-figures/{id}", {
+                params: { path: { id: "pakistan-active-personnel-2025" } },
+            }),
+        );
+        assert.equal(figure.actor, "pakistan");
+        assert.equal(figure.value, 600000);
+        assert.equal(figure.qualifier, "more_than");
+        assert.ok(figure.attribution, "an attribution sentence");
+        const missing = await client.GET("/v1/force-figures/{id}", {
+            params: { path: { id: "no-such-figure" } },
+        });
+        problem(missing, 404);
+    });
+    await check("/v1/{resource}/{id}/revisions", "an imported claim: one create", async () => {
+        const page = ok(
+            await client.GET("/v1/{resource}/{id}/revisions", {
+                params: { path: { resource: "claims", id: CLAIM_133 } },
+            }),
+        );
+        const first = at(page.data, 0);
+        assert.equal(first.operation, "create");
+        assert.equal(first.resource, "claims");
+        assert.equal(first.id, CLAIM_133);
+        assert.equal(first.before ?? null, null);
+        const missing = await client.GET("/v1/{resource}/{id}/revisions", {
+            params: { path: { resource: "claims", id: "no-such-claim" } },
+        });
+        problem(missing, 404);
+    });
+    await check("/v1/changes", "the feed from version 0 starts with the import", async () => {
+        const page = ok(await client.GET("/v1/changes", { params: { query: { since: 0, limit: 5 } } }));
+        assert.equal(page.data.length, 5);
+        assert.ok(page.meta.next_cursor, "more than 5 changes");
+        for (const change of page.data) assert.equal(change.operation, "create");
+        const info = ok(await client.GET("/v1/dataset"));
+        const future = await client.GET("/v1/changes", {
+            params: { query: { since: info.version + 1 } },
+        });
+        assert.equal(at(problem(future, 400).errors ?? [], 0).parameter, "since");
+    });
+}
+
+/** The writes, with the key: a claim in full, then every other collection's create, patch and
+ * delete. Everything created is deleted again. */
+async function writes(): Promise<void> {
+    const suffix = `${Date.now().toString(36)}-${process.pid}`;
+    const claimId = `contract-ts-claim-${suffix}`;
+    const claimBody: Schemas["ClaimInput"] = {
+        id: claimId,
+        claimant: "pakistan",
+        made_at: day("2026-02-28"),
+        kind: "casualties",
+        statement: "A contract-test claim: Pakistan said its strikes killed at least 12 fighters.",
+        about: ["afghan-taliban"],
+        incident: STRIKES_0227,
+        figures: [
+            { metric: "killed", value: 12, qualifier: "at_least", unit: "people", subject: "fighters" },
+        ],
+        status: "unverified",
+        contradicted_by: [],
+        sources: ["explainer-2026-02-27"],
+    };
+    const path = { id: claimId };
+    let versionBefore = 0;
+    let created = "";
+    let patched = "";
+
+    await check("POST /v1/claims", "create: 201, Location, ETag and the record", async () => {
+        versionBefore = ok(await client.GET("/v1/dataset")).version;
+        const result = await writer.POST("/v1/claims", {
+            body: claimBody,
+            params: { header: { "Idempotency-Key": `contract-ts-${suffix}` } },
+        });
+        assert.equal(result.response.status, 201);
+        assert.equal(result.response.headers.get("location"), `/v1/claims/${claimId}`);
+        created = etagOf(result.response);
+        const claim = ok(result);
+        assert.equal(claim.id, claimId);
+        assert.equal(claim.claimant, "pakistan");
+        assert.equal(claim.made_at.value, "2026-02-28");
+        assert.deepEqual(claim.about, ["afghan-taliban"]);
+        assert.equal(at(claim.figures, 0).value, 12);
+        assert.match(claim.attribution ?? "", /^Pakistan said on 28 February 2026/);
+        // A GET serves the same record with the same ETag.
+        const read = await client.GET("/v1/claims/{id}", { params: { path } });
+        assert.deepEqual(ok(read), claim);
+        assert.equal(read.response.headers.get("etag"), created);
+        // A retry with the same Idempotency-Key answers the same record, marked replayed.
+        const retry = await writer.POST("/v1/claims", {
+            body: claimBody,
+            params: { header: { "Idempotency-Key": `contract-ts-${suffix}` } },
+        });
+        assert.equal(retry.response.status, 201);
+        assert.equal(retry.response.headers.get("idempotent-replayed"), "true");
+        assert.deepEqual(ok(retry), claim);
+    });
+    await check("POST /v1/claims", "no token: a 401 problem", async () => {
+        const result = await client.POST("/v1/claims", { body: { ...claimBody, id: `${claimId}-x` } });
+        problem(result, 401);
+        assert.match(result.response.headers.get("www-authenticate") ?? "", /^Bearer/);
+    });
+    await check("POST /v1/claims", "several bad fields: one 422 listing each pointer", async () => {
+        const bad = {
+            ...claimBody,
+            id: `${claimId}-bad`,
+            kind: "rumour",
+            statement: 5,
+            colour: "red",
+            claimant: undefined,
+        } as unknown as Schemas["ClaimInput"];
+        const p = problem(await writer.POST("/v1/claims", { body: bad }), 422);
+        const pointers = (p.errors ?? []).map((e) => e.pointer);
+        for (const pointer of ["/kind", "/statement", "/claimant"]) {
+            assert.ok(pointers.includes(pointer), `${pointer} in ${JSON.stringify(pointers)}`);
+        }
+        assert.ok(pointers.length >= 4, `several errors: ${JSON.stringify(pointers)}`);
+    });
+    await check("POST /v1/claims", "an id that is taken: a 409 problem", async () => {
+        problem(await writer.POST("/v1/claims", { body: claimBody }), 409);
+    });
+
+    const statement = "A contract-test claim, corrected: at least 12 fighters, Pakistan said.";
+    await check("PATCH /v1/claims/{id}", "merge patch with If-Match: 200, new ETag", async () => {
+        const result = await writer.PATCH("/v1/claims/{id}", {
+            params: { path, header: { "If-Match": created } },
+            body: { statement, quote: "at least 12" },
+            headers: { "Content-Type": "application/merge-patch+json" },
+        });
+        const claim = ok(result);
+        assert.equal(result.response.status, 200);
+        assert.equal(claim.statement, statement);
+        assert.equal(claim.quote, "at least 12");
+        assert.equal(claim.claimant, "pakistan", "untouched fields stay");
+        patched = etagOf(result.response);
+        assert.notEqual(patched, created);
+    });
+    await check("PATCH /v1/claims/{id}", "the same patch with the old ETag: a 412 problem", async () => {
+        const result = await writer.PATCH("/v1/claims/{id}", {
+            params: { path, header: { "If-Match": created } },
+            body: { statement, quote: "at least 12" },
+            headers: { "Content-Type": "application/merge-patch+json" },
+        });
+        problem(result, 412);
+        assert.equal(result.response.headers.get("etag"), patched, "412 names the current ETag");
+    });
+    await check("PATCH /v1/claims/{id}", "no If-Match: a 428 problem", async () => {
+        const result = await writer.PATCH("/v1/claims/{id}", {
+            // The generated type requires If-Match; this request leaves it out on purpose.
+            params: { path } as { path: typeof path; header: { "If-Match": string } },
+            body: { statement: "never applied" },
+        });
+        assert.equal(at(problem(result, 428).errors ?? [], 0).parameter, "If-Match");
+    });
+    await check("/v1/{resource}/{id}/revisions", "the new claim: create, then update", async () => {
+        const page = ok(
+            await client.GET("/v1/{resource}/{id}/revisions", {
+                params: { path: { resource: "claims", id: claimId } },
+            }),
+        );
+        assert.deepEqual(
+            page.data.map((r) => r.operation),
+            ["create", "update"],
+        );
+        const [create, update] = [at(page.data, 0), at(page.data, 1)];
+        assert.ok(create.version > versionBefore && update.version > create.version);
+        assert.equal(create.author, "contract");
+        assert.equal(create.before ?? null, null);
+        assert.equal((update.after as { statement?: string } | null)?.statement, statement);
+    });
+    await check("/v1/changes", "since the version before: the create and the update", async () => {
+        const page = ok(
+            await client.GET("/v1/changes", { params: { query: { since: versionBefore, limit: 500 } } }),
+        );
+        const mine = page.data.filter((c) => c.resource === "claims" && c.id === claimId);
+        assert.deepEqual(
+            mine.map((c) => c.operation),
+            ["create", "update"],
+        );
+        assert.ok(page.data.every((c) => c.version > versionBefore));
+        assert.ok(page.meta.latest_version >= (at(mine, 1).version ?? 0));
+    });
+    await check("DELETE /v1/claims/{id}", "with If-Match and a reason: a tombstone, then 410", async () => {
+        const stale = await writer.DELETE("/v1/claims/{id}", {
+            params: { path, header: { "If-Match": created }, query: { reason: "contract test" } },
+        });
+        problem(stale, 412);
+        const result = await writer.DELETE("/v1/claims/{id}", {
+            params: { path, header: { "If-Match": patched }, query: { reason: "contract test" } },
+        });
+        const tombstone = ok(result);
+        assert.equal(result.response.status, 200);
+        assert.equal(tombstone.resource, "claims");
+        assert.equal(tombstone.id, claimId);
+        assert.equal(tombstone.reason, "contract test");
+        assert.equal(tombstone.deleted_by, "contract");
+        const gone = await client.GET("/v1/claims/{id}", { params: { path } });
+        const p = problem(gone, goneStatus("/v1/claims/{id}")) as { tombstone?: Schemas["Tombstone"] | null };
+        if (gone.response.status === 410) assert.equal(p.tombstone?.id, claimId);
+    });
+
+    // ---- the other collections: create, patch, delete (in reverse order of reference) ---------
+    const ids = {
+        source: `contract-ts-source-${suffix}`,
+        actor: `contract-ts-actor-${suffix}`,
+        incident: `contract-ts-incident-${suffix}`,
+        figure: `contract-ts-figure-${suffix}`,
+    };
+    const etags: Record<string, string> = {};
+    await check("POST /v1/sources", "a source", async () => {
+        const result = await writer.POST("/v1/sources", {
+            body: { id: ids.source, title: "Contract test notes", kind: "dataset", published: day("2026-03-01") },
+        });
+        assert.equal(result.response.status, 201);
+        assert.equal(ok(result).title, "Contract test notes");
+        etags.source = etagOf(result.response);
+    });
+    await check("POST /v1/actors", "an actor citing it", async () => {
+        const result = await writer.POST("/v1/actors", {
+            body: {
+                id: ids.actor,
+                name: "Contract Test Front",
+                aliases: [],
+                kind: "armed_group",
+                country: "PK",
+                description: "An actor made up by the contract test.",
+                relations: [{ actor: "ttp", kind: "fought_alongside", sources: [ids.source] }],
+                sources: [ids.source],
+            },
+        });
+        assert.equal(result.response.status, 201);
+        assert.equal(result.response.headers.get("location"), `/v1/actors/${ids.actor}`);
+        etags.actor = etagOf(result.response);
+    });
+    await check("POST /v1/incidents", "an incident involving it", async () => {
+        const result = await writer.POST("/v1/incidents", {
+            body: {
+                id: ids.incident,
+                title: "Contract test clash",
+                kind: "border_clash",
+                date: day("2026-03-01"),
+                locations: [{ name: "Torkham", country: "PK", lat: 34.1, lon: 71.1, precision: "locality" }],
+                actors: [
+                    { actor: ids.actor, role: "perpetrator" },
+                    { actor: "pakistan", role: "target" },
+                ],
+                summary: "An incident made up by the contract test.",
+                sources: [ids.source],
+            },
+        });
+        assert.equal(result.response.status, 201);
+        assert.deepEqual(ok(result).claims ?? [], []);
+        etags.incident = etagOf(result.response);
+    });
+    await check("POST /v1/force-figures", "a force figure for it", async () => {
+        const result = await writer.POST("/v1/force-figures", {
+            body: {
+                id: ids.figure,
+                actor: ids.actor,
+                claimant: "iiss",
+                metric: "active_personnel",
+                value: 500,
+                qualifier: "approximately",
+                as_of: day("2026-03-01"),
+                sources: [ids.source],
+            },
+        });
+        assert.equal(result.response.status, 201);
+        assert.equal(ok(result).value, 500);
+        etags.figure = etagOf(result.response);
+    });
+    await check("DELETE /v1/sources/{id}", "a cited source: a 409 problem", async () => {
+        const result = await writer.DELETE("/v1/sources/{id}", {
+            params: { path: { id: ids.source }, header: { "If-Match": "*" }, query: { reason: "test" } },
+        });
+        assert.ok((problem(result, 409).errors ?? []).length >= 3, "lists the records citing it");
+    });
+    // A record's ETag covers its whole representation, attribution included: patching a
+    // source it cites changes it. So each patch and delete starts from a fresh GET, as an
+    // editor's client would.
+    const refresh = async (route: string, key: keyof typeof ids): Promise<void> => {
+        const read = await client.GET(route as "/v1/sources/{id}", { params: { path: { id: ids[key] } } });
+        ok(read);
+        etags[key] = etagOf(read.response);
+    };
+    const patchOf = async <P extends "/v1/sources/{id}" | "/v1/actors/{id}" | "/v1/incidents/{id}" | "/v1/force-figures/{id}">(
+        route: P,
+        key: keyof typeof ids,
+        body: Record<string, unknown>,
+    ): Promise<Record<string, unknown>> => {
+        await refresh(route, key);
+        const result = await writer.PATCH(route as "/v1/sources/{id}", {
+            params: { path: { id: ids[key] }, header: { "If-Match": etags[key] ?? "" } },
+            body: body as Schemas["SourcePatch"],
+            headers: { "Content-Type": "application/merge-patch+json" },
+        });
+        const record = ok(result) as unknown as Record<string, unknown>;
+        const etag = etagOf(result.response);
+        assert.notEqual(etag, etags[key]);
+        etags[key] = etag;
+        return record;
+    };
+    await check("PATCH /v1/sources/{id}", "a new title", async () => {
+        assert.equal((await patchOf("/v1/sources/{id}", "source", { title: "Contract notes" })).title, "Contract notes");
+    });
+    await check("PATCH /v1/actors/{id}", "an alias", async () => {
+        const actor = await patchOf("/v1/actors/{id}", "actor", { aliases: ["CTF"] });
+        assert.deepEqual(actor.aliases, ["CTF"]);
+    });
+    await check("PATCH /v1/incidents/{id}", "a summary", async () => {
+        const incident = await patchOf("/v1/incidents/{id}", "incident", { summary: "Corrected." });
+        assert.equal(incident.summary, "Corrected.");
+    });
+    await check("PATCH /v1/force-figures/{id}", "an unquantified figure drops its value", async () => {
+        const figure = await patchOf("/v1/force-figures/{id}", "figure", {
+            value: null,
+            qualifier: "unquantified",
+            text: "several hundred",
+        });
+        assert.equal(figure.value ?? null, null);
+        assert.equal(figure.text, "several hundred");
+    });
+    const remove = async (route: "/v1/sources/{id}", key: keyof typeof ids): Promise<void> => {
+        await refresh(route, key);
+        const result = await writer.DELETE(route, {
+            params: { path: { id: ids[key] }, header: { "If-Match": etags[key] ?? "" }, query: { reason: "contract test" } },
+        });
+        assert.equal(ok(result).id, ids[key]);
+    };
+    await check("DELETE /v1/force-figures/{id}", "deleted", async () => {
+        await remove("/v1/force-figures/{id}" as "/v1/sources/{id}", "figure");
+        const gone = await client.GET("/v1/force-figures/{id}", { params: { path: { id: ids.figure } } });
+        problem(gone, goneStatus("/v1/force-figures/{id}"));
+    });
+    await check("DELETE /v1/incidents/{id}", "deleted", async () => {
+        await remove("/v1/incidents/{id}" as "/v1/sources/{id}", "incident");
+    });
+    await check("DELETE /v1/actors/{id}", "deleted", async () => {
+        await remove("/v1/actors/{id}" as "/v1/sources/{id}", "actor");
+    });
+    await check("DELETE /v1/sources/{id}", "deleted once nothing cites it", async () => {
+        await remove("/v1/sources/{id}", "source");
+        const gone = await client.GET("/v1/sources/{id}", { params: { path: { id: ids.source } } });
+        problem(gone, goneStatus("/v1/sources/{id}"));
+    });
 }
 
 main().catch((e: unknown) => {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Contract step: generates TypeScript types from the spec (openapi-typescript), type-checks
 # and builds client.ts against them (tsc, strict), and runs it with Node against the live
-# server: every GET operation in the spec, with value checks (see client.ts).
+# server: every operation in the spec (writes with DURAND_TOKEN), with value checks (see client.ts).
 #
 # Needs DURAND_BASE_URL and DURAND_SPEC (scripts/contract sets both).
 set -euo pipefail

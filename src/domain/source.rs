@@ -48,10 +48,42 @@ pub enum InvalidSources {
 ///
 /// Every figure in Durand lives in a record that carries one of these, so a number without a
 /// source cannot be constructed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "Vec<SourceId>", into = "Vec<SourceId>")]
-#[schema(value_type = Vec<SourceId>)]
 pub struct Sources(Vec<SourceId>);
+
+// The schema says what `TryFrom` checks: at least one id, none twice (`minItems`,
+// `uniqueItems`), so that a schema-valid record is never rejected for its sources.
+impl utoipa::PartialSchema for Sources {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ArrayBuilder::new()
+            .items(utoipa::openapi::Ref::from_schema_name("SourceId"))
+            .min_items(Some(1))
+            .unique_items(true)
+            .description(Some(
+                "The sources behind a record: never empty, never repeated.\n\nEvery figure in Durand lives in a record that carries one of these, so a number without a\nsource cannot be constructed.",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for Sources {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "Sources".into()
+    }
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        schemas.push((
+            SourceId::name().into_owned(),
+            <SourceId as utoipa::PartialSchema>::schema(),
+        ));
+        <SourceId as ToSchema>::schemas(schemas);
+    }
+}
 
 impl Sources {
     /// The source ids, in the order given.

@@ -198,7 +198,10 @@ async fn a_created_claim_is_served_with_its_etag_and_its_revision(pool: PgPool) 
         "/v1/claims/pakistan-claims-12-killed"
     );
     assert_eq!(r.headers["cache-control"], "no-store");
-    assert_eq!(r.headers["durand-dataset-version"], (before + 1).to_string().as_str());
+    assert_eq!(
+        r.headers["durand-dataset-version"],
+        (before + 1).to_string().as_str()
+    );
     assert!(
         r.body["attribution"]
             .as_str()

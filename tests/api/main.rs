@@ -21,3 +21,4 @@ mod sorting;
 mod sources;
 mod time_travel;
 mod timeline;
+mod write_regressions;

@@ -273,6 +273,17 @@ write_schemas! {
     ForceFigure => ForceFigureInput, ForceFigurePatch, ["attribution"], "a force figure";
 }
 
+/// The read-only fields of `resource`'s records: served (and, for an incident's `claims`, kept
+/// empty in the stored document) but never written, so a patch merges into the stored
+/// document without them.
+pub fn read_only(resource: Resource) -> &'static [&'static str] {
+    match resource {
+        Resource::Incidents => &["claims"],
+        Resource::Claims | Resource::ForceFigures => &["attribution"],
+        Resource::Sources | Resource::Actors => &[],
+    }
+}
+
 /// Applies a JSON Merge Patch (RFC 7396) to `target`.
 pub fn merge_patch(target: &mut Value, patch: &Value) {
     let Value::Object(patch) = patch else {

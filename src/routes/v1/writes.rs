@@ -441,14 +441,10 @@ pub async fn patch_record(
         )]));
     }
     let mut doc = before.clone();
-    // Fields generated on read are stored empty or not at all, and are not writable.
-    let generated = match resource {
-        Resource::Incidents => Some("claims"),
-        Resource::Claims | Resource::ForceFigures => Some("attribution"),
-        Resource::Sources | Resource::Actors => None,
-    };
-    if let (Some(field), Some(stored)) = (generated, doc.as_object_mut()) {
-        stored.remove(field);
+    if let Value::Object(fields) = &mut doc {
+        for field in body::read_only(resource) {
+            fields.remove(*field);
+        }
     }
     body::merge_patch(&mut doc, &Value::Object(patch));
     let record = checked(&mut tx, resource, doc).await?;
