@@ -461,6 +461,16 @@ async fn bodies_of_the_wrong_type_shape_or_size_are_refused(pool: PgPool) {
     )
     .await
     .assert_problem(400);
+    let mut nul = new_claim(None);
+    nul["statement"] = json!("a\u{0}b");
+    let r = reply(
+        post("application/json", nul.to_string())
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.assert_problem(422)["errors"][0]["pointer"], "/statement");
     let big = format!("{{\"statement\": \"{}\"}}", "x".repeat(300 * 1024));
     reply(post("application/json", big).send().await.unwrap())
         .await

@@ -79,7 +79,8 @@ pub fn parse_object(body: &Bytes) -> Result<serde_json::Map<String, Value>, ApiE
 /// Validates a whole record document of `resource`: every problem the schema, the domain
 /// types and the record's own rules find, or the parsed record.
 pub fn validate(resource: Resource, doc: Value) -> Result<Record, Vec<ParameterError>> {
-    let errors = schema_errors(resource, &doc);
+    let mut errors = schema_errors(resource, &doc);
+    nul_errors(&doc, "", &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -98,6 +99,38 @@ pub fn validate(resource: Resource, doc: Value) -> Result<Record, Vec<ParameterE
         Ok(record)
     } else {
         Err(problems)
+    }
+}
+
+/// PostgreSQL cannot store U+0000 in text or JSON: every string (or key) holding one is an
+/// error at its pointer, rather than a failed insert.
+fn nul_errors(node: &Value, at: &str, errors: &mut Vec<ParameterError>) {
+    let escape = |key: &str| key.replace('~', "~0").replace('/', "~1");
+    match node {
+        Value::String(s) if s.contains('\0') => {
+            errors.push(ParameterError::at(
+                at,
+                "contains a NUL character (U+0000), which text cannot hold",
+            ));
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                nul_errors(item, &format!("{at}/{i}"), errors);
+            }
+        }
+        Value::Object(map) => {
+            for (key, value) in map {
+                let here = format!("{at}/{}", escape(key));
+                if key.contains('\0') {
+                    errors.push(ParameterError::at(
+                        &here,
+                        "the field name contains a NUL character (U+0000)",
+                    ));
+                }
+                nul_errors(value, &here, errors);
+            }
+        }
+        _ => {}
     }
 }
 

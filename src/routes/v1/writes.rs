@@ -47,10 +47,12 @@ pub struct Writer<'a> {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct DeleteParams {
-    /// Why the record is deleted (kept in its tombstone and revision), 1 to 500 characters.
+    /// Why the record is deleted (kept in its tombstone and revision), 1 to 500 characters,
+    /// not only spaces.
     #[param(
         min_length = 1,
         max_length = 500,
+        pattern = "\\S",
         example = "Duplicate of another claim"
     )]
     reason: String,
@@ -470,13 +472,13 @@ pub async fn delete_record(
 ) -> Result<HttpResponse, ApiError> {
     let tags = if_match(req)?;
     let reason = params.0.reason;
-    let reason = reason.trim();
-    if reason.is_empty() || reason.chars().count() > 500 {
+    if reason.trim().is_empty() || reason.chars().count() > 500 || reason.contains('\0') {
         return Err(ApiError::invalid(
             "reason",
-            "must be 1 to 500 characters saying why",
+            "must be 1 to 500 characters saying why (not only spaces)",
         ));
     }
+    let reason = reason.trim();
 
     let _gate = w.gate.0.lock().await;
     let mut tx = w.pool.begin().await?;
