@@ -398,4 +398,17 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn nul_characters_anywhere_in_a_body_are_field_errors() {
+        let mut errors = Vec::new();
+        nul_errors(
+            &json!({"statement": "a\u{0}b", "figures": [{"text": "\u{0}"}], "a/b\u{0}": 1}),
+            "",
+            &mut errors,
+        );
+        let mut pointers: Vec<_> = errors.iter().filter_map(|e| e.pointer.clone()).collect();
+        pointers.sort();
+        assert_eq!(pointers, ["/a~1b\u{0}", "/figures/0/text", "/statement"]);
+    }
 }
