@@ -63,13 +63,14 @@ pub struct Revision {
 }
 
 /// The revisions of one record in version order (oldest first), those after version
-/// `after_version`, at most `limit` of them. Empty when the record never existed.
+/// `after_version` and up to `until`, at most `limit` of them. Empty when the record never existed.
 #[tracing::instrument(skip(pool))]
 pub async fn list_revisions(
     pool: &PgPool,
     resource: Resource,
     id: &str,
     after_version: Option<i64>,
+    until: i64,
     limit: i64,
 ) -> Result<Vec<Revision>, sqlx::Error> {
     let rows = sqlx::query!(
@@ -77,13 +78,14 @@ pub async fn list_revisions(
         select r.version, v.at, v.author, r.operation, r.before, r.after, r.reason
         from revisions r
         join dataset_versions v on v.version = r.version
-        where r.resource = $1 and r.record_id = $2 and r.version > $3
+        where r.resource = $1 and r.record_id = $2 and r.version > $3 and r.version <= $4
         order by r.version
-        limit $4
+        limit $5
         "#,
         resource.as_str(),
         id,
         after_version.unwrap_or(0),
+        until,
         limit,
     )
     .fetch_all(pool)

@@ -382,3 +382,45 @@ async fn an_export_plus_the_feed_applied_page_by_page_is_the_current_export(pool
     let again = app.get_ok(&format!("/v1/changes?since={applied}")).await;
     assert_eq!(again["data"], json!([]));
 }
+
+#[sqlx::test]
+async fn history_takes_as_of_too(pool: PgPool) {
+    let (app, _) = with_history(pool).await;
+    let page = app
+        .get_ok(&format!("/v1/claims/{CHANGED}/revisions?as_of=1"))
+        .await;
+    assert_eq!(
+        page["data"].as_array().unwrap().len(),
+        1,
+        "only the create: {page}"
+    );
+    app.get(&format!("/v1/claims/{ADDED}/revisions?as_of=1"))
+        .await
+        .assert_problem(404);
+
+    let r = app.get("/v1/changes?since=1&as_of=2").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body["meta"]["latest_version"], 2);
+    assert!(
+        r.body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["version"] == 2),
+        "{}",
+        r.body
+    );
+    assert_eq!(r.headers["durand-dataset-version"], "2");
+    assert!(
+        r.headers["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    app.get("/v1/changes?since=3&as_of=2")
+        .await
+        .assert_bad_parameter("since");
+    app.get("/v1/changes?as_of=99")
+        .await
+        .assert_bad_parameter("as_of");
+}

@@ -115,3 +115,24 @@ pub struct AsOfParams {
     /// e.g. `2026-03-01T12:00:00Z`); the same request always returns the same bytes.
     pub as_of: Option<AsOf>,
 }
+
+/// For the history endpoints, which read the history tables directly: the dataset version
+/// `as_of` names (telling the caching middleware its stamp), or `None` without one.
+pub async fn history_bound(
+    req: &HttpRequest,
+    pool: &PgPool,
+    as_of: Option<AsOf>,
+) -> Result<Option<i64>, ApiError> {
+    let Some(as_of) = as_of else {
+        return Ok(None);
+    };
+    let stamp = store::snapshots::resolve(pool, as_of)
+        .await
+        .map_err(|e| match e {
+            ResolveError::OutOfRange(detail) => ApiError::invalid("as_of", detail),
+            ResolveError::Database(e) => e.into(),
+        })?;
+    let version = stamp.version;
+    req.extensions_mut().insert(AsOfStamp(stamp));
+    Ok(Some(version))
+}

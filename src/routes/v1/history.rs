@@ -37,6 +37,10 @@ pub struct ListRevisionsParams {
     /// this API issued for the same record is accepted; any other is a 400.
     #[param(pattern = "^[A-Za-z0-9_-]+$")]
     cursor: Option<String>,
+    /// Time travel: the history as it was at this dataset version (`42`) or time (RFC 3339,
+    /// e.g. `2026-03-01T12:00:00Z`): nothing after it; the same request always returns the
+    /// same bytes.
+    as_of: Option<crate::domain::AsOf>,
 }
 
 /// The record a revisions path names, or a 404 saying what exists.
@@ -100,8 +104,16 @@ pub async fn list_revisions(
         Some(c) => Some(c.key_as::<i64>(&collection, 0)?),
         None => None,
     };
-    let rows =
-        store::changes::list_revisions(&pool, resource, id, after, i64::from(limit) + 1).await?;
+    let until = super::as_of::history_bound(&req, &pool, params.as_of).await?;
+    let rows = store::changes::list_revisions(
+        &pool,
+        resource,
+        id,
+        after,
+        until.unwrap_or(i64::MAX),
+        i64::from(limit) + 1,
+    )
+    .await?;
     // Revisions are never removed, so a record with none never existed (a cursor past the
     // last one is not a cursor this API issued).
     if rows.is_empty() && after.is_none() {
@@ -158,6 +170,10 @@ pub struct ListChangesParams {
     /// this API issued for `/v1/changes` is accepted; any other is a 400.
     #[param(pattern = "^[A-Za-z0-9_-]+$")]
     cursor: Option<String>,
+    /// Time travel: the history as it was at this dataset version (`42`) or time (RFC 3339,
+    /// e.g. `2026-03-01T12:00:00Z`): nothing after it; the same request always returns the
+    /// same bytes.
+    as_of: Option<crate::domain::AsOf>,
 }
 
 /// Paging facts about one page of the change feed.
@@ -243,7 +259,10 @@ pub async fn list_changes(
     let after = feed_position(params.cursor.as_deref())?;
     // Read first, and the feed bounded by it: versions commit in order, so every change up to
     // `latest` is visible, and none on the page is newer than `meta.latest_version`.
-    let latest = store::dataset::stamp(&pool).await?.map_or(0, |s| s.version);
+    let latest = match super::as_of::history_bound(&req, &pool, params.as_of).await? {
+        Some(version) => version,
+        None => store::dataset::stamp(&pool).await?.map_or(0, |s| s.version),
+    };
     if since > latest {
         return Err(ApiError::invalid(
             "since",
