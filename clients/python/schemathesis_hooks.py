@@ -336,7 +336,13 @@ def map_case(context, case):
     # what will be in it); the spec cannot say "at most the current version".
     since = query.get("since")
     if path == "/v1/changes" and (isinstance(since, int) or (isinstance(since, str) and since.isdigit())):
-        query["since"] = min(int(since), _current_dataset()["version"])
+        as_of = query.get("as_of")
+        cap = _current_dataset()["version"]
+        if isinstance(as_of, int) or (isinstance(as_of, str) and as_of.isdigit()):
+            cap = min(cap, int(as_of))
+        elif as_of is not None:
+            cap = 0  # a time: its version is not known here
+        query["since"] = min(int(since), cap)
 
     for name in ("actor", "actors"):
         listed = query.get(name)

@@ -585,7 +585,7 @@ macro_rules! write_routes {
             security(("bearer" = [])),
             params(
                 ("id" = String, Path, description = "The record's id"),
-                ("If-Match" = String, Header, description = "The ETag from your last GET of the record (or `*`). Required: a stale one is a 412, so you cannot overwrite a change you have not seen."),
+                ("If-Match" = String, Header, description = "The ETag from your last GET of the record (or `*`). Required: a stale one is a 412, so you cannot overwrite a change you have not seen.", min_length = 1),
             ),
             request_body(
                 description = "A JSON Merge Patch (RFC 7396): the fields to change.",
@@ -635,7 +635,7 @@ macro_rules! write_routes {
             security(("bearer" = [])),
             params(
                 ("id" = String, Path, description = "The record's id"),
-                ("If-Match" = String, Header, description = "The ETag from your last GET of the record (or `*`). Required: a stale one is a 412."),
+                ("If-Match" = String, Header, description = "The ETag from your last GET of the record (or `*`). Required: a stale one is a 412.", min_length = 1),
                 DeleteParams,
             ),
             responses(
