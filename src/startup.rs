@@ -128,6 +128,8 @@ fn cors() -> Cors {
         .allow_any_header()
         .expose_headers([
             "ETag",
+            "Location",
+            "Idempotent-Replayed",
             "Last-Modified",
             "Link",
             "Retry-After",

@@ -151,6 +151,31 @@ async fn cors_preflight_allows_reads_from_any_origin_and_exposes_headers(pool: P
         .to_owned();
     assert!(methods.contains("GET"), "{methods}");
 
+    // A browser editor's PATCH with a token and If-Match passes its preflight too.
+    let preflight = app
+        .client
+        .request(
+            reqwest::Method::OPTIONS,
+            format!("{}/v1/claims/x", app.base),
+        )
+        .header("origin", "https://desk.example")
+        .header("access-control-request-method", "PATCH")
+        .header(
+            "access-control-request-headers",
+            "authorization, if-match, content-type",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(preflight.status().is_success(), "{}", preflight.status());
+    let methods = preflight.headers()["access-control-allow-methods"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    for m in ["POST", "PATCH", "DELETE"] {
+        assert!(methods.contains(m), "{methods}");
+    }
+
     let r = app
         .get_with_header("/v1/claims?limit=1", "origin", "https://newsroom.example")
         .await;
@@ -165,6 +190,7 @@ async fn cors_preflight_allows_reads_from_any_origin_and_exposes_headers(pool: P
         "x-request-id",
         "ratelimit-remaining",
         "durand-dataset-version",
+        "location",
     ] {
         assert!(exposed.contains(h), "{h} not exposed: {exposed}");
     }
