@@ -314,6 +314,19 @@ async fn a_patch_needs_the_current_etag_and_is_recorded(pool: PgPool) {
         "nothing written"
     );
 
+    // A malformed patch is a 422 whatever the ETag: its shape is checked first.
+    let r = send(
+        &app,
+        Method::PATCH,
+        &path,
+        Some(&token),
+        Some("\"stale\""),
+        Some(json!({"colour": 1, "statement": null})),
+    )
+    .await;
+    let problem = r.assert_problem(422);
+    assert_eq!(problem["errors"].as_array().unwrap().len(), 2, "{problem}");
+
     // `null` removes an optional field.
     let r = send(
         &app,

@@ -79,7 +79,7 @@ pub fn parse_object(body: &Bytes) -> Result<serde_json::Map<String, Value>, ApiE
 /// Validates a whole record document of `resource`: every problem the schema, the domain
 /// types and the record's own rules find, or the parsed record.
 pub fn validate(resource: Resource, doc: Value) -> Result<Record, Vec<ParameterError>> {
-    let mut errors = schema_errors(resource, &doc);
+    let mut errors = schema_errors(schema_names(resource).0, &doc);
     nul_errors(&doc, "", &mut errors);
     if !errors.is_empty() {
         return Err(errors);
@@ -147,10 +147,23 @@ fn pointer_of(path: &str) -> String {
         .collect()
 }
 
-/// Every error the record's published input schema finds in `doc`.
-fn schema_errors(resource: Resource, doc: &Value) -> Vec<ParameterError> {
+/// Checks a patch on its own, before the record it applies to is read: it must fit the
+/// resource's published `*Patch` schema (and hold no NUL). The patched record is validated
+/// whole afterwards by [`validate`].
+pub fn validate_patch(resource: Resource, patch: &Value) -> Result<(), Vec<ParameterError>> {
+    let mut errors = schema_errors(schema_names(resource).1, patch);
+    nul_errors(patch, "", &mut errors);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// Every error the published schema `name` finds in `doc`.
+fn schema_errors(name: &str, doc: &Value) -> Vec<ParameterError> {
     let validators = VALIDATORS.get_or_init(build_validators);
-    let Some(validator) = validators.get(&resource) else {
+    let Some(validator) = validators.get(name) else {
         return Vec::new();
     };
     validator
@@ -180,11 +193,11 @@ fn schema_errors(resource: Resource, doc: &Value) -> Vec<ParameterError> {
         .collect()
 }
 
-static VALIDATORS: OnceLock<HashMap<Resource, jsonschema::Validator>> = OnceLock::new();
+static VALIDATORS: OnceLock<HashMap<&'static str, jsonschema::Validator>> = OnceLock::new();
 
-/// One validator per resource, for its `*Input` schema, resolved against every component of
-/// the generated spec (so the server checks exactly what the spec publishes).
-fn build_validators() -> HashMap<Resource, jsonschema::Validator> {
+/// One validator per write body schema (`*Input`, `*Patch`), resolved against every component
+/// of the generated spec (so the server checks exactly what the spec publishes).
+fn build_validators() -> HashMap<&'static str, jsonschema::Validator> {
     let spec = crate::openapi::spec();
     let schemas = spec
         .components
@@ -193,18 +206,22 @@ fn build_validators() -> HashMap<Resource, jsonschema::Validator> {
         .unwrap_or_default();
     Resource::ALL
         .iter()
-        .filter_map(|&resource| {
+        .flat_map(|&resource| {
+            let (input, patch) = schema_names(resource);
+            [input, patch]
+        })
+        .filter_map(|name| {
             let root = serde_json::json!({
-                "$ref": format!("#/components/schemas/{}", input_name(resource)),
+                "$ref": format!("#/components/schemas/{name}"),
                 "components": { "schemas": schemas },
             });
             match jsonschema::options()
                 .with_draft(jsonschema::Draft::Draft202012)
                 .build(&root)
             {
-                Ok(v) => Some((resource, v)),
+                Ok(v) => Some((name, v)),
                 Err(e) => {
-                    tracing::error!(%resource, error = %e, "cannot compile an input schema");
+                    tracing::error!(%name, error = %e, "cannot compile a write schema");
                     None
                 }
             }
@@ -212,14 +229,14 @@ fn build_validators() -> HashMap<Resource, jsonschema::Validator> {
         .collect()
 }
 
-/// The spec's name of the schema a create of `resource` takes.
-fn input_name(resource: Resource) -> &'static str {
+/// The spec's names of the schemas a create and a patch of `resource` take.
+fn schema_names(resource: Resource) -> (&'static str, &'static str) {
     match resource {
-        Resource::Sources => "SourceInput",
-        Resource::Actors => "ActorInput",
-        Resource::Incidents => "IncidentInput",
-        Resource::Claims => "ClaimInput",
-        Resource::ForceFigures => "ForceFigureInput",
+        Resource::Sources => ("SourceInput", "SourcePatch"),
+        Resource::Actors => ("ActorInput", "ActorPatch"),
+        Resource::Incidents => ("IncidentInput", "IncidentPatch"),
+        Resource::Claims => ("ClaimInput", "ClaimPatch"),
+        Resource::ForceFigures => ("ForceFigureInput", "ForceFigurePatch"),
     }
 }
 

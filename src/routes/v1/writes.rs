@@ -423,6 +423,9 @@ pub async fn patch_record(
 ) -> Result<HttpResponse, ApiError> {
     let tags = if_match(req)?;
     let patch = body::read_object(req, payload, MERGE_PATCH).await?;
+    let patch = Value::Object(patch);
+    // The patch's own shape first: a malformed patch is a 422 whatever the record's state.
+    body::validate_patch(resource, &patch).map_err(ApiError::InvalidBody)?;
 
     let _gate = w.gate.0.lock().await;
     let mut tx = w.pool.begin().await?;
@@ -448,7 +451,7 @@ pub async fn patch_record(
             fields.remove(*field);
         }
     }
-    body::merge_patch(&mut doc, &Value::Object(patch));
+    body::merge_patch(&mut doc, &patch);
     let record = checked(&mut tx, resource, doc).await?;
     let version = write_record(&mut tx, record, Some(before), w.editor.name()).await?;
     tx.commit().await?;
