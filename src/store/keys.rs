@@ -122,19 +122,20 @@ pub async fn create(
     Ok((token, info))
 }
 
-/// Every key, oldest first.
-pub async fn list(pool: &PgPool) -> Result<Vec<KeyInfo>, sqlx::Error> {
-    let rows = sqlx::query!(
-        r#"
-        select id, name, scope, prefix, created_at, last_used_at, revoked_at
-        from api_keys order by id
-        "#
-    )
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| KeyInfo {
+/// A key's row, as selected.
+struct KeyRow {
+    id: i64,
+    name: String,
+    scope: String,
+    prefix: String,
+    created_at: DateTime<Utc>,
+    last_used_at: Option<DateTime<Utc>>,
+    revoked_at: Option<DateTime<Utc>>,
+}
+
+impl From<KeyRow> for KeyInfo {
+    fn from(r: KeyRow) -> Self {
+        Self {
             id: r.id,
             name: r.name,
             scope: Scope::parse(&r.scope),
@@ -142,8 +143,22 @@ pub async fn list(pool: &PgPool) -> Result<Vec<KeyInfo>, sqlx::Error> {
             created_at: r.created_at,
             last_used_at: r.last_used_at,
             revoked_at: r.revoked_at,
-        })
-        .collect())
+        }
+    }
+}
+
+/// Every key, oldest first.
+pub async fn list(pool: &PgPool) -> Result<Vec<KeyInfo>, sqlx::Error> {
+    let rows = sqlx::query_as!(
+        KeyRow,
+        r#"
+        select id, name, scope, prefix, created_at, last_used_at, revoked_at
+        from api_keys order by id
+        "#
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(KeyInfo::from).collect())
 }
 
 /// Revokes the keys with this name (or this numeric id); returns how many were revoked.
@@ -165,7 +180,8 @@ pub async fn revoke(pool: &PgPool, name_or_id: &str) -> Result<u64, sqlx::Error>
 /// The key holding this token, if any (revoked keys included, so the caller can say so),
 /// recording that it was used.
 pub async fn authenticate(pool: &PgPool, token: &str) -> Result<Option<KeyInfo>, sqlx::Error> {
-    let row = sqlx::query!(
+    let row = sqlx::query_as!(
+        KeyRow,
         r#"
         update api_keys set last_used_at = now()
         where token_hash = $1
@@ -175,13 +191,5 @@ pub async fn authenticate(pool: &PgPool, token: &str) -> Result<Option<KeyInfo>,
     )
     .fetch_optional(pool)
     .await?;
-    Ok(row.map(|r| KeyInfo {
-        id: r.id,
-        name: r.name,
-        scope: Scope::parse(&r.scope),
-        prefix: r.prefix,
-        created_at: r.created_at,
-        last_used_at: r.last_used_at,
-        revoked_at: r.revoked_at,
-    }))
+    Ok(row.map(KeyInfo::from))
 }

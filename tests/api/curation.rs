@@ -48,6 +48,21 @@ async fn send(
     reply(req.send().await.expect("request")).await
 }
 
+/// POSTs a JSON body with the editor's token.
+async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> Reply {
+    send(app, Method::POST, path, Some(token), None, Some(body)).await
+}
+
+/// The JSON Pointers a 422 problem lists, in order.
+fn pointers(problem: &Value) -> Vec<&str> {
+    problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["pointer"].as_str().unwrap())
+        .collect()
+}
+
 /// GETs a record and returns its body and ETag.
 async fn read(app: &TestApp, path: &str) -> (Value, String) {
     let r = app.get(path).await;
@@ -237,15 +252,7 @@ async fn a_create_without_an_id_gets_a_readable_one(pool: PgPool) {
     let (app, token) = editor(pool, Scope::Write).await;
     let mut ids = Vec::new();
     for _ in 0..2 {
-        let r = send(
-            &app,
-            Method::POST,
-            "/v1/claims",
-            Some(&token),
-            None,
-            Some(new_claim(None)),
-        )
-        .await;
+        let r = post(&app, &token, "/v1/claims", new_claim(None)).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         ids.push(r.body["id"].as_str().unwrap().to_owned());
     }
@@ -375,24 +382,11 @@ async fn an_invalid_body_lists_every_bad_field(pool: PgPool) {
     body["kind"] = json!("rumour");
     body["statement"] = json!(42);
     body["colour"] = json!("red");
-    let r = send(
-        &app,
-        Method::POST,
-        "/v1/claims",
-        Some(&token),
-        None,
-        Some(body),
-    )
-    .await;
+    let r = post(&app, &token, "/v1/claims", body).await;
     let problem = r.assert_problem(422);
-    let pointers: BTreeSet<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["pointer"].as_str().unwrap())
-        .collect();
+    let listed: BTreeSet<&str> = pointers(problem).into_iter().collect();
     for expected in ["/claimant", "/kind", "/statement", ""] {
-        assert!(pointers.contains(expected), "{expected} not in {problem}");
+        assert!(listed.contains(expected), "{expected} not in {problem}");
     }
 
     // Valid shape, but references that resolve to nothing: each one is listed.
@@ -401,40 +395,22 @@ async fn an_invalid_body_lists_every_bad_field(pool: PgPool) {
     body["about"] = json!(["afghan-taliban", "no-such-actor"]);
     body["sources"] = json!(["no-such-source"]);
     body["incident"] = json!("no-such-incident");
-    let r = send(
-        &app,
-        Method::POST,
-        "/v1/claims",
-        Some(&token),
-        None,
-        Some(body),
-    )
-    .await;
+    let r = post(&app, &token, "/v1/claims", body).await;
     let problem = r.assert_problem(422);
-    let pointers: Vec<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["pointer"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        pointers,
+        pointers(problem),
         ["/sources/0", "/claimant", "/about/1", "/incident"],
         "{problem}"
     );
 
     // A figure without a claimant cannot exist, and a force figure without a source either.
-    let r = send(
+    let r = post(
         &app,
-        Method::POST,
+        &token,
         "/v1/force-figures",
-        Some(&token),
-        None,
-        Some(
-            json!({"id": "x", "actor": "pakistan", "metric": "active_personnel", "value": 1,
+        json!({"id": "x", "actor": "pakistan", "metric": "active_personnel", "value": 1,
                     "qualifier": "exact", "unit": null, "text": null, "as_of": "2026",
                     "note": null, "sources": []}),
-        ),
     )
     .await;
     let problem = r.assert_problem(422);
@@ -634,15 +610,7 @@ async fn contradictions_stay_mutual_and_a_failed_write_changes_nothing(pool: PgP
     claim["status"] = json!("denied");
     claim["figures"] = json!([]);
     claim["contradicted_by"] = json!([denial]);
-    let r = send(
-        &app,
-        Method::POST,
-        "/v1/claims",
-        Some(&token),
-        None,
-        Some(claim),
-    )
-    .await;
+    let r = post(&app, &token, "/v1/claims", claim).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let listed = app.get_ok(&format!("/v1/claims/{denial}")).await["contradicted_by"].clone();
     assert!(
@@ -793,15 +761,7 @@ async fn every_resource_can_be_created_patched_and_deleted(pool: PgPool) {
     for (resource, body, patch) in bodies {
         let id = body["id"].as_str().unwrap().to_owned();
         let path = format!("/v1/{resource}/{id}");
-        let r = send(
-            &app,
-            Method::POST,
-            &format!("/v1/{resource}"),
-            Some(&token),
-            None,
-            Some(body),
-        )
-        .await;
+        let r = post(&app, &token, &format!("/v1/{resource}"), body).await;
         assert_eq!(r.status, StatusCode::CREATED, "{resource}: {}", r.body);
         let etag = r.headers["etag"].to_str().unwrap().to_owned();
         let r = send(
