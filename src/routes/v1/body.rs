@@ -215,8 +215,10 @@ fn build_validators() -> HashMap<&'static str, jsonschema::Validator> {
                 "$ref": format!("#/components/schemas/{name}"),
                 "components": { "schemas": schemas },
             });
+            // Formats are checked too (`date`, `uri`, ...): the spec promises them.
             match jsonschema::options()
                 .with_draft(jsonschema::Draft::Draft202012)
+                .should_validate_formats(true)
                 .build(&root)
             {
                 Ok(v) => Some((name, v)),

@@ -222,6 +222,14 @@ async fn checked(
     doc: Value,
 ) -> Result<Record, ApiError> {
     let record = body::validate(resource, doc).map_err(ApiError::InvalidBody)?;
+    with_references_checked(conn, record).await
+}
+
+/// The record, once every record it names exists; else a 422 listing each dangling name.
+async fn with_references_checked(
+    conn: &mut PgConnection,
+    record: Record,
+) -> Result<Record, ApiError> {
     let mut errors = Vec::new();
     check_references(conn, &record, &mut errors).await?;
     if errors.is_empty() {
@@ -433,12 +441,6 @@ pub async fn patch_record(
     let Some(before) = store::records::stored_doc(&mut tx, resource, id).await? else {
         return Err(missing(&mut tx, resource, id).await);
     };
-    let (_, current) = representation(w.pool, resource, id)
-        .await?
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("record vanished under the lock")))?;
-    if !matches(&tags, &current) {
-        return Err(ApiError::PreconditionFailed { current });
-    }
     if patch.get("id").is_some_and(|new| new.as_str() != Some(id)) {
         return Err(ApiError::InvalidBody(vec![ParameterError::at(
             "/id",
@@ -452,7 +454,16 @@ pub async fn patch_record(
         }
     }
     body::merge_patch(&mut doc, &patch);
-    let record = checked(&mut tx, resource, doc).await?;
+    // Whether the patched record is valid does not depend on the ETag: say so first (422),
+    // then refuse a stale write (412), then check what it refers to.
+    let record = body::validate(resource, doc).map_err(ApiError::InvalidBody)?;
+    let (_, current) = representation(w.pool, resource, id)
+        .await?
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("record vanished under the lock")))?;
+    if !matches(&tags, &current) {
+        return Err(ApiError::PreconditionFailed { current });
+    }
+    let record = with_references_checked(&mut tx, record).await?;
     let version = write_record(&mut tx, record, Some(before), w.editor.name()).await?;
     tx.commit().await?;
     if version.is_some() {
