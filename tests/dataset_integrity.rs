@@ -152,3 +152,25 @@ fn a_figure_without_a_source_cannot_be_read() {
     let err = serde_json::from_value::<durand::domain::ForceFigure>(json).unwrap_err();
     assert!(err.to_string().contains("claimant"), "{err}");
 }
+
+#[test]
+fn a_loop_of_sources_cited_in_each_other_is_reported() {
+    let mut d = dataset();
+    let explainer = d
+        .sources
+        .iter_mut()
+        .find(|s| s.id.as_str() == "explainer-2026-02-27")
+        .unwrap();
+    explainer.cited_in = Some(durand::domain::SourceId::parse("iiss-2025").unwrap());
+    let errors = d.validate().unwrap_err();
+    let looped: Vec<_> = errors
+        .iter()
+        .filter(|e| e.problem.contains("loops back"))
+        .map(|e| e.record.as_str())
+        .collect();
+    assert_eq!(
+        looped,
+        ["sources/explainer-2026-02-27", "sources/iiss-2025"],
+        "{errors:?}"
+    );
+}

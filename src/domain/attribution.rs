@@ -60,21 +60,28 @@ impl Context {
 
     /// "“Pakistan-Afghanistan war” (27 February 2026)", or the publisher, "as cited in" its carrier.
     fn source(&self, id: &SourceId) -> String {
-        let Some(s) = self.sources.get(id.as_str()) else {
-            return id.to_string();
-        };
-        let name = match &s.publisher {
-            Some(publisher) => publisher.clone(),
-            None => format!("“{}”", s.title),
-        };
-        let dated = match &s.published {
-            Some(d) => format!("{name} ({})", date_text(d)),
-            None => name,
-        };
-        match &s.cited_in {
-            Some(via) if via != id => format!("{dated}, as cited in {}", self.source(via)),
-            _ => dated,
+        // Follows the `cited_in` chain, stopping at a source already named: a cycle (which
+        // writes refuse, but a sentence must never loop on) ends the chain.
+        let mut parts: Vec<String> = Vec::new();
+        let mut seen: Vec<&str> = Vec::new();
+        let mut next = Some(id.as_str());
+        while let Some(current) = next.filter(|c| !seen.contains(c)) {
+            seen.push(current);
+            let Some(s) = self.sources.get(current) else {
+                parts.push(current.to_owned());
+                break;
+            };
+            let name = match &s.publisher {
+                Some(publisher) => publisher.clone(),
+                None => format!("“{}”", s.title),
+            };
+            parts.push(match &s.published {
+                Some(d) => format!("{name} ({})", date_text(d)),
+                None => name,
+            });
+            next = s.cited_in.as_ref().map(|via| via.as_str());
         }
+        parts.join(", as cited in ")
     }
 
     /// The record's sources, skipping those already named as the carrier of another.
@@ -161,4 +168,37 @@ pub fn for_force_figure(f: &ForceFigure, ctx: &Context) -> String {
         date_text(&f.as_of),
         ctx.sources(f.sources.ids()),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(id: &str, title: &str, cited_in: Option<&str>) -> (String, Source) {
+        let source: Source = serde_json::from_value(serde_json::json!({
+            "id": id, "publisher": null, "title": title, "kind": "news_report",
+            "published": null, "url": null, "cited_in": cited_in, "note": null
+        }))
+        .unwrap();
+        (id.to_owned(), source)
+    }
+
+    #[test]
+    fn a_cited_in_chain_is_followed_and_a_loop_ends_it() {
+        let ctx = Context {
+            actors: HashMap::new(),
+            sources: [
+                source("a", "A", Some("b")),
+                source("b", "B", Some("a")),
+                source("c", "C", Some("b")),
+            ]
+            .into_iter()
+            .collect(),
+            claimants: HashMap::new(),
+        };
+        let id = |s: &str| SourceId::parse(s).unwrap();
+        assert_eq!(ctx.source(&id("c")), "“C”, as cited in “B”, as cited in “A”");
+        assert_eq!(ctx.source(&id("a")), "“A”, as cited in “B”");
+        assert_eq!(ctx.source(&id("missing")), "missing");
+    }
 }

@@ -217,8 +217,28 @@ impl Dataset {
             }
         };
 
+        let carriers: BTreeMap<&str, &str> = self
+            .sources
+            .iter()
+            .filter_map(|s| s.cited_in.as_ref().map(|via| (s.id.as_str(), via.as_str())))
+            .collect();
         for s in &self.sources {
             let record = format!("sources/{}", s.id);
+            let mut seen = vec![s.id.as_str()];
+            let mut next = carriers.get(s.id.as_str()).copied();
+            while let Some(via) = next {
+                if via == s.id.as_str() && seen.len() > 1 {
+                    err(
+                        record.clone(),
+                        "its `cited_in` chain loops back to it".to_owned(),
+                    );
+                }
+                if seen.contains(&via) {
+                    break;
+                }
+                seen.push(via);
+                next = carriers.get(via).copied();
+            }
             if let Some(via) = &s.cited_in {
                 check(&record, &sources, "source", via.as_str(), &mut err);
                 if via == &s.id {

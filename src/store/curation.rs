@@ -308,6 +308,26 @@ pub async fn dangling(
         .collect())
 }
 
+/// The sources `id` is cited in, directly or through others (at most 100 steps), so that a
+/// write cannot make the `cited_in` chain loop.
+pub async fn cited_in_chain(conn: &mut PgConnection, id: &str) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"
+        with recursive chain (id, depth) as (
+            select $1::text, 0
+            union
+            select s.doc ->> 'cited_in', c.depth + 1
+            from chain c join sources s on s.id = c.id
+            where s.doc ->> 'cited_in' is not null and c.depth < 100
+        )
+        select distinct id as "id!" from chain where depth > 0
+        "#,
+        id,
+    )
+    .fetch_all(&mut *conn)
+    .await
+}
+
 /// Every record that refers to this one (`resource/id`), so that deleting it would leave
 /// them dangling.
 pub async fn referrers(

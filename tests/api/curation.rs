@@ -915,3 +915,24 @@ async fn the_cli_manages_keys_and_tokens_never_reach_the_logs(pool: PgPool) {
     let (ok, _, err) = keys_cli(&url, &["revoke", "cli-editor"]);
     assert!(!ok && err.contains("no active key"), "{err}");
 }
+
+#[sqlx::test]
+async fn a_source_cannot_be_cited_in_a_loop(pool: PgPool) {
+    let (app, token) = editor(pool, Scope::Write).await;
+    let path = "/v1/sources/explainer-2026-02-27";
+    let (_, etag) = read(&app, path).await;
+    // The IISS data is cited in the explainer; the explainer cannot be cited in it.
+    let r = send(
+        &app,
+        Method::PATCH,
+        path,
+        Some(&token),
+        Some(&etag),
+        Some(json!({"cited_in": "iiss-2025"})),
+    )
+    .await;
+    assert_eq!(pointers(r.assert_problem(422)), ["/cited_in"]);
+    // Claims citing both still render their attribution (the server is still up).
+    let claim = app.get_ok(&format!("/v1/claims/{CLAIM}")).await;
+    assert!(claim["attribution"].as_str().unwrap().contains("Source:"));
+}

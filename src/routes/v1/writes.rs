@@ -232,6 +232,20 @@ async fn with_references_checked(
 ) -> Result<Record, ApiError> {
     let mut errors = Vec::new();
     check_references(conn, &record, &mut errors).await?;
+    if let Record::Source(source) = &record
+        && let Some(via) = &source.cited_in
+        && curation::cited_in_chain(conn, via.as_str())
+            .await?
+            .iter()
+            .any(|s| s == source.id.as_str())
+    {
+        errors.push(ParameterError::at(
+            "/cited_in",
+            format!(
+                "`{via}` is itself cited in this source (directly or not): the chain would loop"
+            ),
+        ));
+    }
     if errors.is_empty() {
         Ok(record)
     } else {
