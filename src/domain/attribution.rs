@@ -197,7 +197,10 @@ mod tests {
             claimants: HashMap::new(),
         };
         let id = |s: &str| SourceId::parse(s).unwrap();
-        assert_eq!(ctx.source(&id("c")), "“C”, as cited in “B”, as cited in “A”");
+        assert_eq!(
+            ctx.source(&id("c")),
+            "“C”, as cited in “B”, as cited in “A”"
+        );
         assert_eq!(ctx.source(&id("a")), "“A”, as cited in “B”");
         assert_eq!(ctx.source(&id("missing")), "missing");
     }
