@@ -284,13 +284,13 @@ fn patch_schema(record: RefOr<Schema>, read_only: &[&str], what: &str) -> RefOr<
 }
 
 macro_rules! write_schemas {
-    ($($record:ty => $input:ident, $patch:ident, [$($ro:literal),*], $what:literal;)*) => {$(
+    ($($record:ty => $input:ident, $patch:ident, $resource:expr, $what:literal;)*) => {$(
         #[doc = concat!("The body of a create: ", $what, " with `id` optional.")]
         pub struct $input;
 
         impl PartialSchema for $input {
             fn schema() -> RefOr<Schema> {
-                input_schema(<$record>::schema(), &[$($ro),*], $what)
+                input_schema(<$record>::schema(), read_only($resource), $what)
             }
         }
 
@@ -305,7 +305,7 @@ macro_rules! write_schemas {
 
         impl PartialSchema for $patch {
             fn schema() -> RefOr<Schema> {
-                patch_schema(<$record>::schema(), &[$($ro),*], $what)
+                patch_schema(<$record>::schema(), read_only($resource), $what)
             }
         }
 
@@ -318,11 +318,11 @@ macro_rules! write_schemas {
 }
 
 write_schemas! {
-    Source => SourceInput, SourcePatch, [], "a source";
-    Actor => ActorInput, ActorPatch, [], "an actor";
-    Incident => IncidentInput, IncidentPatch, ["claims"], "an incident";
-    Claim => ClaimInput, ClaimPatch, ["attribution"], "a claim";
-    ForceFigure => ForceFigureInput, ForceFigurePatch, ["attribution"], "a force figure";
+    Source => SourceInput, SourcePatch, Resource::Sources, "a source";
+    Actor => ActorInput, ActorPatch, Resource::Actors, "an actor";
+    Incident => IncidentInput, IncidentPatch, Resource::Incidents, "an incident";
+    Claim => ClaimInput, ClaimPatch, Resource::Claims, "a claim";
+    ForceFigure => ForceFigureInput, ForceFigurePatch, Resource::ForceFigures, "a force figure";
 }
 
 /// The read-only fields of `resource`'s records: served (and, for an incident's `claims`, kept
