@@ -147,6 +147,16 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// The answer for a record that is not there: 410 with its tombstone if it was deleted,
+    /// else `not_found`; or the lookup's own failure.
+    pub fn gone_or(tombstone: Result<Option<Tombstone>, sqlx::Error>, not_found: ApiError) -> Self {
+        match tombstone {
+            Ok(Some(t)) => Self::Gone(Box::new(t)),
+            Ok(None) => not_found,
+            Err(e) => e.into(),
+        }
+    }
+
     /// A single bad parameter.
     pub fn invalid(parameter: impl Into<String>, detail: impl Into<String>) -> Self {
         Self::InvalidParameters(vec![ParameterError::new(parameter, detail)])

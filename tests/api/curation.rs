@@ -53,6 +53,22 @@ async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> Reply {
     send(app, Method::POST, path, Some(token), None, Some(body)).await
 }
 
+/// PATCHes a JSON Merge Patch with the editor's token and an optional `If-Match`.
+async fn send_patch(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    if_match: Option<&str>,
+    body: Value,
+) -> Reply {
+    send(app, Method::PATCH, path, Some(token), if_match, Some(body)).await
+}
+
+/// DELETEs with the editor's token and an optional `If-Match`.
+async fn send_delete(app: &TestApp, token: &str, path: &str, if_match: Option<&str>) -> Reply {
+    send(app, Method::DELETE, path, Some(token), if_match, None).await
+}
+
 /// The JSON Pointers a 422 problem lists, in order.
 fn pointers(problem: &Value) -> Vec<&str> {
     problem["errors"]
@@ -272,27 +288,11 @@ async fn a_patch_needs_the_current_etag_and_is_recorded(pool: PgPool) {
     let (old, etag) = read(&app, &path).await;
     let patch = json!({"status": "confirmed", "status_note": "Confirmed by a later report."});
 
-    let r = send(
-        &app,
-        Method::PATCH,
-        &path,
-        Some(&token),
-        None,
-        Some(patch.clone()),
-    )
-    .await;
+    let r = send_patch(&app, &token, &path, None, patch.clone()).await;
     let problem = r.assert_problem(428);
     assert_eq!(problem["errors"][0]["parameter"], "If-Match");
 
-    let r = send(
-        &app,
-        Method::PATCH,
-        &path,
-        Some(&token),
-        Some(&etag),
-        Some(patch.clone()),
-    )
-    .await;
+    let r = send_patch(&app, &token, &path, Some(&etag), patch.clone()).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.body["status"], "confirmed");
     assert_eq!(
@@ -304,15 +304,7 @@ async fn a_patch_needs_the_current_etag_and_is_recorded(pool: PgPool) {
     assert_eq!(read(&app, &path).await.1, new_etag);
 
     // The old ETag is now stale: 412, with the current one in `ETag`.
-    let r = send(
-        &app,
-        Method::PATCH,
-        &path,
-        Some(&token),
-        Some(&etag),
-        Some(json!({"quote": null})),
-    )
-    .await;
+    let r = send_patch(&app, &token, &path, Some(&etag), json!({"quote": null})).await;
     r.assert_problem(412);
     assert_eq!(r.headers["etag"].to_str().unwrap(), new_etag);
     assert_eq!(
@@ -322,28 +314,19 @@ async fn a_patch_needs_the_current_etag_and_is_recorded(pool: PgPool) {
     );
 
     // A malformed patch is a 422 whatever the ETag: its shape is checked first.
-    let r = send(
+    let r = send_patch(
         &app,
-        Method::PATCH,
+        &token,
         &path,
-        Some(&token),
         Some("\"stale\""),
-        Some(json!({"colour": 1, "statement": null})),
+        json!({"colour": 1, "statement": null}),
     )
     .await;
     let problem = r.assert_problem(422);
     assert_eq!(problem["errors"].as_array().unwrap().len(), 2, "{problem}");
 
     // `null` removes an optional field.
-    let r = send(
-        &app,
-        Method::PATCH,
-        &path,
-        Some(&token),
-        Some(&new_etag),
-        Some(json!({"quote": null})),
-    )
-    .await;
+    let r = send_patch(&app, &token, &path, Some(&new_etag), json!({"quote": null})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.body["quote"], Value::Null);
 
@@ -362,15 +345,7 @@ async fn a_patch_needs_the_current_etag_and_is_recorded(pool: PgPool) {
 
     // The id cannot change.
     let etag = read(&app, &path).await.1;
-    let r = send(
-        &app,
-        Method::PATCH,
-        &path,
-        Some(&token),
-        Some(&etag),
-        Some(json!({"id": "other"})),
-    )
-    .await;
+    let r = send_patch(&app, &token, &path, Some(&etag), json!({"id": "other"})).await;
     assert_eq!(r.assert_problem(422)["errors"][0]["pointer"], "/id");
 }
 
@@ -510,39 +485,21 @@ async fn a_delete_leaves_a_tombstone_and_the_id_is_never_reused(pool: PgPool) {
     let (app, token) = editor(pool, Scope::Write).await;
     // An actor that records refer to cannot go: 409 lists who refers to it.
     let (_, etag) = read(&app, "/v1/actors/pakistan").await;
-    let r = send(
-        &app,
-        Method::DELETE,
-        "/v1/actors/pakistan?reason=test",
-        Some(&token),
-        Some(&etag),
-        None,
-    )
-    .await;
+    let r = send_delete(&app, &token, "/v1/actors/pakistan?reason=test", Some(&etag)).await;
     let problem = r.assert_problem(409);
     assert!(problem["errors"].as_array().unwrap().len() > 5, "{problem}");
 
     let path = format!("/v1/claims/{CLAIM}");
     let (_, etag) = read(&app, &path).await;
-    let r = send(&app, Method::DELETE, &path, Some(&token), Some(&etag), None).await;
+    let r = send_delete(&app, &token, &path, Some(&etag)).await;
     r.assert_bad_parameter("reason");
-    let r = send(
-        &app,
-        Method::DELETE,
-        &format!("{path}?reason=Duplicate"),
-        Some(&token),
-        None,
-        None,
-    )
-    .await;
+    let r = send_delete(&app, &token, &format!("{path}?reason=Duplicate"), None).await;
     r.assert_problem(428);
-    let r = send(
+    let r = send_delete(
         &app,
-        Method::DELETE,
+        &token,
         &format!("{path}?reason=Duplicate"),
-        Some(&token),
         Some(&etag),
-        None,
     )
     .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -561,15 +518,7 @@ async fn a_delete_leaves_a_tombstone_and_the_id_is_never_reused(pool: PgPool) {
     );
 
     // Patching or deleting it again is 410; creating it again is 409.
-    let r = send(
-        &app,
-        Method::PATCH,
-        &path,
-        Some(&token),
-        Some("*"),
-        Some(json!({"quote": null})),
-    )
-    .await;
+    let r = send_patch(&app, &token, &path, Some("*"), json!({"quote": null})).await;
     r.assert_problem(410);
     let r = send(
         &app,
@@ -629,13 +578,12 @@ async fn contradictions_stay_mutual_and_a_failed_write_changes_nothing(pool: PgP
     let accuse = "afghan-taliban-accuse-pakistan-of-harbouring-islamic-state";
     let (_, etag) = read(&app, &format!("/v1/claims/{accuse}")).await;
     let before_denial = read(&app, &format!("/v1/claims/{denial}")).await;
-    let r = send(
+    let r = send_patch(
         &app,
-        Method::PATCH,
+        &token,
         &format!("/v1/claims/{accuse}"),
-        Some(&token),
         Some(&etag),
-        Some(json!({"contradicted_by": [denial]})),
+        json!({"contradicted_by": [denial]}),
     )
     .await;
     let problem = r.assert_problem(422);
@@ -764,28 +712,12 @@ async fn every_resource_can_be_created_patched_and_deleted(pool: PgPool) {
         let r = post(&app, &token, &format!("/v1/{resource}"), body).await;
         assert_eq!(r.status, StatusCode::CREATED, "{resource}: {}", r.body);
         let etag = r.headers["etag"].to_str().unwrap().to_owned();
-        let r = send(
-            &app,
-            Method::PATCH,
-            &path,
-            Some(&token),
-            Some(&etag),
-            Some(patch.clone()),
-        )
-        .await;
+        let r = send_patch(&app, &token, &path, Some(&etag), patch.clone()).await;
         assert_eq!(r.status, StatusCode::OK, "{resource}: {}", r.body);
         let (key, value) = patch.as_object().unwrap().iter().next().unwrap();
         assert_eq!(&r.body[key], value, "{resource}");
         let etag = r.headers["etag"].to_str().unwrap().to_owned();
-        let r = send(
-            &app,
-            Method::DELETE,
-            &format!("{path}?reason=test"),
-            Some(&token),
-            Some(&etag),
-            None,
-        )
-        .await;
+        let r = send_delete(&app, &token, &format!("{path}?reason=test"), Some(&etag)).await;
         assert_eq!(r.status, StatusCode::OK, "{resource}: {}", r.body);
         app.get(&path).await.assert_problem(410);
         let ops: Vec<String> = revisions(&app, resource, &id)
@@ -922,13 +854,12 @@ async fn a_source_cannot_be_cited_in_a_loop(pool: PgPool) {
     let path = "/v1/sources/explainer-2026-02-27";
     let (_, etag) = read(&app, path).await;
     // The IISS data is cited in the explainer; the explainer cannot be cited in it.
-    let r = send(
+    let r = send_patch(
         &app,
-        Method::PATCH,
+        &token,
         path,
-        Some(&token),
         Some(&etag),
-        Some(json!({"cited_in": "iiss-2025"})),
+        json!({"cited_in": "iiss-2025"}),
     )
     .await;
     assert_eq!(pointers(r.assert_problem(422)), ["/cited_in"]);

@@ -58,10 +58,7 @@ impl Db {
                 version: None,
             });
         };
-        let (pool, stamp) = self.snapshots.open(as_of).await.map_err(|e| match e {
-            ResolveError::OutOfRange(detail) => ApiError::invalid("as_of", detail),
-            ResolveError::Database(e) => e.into(),
-        })?;
+        let (pool, stamp) = self.snapshots.open(as_of).await.map_err(as_of_error)?;
         let version = stamp.version;
         self.req.extensions_mut().insert(AsOfStamp(stamp));
         Ok(DataPool {
@@ -97,11 +94,7 @@ impl DataPool {
             let mut conn = self.main.acquire().await?;
             store::history::tombstone(&mut conn, resource, id, self.version).await
         };
-        match tombstone.await {
-            Ok(Some(t)) => ApiError::Gone(Box::new(t)),
-            Ok(None) => not_found,
-            Err(e) => e.into(),
-        }
+        ApiError::gone_or(tombstone.await, not_found)
     }
 }
 
@@ -128,11 +121,16 @@ pub async fn history_bound(
     };
     let stamp = store::snapshots::resolve(pool, as_of)
         .await
-        .map_err(|e| match e {
-            ResolveError::OutOfRange(detail) => ApiError::invalid("as_of", detail),
-            ResolveError::Database(e) => e.into(),
-        })?;
+        .map_err(as_of_error)?;
     let version = stamp.version;
     req.extensions_mut().insert(AsOfStamp(stamp));
     Ok(Some(version))
+}
+
+/// A time or version `as_of` cannot name is the client's 400; anything else is ours.
+fn as_of_error(e: ResolveError) -> ApiError {
+    match e {
+        ResolveError::OutOfRange(detail) => ApiError::invalid("as_of", detail),
+        ResolveError::Database(e) => e.into(),
+    }
 }

@@ -204,11 +204,23 @@ pub async fn get_claim(
     let pool = db.at(params.as_of).await?;
     let not_found = || ApiError::NotFound(format!("No claim has the id `{id}`."));
     let claim_id = ClaimId::parse(id.as_str()).map_err(|_| not_found())?;
-    let Some(claim) = store::claims::get_claim(&pool, &claim_id).await? else {
+    let Some(claim) = attributed_claim(&pool, &claim_id).await? else {
         return Err(pool.missing(Resource::Claims, &id, not_found()).await);
     };
-    let mut claims = [claim];
-    attribute(&pool, &mut claims).await?;
-    let [claim] = claims;
     Ok(web::Json(claim))
+}
+
+/// One claim as `GET /v1/claims/{id}` serves it (with its attribution), if it exists; writes
+/// hash the same representation for `If-Match`.
+pub(super) async fn attributed_claim(
+    pool: &PgPool,
+    id: &ClaimId,
+) -> Result<Option<Claim>, ApiError> {
+    let Some(claim) = store::claims::get_claim(pool, id).await? else {
+        return Ok(None);
+    };
+    let mut claims = [claim];
+    attribute(pool, &mut claims).await?;
+    let [claim] = claims;
+    Ok(Some(claim))
 }

@@ -364,13 +364,25 @@ pub async fn get_force_figure(
     let pool = db.at(params.as_of).await?;
     let not_found = || ApiError::NotFound(format!("No force figure has the id `{id}`."));
     let figure_id = crate::domain::ForceFigureId::parse(id.as_str()).map_err(|_| not_found())?;
-    let Some(figure) = store::force_figures::get_force_figure(&pool, &figure_id).await? else {
+    let Some(figure) = attributed_force_figure(&pool, &figure_id).await? else {
         return Err(pool
             .missing(crate::domain::Resource::ForceFigures, &id, not_found())
             .await);
     };
-    let mut figures = [figure];
-    attribute(&pool, &mut figures).await?;
-    let [figure] = figures;
     Ok(web::Json(figure))
+}
+
+/// One force figure as `GET /v1/force-figures/{id}` serves it (with its attribution), if it
+/// exists; writes hash the same representation for `If-Match`.
+pub(super) async fn attributed_force_figure(
+    pool: &PgPool,
+    id: &ForceFigureId,
+) -> Result<Option<ForceFigure>, ApiError> {
+    let Some(figure) = store::force_figures::get_force_figure(pool, id).await? else {
+        return Ok(None);
+    };
+    let mut figures = [figure];
+    attribute(pool, &mut figures).await?;
+    let [figure] = figures;
+    Ok(Some(figure))
 }

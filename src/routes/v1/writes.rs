@@ -20,7 +20,7 @@ use utoipa::IntoParams;
 use super::body::{self, JSON, MERGE_PATCH};
 use crate::auth::Editor;
 use crate::caching::{DATASET_VERSION, DatasetStamp, etag_of};
-use crate::domain::{ActorId, ClaimId, IncidentId, Resource, SourceId};
+use crate::domain::{ActorId, ClaimId, ForceFigureId, IncidentId, Resource, SourceId};
 use crate::error::{ApiError, ParameterError};
 use crate::extract::Params;
 use crate::store;
@@ -89,25 +89,15 @@ pub async fn representation(
             Err(_) => None,
         },
         Resource::Claims => match ClaimId::parse(id) {
-            Ok(id) => match store::claims::get_claim(pool, &id).await? {
-                Some(claim) => {
-                    let mut claims = [claim];
-                    super::claims::attribute(pool, &mut claims).await?;
-                    Some(bytes(&claims[0]))
-                }
-                None => None,
-            },
+            Ok(id) => super::claims::attributed_claim(pool, &id)
+                .await?
+                .map(|r| bytes(&r)),
             Err(_) => None,
         },
-        Resource::ForceFigures => match crate::domain::ForceFigureId::parse(id) {
-            Ok(id) => match store::force_figures::get_force_figure(pool, &id).await? {
-                Some(figure) => {
-                    let mut figures = [figure];
-                    super::force_figures::attribute(pool, &mut figures).await?;
-                    Some(bytes(&figures[0]))
-                }
-                None => None,
-            },
+        Resource::ForceFigures => match ForceFigureId::parse(id) {
+            Ok(id) => super::force_figures::attributed_force_figure(pool, &id)
+                .await?
+                .map(|r| bytes(&r)),
             Err(_) => None,
         },
     };
@@ -142,11 +132,10 @@ fn matches(tags: &[String], current: &str) -> bool {
 
 /// The 404 or 410 for a record that is not there now.
 async fn missing(conn: &mut PgConnection, resource: Resource, id: &str) -> ApiError {
-    match history::tombstone(conn, resource, id, None).await {
-        Ok(Some(t)) => ApiError::Gone(Box::new(t)),
-        Ok(None) => ApiError::NotFound(format!("No record of `{resource}` has the id `{id}`.")),
-        Err(e) => e.into(),
-    }
+    ApiError::gone_or(
+        history::tombstone(conn, resource, id, None).await,
+        ApiError::NotFound(format!("No record of `{resource}` has the id `{id}`.")),
+    )
 }
 
 /// Checks every reference of `record` resolves; adds an error per dangling one.
