@@ -22,7 +22,7 @@ pub const REGENERATE: &str = "make spec";
 #[openapi(
     info(
         title = "Durand",
-        description = "A sourced, attributed dataset on the Pakistan–Afghanistan conflict: actors, claims, incidents and force-strength figures.\n\nThe one rule of the data: every number is somebody's claim. Each figure carries who stated it, when, in which source, and whether it was independently verified; contradicting claims point at each other; several parties' numbers for the same thing are shown side by side, never averaged.\n\nCollections are paginated with opaque keyset cursors (`limit`, `cursor`, `meta.next_cursor`, `links.next` and an RFC 8288 `Link` header). Errors are RFC 9457 `application/problem+json`. Dates are partial (`2007`, `2025-10`, `2026-02-27`, or a `start/end` range) and carry their precision; `from`/`to` filters match on overlap.",
+        description = "A sourced, attributed dataset on the Pakistan–Afghanistan conflict: actors, claims, incidents and force-strength figures.\n\nThe one rule of the data: every number is somebody's claim. Each figure carries who stated it, when, in which source, and whether it was independently verified; contradicting claims point at each other; several parties' numbers for the same thing are shown side by side, never averaged.\n\nCollections are paginated with opaque keyset cursors (`limit`, `cursor`, `meta.next_cursor`, `links.next` and an RFC 8288 `Link` header). Errors are RFC 9457 `application/problem+json`. Dates are partial (`2007`, `2025-10`, `2026-02-27`, a `start/end` range, or a range open on one side: `../2016` is \"on or before 2016\", `2022/..` \"from 2022 on\") and carry their precision and the first and last day they may mean (null on an open side); `from`/`to` filters match on overlap, an open side matching every date beyond it.\n\nEvery value is one step from the source's words: records, figures, places and relations carry `evidence` (the source id and a short verbatim span) and, where Durand concluded something the source does not say, `inference`. Places the source does not name have no point (`lat`/`lon` null; GeoJSON `geometry: null`); `precision` says what a point stands for.",
         license(name = "Code: MIT OR Apache-2.0; data: CC-BY-4.0", identifier = "CC-BY-4.0"),
     ),
     // "/" first: the server this document is served from, so /docs calls the server it is
@@ -259,17 +259,17 @@ fn document_write_inputs(spec: &mut utoipa::openapi::OpenApi) {
     schemas.insert(
         "PartialDateInput".into(),
         serde_json::json!({
-            "description": "A partial date as a write takes it: the text (`YYYY`, `YYYY-MM`, `YYYY-MM-DD` or `START/END`), or the served object, whose `value` decides (`precision`, `start` and `end`, if given, must agree with it).",
+            "description": "A partial date as a write takes it: the text (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`, `START/END`, or a range open on one side, `../END` or `START/..`), or the served object, whose `value` decides (`precision`, `start` and `end`, if given, must agree with it; null on an open side).",
             "anyOf": [
-                {"type": "string", "pattern": value_pattern, "examples": ["2026-02-27", "2025-10", "2007"]},
+                {"type": "string", "pattern": value_pattern, "examples": ["2026-02-27", "2025-10", "2007", "../2026-02-27"]},
                 {
                     "type": "object",
                     "required": ["value"],
                     "properties": {
                         "value": {"type": "string", "pattern": value_pattern},
                         "precision": {"$ref": format!("{PREFIX}DatePrecision")},
-                        "start": {"type": "string", "format": "date"},
-                        "end": {"type": "string", "format": "date"}
+                        "start": {"type": ["string", "null"], "format": "date"},
+                        "end": {"type": ["string", "null"], "format": "date"}
                     },
                     "additionalProperties": false
                 }

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::evidence::{self, DateBasis, Evidence};
 use super::{ActorId, ClaimId, Figure, IncidentId, PartialDate, Sources};
 
 string_enum! {
@@ -30,6 +31,9 @@ string_enum! {
         Assessment = "assessment",
         /// A trend reported from monitoring data.
         Trend = "trend",
+        /// One party's forces or losses set against another's ("less than a third of
+        /// Pakistan's personnel").
+        Comparison = "comparison",
     }
 }
 
@@ -55,6 +59,10 @@ string_enum! {
 pub struct Spokesperson {
     /// Null when the source gives only the role.
     pub name: Option<String>,
+    /// The role as a noun phrase in lower case, as it reads after "through": "a spokesman for
+    /// the prime minister on foreign media" (after a name), "the defence minister",
+    /// "officials" (when the source names nobody).
+    #[schema(example = "the defence minister")]
     pub role: String,
 }
 
@@ -63,11 +71,19 @@ pub struct Spokesperson {
 #[serde(deny_unknown_fields)]
 pub struct Claim {
     pub id: ClaimId,
-    /// The actor who made the claim.
+    /// The actor who made the claim: a party, the source in its own voice (`source_voice`
+    /// actors), or people the source does not name (`unnamed` actors).
     pub claimant: ActorId,
     pub spokesperson: Option<Spokesperson>,
-    /// When the claim was made.
+    /// Who passed the claim on, when the source has it second-hand ("conflict monitoring data
+    /// cited by news agency Reuters": the monitor claims, Reuters relays).
+    pub relayed_by: Option<ActorId>,
+    /// When the claim was made: a day only where the source dates it; `../2026-02-27` ("by 27
+    /// February 2026") where the source reports it undated.
     pub made_at: PartialDate,
+    /// Where `made_at`'s bounds come from: the source, or (`estimated`) Durand. Null when not
+    /// recorded (every record of the curated dataset has one).
+    pub made_at_basis: Option<DateBasis>,
     /// How `made_at` was established, when the source does not date the statement outright.
     pub made_at_note: Option<String>,
     pub kind: ClaimKind,
@@ -87,6 +103,12 @@ pub struct Claim {
     /// Claims that contradict this one; always mutual.
     pub contradicted_by: Vec<ClaimId>,
     pub sources: Sources,
+    /// The sources' words behind the claim: who said it, when, and what.
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+    /// What Durand inferred beyond those words (a date, who is meant), and why.
+    #[schema(pattern = r"\S")]
+    pub inference: Option<String>,
     /// A sentence a newsroom can print as is: who said it, when, whether it was verified,
     /// and the source. Generated from the data on every read; never stored, ignored on import.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -119,6 +141,40 @@ impl Claim {
         if self.statement.trim().is_empty() {
             problems.push("`statement` is empty".to_owned());
         }
+        if self.relayed_by.as_ref() == Some(&self.claimant) {
+            problems.push("`relayed_by` names the claimant itself".to_owned());
+        }
+        problems.extend(date_basis_problems(
+            "made_at",
+            self.made_at_basis,
+            self.inference.as_deref(),
+        ));
+        problems.extend(evidence::problems(self, &self.sources));
+        for (i, f) in self.figures.iter().enumerate() {
+            problems.extend(
+                evidence::problems(f, &self.sources)
+                    .into_iter()
+                    .map(|p| format!("figures[{i}]: {p}")),
+            );
+        }
         problems
+    }
+}
+
+/// A date Durand estimated needs the inference that explains it. (A missing basis is allowed in
+/// a write, where it means "not recorded"; the curated dataset must give one: see
+/// [`Dataset::validate`](super::Dataset::validate).)
+pub(crate) fn date_basis_problems(
+    field: &str,
+    basis: Option<DateBasis>,
+    inference: Option<&str>,
+) -> Vec<String> {
+    match basis {
+        Some(DateBasis::Estimated) if inference.is_none_or(|t| t.trim().is_empty()) => {
+            vec![format!(
+                "`{field}_basis` is `estimated`: `inference` must say which bound is Durand's and why"
+            )]
+        }
+        _ => Vec::new(),
     }
 }

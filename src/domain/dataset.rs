@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Actor, Claim, ForceFigure, Incident, Source, Sources};
+use super::{Actor, ActorId, Claim, ForceFigure, Incident, Source, SourceId, Sources};
 
 /// What the dataset is, which version it is, and how to cite it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -29,6 +29,20 @@ pub struct DatasetMeta {
     pub licence_url: String,
     /// How to cite the dataset in print.
     pub citation: String,
+    /// What this release changed and why, in a few sentences (the full list is in
+    /// `data/AUDIT.md`).
+    pub release_notes: Option<String>,
+}
+
+impl DatasetMeta {
+    /// Whether this release is newer than `other`'s: both labels are integers and this one is
+    /// larger. Labels that are not integers are never compared.
+    pub fn supersedes(&self, other: &DatasetMeta) -> bool {
+        match (self.release.parse::<u64>(), other.release.parse::<u64>()) {
+            (Ok(mine), Ok(theirs)) => mine > theirs,
+            _ => false,
+        }
+    }
 }
 
 /// Every record of the dataset, as the files in `data/` hold it and `durand export` prints it.
@@ -56,6 +70,10 @@ impl fmt::Display for IntegrityError {
         write!(f, "{}: {}", self.record, self.problem)
     }
 }
+
+/// The curated dataset says where every date comes from (writes may leave it unrecorded).
+const BASIS_REQUIRED: &str =
+    "`{}_basis` is required in the curated dataset: `stated`, `bounded` or `estimated`";
 
 /// The dataset files shipped in the binary, so that `durand serve` can load them anywhere.
 const BUNDLED: [(&str, &str); 6] = [
@@ -249,9 +267,32 @@ impl Dataset {
                 }
             }
         }
+        for s in &self.sources {
+            let record = format!("sources/{}", s.id);
+            if let Some(author) = &s.author {
+                check(&record, &actors, "author", author.as_str(), &mut err);
+            }
+            for p in s.problems() {
+                err(record.clone(), p);
+            }
+        }
         for a in &self.actors {
             let record = format!("actors/{}", a.id);
             check_sources(&record, &a.sources, &mut err);
+            for p in a.problems() {
+                err(record.clone(), p);
+            }
+            for (i, p) in a.places.iter().enumerate() {
+                if let Some(c) = &p.location.according_to {
+                    check(
+                        &format!("{record}/places[{i}]"),
+                        &claims,
+                        "claim",
+                        c.as_str(),
+                        &mut err,
+                    );
+                }
+            }
             for (i, r) in a.relations.iter().enumerate() {
                 let record = format!("{record}/relations[{i}]");
                 check(&record, &actors, "actor", r.actor.as_str(), &mut err);
@@ -268,8 +309,16 @@ impl Dataset {
             for a in &i.actors {
                 check(&record, &actors, "actor", a.actor.as_str(), &mut err);
             }
+            for l in &i.locations {
+                if let Some(c) = &l.according_to {
+                    check(&record, &claims, "claim", c.as_str(), &mut err);
+                }
+            }
             for p in i.problems() {
                 err(record.clone(), p);
+            }
+            if i.date_basis.is_none() {
+                err(record.clone(), BASIS_REQUIRED.replace("{}", "date"));
             }
             let mut listed: Vec<String> = i.claims.iter().map(ToString::to_string).collect();
             listed.sort();
@@ -296,6 +345,12 @@ impl Dataset {
             let record = format!("claims/{}", c.id);
             check_sources(&record, &c.sources, &mut err);
             check(&record, &actors, "claimant", c.claimant.as_str(), &mut err);
+            if let Some(via) = &c.relayed_by {
+                check(&record, &actors, "actor", via.as_str(), &mut err);
+            }
+            for p in self.credit_problems(&c.claimant, c.relayed_by.as_ref(), &c.sources) {
+                err(record.clone(), p);
+            }
             for a in &c.about {
                 check(&record, &actors, "actor", a.as_str(), &mut err);
             }
@@ -316,14 +371,23 @@ impl Dataset {
             for p in c.problems() {
                 err(record.clone(), p);
             }
+            if c.made_at_basis.is_none() {
+                err(record.clone(), BASIS_REQUIRED.replace("{}", "made_at"));
+            }
         }
         for f in &self.force_figures {
             let record = format!("force-figures/{}", f.id);
             check_sources(&record, &f.sources, &mut err);
             check(&record, &actors, "actor", f.actor.as_str(), &mut err);
             check(&record, &actors, "claimant", f.claimant.as_str(), &mut err);
+            for p in self.credit_problems(&f.claimant, None, &f.sources) {
+                err(record.clone(), p);
+            }
             for p in f.problems() {
                 err(record.clone(), p);
+            }
+            if f.as_of_basis.is_none() {
+                err(record.clone(), BASIS_REQUIRED.replace("{}", "as_of"));
             }
         }
         if errors.is_empty() {
@@ -331,6 +395,15 @@ impl Dataset {
         } else {
             Err(errors)
         }
+    }
+
+    fn credit_problems(
+        &self,
+        claimant: &ActorId,
+        relayed_by: Option<&ActorId>,
+        cited: &Sources,
+    ) -> Vec<String> {
+        credit_problems(claimant, relayed_by, cited, &self.sources)
     }
 
     /// Every source id cited anywhere, for reporting unused sources.
@@ -353,4 +426,45 @@ impl Dataset {
         );
         cited
     }
+}
+
+/// A number is credited to whom the source credits it, and nobody else: a record citing a
+/// second-hand source (one known through `cited_in`) by author A must be credited to A (as
+/// claimant, or as the one who relayed it); a record credited to an actor who authors
+/// second-hand sources must cite one of them. `sources` are the dataset's sources (only the
+/// second-hand ones with an author matter).
+pub fn credit_problems(
+    claimant: &ActorId,
+    relayed_by: Option<&ActorId>,
+    cited: &Sources,
+    sources: &[Source],
+) -> Vec<String> {
+    let second_hand = |s: &&Source| s.cited_in.is_some() && s.author.is_some();
+    let credited = |a: &ActorId| a == claimant || Some(a) == relayed_by;
+    let mut problems = Vec::new();
+    for s in sources.iter().filter(second_hand) {
+        let author = s.author.as_ref().expect("filtered on author");
+        if cited.ids().contains(&s.id) && !credited(author) {
+            problems.push(format!(
+                "cites `{}`, which is `{author}`'s, but credits `{claimant}`: credit the number to whom the source credits it, or do not cite `{}`",
+                s.id, s.id
+            ));
+        }
+    }
+    let own: Vec<&SourceId> = sources
+        .iter()
+        .filter(second_hand)
+        .filter(|s| s.author.as_ref() == Some(claimant))
+        .map(|s| &s.id)
+        .collect();
+    if !own.is_empty() && !own.iter().any(|id| cited.ids().contains(id)) {
+        problems.push(format!(
+            "is credited to `{claimant}` but cites none of its sources ({}): a figure credited to a source must cite it",
+            own.iter()
+                .map(|id| format!("`{id}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    problems
 }

@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::Evidence;
+
 string_enum! {
     /// How a stated number is qualified. "More than 200" is `more_than` 200, never 201.
     pub enum Qualifier {
@@ -45,6 +47,12 @@ pub struct Figure {
     /// The amount as the source put it ("more than 200", "dozens"); required when `value` is null.
     pub text: Option<String>,
     pub note: Option<String>,
+    /// The source's words behind the number and its qualifier.
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+    /// What Durand inferred beyond those words (what is counted, the qualifier), and why.
+    #[schema(pattern = r"\S")]
+    pub inference: Option<String>,
 }
 
 /// Checks that a metric name is snake_case.
@@ -100,6 +108,8 @@ mod tests {
             subject: "soldiers".into(),
             text: text.map(Into::into),
             note: None,
+            evidence: Vec::new(),
+            inference: None,
         }
     }
 

@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::claim::date_basis_problems;
+use super::evidence::{self, DateBasis, Evidence};
 use super::figure::amount_problems;
 use super::{ActorId, ForceFigureId, PartialDate, Qualifier, Sources};
 
@@ -17,6 +19,8 @@ string_enum! {
         FighterJets = "fighter_jets",
         /// Whether the actor has nuclear weapons: `unquantified`, with `text`.
         NuclearArmed = "nuclear_armed",
+        /// Whether the actor has an effective air force: `unquantified`, with `text`.
+        EffectiveAirForce = "effective_air_force",
     }
 }
 
@@ -26,15 +30,17 @@ string_enum! {
 #[schema(example = json!({
     "id": "pakistan-active-personnel-2025", "actor": "pakistan", "claimant": "iiss",
     "metric": "active_personnel", "value": 600000, "qualifier": "more_than", "unit": "people",
-    "text": "more than 600,000 active personnel",
+    "text": "more than 600,000 active personnel", "caveat": null,
     "as_of": {"value": "2025", "precision": "year", "start": "2025-01-01", "end": "2025-12-31"},
-    "note": null, "sources": ["iiss-2025", "explainer-2026-02-27"]
+    "as_of_basis": "stated", "note": null, "sources": ["iiss-2025", "explainer-2026-02-27"],
+    "evidence": [{"source": "explainer-2026-02-27", "span": "more than 600,000 active personnel", "supports": "value"}],
+    "inference": null
 }))]
 pub struct ForceFigure {
     pub id: ForceFigureId,
     /// Whose forces are counted.
     pub actor: ActorId,
-    /// Who published the number.
+    /// Who stated the number: the publisher of the data, or the source in its own voice.
     pub claimant: ActorId,
     pub metric: ForceMetric,
     /// The number as stated; null for `unquantified` figures.
@@ -43,10 +49,22 @@ pub struct ForceFigure {
     pub unit: Option<String>,
     /// The amount as the source put it.
     pub text: Option<String>,
-    /// The period the number describes.
+    /// What the source says limits the number, in its words ("their condition is unknown").
+    pub caveat: Option<String>,
+    /// The period the number describes; `../2026-02-27` when the source gives the number
+    /// undated (it held by the source's date, from when is not said).
     pub as_of: PartialDate,
+    /// Where `as_of`'s bounds come from: the source, or (`estimated`) Durand. Null when not
+    /// recorded (every record of the curated dataset has one).
+    pub as_of_basis: Option<DateBasis>,
     pub note: Option<String>,
     pub sources: Sources,
+    /// The sources' words behind the number, its qualifier, its claimant and its date.
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+    /// What Durand inferred beyond those words (the metric, the period), and why.
+    #[schema(pattern = r"\S")]
+    pub inference: Option<String>,
     /// A sentence a newsroom can print as is: who published the number, for which period,
     /// and the source. Generated from the data on every read; never stored, ignored on import.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -56,6 +74,13 @@ pub struct ForceFigure {
 impl ForceFigure {
     /// What is wrong with this figure on its own (references are checked by the dataset).
     pub fn problems(&self) -> Vec<String> {
-        amount_problems(self.value, self.qualifier, self.text.as_deref())
+        let mut problems = amount_problems(self.value, self.qualifier, self.text.as_deref());
+        problems.extend(date_basis_problems(
+            "as_of",
+            self.as_of_basis,
+            self.inference.as_deref(),
+        ));
+        problems.extend(evidence::problems(self, &self.sources));
+        problems
     }
 }

@@ -1,8 +1,10 @@
 //! Partial dates: a day, a month, a year, or a range of days, stored with their precision.
 //!
-//! Many events are known only to the month or the year. A partial date keeps what was said
-//! (`value`), how precise it is, and the first and last day it may mean, so that range filters
-//! can match on overlap without pretending to know more than the source did.
+//! Many events are known only to the month or the year, some only by one end ("an offensive
+//! that ended in 2016", "said by 27 February 2026"). A partial date keeps what was said
+//! (`value`), how precise it is, and the first and last day it may mean (null on an open
+//! side, as EDTF writes `../2016` and `2022/..`), so that range filters can match on overlap
+//! without pretending to know more than the source did.
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -20,7 +22,8 @@ pub enum DatePrecision {
     Month,
     /// A calendar year: `2007`.
     Year,
-    /// A span of days known only to lie between two dates: `2026-02-21/2026-02-22`.
+    /// A span of days known only to lie between two dates: `2026-02-21/2026-02-22`; either
+    /// side may be open (`../2016`: on or before 2016; `2022/..`: from 2022 on).
     Range,
 }
 
@@ -38,30 +41,46 @@ impl DatePrecision {
 
 /// Why a string is not a partial date.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not a date: use YYYY, YYYY-MM, YYYY-MM-DD, or a range START/END of those")]
+#[error(
+    "`{0}` is not a date: use YYYY, YYYY-MM, YYYY-MM-DD, or a range START/END of those, where one side may be `..` (open: `../2016`, `2022/..`)"
+)]
 pub struct InvalidDate(pub String);
 
-/// A date known to a day, a month, a year, or a range of days.
+/// A date known to a day, a month, a year, or a range of days (possibly open on one side).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PartialDate {
     value: String,
     precision: DatePrecision,
-    start: NaiveDate,
-    end: NaiveDate,
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
 }
+
+/// The value pattern: `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, or `START/END` of those where one side
+/// may be `..`.
+pub const PATTERN: &str =
+    r"^(\d{4}(-\d{2}(-\d{2})?)?(/(\d{4}(-\d{2}(-\d{2})?)?|\.\.))?|\.\./\d{4}(-\d{2}(-\d{2})?)?)$";
+
+/// The day stored for an open start: before any date the dataset can hold.
+pub const EARLIEST: NaiveDate = NaiveDate::from_ymd_opt(1, 1, 1).expect("a valid date");
+/// The day stored for an open end: after any date the dataset can hold.
+pub const LATEST: NaiveDate = NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date");
 
 /// The JSON shape of a partial date (what the API serves and the spec documents).
 #[derive(Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"value": "2025-10", "precision": "month", "start": "2025-10-01", "end": "2025-10-31"}))]
 struct PartialDateJson {
-    /// The date as the source gave it: `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, or `START/END`.
-    #[schema(pattern = r"^\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?$")]
+    /// The date as the source gave it: `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, or `START/END` of
+    /// those, where one side may be `..` (open): `../2016` is "on or before 2016", `2022/..`
+    /// "from 2022 on".
+    #[schema(
+        pattern = r"^(\d{4}(-\d{2}(-\d{2})?)?(/(\d{4}(-\d{2}(-\d{2})?)?|\.\.))?|\.\./\d{4}(-\d{2}(-\d{2})?)?)$"
+    )]
     value: String,
     precision: DatePrecision,
-    /// First day the date may mean.
-    start: NaiveDate,
-    /// Last day the date may mean.
-    end: NaiveDate,
+    /// First day the date may mean; null when the start is open (unknown, unbounded).
+    start: Option<NaiveDate>,
+    /// Last day the date may mean; null when the end is open.
+    end: Option<NaiveDate>,
 }
 
 /// Parses one `YYYY`, `YYYY-MM` or `YYYY-MM-DD` into its first day, last day and precision.
@@ -100,16 +119,28 @@ fn parse_period(s: &str) -> Option<(NaiveDate, NaiveDate, DatePrecision)> {
 }
 
 impl PartialDate {
-    /// Parses `YYYY`, `YYYY-MM`, `YYYY-MM-DD` or `START/END` (each side one of those).
+    /// Parses `YYYY`, `YYYY-MM`, `YYYY-MM-DD` or `START/END` (each side one of those, or `..`
+    /// for an open side; not both).
     pub fn parse(s: &str) -> Result<Self, InvalidDate> {
         let invalid = || InvalidDate(s.to_owned());
         let (start, end, precision) = match s.split_once('/') {
-            None => parse_period(s).ok_or_else(invalid)?,
+            None => {
+                let (start, end, precision) = parse_period(s).ok_or_else(invalid)?;
+                (Some(start), Some(end), precision)
+            }
             Some((a, b)) => {
-                let (start, _, _) = parse_period(a).ok_or_else(invalid)?;
-                let (_, end, _) = parse_period(b).ok_or_else(invalid)?;
-                if start > end {
-                    return Err(invalid());
+                let start = match a {
+                    ".." => None,
+                    a => Some(parse_period(a).ok_or_else(invalid)?.0),
+                };
+                let end = match b {
+                    ".." => None,
+                    b => Some(parse_period(b).ok_or_else(invalid)?.1),
+                };
+                match (start, end) {
+                    (None, None) => return Err(invalid()),
+                    (Some(a), Some(b)) if a > b => return Err(invalid()),
+                    _ => {}
                 }
                 (start, end, DatePrecision::Range)
             }
@@ -127,8 +158,8 @@ impl PartialDate {
         Self {
             value: day.format("%Y-%m-%d").to_string(),
             precision: DatePrecision::Day,
-            start: day,
-            end: day,
+            start: Some(day),
+            end: Some(day),
         }
     }
 
@@ -140,17 +171,26 @@ impl PartialDate {
     pub fn precision(&self) -> DatePrecision {
         self.precision
     }
-    /// The first day the date may mean.
+    /// The first day the date may mean; [`EARLIEST`] when the start is open. This is the
+    /// value stored, sorted and compared; [`PartialDate::first_day`] says whether it is known.
     pub fn start(&self) -> NaiveDate {
+        self.start.unwrap_or(EARLIEST)
+    }
+    /// The last day the date may mean; [`LATEST`] when the end is open.
+    pub fn end(&self) -> NaiveDate {
+        self.end.unwrap_or(LATEST)
+    }
+    /// The first day the date may mean, or `None` when the start is open.
+    pub fn first_day(&self) -> Option<NaiveDate> {
         self.start
     }
-    /// The last day the date may mean.
-    pub fn end(&self) -> NaiveDate {
+    /// The last day the date may mean, or `None` when the end is open.
+    pub fn last_day(&self) -> Option<NaiveDate> {
         self.end
     }
-    /// The calendar year of the first day.
+    /// The calendar year of the first day (of the last, when the start is open).
     pub fn year(&self) -> i32 {
-        self.start.year()
+        self.start.or(self.end).map_or(1, |d| d.year())
     }
 }
 
@@ -190,9 +230,15 @@ impl<'de> Deserialize<'de> for PartialDate {
             Object {
                 value: String,
                 precision: Option<DatePrecision>,
-                start: Option<NaiveDate>,
-                end: Option<NaiveDate>,
+                #[serde(default, deserialize_with = "present")]
+                start: Option<Option<NaiveDate>>,
+                #[serde(default, deserialize_with = "present")]
+                end: Option<Option<NaiveDate>>,
             },
+        }
+        /// Tells a field given as `null` (`Some(None)`) from a field left out (`None`).
+        fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<NaiveDate>>, D::Error> {
+            Option::<NaiveDate>::deserialize(d).map(Some)
         }
         let date = match Form::deserialize(deserializer)? {
             Form::Text(s) => PartialDate::parse(&s).map_err(serde::de::Error::custom)?,
@@ -206,6 +252,7 @@ impl<'de> Deserialize<'de> for PartialDate {
                 let agrees = precision.is_none_or(|p| p == date.precision)
                     && start.is_none_or(|d| d == date.start)
                     && end.is_none_or(|d| d == date.end);
+                // (`start`/`end` given as null must mean an open side.)
                 if !agrees {
                     return Err(serde::de::Error::custom(format!(
                         "precision, start and end do not agree with the date `{value}`"
@@ -279,6 +326,45 @@ mod tests {
     }
 
     #[test]
+    fn a_range_may_be_open_on_one_side() {
+        let before = PartialDate::parse("../2016").unwrap();
+        assert_eq!(before.precision(), DatePrecision::Range);
+        assert_eq!(before.first_day(), None);
+        assert_eq!(before.last_day(), Some(d("2016-12-31")));
+        assert_eq!((before.start(), before.end()), (EARLIEST, d("2016-12-31")));
+        let since = PartialDate::parse("2022/..").unwrap();
+        assert_eq!(since.first_day(), Some(d("2022-01-01")));
+        assert_eq!(since.last_day(), None);
+        assert_eq!(since.end(), LATEST);
+        let json = serde_json::to_value(&before).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"value": "../2016", "precision": "range", "start": null, "end": "2016-12-31"})
+        );
+        assert_eq!(serde_json::from_value::<PartialDate>(json).unwrap(), before);
+        let lying = serde_json::json!({"value": "../2016", "start": "2016-01-01"});
+        assert!(serde_json::from_value::<PartialDate>(lying).is_err());
+        let regex = regex::Regex::new(PATTERN).unwrap();
+        for ok in [
+            "2016",
+            "2025-10",
+            "2026-02-27",
+            "../2016",
+            "2022/..",
+            "2025-10/2026-02-27",
+        ] {
+            assert!(regex.is_match(ok), "{ok}");
+        }
+        for bad in ["..", "../..", "2016/", "/2016", "2016/../2017"] {
+            assert!(
+                !regex.is_match(bad) || PartialDate::parse(bad).is_err(),
+                "{bad}"
+            );
+            assert!(PartialDate::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn malformed_dates_are_rejected() {
         for bad in [
             "",
@@ -294,6 +380,10 @@ mod tests {
             "2025--1",
             "a/b",
             "2025/",
+            "..",
+            "../..",
+            "/2016",
+            "2017/../2016",
         ] {
             assert!(
                 PartialDate::parse(bad).is_err(),

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{PartialDate, SourceId};
+use super::{ActorId, Evidence, PartialDate, SourceId};
 
 string_enum! {
     /// What kind of publication a source is.
@@ -23,6 +23,9 @@ pub struct Source {
     pub id: SourceId,
     /// Who published it; null when the copy Durand holds does not name a publisher.
     pub publisher: Option<String>,
+    /// The actor whose words or data this is, when the dataset has one. A claim or force
+    /// figure citing a second-hand source (one with `cited_in`) is credited to its author.
+    pub author: Option<ActorId>,
     pub title: String,
     pub kind: SourceKind,
     pub published: Option<PartialDate>,
@@ -33,6 +36,33 @@ pub struct Source {
     pub cited_in: Option<SourceId>,
     /// How the source was used and what to keep in mind about it.
     pub note: Option<String>,
+    /// The words of the carrying source that cite this one (or, for a source read
+    /// first-hand, its own title line).
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+    /// What Durand inferred about the source (its date, its kind), and why.
+    #[schema(pattern = r"\S")]
+    pub inference: Option<String>,
+}
+
+impl Source {
+    /// What is wrong with this source on its own: its evidence must come from itself or the
+    /// source that carries it.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        for (i, e) in self.evidence.iter().enumerate() {
+            if e.source != self.id && Some(&e.source) != self.cited_in.as_ref() {
+                problems.push(format!(
+                    "evidence[{i}]: source `{}` is neither this source nor the one it is cited in",
+                    e.source
+                ));
+            }
+            if e.span.trim().is_empty() {
+                problems.push(format!("evidence[{i}]: the span is empty"));
+            }
+        }
+        problems
+    }
 }
 
 /// Why a list of sources was rejected.

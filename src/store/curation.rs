@@ -97,9 +97,21 @@ impl Record {
                 if let Some(via) = &s.cited_in {
                     add("/cited_in".into(), Resource::Sources, via.as_str());
                 }
+                if let Some(author) = &s.author {
+                    add("/author".into(), Resource::Actors, author.as_str());
+                }
             }
             Self::Actor(a) => {
                 sources("", a.sources.ids(), &mut add);
+                for (i, p) in a.places.iter().enumerate() {
+                    if let Some(c) = &p.location.according_to {
+                        add(
+                            format!("/places/{i}/location/according_to"),
+                            Resource::Claims,
+                            c.as_str(),
+                        );
+                    }
+                }
                 for (i, r) in a.relations.iter().enumerate() {
                     add(
                         format!("/relations/{i}/actor"),
@@ -118,10 +130,22 @@ impl Record {
                         a.actor.as_str(),
                     );
                 }
+                for (i, l) in inc.locations.iter().enumerate() {
+                    if let Some(c) = &l.according_to {
+                        add(
+                            format!("/locations/{i}/according_to"),
+                            Resource::Claims,
+                            c.as_str(),
+                        );
+                    }
+                }
             }
             Self::Claim(c) => {
                 sources("", c.sources.ids(), &mut add);
                 add("/claimant".into(), Resource::Actors, c.claimant.as_str());
+                if let Some(via) = &c.relayed_by {
+                    add("/relayed_by".into(), Resource::Actors, via.as_str());
+                }
                 for (i, a) in c.about.iter().enumerate() {
                     add(format!("/about/{i}"), Resource::Actors, a.as_str());
                 }
@@ -147,29 +171,34 @@ impl Record {
 
     /// What is wrong with the record on its own, as `(pointer, problem)`.
     pub fn problems(&self) -> Vec<(String, String)> {
-        let whole = |ps: Vec<String>| ps.into_iter().map(|p| (String::new(), p)).collect();
+        let whole = |ps: Vec<String>| ps.into_iter().map(|p| located(&p)).collect();
         match self {
-            Self::Source(s) => match &s.cited_in {
-                Some(via) if via == &s.id => {
-                    vec![(
+            Self::Source(s) => {
+                let mut problems: Vec<(String, String)> = whole(s.problems());
+                if s.cited_in.as_ref() == Some(&s.id) {
+                    problems.push((
                         "/cited_in".into(),
                         "a source cannot be cited in itself".into(),
-                    )]
+                    ));
                 }
-                _ => Vec::new(),
-            },
-            Self::Actor(a) => a
-                .relations
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| r.actor == a.id)
-                .map(|(i, _)| {
-                    (
-                        format!("/relations/{i}/actor"),
-                        "an actor cannot relate to itself".into(),
-                    )
-                })
-                .collect(),
+                problems
+            }
+            Self::Actor(a) => {
+                let mut problems: Vec<(String, String)> = whole(a.problems());
+                problems.extend(
+                    a.relations
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, r)| r.actor == a.id)
+                        .map(|(i, _)| {
+                            (
+                                format!("/relations/{i}/actor"),
+                                "an actor cannot relate to itself".into(),
+                            )
+                        }),
+                );
+                problems
+            }
             Self::Incident(i) => whole(i.problems()),
             Self::Claim(c) => whole(c.problems()),
             Self::ForceFigure(f) => whole(f.problems()),
@@ -215,6 +244,44 @@ impl Record {
             slug
         }
     }
+}
+
+/// The sources known second-hand (through `cited_in`) whose author the dataset names: what
+/// the credit rule of claims and force figures needs.
+pub async fn second_hand_sources(conn: &mut PgConnection) -> Result<Vec<Source>, sqlx::Error> {
+    let docs = sqlx::query_scalar!(
+        r#"
+        select doc as "doc!: sqlx::types::Json<Source>" from sources
+        where doc->>'cited_in' is not null and doc->>'author' is not null
+        order by id
+        "#
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(docs.into_iter().map(|sqlx::types::Json(s)| s).collect())
+}
+
+/// A problem as `(pointer, text)`: a leading path such as `relations[0]: ` or
+/// `places[1].location: ` becomes the JSON Pointer `/relations/0` or `/places/1/location`.
+fn located(problem: &str) -> (String, String) {
+    let Some((path, rest)) = problem.split_once(": ") else {
+        return (String::new(), problem.to_owned());
+    };
+    let is_path = !path.is_empty()
+        && path
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_[].".contains(&b));
+    if !is_path {
+        return (String::new(), problem.to_owned());
+    }
+    let pointer = path
+        .replace('[', ".")
+        .replace(']', "")
+        .split('.')
+        .filter(|s| !s.is_empty())
+        .map(|s| format!("/{s}"))
+        .collect();
+    (pointer, rest.to_owned())
 }
 
 /// Lowercase ASCII kebab-case of `text`, at most 60 characters, cut at a hyphen.
@@ -495,4 +562,25 @@ pub async fn remember_create(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::located;
+
+    #[test]
+    fn a_problems_leading_path_becomes_its_pointer() {
+        assert_eq!(
+            located("relations[0]: `state` is required"),
+            ("/relations/0".into(), "`state` is required".into())
+        );
+        assert_eq!(
+            located("places[1].location: no point"),
+            ("/places/1/location".into(), "no point".into())
+        );
+        assert_eq!(
+            located("`statement` is empty"),
+            (String::new(), "`statement` is empty".into())
+        );
+    }
 }

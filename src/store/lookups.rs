@@ -32,6 +32,11 @@ pub async fn attribution_context(
     let mut actor_ids: Vec<String> = claimants.values().cloned().collect();
     actor_ids.extend(claims.iter().map(|c| c.claimant.to_string()));
     actor_ids.extend(
+        claims
+            .iter()
+            .filter_map(|c| c.relayed_by.as_ref().map(ToString::to_string)),
+    );
+    actor_ids.extend(
         figures
             .iter()
             .flat_map(|f| [f.actor.to_string(), f.claimant.to_string()]),

@@ -180,10 +180,13 @@ pub(crate) async fn upsert_incident(
         .execute(&mut *conn)
         .await?;
         let l = &incident.locations;
-        let countries: Vec<String> = l.iter().map(|l| l.country.as_str().to_owned()).collect();
+        let countries: Vec<Option<String>> = l
+            .iter()
+            .map(|l| l.country.as_ref().map(|c| c.as_str().to_owned()))
+            .collect();
         let admin1: Vec<Option<String>> = l.iter().map(|l| l.admin1.clone()).collect();
-        let lats: Vec<f64> = l.iter().map(|l| l.lat).collect();
-        let lons: Vec<f64> = l.iter().map(|l| l.lon).collect();
+        let lats: Vec<Option<f64>> = l.iter().map(|l| l.lat).collect();
+        let lons: Vec<Option<f64>> = l.iter().map(|l| l.lon).collect();
         sqlx::query!(
             r#"
             insert into incident_locations (incident_id, position, country, admin1, lat, lon)
@@ -192,10 +195,10 @@ pub(crate) async fn upsert_incident(
                 with ordinality as r(country, admin1, lat, lon, position)
             "#,
             id,
-            &countries,
+            &countries as &[Option<String>],
             &admin1 as &[Option<String>],
-            &lats,
-            &lons,
+            &lats as &[Option<f64>],
+            &lons as &[Option<f64>],
         )
         .execute(&mut *conn)
         .await?;

@@ -5,7 +5,8 @@
 //!   row with empty `figure_*` columns), so numbers can be filtered and summed;
 //! - lists of ids or names are joined with `; ` (`about`, `sources`, `aliases`, ...);
 //! - a partial date is three columns: `<name>` (as stated), `<name>_precision`,
-//!   `<name>_start`/`<name>_end` (the days it may mean);
+//!   `<name>_start`/`<name>_end` (the days it may mean; empty on an open side: `../2016`);
+//! - columns added after `/v1` was published come last, so existing readers keep working;
 //! - incident places are parallel lists (`location_names`, `location_countries`, ...), in the
 //!   same order; GeoJSON is the better format for mapping them.
 
@@ -38,8 +39,8 @@ fn date(d: &PartialDate) -> [String; 4] {
     [
         d.value().to_owned(),
         d.precision().as_str().to_owned(),
-        d.start().to_string(),
-        d.end().to_string(),
+        opt(d.first_day().as_ref()),
+        opt(d.last_day().as_ref()),
     ]
 }
 
@@ -61,12 +62,25 @@ impl CsvRecord for Actor {
         "description",
         "relations",
         "sources",
+        "relation_states",
+        "places",
+        "inference",
     ];
     fn rows(&self) -> Vec<Vec<String>> {
         let relations: Vec<String> = self
             .relations
             .iter()
             .map(|r| format!("{} {}", r.kind, r.actor))
+            .collect();
+        let states: Vec<String> = self
+            .relations
+            .iter()
+            .map(|r| opt(r.state.as_ref()))
+            .collect();
+        let places: Vec<String> = self
+            .places
+            .iter()
+            .map(|p| format!("{} {} ({})", p.tie, p.location.name, p.location.precision))
             .collect();
         let mut row = vec![
             self.id.to_string(),
@@ -83,6 +97,9 @@ impl CsvRecord for Actor {
             self.description.clone(),
             relations.join("; "),
             join(self.sources.ids()),
+            states.join("; "),
+            places.join("; "),
+            opt(self.inference.as_ref()),
         ]);
         vec![row]
     }
@@ -145,6 +162,10 @@ impl CsvRecord for Claim {
         "figure_subject",
         "figure_text",
         "figure_note",
+        "relayed_by",
+        "made_at_basis",
+        "inference",
+        "figure_inference",
     ];
     fn rows(&self) -> Vec<Vec<String>> {
         let mut base = vec![
@@ -165,9 +186,16 @@ impl CsvRecord for Claim {
             join(self.sources.ids()),
             opt(self.attribution.as_ref()),
         ]);
+        let late = [
+            opt(self.relayed_by.as_ref()),
+            opt(self.made_at_basis.as_ref()),
+            opt(self.inference.as_ref()),
+        ];
         if self.figures.is_empty() {
             let mut row = base;
             row.extend(std::iter::repeat_n(String::new(), 7));
+            row.extend(late);
+            row.push(String::new());
             return vec![row];
         }
         self.figures
@@ -183,6 +211,8 @@ impl CsvRecord for Claim {
                     opt(f.text.as_ref()),
                     opt(f.note.as_ref()),
                 ]);
+                row.extend(late.clone());
+                row.push(opt(f.inference.as_ref()));
                 row
             })
             .collect()
@@ -209,6 +239,9 @@ impl CsvRecord for Incident {
         "summary",
         "claims",
         "sources",
+        "date_basis",
+        "location_according_to",
+        "inference",
     ];
     fn rows(&self) -> Vec<Vec<String>> {
         let actors: Vec<String> = self
@@ -235,15 +268,32 @@ impl CsvRecord for Incident {
                 .collect::<Vec<_>>()
                 .join("; "),
             l.iter()
-                .map(|l| l.country.as_str().to_owned())
+                .map(|l| {
+                    l.country
+                        .as_ref()
+                        .map(|c| c.as_str().to_owned())
+                        .unwrap_or_default()
+                })
                 .collect::<Vec<_>>()
                 .join("; "),
-            join(&l.iter().map(|l| l.lat).collect::<Vec<_>>()),
-            join(&l.iter().map(|l| l.lon).collect::<Vec<_>>()),
+            l.iter()
+                .map(|l| opt(l.lat.as_ref()))
+                .collect::<Vec<_>>()
+                .join("; "),
+            l.iter()
+                .map(|l| opt(l.lon.as_ref()))
+                .collect::<Vec<_>>()
+                .join("; "),
             join(&l.iter().map(|l| l.precision).collect::<Vec<_>>()),
             self.summary.clone(),
             join(&self.claims),
             join(self.sources.ids()),
+            opt(self.date_basis.as_ref()),
+            l.iter()
+                .map(|l| opt(l.according_to.as_ref()))
+                .collect::<Vec<_>>()
+                .join("; "),
+            opt(self.inference.as_ref()),
         ]);
         vec![row]
     }
@@ -266,6 +316,9 @@ impl CsvRecord for ForceFigure {
         "note",
         "sources",
         "attribution",
+        "caveat",
+        "as_of_basis",
+        "inference",
     ];
     fn rows(&self) -> Vec<Vec<String>> {
         let mut row = vec![
@@ -283,6 +336,9 @@ impl CsvRecord for ForceFigure {
             opt(self.note.as_ref()),
             join(self.sources.ids()),
             opt(self.attribution.as_ref()),
+            opt(self.caveat.as_ref()),
+            opt(self.as_of_basis.as_ref()),
+            opt(self.inference.as_ref()),
         ]);
         vec![row]
     }

@@ -13,12 +13,13 @@ use super::format::{Format, JSON_CSV, negotiate};
 use super::pagination::{self, Listing, Page, page_type};
 use super::params::{ActorList, DateBound, Limit};
 use crate::domain::attribution;
-use crate::domain::{ActorId, AsOf, ForceFigure, ForceFigureId, ForceMetric};
+use crate::domain::{ActorId, AsOf, Claim, ClaimKind, ForceFigure, ForceFigureId, ForceMetric};
 use crate::error::{
     ApiError, BadRequest, InternalError, NotAcceptable, NotFound, TooManyRequests, Unavailable,
 };
 use crate::extract::Params;
 use crate::store;
+use crate::store::claims::{ClaimFilter, ClaimSort};
 use crate::store::force_figures::{ForceFigureFilter, ForceFigureSort};
 
 page_type!(
@@ -220,6 +221,10 @@ pub struct MetricComparison {
     /// Null unless the first two actors both have a figure with a number, and the second's is
     /// not zero. Uses each actor's figure for the newest period.
     pub ratio: Option<Ratio>,
+    /// Comparisons the sources state in their own words for this metric, beside the computed
+    /// ratio (the explainer's "less than a third of Pakistan's personnel"): claims of kind
+    /// `comparison` about the first two actors with a figure of this metric, attributed.
+    pub stated: Vec<Claim>,
 }
 
 /// Force figures of several actors, metric by metric.
@@ -246,8 +251,9 @@ fn ratio(numerator: Option<&ForceFigure>, denominator: Option<&ForceFigure>) -> 
     })
 }
 
-/// Groups figures into a comparison of `actors`, metric by metric.
-fn compare(actors: Vec<ActorId>, figures: Vec<ForceFigure>) -> ForceComparison {
+/// Groups figures into a comparison of `actors`, metric by metric, with the comparisons the
+/// sources state (`stated`: claims of kind `comparison`).
+fn compare(actors: Vec<ActorId>, figures: Vec<ForceFigure>, stated: &[Claim]) -> ForceComparison {
     let mut metrics: Vec<ForceMetric> = figures.iter().map(|f| f.metric).collect();
     metrics.sort();
     metrics.dedup();
@@ -275,10 +281,17 @@ fn compare(actors: Vec<ActorId>, figures: Vec<ForceFigure>) -> ForceComparison {
                     .and_then(|a| a.figures.iter().find(|f| f.value.is_some()))
             };
             let ratio = ratio(newest_with_value(0), newest_with_value(1));
+            let stated = stated
+                .iter()
+                .filter(|c| actors.iter().take(2).all(|a| c.about.contains(a)))
+                .filter(|c| c.figures.iter().any(|f| f.metric == metric.as_str()))
+                .cloned()
+                .collect();
             MetricComparison {
                 metric,
                 actors: per_actor,
                 ratio,
+                stated,
             }
         })
         .collect();
@@ -335,7 +348,15 @@ pub async fn force_comparison(
         store::force_figures::list_force_figures(&pool, &filter, ForceFigureSort::Id, None, 1000)
             .await?;
     attribute(&pool, &mut figures).await?;
-    Ok(web::Json(compare(actors, figures)))
+    let comparisons = ClaimFilter {
+        about: Some(actors[0].clone()),
+        kind: Some(ClaimKind::Comparison),
+        ..ClaimFilter::default()
+    };
+    let mut stated =
+        store::claims::list_claims(&pool, &comparisons, ClaimSort::Id, None, 100).await?;
+    super::claims::attribute(&pool, &mut stated).await?;
+    Ok(web::Json(compare(actors, figures, &stated)))
 }
 
 /// Get a force figure

@@ -1,4 +1,8 @@
-//! Incidents as a GeoJSON FeatureCollection (RFC 7946): one Point feature per located place.
+//! Incidents as a GeoJSON FeatureCollection (RFC 7946): one feature per place an incident
+//! names. A place with a point (a named site, town, district, province or country; the point
+//! stands for what `precision` says) is a Point; a place without one ("along the border", a
+//! region) has `geometry: null`, as RFC 7946 §3.2 allows for unlocated features, so maps plot
+//! only what the source places.
 
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -17,7 +21,7 @@ pub struct IncidentFeatureCollection {
     pub features: Vec<IncidentFeature>,
 }
 
-/// One place of one incident. Incidents without a known place have no feature.
+/// One place of one incident. Incidents that name no place have no feature.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IncidentFeature {
     /// Always `Feature`.
@@ -26,7 +30,9 @@ pub struct IncidentFeature {
     pub kind: &'static str,
     /// `<incident id>#<place index>`.
     pub id: String,
-    pub geometry: Point,
+    /// The point, or null where the source names no place that has one (precision `border`
+    /// or `region`).
+    pub geometry: Option<Point>,
     pub properties: IncidentFeatureProperties,
 }
 
@@ -50,9 +56,15 @@ pub struct IncidentFeatureProperties {
     pub date: PartialDate,
     pub place: String,
     pub admin1: Option<String>,
-    pub country: String,
-    /// How exactly the point places the event (`province`: a representative point of it).
+    /// Null for a place along a border between countries.
+    pub country: Option<String>,
+    /// How exactly the source places the event (`province`: somewhere in the province).
     pub precision: GeoPrecision,
+    /// What the point stands for ("a representative point of the named province"), or why
+    /// there is none.
+    pub represents: &'static str,
+    /// The claim whose words place the event here, when only one party's claim does.
+    pub according_to: Option<ClaimId>,
     pub actors: Vec<IncidentActor>,
     pub claims: Vec<ClaimId>,
     /// The incident's API address.
@@ -70,10 +82,10 @@ pub fn feature_collection(incidents: &[Incident]) -> IncidentFeatureCollection {
                 .map(move |(n, l)| IncidentFeature {
                     kind: "Feature",
                     id: format!("{}#{n}", i.id),
-                    geometry: Point {
+                    geometry: l.point().map(|(lon, lat)| Point {
                         kind: "Point",
-                        coordinates: [l.lon, l.lat],
-                    },
+                        coordinates: [lon, lat],
+                    }),
                     properties: IncidentFeatureProperties {
                         incident: i.id.clone(),
                         title: i.title.clone(),
@@ -81,8 +93,10 @@ pub fn feature_collection(incidents: &[Incident]) -> IncidentFeatureCollection {
                         date: i.date.clone(),
                         place: l.name.clone(),
                         admin1: l.admin1.clone(),
-                        country: l.country.as_str().to_owned(),
+                        country: l.country.as_ref().map(|c| c.as_str().to_owned()),
                         precision: l.precision,
+                        represents: l.represents(),
+                        according_to: l.according_to.clone(),
                         actors: i.actors.clone(),
                         claims: i.claims.clone(),
                         url: format!("/v1/incidents/{}", i.id),

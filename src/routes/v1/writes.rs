@@ -221,6 +221,19 @@ async fn with_references_checked(
 ) -> Result<Record, ApiError> {
     let mut errors = Vec::new();
     check_references(conn, &record, &mut errors).await?;
+    let credit = match &record {
+        Record::Claim(c) => Some((&c.claimant, c.relayed_by.as_ref(), &c.sources)),
+        Record::ForceFigure(f) => Some((&f.claimant, None, &f.sources)),
+        _ => None,
+    };
+    if let Some((claimant, relayed_by, cited)) = credit {
+        let sources = curation::second_hand_sources(conn).await?;
+        for problem in
+            crate::domain::dataset::credit_problems(claimant, relayed_by, cited, &sources)
+        {
+            errors.push(ParameterError::at("/claimant", problem));
+        }
+    }
     if let Record::Source(source) = &record
         && let Some(via) = &source.cited_in
         && curation::cited_in_chain(conn, via.as_str())
