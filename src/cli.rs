@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::config::{DatabaseSettings, LogSettings, ServerSettings};
-use crate::domain::AsOf;
+use crate::domain::{AsOf, SourceId};
 use crate::store::keys::Scope;
 
 /// Durand: a sourced, attributed REST API on the Pakistan–Afghanistan conflict.
@@ -52,6 +52,17 @@ pub enum Command {
     Validate {
         /// Directory of dataset files, or one export file.
         path: Option<PathBuf>,
+        /// The text of a source, as `SOURCE_ID=FILE` (repeatable): every evidence span from
+        /// that source must occur in the file verbatim, and every record, figure, place and
+        /// relation must carry evidence.
+        #[arg(long = "source-text", value_name = "ID=FILE", value_parser = parse_source_text)]
+        source_texts: Vec<(SourceId, PathBuf)>,
+    },
+    /// Print the audit of a dataset against its sources (`data/AUDIT.md`) on stdout.
+    Audit {
+        /// Directory of dataset files with its `corrections.json` (default: `data`).
+        #[arg(default_value = "data")]
+        path: PathBuf,
     },
     /// Print the OpenAPI document on stdout.
     Openapi,
@@ -83,4 +94,13 @@ pub enum KeysAction {
         /// The key's name or id.
         key: String,
     },
+}
+
+/// Parses `SOURCE_ID=FILE`.
+fn parse_source_text(s: &str) -> Result<(SourceId, PathBuf), String> {
+    let (id, file) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}` is not SOURCE_ID=FILE"))?;
+    let id = SourceId::parse(id).map_err(|e| format!("`{id}`: {e}"))?;
+    Ok((id, PathBuf::from(file)))
 }

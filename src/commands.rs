@@ -1,7 +1,8 @@
 //! What each `durand` subcommand does.
 
+use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, bail};
@@ -9,7 +10,8 @@ use sqlx::PgPool;
 
 use crate::cli::{Cli, Command, KeysAction};
 use crate::config::DatabaseSettings;
-use crate::domain::Dataset;
+use crate::domain::audit::Corrections;
+use crate::domain::{Dataset, SourceId};
 use crate::startup::Application;
 use crate::{openapi, store, telemetry};
 
@@ -20,10 +22,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve { db, server } => {
             let started = Instant::now();
             let pool = prepare(&db).await?;
-            if store::dataset::get_meta(&pool).await?.is_none() {
-                let report = store::import::import_dataset(&pool, &bundled()?).await?;
-                tracing::info!(?report, "loaded the bundled dataset into an empty database");
-            }
+            load_bundled_release(&pool).await?;
             let app = Application::build(&server, pool)
                 .with_context(|| format!("cannot listen on {}", server.addr))?;
             tracing::info!(
@@ -68,8 +67,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             dataset.sort();
             print_json(&dataset)?;
         }
-        Command::Validate { path } => {
+        Command::Validate { path, source_texts } => {
             let dataset = load_valid(path.as_deref())?;
+            if !source_texts.is_empty() {
+                check_evidence(&dataset, &source_texts)?;
+            }
             print_json(&serde_json::json!({
                 "valid": true,
                 "release": dataset.meta.release,
@@ -79,6 +81,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 "claims": dataset.claims.len(),
                 "force_figures": dataset.force_figures.len(),
             }))?;
+        }
+        Command::Audit { path } => {
+            let dataset = load_valid(Some(&path))?;
+            let corrections = path.join("corrections.json");
+            let corrections: Corrections = serde_json::from_str(
+                &std::fs::read_to_string(&corrections)
+                    .with_context(|| format!("cannot read {}", corrections.display()))?,
+            )
+            .with_context(|| format!("{} is not a corrections file", corrections.display()))?;
+            std::io::stdout().write_all(dataset.audit_markdown(&corrections).as_bytes())?;
         }
         Command::Openapi => {
             std::io::stdout().write_all(openapi::spec_json().as_bytes())?;
@@ -135,6 +147,40 @@ async fn prepare(db: &DatabaseSettings) -> anyhow::Result<PgPool> {
     Ok(pool)
 }
 
+/// Loads the bundled dataset into an empty database, or into one holding an older release
+/// (a corrected release reaches deployments on their next start, as a new dataset version
+/// whose revisions keep what the old release said). A database at the same or a newer
+/// release, or whose release label is not a number, is left alone; `durand import` loads any
+/// dataset by hand.
+pub async fn load_bundled_release(pool: &PgPool) -> anyhow::Result<()> {
+    let bundled = bundled()?;
+    let stored = store::dataset::get_meta(pool).await?;
+    match &stored {
+        None => {}
+        Some(meta) if bundled.meta.supersedes(meta) => {
+            tracing::info!(
+                from = %meta.release,
+                to = %bundled.meta.release,
+                "the bundled release is newer than the database's: importing it"
+            );
+        }
+        Some(_) => return Ok(()),
+    }
+    match store::import::import_dataset(pool, &bundled).await {
+        Ok(report) => {
+            tracing::info!(?report, release = %bundled.meta.release, "loaded the bundled dataset");
+            Ok(())
+        }
+        // Editors deleted a record the release still has: serving the data as it stands
+        // beats refusing to start; the log says what to reconcile.
+        Err(e @ store::import::ImportError::Deleted(_)) if stored.is_some() => {
+            tracing::warn!(error = %e, "the bundled release was not loaded");
+            Ok(())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 fn bundled() -> anyhow::Result<Dataset> {
     load_valid(None)
 }
@@ -154,6 +200,29 @@ fn load_valid(path: Option<&Path>) -> anyhow::Result<Dataset> {
         );
     }
     Ok(dataset)
+}
+
+/// Checks every evidence span against the given source texts, and that nothing lacks evidence.
+fn check_evidence(dataset: &Dataset, texts: &[(SourceId, PathBuf)]) -> anyhow::Result<()> {
+    let mut by_source = BTreeMap::new();
+    for (id, file) in texts {
+        if !dataset.sources.iter().any(|s| &s.id == id) {
+            bail!("--source-text names `{id}`, which is not a source of the dataset");
+        }
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
+        by_source.insert(id.clone(), text);
+    }
+    let errors = dataset.check_evidence(&by_source);
+    if !errors.is_empty() {
+        let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        bail!(
+            "the evidence has {} problem(s):\n  {}",
+            list.len(),
+            list.join("\n  ")
+        );
+    }
+    Ok(())
 }
 
 fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
