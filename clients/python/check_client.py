@@ -80,7 +80,12 @@ from durand_client.types import Response  # noqa: E402
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 CLAIM_133 = "pakistan-claims-133-taliban-killed"
-COUNTS = {"actors": 12, "sources": 3, "claims": 23, "incidents": 9, "force_figures": 8}
+COUNTS = {"actors": 16, "sources": 3, "claims": 28, "incidents": 10, "force_figures": 10}
+
+
+def first_day(d: Any) -> str:
+    """A partial date's first day as text; an open start (null) sorts before every date."""
+    return "" if d.start is None else str(d.start)
 
 
 class Checks:
@@ -148,11 +153,11 @@ def run(c: Checks, base_url: str) -> None:
         kinds = [line.type_ for line in lines]
         assert kinds[0] == ExportLineType.DATASET, kinds[0]
         for kind, n in [
-            (ExportLineType.ACTOR, 12),
-            (ExportLineType.SOURCE, 3),
-            (ExportLineType.CLAIM, 23),
-            (ExportLineType.INCIDENT, 9),
-            (ExportLineType.FORCE_FIGURE, 8),
+            (ExportLineType.ACTOR, COUNTS["actors"]),
+            (ExportLineType.SOURCE, COUNTS["sources"]),
+            (ExportLineType.CLAIM, COUNTS["claims"]),
+            (ExportLineType.INCIDENT, COUNTS["incidents"]),
+            (ExportLineType.FORCE_FIGURE, COUNTS["force_figures"]),
         ]:
             assert kinds.count(kind) == n, f"{kinds.count(kind)} {kind} lines, not {n}"
 
@@ -197,7 +202,7 @@ def run(c: Checks, base_url: str) -> None:
 
     with c.operation("actors.list_actor_incidents") as api:
         page = ok(api.sync_detailed("ttp", client=client, sort=IncidentSort("-date")), IncidentPage)
-        dates = [i.date.start for i in page.data]
+        dates = [first_day(i.date) for i in page.data]
         assert page.data and dates == sorted(dates, reverse=True), dates
         assert all("ttp" in [a.actor for a in i.actors] for i in page.data)
         problem(api.sync_detailed("no-such-actor", client=client), 404)
@@ -208,7 +213,9 @@ def run(c: Checks, base_url: str) -> None:
             ForceFigurePage,
         )
         [fig] = page.data
-        assert (fig.value, fig.qualifier, fig.claimant) == (172000, Qualifier.EXACT, "iiss"), fig
+        # The source gives the Taliban's figures in its own voice, undated.
+        assert (fig.value, fig.qualifier, fig.claimant) == (172000, Qualifier.EXACT, "press-reports"), fig
+        assert fig.as_of.value == "../2026-02-27" and fig.as_of.start is None, fig.as_of
         problem(api.sync_detailed("no-such-actor", client=client), 404)
 
     with c.operation("sources.list_sources") as api:
@@ -223,13 +230,13 @@ def run(c: Checks, base_url: str) -> None:
         problem(api.sync_detailed("no-such-source", client=client), 404)
 
     with c.operation("claims.list_claims") as api:
-        # Two pages of 20 with the cursor cover all 23 claims, in order.
+        # Two pages of 20 with the cursor cover all 28 claims, in order.
         first = ok(api.sync_detailed(client=client, limit=20, count=True), ClaimPage)
         assert first.meta.total == COUNTS["claims"] and first.meta.count == 20
         assert first.meta.next_cursor and first.links.next_
         second = ok(api.sync_detailed(client=client, limit=20, cursor=first.meta.next_cursor), ClaimPage)
-        assert second.meta.count == 3 and second.meta.next_cursor is None
-        starts = [cl.made_at.start for cl in first.data + second.data]
+        assert second.meta.count == 8 and second.meta.next_cursor is None
+        starts = [first_day(cl.made_at) for cl in first.data + second.data]
         assert starts == sorted(starts)
         casualties = ok(
             api.sync_detailed(client=client, kind=ClaimKind.CASUALTIES, claimant="pakistan"), ClaimPage
@@ -270,9 +277,9 @@ def run(c: Checks, base_url: str) -> None:
             ("wounded", 200, Qualifier.MORE_THAN),
             ("casualties_estimated", None, Qualifier.UNQUANTIFIED),
         ], figures
-        assert claim.attribution.startswith("Pakistan said on 27 February 2026, through Mosharraf Zaidi"), (
-            claim.attribution
-        )
+        assert claim.attribution.startswith(
+            "Pakistan said on 27 February 2026 (date inferred from the source), through Mosharraf Zaidi"
+        ), claim.attribution
         assert "not independently verified" in claim.attribution
         # A conditional repeat is a bodiless 304.
         again = api.sync_detailed(CLAIM_133, client=client, if_none_match=etag)
@@ -292,7 +299,8 @@ def run(c: Checks, base_url: str) -> None:
     with c.operation("incidents.get_incident") as api:
         inc = ok(api.sync_detailed("pakistan-strikes-on-taliban-2026-02-27", client=client), Incident)
         assert CLAIM_133 in inc.claims
-        assert [loc.name for loc in inc.locations] == ["Kabul", "Paktia", "Kandahar"]
+        assert [loc.name for loc in inc.locations] == ["Afghanistan", "Kabul", "Paktia", "Kandahar"]
+        assert all(loc.according_to == CLAIM_133 for loc in inc.locations[1:]), inc.locations
         assert {(a.actor, a.role.value) for a in inc.actors} == {
             ("pakistan", "perpetrator"),
             ("afghan-taliban", "target"),
@@ -314,8 +322,9 @@ def run(c: Checks, base_url: str) -> None:
         sides = {s.actor: s.figures[0] for s in active.actors}
         pk, tb = sides["pakistan"], sides["afghan-taliban"]
         assert (pk.value, pk.qualifier, pk.claimant) == (600000, Qualifier.MORE_THAN, "iiss"), pk
-        assert (tb.value, tb.qualifier, tb.claimant) == (172000, Qualifier.EXACT, "iiss"), tb
-        assert pk.as_of.value == "2025" and tb.as_of.value == "2025"
+        assert (tb.value, tb.qualifier, tb.claimant) == (172000, Qualifier.EXACT, "press-reports"), tb
+        assert pk.as_of.value == "2025" and tb.as_of.value == "../2026-02-27"
+        assert [s.id for s in active.stated] == ["source-compares-taliban-personnel-to-pakistan"], active.stated
         assert active.ratio.value == 3.49 and active.ratio.exact is False, active.ratio
         assert (
             problem(api.sync_detailed(client=client, actors="pakistan"), 400).errors[0].parameter == "actors"
@@ -328,7 +337,7 @@ def run(c: Checks, base_url: str) -> None:
         )
         types = {e.type_ for e in page.data}
         assert types == {TimelineEntryType.CLAIM, TimelineEntryType.INCIDENT}, types
-        starts = [e.date.start for e in page.data]
+        starts = [first_day(e.date) for e in page.data]
         assert starts == sorted(starts)
         assert all("afghan-taliban" in e.actors for e in page.data)
 
@@ -501,7 +510,9 @@ def writes(c: Checks, writer: AuthenticatedClient) -> None:
                 "aliases": [],
                 "kind": "armed_group",
                 "description": "An actor made up by the contract test.",
-                "relations": [{"actor": "pakistan", "kind": "armed_conflict", "sources": [ids["source"]]}],
+                "relations": [
+                    {"actor": "pakistan", "kind": "armed_conflict", "state": "ongoing", "sources": [ids["source"]]}
+                ],
                 "sources": [ids["source"]],
             }
         )
@@ -525,7 +536,8 @@ def writes(c: Checks, writer: AuthenticatedClient) -> None:
             {
                 "id": ids["figure"],
                 "actor": ids["actor"],
-                "claimant": "iiss",
+                # Not "iiss": a figure credited to the IISS must cite the IISS's source.
+                "claimant": "pakistan",
                 "metric": "active_personnel",
                 "value": 300,
                 "qualifier": "up_to",

@@ -42,6 +42,12 @@ meet them, so that a 422, 412 or 400 on a schema-valid write stays a real findin
   record that exists, the patch is applied to it here and the repaired result sent as the
   patch. `If-Match` gets the record's current ETag (a generated one can only be stale).
 - A delete's `reason` must not be blank once trimmed.
+- Evidence and places (release 2): an `evidence` span's `source` must be one of the sources of
+  the record (or, inside a relation, of the relation), so it is mapped to the first of them; a
+  place whose `precision` is `border` or `region` has no point, and a point is both `lat` and
+  `lon` or neither; a relation says whether it holds (`state`, `ended` when it has `until`); a
+  date `estimated` by Durand needs an `inference`; `relayed_by`, `according_to` and `author`
+  name existing records, and `relayed_by` is not the claimant.
 
 Negative cases are never touched.
 """
@@ -131,6 +137,7 @@ def _ids(name: str) -> list[str]:
 ACTORS = _ids("actors.json")
 SOURCES = _ids("sources.json")
 INCIDENTS = _ids("incidents.json")
+CLAIMS = _ids("claims.json")
 RESOURCES = {"sources", "actors", "incidents", "claims", "force-figures"}
 # Fields the server generates; a GET serves them, a write must not send them.
 READ_ONLY = {"incidents": ["claims"], "claims": ["attribution"], "force-figures": ["attribution"]}
@@ -174,12 +181,37 @@ def _amount(figure: Any) -> None:
         figure["value"] = 1 if not isinstance(value, int) else abs(value)
 
 
+def _evidence(item: Any, sources: Any) -> None:
+    """Points an object's evidence at one of `sources` (the record's, or the relation's)."""
+    if not isinstance(item, dict) or not isinstance(item.get("evidence"), list):
+        return
+    first = sources[0] if isinstance(sources, list) and sources else None
+    item["evidence"] = [dict(e, source=first) for e in item["evidence"] if isinstance(e, dict) and first]
+
+
+def _basis(doc: dict[str, Any], field: str) -> None:
+    if doc.get(f"{field}_basis") == "estimated" and not doc.get("inference"):
+        doc["inference"] = "Estimated by the contract test."
+
+
+def _place(place: Any) -> None:
+    if not isinstance(place, dict):
+        return
+    if place.get("precision") in ("border", "region") or (place.get("lat") is None) != (place.get("lon") is None):
+        place["lat"], place["lon"] = None, None
+    if "according_to" in place:
+        place["according_to"] = _map_id(place["according_to"], CLAIMS)
+
+
 def _fix_record(resource: str, doc: dict[str, Any], own_id: str | None) -> None:
     """Makes a whole record (or a patch's result) meet the rules above, in place."""
     if "sources" in doc:
         doc["sources"] = _map_ids(doc["sources"], SOURCES, own_id if resource == "sources" else None)
+    _evidence(doc, [own_id, doc.get("cited_in")] if resource == "sources" else doc.get("sources"))
     if resource == "sources":
         doc["cited_in"] = _map_id(doc.get("cited_in"), SOURCES, own_id)
+        if "author" in doc:
+            doc["author"] = _map_id(doc["author"], ACTORS)
         if "published" in doc:
             doc["published"] = _date(doc["published"])
     elif resource == "actors":
@@ -192,6 +224,15 @@ def _fix_record(resource: str, doc: dict[str, Any], own_id: str | None) -> None:
                 for key in ("since", "until"):
                     if key in relation:
                         relation[key] = _date(relation[key])
+                if relation.get("until") is not None:
+                    relation["state"] = "ended"
+                elif relation.get("state") is None:
+                    relation["state"] = "ongoing"
+                _evidence(relation, relation["sources"])
+        for place in doc.get("places") or []:
+            if isinstance(place, dict):
+                _place(place.get("location"))
+                _evidence(place.get("location"), doc.get("sources"))
     elif resource == "incidents":
         if "date" in doc:
             doc["date"] = _date(doc["date"])
@@ -200,9 +241,17 @@ def _fix_record(resource: str, doc: dict[str, Any], own_id: str | None) -> None:
             actor["actor"] = mapped
         if "actors" in doc and not doc["actors"]:
             doc["actors"] = [{"actor": "pakistan", "role": "party"}]
+        for place in doc.get("locations") or []:
+            _place(place)
+            _evidence(place, doc.get("sources"))
+        _basis(doc, "date")
     elif resource == "claims":
         if "claimant" in doc:
             doc["claimant"] = _map_id(doc["claimant"], ACTORS)
+        if doc.get("relayed_by") is not None:
+            others = [a for a in ACTORS if a != doc.get("claimant")]
+            doc["relayed_by"] = _map_id(doc["relayed_by"], others)
+        _basis(doc, "made_at")
         if "about" in doc:
             doc["about"] = _map_ids(doc["about"], ACTORS)
         if "incident" in doc:
@@ -217,12 +266,14 @@ def _fix_record(resource: str, doc: dict[str, Any], own_id: str | None) -> None:
             doc["statement"] = "A statement."
         for figure in doc.get("figures") or []:
             _amount(figure)
+            _evidence(figure, doc.get("sources"))
     elif resource == "force-figures":
         for key in ("actor", "claimant"):
             if key in doc:
                 doc[key] = _map_id(doc[key], ACTORS)
         if "as_of" in doc:
             doc["as_of"] = _date(doc["as_of"])
+        _basis(doc, "as_of")
         if "qualifier" in doc or "value" in doc:
             _amount(doc)
 

@@ -220,7 +220,7 @@ async fn the_ndjson_export_has_one_parsable_line_per_record(pool: PgPool) {
         "one line per record plus the dataset line"
     );
     assert_eq!(lines[0]["type"], "dataset");
-    assert_eq!(lines[0]["data"]["release"], "1");
+    assert_eq!(lines[0]["data"]["release"], "2");
     let claims = lines.iter().filter(|l| l["type"] == "claim").count();
     assert_eq!(claims as u64, counts["claims"].as_u64().unwrap());
     let incident = lines
@@ -228,7 +228,7 @@ async fn the_ndjson_export_has_one_parsable_line_per_record(pool: PgPool) {
         .find(|l| l["data"]["id"] == "pakistan-strikes-on-taliban-2026-02-27")
         .unwrap();
     assert_eq!(incident["type"], "incident");
-    assert_eq!(incident["data"]["claims"].as_array().unwrap().len(), 6);
+    assert_eq!(incident["data"]["claims"].as_array().unwrap().len(), 8);
     let again = app
         .get_with_header("/v1/export", "if-none-match", &etag)
         .await;

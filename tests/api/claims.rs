@@ -108,15 +108,26 @@ async fn claims_filter_by_claimant_about_kind_status_and_incident(pool: PgPool) 
 #[sqlx::test]
 async fn claim_dates_filter_on_overlap(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
-    // Made on 2026-02-27, or dated "2026-02" / "2026-02-21/2026-02-27": all overlap the 27th.
+    // Made on 2026-02-27, "by 2026-02-27" (`../2026-02-27`) or between the 21st and the 27th:
+    // every claim may have been made on the 27th.
     let on_27th = app.ids("/v1/claims?from=2026-02-27&to=2026-02-27").await;
-    assert_eq!(on_27th.len(), 23, "{on_27th:?}");
-    // Only the range-dated Taliban claims and the month-dated positions overlap the 22nd.
+    assert_eq!(on_27th.len(), 28, "{on_27th:?}");
+    // The range-dated Taliban claims and the undated positions overlap the 22nd.
     let on_22nd = app.ids("/v1/claims?from=2026-02-22&to=2026-02-22").await;
     assert!(on_22nd.contains(&"taliban-claim-55-pakistani-soldiers-killed".to_owned()));
+    assert!(on_22nd.contains(&"pakistan-says-ttp-operates-from-afghan-soil".to_owned()));
     assert!(!on_22nd.contains(&"pakistan-claims-133-taliban-killed".to_owned()));
-    assert!(app.ids("/v1/claims?to=2025").await.is_empty());
-    assert_eq!(app.ids("/v1/claims?from=2026-02-28").await.len(), 8);
+    // An undated claim may have been made any time before the source: it matches `to=2025`;
+    // nothing dated matches.
+    let by_2025 = app.ids("/v1/claims?to=2025").await;
+    assert_eq!(by_2025.len(), 13, "{by_2025:?}");
+    for id in &by_2025 {
+        let claim = app.get_ok(&format!("/v1/claims/{id}")).await;
+        assert_eq!(claim["made_at"]["start"], serde_json::Value::Null, "{id}");
+        assert_eq!(claim["made_at"]["value"], "../2026-02-27", "{id}");
+    }
+    // Nothing was said after the source's date.
+    assert!(app.ids("/v1/claims?from=2026-02-28").await.is_empty());
 }
 
 #[sqlx::test]
@@ -129,7 +140,8 @@ async fn claims_come_in_chronological_order(pool: PgPool) {
         .iter()
         .map(|c| {
             (
-                c["made_at"]["start"].as_str().unwrap().to_owned(),
+                // An open start (null) sorts before every date.
+                c["made_at"]["start"].as_str().unwrap_or("").to_owned(),
                 c["id"].as_str().unwrap().to_owned(),
             )
         })
@@ -137,5 +149,5 @@ async fn claims_come_in_chronological_order(pool: PgPool) {
     let mut sorted = keys.clone();
     sorted.sort();
     assert_eq!(keys, sorted);
-    assert_eq!(keys.len(), 23);
+    assert_eq!(keys.len(), 28);
 }

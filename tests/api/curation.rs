@@ -789,7 +789,16 @@ async fn the_cli_manages_keys_and_tokens_never_reach_the_logs(pool: PgPool) {
         .port();
     let log_path = std::env::temp_dir().join(format!("durand-token-log-{port}.txt"));
     let log = std::fs::File::create(&log_path).unwrap();
-    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_durand"))
+    /// Kills the server even when an assertion fails first, so that no process outlives the
+    /// test holding its database open.
+    struct KillOnDrop(std::process::Child);
+    impl Drop for KillOnDrop {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let server = std::process::Command::new(env!("CARGO_BIN_EXE_durand"))
         .arg("serve")
         .env("DATABASE_URL", &url)
         .env("DURAND_ADDR", format!("127.0.0.1:{port}"))
@@ -799,6 +808,7 @@ async fn the_cli_manages_keys_and_tokens_never_reach_the_logs(pool: PgPool) {
         .stderr(log)
         .spawn()
         .unwrap();
+    let server = KillOnDrop(server);
     let client = reqwest::Client::new();
     let base = format!("http://127.0.0.1:{port}");
     let mut ready = false;
@@ -827,8 +837,7 @@ async fn the_cli_manages_keys_and_tokens_never_reach_the_logs(pool: PgPool) {
             .unwrap();
         assert!(r.status() == 201 || r.status() == 401, "{}", r.status());
     }
-    server.kill().unwrap();
-    server.wait().unwrap();
+    drop(server);
     let logged = std::fs::read_to_string(&log_path).unwrap();
     let _ = std::fs::remove_file(&log_path);
     assert!(
@@ -866,4 +875,84 @@ async fn a_source_cannot_be_cited_in_a_loop(pool: PgPool) {
     // Claims citing both still render their attribution (the server is still up).
     let claim = app.get_ok(&format!("/v1/claims/{CLAIM}")).await;
     assert!(claim["attribution"].as_str().unwrap().contains("Source:"));
+}
+
+/// The source audit's rules hold for editors' writes too, each problem at its field: a point
+/// where the source names no place, a relation that does not say whether it holds, a figure
+/// credited to someone other than the second-hand source it cites, evidence from a source the
+/// record does not cite, and an estimated date without its inference.
+#[sqlx::test]
+async fn writes_refuse_invented_points_stateless_relations_and_miscredited_figures(pool: PgPool) {
+    let (app, token) = editor(pool, Scope::Write).await;
+    let incident = json!({"title": "A clash", "kind": "border_clash", "date": "2026-03-02",
+        "date_basis": "estimated", "locations": [{"name": "along the border", "country": null,
+        "lat": 32.3, "lon": 69.4, "precision": "border"}],
+        "actors": [{"actor": "pakistan", "role": "party"}], "summary": "A clash.",
+        "sources": ["explainer-2026-02-27"],
+        "evidence": [{"source": "iiss-2025", "span": "Border clashes", "supports": null}]});
+    let r = post(&app, &token, "/v1/incidents", incident).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let found = pointers(&r.body);
+    assert!(found.contains(&"/locations/0"), "{}", r.body);
+    let text = r.body.to_string();
+    assert!(
+        text.contains("a place of precision `border` has no point"),
+        "{text}"
+    );
+    assert!(text.contains("`date_basis` is `estimated`"), "{text}");
+    assert!(
+        text.contains("source `iiss-2025` is not among the record's sources"),
+        "{text}"
+    );
+
+    let actor = json!({"name": "A new group", "aliases": [], "kind": "armed_group",
+        "country": "PK", "founded": null, "description": "A group.", "sources": ["explainer-2026-02-27"],
+        "relations": [{"actor": "pakistan", "kind": "armed_conflict", "since": null, "until": null,
+            "sources": ["explainer-2026-02-27"]}]});
+    let r = post(&app, &token, "/v1/actors", actor).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(pointers(&r.body), ["/relations/0"], "{}", r.body);
+    assert!(
+        r.body.to_string().contains("`state` is required"),
+        "{}",
+        r.body
+    );
+
+    // The Taliban's 172,000 credited to the source's voice but citing the IISS data: refused.
+    let figure = json!({"actor": "afghan-taliban", "claimant": "press-reports",
+        "metric": "active_personnel", "value": 172000, "qualifier": "exact", "unit": "people",
+        "text": "172,000", "as_of": "2025", "sources": ["iiss-2025", "explainer-2026-02-27"]});
+    let r = post(&app, &token, "/v1/force-figures", figure).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(pointers(&r.body), ["/claimant"], "{}", r.body);
+    assert!(
+        r.body.to_string().contains("which is `iiss`'s"),
+        "{}",
+        r.body
+    );
+
+    // Credited to the IISS but citing only the explainer: refused too.
+    let figure = json!({"actor": "pakistan", "claimant": "iiss",
+        "metric": "helicopters", "value": 300, "qualifier": "more_than", "unit": "helicopters",
+        "text": "more than 300", "as_of": "2025", "sources": ["explainer-2026-02-27"]});
+    let r = post(&app, &token, "/v1/force-figures", figure).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        r.body.to_string().contains("cites none of its sources"),
+        "{}",
+        r.body
+    );
+
+    // The same record, made right, is accepted, and served with its evidence.
+    let place = json!({"title": "A clash", "kind": "border_clash", "date": "../2026-03-02",
+        "date_basis": "bounded", "locations": [{"name": "along the border", "country": null,
+        "lat": null, "lon": null, "precision": "border"}],
+        "actors": [{"actor": "pakistan", "role": "party"}], "summary": "A clash.",
+        "sources": ["explainer-2026-02-27"],
+        "evidence": [{"source": "explainer-2026-02-27", "span": "Border clashes", "supports": null}]});
+    let r = post(&app, &token, "/v1/incidents", place).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["date"]["start"], serde_json::Value::Null);
+    assert_eq!(r.body["locations"][0]["lat"], serde_json::Value::Null);
+    assert_eq!(r.body["evidence"][0]["span"], "Border clashes");
 }

@@ -6,13 +6,24 @@ use crate::helpers::TestApp;
 async fn the_dataset_reports_its_version_licence_citation_and_counts(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let body = app.get_ok("/v1/dataset").await;
-    assert_eq!(body["release"], "1");
+    assert_eq!(body["release"], "2");
     assert_eq!(body["version"], 1, "the bundled load is dataset version 1");
     assert_eq!(body["licence"], "CC-BY-4.0");
-    assert!(body["citation"].as_str().unwrap().contains("version 1"));
+    let citation = body["citation"].as_str().unwrap();
+    assert!(citation.contains("release 2"), "{citation}");
+    assert!(
+        citation.contains("known only as that explainer cites them"),
+        "{citation}"
+    );
+    assert!(
+        body["release_notes"]
+            .as_str()
+            .is_some_and(|n| n.contains("own voice")),
+        "{body}"
+    );
     assert_eq!(
         body["counts"],
-        serde_json::json!({"actors": 12, "sources": 3, "claims": 23, "incidents": 9, "force_figures": 8})
+        serde_json::json!({"actors": 16, "sources": 3, "claims": 28, "incidents": 10, "force_figures": 10})
     );
 }
 

@@ -110,7 +110,40 @@ async fn every_collection_has_a_csv_that_matches_its_json(pool: PgPool) {
         .iter()
         .find(|r| r["id"] == "pakistan-strikes-on-taliban-2026-02-27")
         .unwrap();
-    assert_eq!(strikes["location_names"], "Kabul; Paktia; Kandahar");
+    assert_eq!(
+        strikes["location_names"],
+        "Afghanistan; Kabul; Paktia; Kandahar"
+    );
+    assert_eq!(
+        strikes["location_precisions"],
+        "country; province; province; province"
+    );
+    let clashes = incidents
+        .iter()
+        .find(|r| r["id"] == "border-clashes-2025-10")
+        .unwrap();
+    // No point where the source names no place: empty cells, not invented numbers.
+    assert_eq!(
+        (
+            clashes["location_lats"].as_str(),
+            clashes["location_lons"].as_str()
+        ),
+        ("", "")
+    );
+    assert_eq!(clashes["location_precisions"], "border");
+    let offensive = incidents
+        .iter()
+        .find(|r| r["id"] == "pakistan-offensive-against-ttp-ended-2016")
+        .unwrap();
+    // Known only by its end: the start is an empty cell.
+    assert_eq!(
+        (
+            offensive["date"].as_str(),
+            offensive["date_start"].as_str(),
+            offensive["date_end"].as_str()
+        ),
+        ("../2016", "", "2016-12-31")
+    );
     assert_eq!(strikes["date_precision"], "day");
     let figures = parse_csv(
         &app.request(reqwest::Method::GET, "/v1/force-figures?format=csv")
@@ -141,9 +174,38 @@ async fn incidents_as_geojson_are_valid_points(pool: PgPool) {
     assert_eq!(r.content_type(), "application/geo+json");
     assert_eq!(r.body["type"], "FeatureCollection");
     let features = r.body["features"].as_array().unwrap();
-    // Every located place is one feature; incidents without places have none.
+    // Every place is one feature; incidents without places have none. A place the source
+    // names without a point ("along the border") has a null geometry, never an invented one.
     assert_eq!(features.len(), 10);
-    for f in features {
+    let unlocated: Vec<&serde_json::Value> = features
+        .iter()
+        .filter(|f| f["geometry"].is_null())
+        .collect();
+    // The two places "along the border", and Afghanistan for the return to power, which the
+    // source does not place at all.
+    assert_eq!(unlocated.len(), 3, "{unlocated:?}");
+    for f in &unlocated {
+        assert_eq!(f["properties"]["represents"], "no point", "{f}");
+    }
+    let border: Vec<_> = unlocated
+        .iter()
+        .filter(|f| f["properties"]["precision"] == "border")
+        .collect();
+    assert_eq!(border.len(), 2);
+    assert!(border.iter().all(|f| f["properties"]["country"].is_null()));
+    let kabul = features
+        .iter()
+        .find(|f| f["properties"]["place"] == "Kabul")
+        .unwrap();
+    assert_eq!(
+        kabul["properties"]["represents"],
+        "a representative point of the named province"
+    );
+    assert_eq!(
+        kabul["properties"]["according_to"],
+        "pakistan-claims-133-taliban-killed"
+    );
+    for f in features.iter().filter(|f| !f["geometry"].is_null()) {
         assert_eq!(f["type"], "Feature");
         assert_eq!(f["geometry"]["type"], "Point");
         let [lon, lat] = [

@@ -43,7 +43,7 @@ async fn importing_the_same_dataset_twice_changes_nothing(pool: PgPool) {
     let first = store::import::import_dataset(&pool, &dataset)
         .await
         .unwrap();
-    assert_eq!(first.claims.inserted, 23);
+    assert_eq!(first.claims.inserted, 28);
     assert!(!first.is_noop());
     let before = store::dataset::export(&pool).await.unwrap().unwrap();
     let xmin_before: Vec<String> = sqlx::query_scalar("select xmin::text from claims order by id")
@@ -55,7 +55,7 @@ async fn importing_the_same_dataset_twice_changes_nothing(pool: PgPool) {
         .await
         .unwrap();
     assert!(second.is_noop(), "{second:?}");
-    assert_eq!(second.claims.unchanged, 23);
+    assert_eq!(second.claims.unchanged, 28);
     let after = store::dataset::export(&pool).await.unwrap().unwrap();
     assert_eq!(before, after);
     let xmin_after: Vec<String> = sqlx::query_scalar("select xmin::text from claims order by id")
@@ -82,7 +82,7 @@ async fn a_changed_record_is_updated_with_its_child_rows(pool: PgPool) {
     let report = store::import::import_dataset(&pool, &dataset)
         .await
         .unwrap();
-    assert_eq!((report.claims.updated, report.claims.unchanged), (1, 22));
+    assert_eq!((report.claims.updated, report.claims.unchanged), (1, 27));
     let about: Vec<String> = sqlx::query_scalar("select actor_id from claim_about where claim_id = 'ttp-claimed-bajaur-assault' order by actor_id")
         .fetch_all(&pool).await.unwrap();
     assert_eq!(about, ["pakistan", "ttp"]);
@@ -113,7 +113,7 @@ async fn export_then_import_into_an_empty_database_then_export_is_identical(pool
     );
     let exported = durand(&source, &["export"]);
     let parsed: Dataset = serde_json::from_str(&exported).unwrap();
-    assert_eq!(parsed.claims.len(), 23);
+    assert_eq!(parsed.claims.len(), 28);
     assert!(
         parsed.incidents.iter().any(|i| !i.claims.is_empty()),
         "exports carry derived claim ids"
@@ -129,7 +129,7 @@ async fn export_then_import_into_an_empty_database_then_export_is_identical(pool
     std::fs::write(&file, &exported).unwrap();
     let target = url_of(&copy);
     let report = durand(&target, &["import", file.to_str().unwrap()]);
-    assert!(report.contains("\"inserted\": 23"), "{report}");
+    assert!(report.contains("\"inserted\": 28"), "{report}");
     let again = durand(&target, &["export"]);
     assert!(
         again == exported,
@@ -138,7 +138,7 @@ async fn export_then_import_into_an_empty_database_then_export_is_identical(pool
 
     let reimport = durand(&target, &["import", file.to_str().unwrap()]);
     assert!(
-        reimport.contains("\"unchanged\": 23") && reimport.contains("\"meta_changed\": false"),
+        reimport.contains("\"unchanged\": 28") && reimport.contains("\"meta_changed\": false"),
         "{reimport}"
     );
     std::fs::remove_file(&file).ok();
@@ -146,4 +146,55 @@ async fn export_then_import_into_an_empty_database_then_export_is_identical(pool
         .execute(&pool)
         .await
         .unwrap();
+}
+
+/// A deployment holding an older release gets the bundled one on its next start, as a new
+/// dataset version whose revisions keep what the old release said; a newer one is left alone.
+#[sqlx::test]
+async fn serve_loads_a_newer_bundled_release_over_an_older_one_and_keeps_its_history(pool: PgPool) {
+    let mut old = Dataset::bundled().unwrap();
+    old.meta.release = "1".into();
+    let figure = old
+        .force_figures
+        .iter_mut()
+        .find(|f| f.id.as_str() == "afghan-taliban-active-personnel-2025")
+        .unwrap();
+    figure.claimant = durand::domain::ActorId::parse("iiss").unwrap();
+    store::import::import_dataset(&pool, &old).await.unwrap();
+
+    durand::commands::load_bundled_release(&pool).await.unwrap();
+    let meta = store::dataset::get_meta(&pool).await.unwrap().unwrap();
+    assert_eq!(meta.release, Dataset::bundled().unwrap().meta.release);
+    let stamp = store::dataset::stamp(&pool).await.unwrap().unwrap();
+    assert_eq!(
+        stamp.version, 2,
+        "the new release is one new dataset version"
+    );
+    let (before, after): (String, String) = sqlx::query_as(
+        "select before->>'claimant', after->>'claimant' from revisions where record_id = 'afghan-taliban-active-personnel-2025' and version = 2",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((before.as_str(), after.as_str()), ("iiss", "press-reports"));
+
+    // Starting again changes nothing; a database at a newer release is never downgraded.
+    durand::commands::load_bundled_release(&pool).await.unwrap();
+    assert_eq!(
+        store::dataset::stamp(&pool).await.unwrap().unwrap().version,
+        2
+    );
+    sqlx::query(
+        "update dataset_meta set doc = jsonb_set(doc, '{release}', '\"99\"'), release = '99'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    durand::commands::load_bundled_release(&pool).await.unwrap();
+    let meta = store::dataset::get_meta(&pool).await.unwrap().unwrap();
+    assert_eq!(meta.release, "99");
+    assert_eq!(
+        store::dataset::stamp(&pool).await.unwrap().unwrap().version,
+        2
+    );
 }

@@ -8,7 +8,11 @@ async fn an_incident_known_to_the_month_matches_a_range_inside_it(pool: PgPool) 
     let october = app.ids("/v1/incidents?from=2025-10-01&to=2025-10-31").await;
     assert_eq!(
         october,
-        ["border-clashes-2025-10", "ceasefire-mediated-2025"]
+        [
+            "border-clashes-2025-10",
+            "ceasefire-collapse",
+            "ceasefire-mediated-2025"
+        ]
     );
     let mid_october = app.ids("/v1/incidents?from=2025-10-15&to=2025-10-15").await;
     assert!(mid_october.contains(&"border-clashes-2025-10".to_owned()));
@@ -24,6 +28,7 @@ async fn february_2026_incidents(pool: PgPool) {
     assert_eq!(
         feb,
         [
+            "ceasefire-collapse",
             "ceasefire-mediated-2025",
             "bajaur-assault-2026",
             "afghan-attacks-on-pakistani-border-forces-2026-02",
@@ -31,9 +36,26 @@ async fn february_2026_incidents(pool: PgPool) {
             "pakistan-strikes-on-taliban-2026-02-27",
         ]
     );
+    // The offensive that "ended in 2016" is `../2016`: it may have run in 2012, so it matches
+    // `to=2012`; it did not run after 2016, so it never matches `from=2017`.
     assert_eq!(
         app.ids("/v1/incidents?to=2012").await,
-        ["attack-on-malala-yousafzai-2012"]
+        [
+            "pakistan-offensive-against-ttp-ended-2016",
+            "attack-on-malala-yousafzai-2012"
+        ]
+    );
+    assert!(
+        !app.ids("/v1/incidents?from=2017")
+            .await
+            .contains(&"pakistan-offensive-against-ttp-ended-2016".to_owned())
+    );
+    let offensive = app
+        .get_ok("/v1/incidents/pakistan-offensive-against-ttp-ended-2016")
+        .await;
+    assert_eq!(
+        offensive["date"],
+        serde_json::json!({"value": "../2016", "precision": "range", "start": null, "end": "2016-12-31"})
     );
 }
 
@@ -51,16 +73,31 @@ async fn the_february_strikes_carry_places_actors_and_claims(pool: PgPool) {
         .iter()
         .map(|l| l["name"].as_str().unwrap())
         .collect();
-    assert_eq!(places, ["Kabul", "Paktia", "Kandahar"]);
-    for l in strikes["locations"].as_array().unwrap() {
+    assert_eq!(places, ["Afghanistan", "Kabul", "Paktia", "Kandahar"]);
+    for l in &strikes["locations"].as_array().unwrap()[1..] {
         assert_eq!(l["country"], "AF");
         assert_eq!(l["precision"], "province");
         assert!(l["lat"].as_f64().unwrap() > 29.0 && l["lon"].as_f64().unwrap() > 60.0);
+        // The three provinces are Pakistan's account, and say so.
+        assert_eq!(l["according_to"], "pakistan-claims-133-taliban-killed");
+        assert!(
+            l["inference"]
+                .as_str()
+                .unwrap()
+                .contains("Paktia is only a province")
+        );
     }
+    // The summary attributes what only one side says.
+    let summary = strikes["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("Unnamed officials said the strikes came after"),
+        "{summary}"
+    );
+    assert!(!summary.starts_with("After Afghan attacks"), "{summary}");
     assert_eq!(strikes["actors"][0]["actor"], "pakistan");
     assert_eq!(strikes["actors"][0]["role"], "perpetrator");
     let claims = strikes["claims"].as_array().unwrap();
-    assert_eq!(claims.len(), 6);
+    assert_eq!(claims.len(), 8);
     assert!(claims.contains(&"pakistan-claims-133-taliban-killed".into()));
 }
 
@@ -78,14 +115,13 @@ async fn incidents_filter_by_actor_kind_country_admin1_and_bbox(pool: PgPool) {
             "pakistan-strikes-on-taliban-2026-02-27"
         ]
     );
+    // Places along the border name no country: the source does not say which side.
     let in_pakistan = app.ids("/v1/incidents?country=PK").await;
     assert_eq!(
         in_pakistan,
         [
             "pakistan-offensive-against-ttp-ended-2016",
-            "border-clashes-2025-10",
             "bajaur-assault-2026",
-            "afghan-attacks-on-pakistani-border-forces-2026-02",
         ]
     );
     assert_eq!(
@@ -103,6 +139,21 @@ async fn incidents_filter_by_actor_kind_country_admin1_and_bbox(pool: PgPool) {
     );
     // A box over the Arabian Sea holds nothing.
     assert!(app.ids("/v1/incidents?bbox=60,15,65,20").await.is_empty());
+    // A box over the whole border holds only places with a point: the October clashes and the
+    // Afghan attacks happened "along the border", which has none, so no box matches them.
+    let border = app.ids("/v1/incidents?bbox=60,29,75,37").await;
+    assert!(
+        !border.contains(&"border-clashes-2025-10".to_owned()),
+        "{border:?}"
+    );
+    assert!(
+        !border.contains(&"afghan-attacks-on-pakistani-border-forces-2026-02".to_owned()),
+        "{border:?}"
+    );
+    assert!(
+        border.contains(&"bajaur-assault-2026".to_owned()),
+        "{border:?}"
+    );
     assert_eq!(
         app.ids("/v1/incidents?actor=ttp&country=PK&kind=armed_assault")
             .await,
@@ -125,9 +176,13 @@ async fn the_bajaur_assault_keeps_its_toll_and_its_claimants_apart(pool: PgPool)
         .iter()
         .map(|f| (f["value"].as_i64().unwrap(), f["subject"].as_str().unwrap()))
         .collect();
-    assert_eq!(
-        figures,
-        [(11, "Pakistani security personnel"), (2, "civilians")]
+    assert_eq!(figures, [(11, "personnel"), (2, "civilians")]);
+    assert_eq!(bajaur["date_basis"], "estimated");
+    assert!(
+        bajaur["inference"]
+            .as_str()
+            .unwrap()
+            .contains("January 2026, is Durand's reading of “recent”")
     );
     let ttp = app.get_ok("/v1/claims/ttp-claimed-bajaur-assault").await;
     assert_eq!(ttp["kind"], "responsibility");

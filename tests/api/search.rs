@@ -34,7 +34,7 @@ async fn bajaur_finds_the_bajaur_assault_first_among_incidents(pool: PgPool) {
     assert_eq!(first_incident["url"], "/v1/incidents/bajaur-assault-2026");
     assert_eq!(
         first_incident["title"],
-        "Assault on security forces in Bajaur"
+        "Assault in Bajaur, claimed by the TTP"
     );
     let snippet = first_incident["snippet"].as_str().unwrap();
     assert!(snippet.contains("<mark>Bajaur</mark>"), "{snippet}");

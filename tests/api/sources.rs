@@ -27,8 +27,13 @@ async fn the_iiss_source_says_how_durand_knows_it(pool: PgPool) {
     let iiss = app.get_ok("/v1/sources/iiss-2025").await;
     assert_eq!(
         iiss["publisher"],
-        "International Institute for Strategic Studies (IISS)"
+        "International Institute for Strategic Studies"
     );
+    assert_eq!(iiss["author"], "iiss");
+    // The monitor behind the militancy data is not named: Reuters only cited it.
+    let monitor = app.get_ok("/v1/sources/reuters-conflict-monitoring").await;
+    assert_eq!(monitor["publisher"], serde_json::Value::Null);
+    assert_eq!(monitor["author"], "unnamed-conflict-monitor");
     assert_eq!(iiss["published"]["value"], "2025");
     assert_eq!(iiss["cited_in"], "explainer-2026-02-27");
     let explainer = app.get_ok("/v1/sources/explainer-2026-02-27").await;

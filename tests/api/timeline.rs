@@ -30,12 +30,13 @@ fn ids_of(entries: &[Value], entry_type: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// The sort key of an entry: start, end, type, id.
+/// The sort key of an entry: start, end, type, id. An open start (null) sorts first, an open
+/// end (null) last.
 fn sort_key(e: &Value) -> (String, String, String, String) {
     let s = |v: &Value| v.as_str().unwrap().to_owned();
     (
-        s(&e["date"]["start"]),
-        s(&e["date"]["end"]),
+        e["date"]["start"].as_str().unwrap_or("").to_owned(),
+        e["date"]["end"].as_str().unwrap_or("9999-12-31").to_owned(),
         s(&e["type"]),
         s(&e["id"]),
     )
@@ -56,14 +57,24 @@ async fn the_timeline_holds_every_incident_and_claim_in_date_order(pool: PgPool)
     assert_eq!(ids_of(&all, "claim").len(), claims);
     assert!(
         all.windows(2)
-            .all(|w| w[0]["date"]["start"].as_str() <= w[1]["date"]["start"].as_str()),
+            .all(|w| w[0]["date"]["start"].as_str().unwrap_or("")
+                <= w[1]["date"]["start"].as_str().unwrap_or("")),
         "not in order of first day"
     );
     assert!(
         all.windows(2).all(|w| sort_key(&w[0]) < sort_key(&w[1])),
         "not ordered by start, end, type, id"
     );
-    assert_eq!(all[0]["id"], "attack-on-malala-yousafzai-2012");
+    // Entries known only by their end (the offensive that "ended in 2016", statements made
+    // "by 27 February 2026") have an open start and come first, the earliest end first; the
+    // first dated entry follows them.
+    assert_eq!(all[0]["id"], "pakistan-offensive-against-ttp-ended-2016");
+    let open: Vec<&Value> = all
+        .iter()
+        .take_while(|e| e["date"]["start"].is_null())
+        .collect();
+    assert_eq!(open.len(), 14, "{open:?}");
+    assert_eq!(all[open.len()]["id"], "attack-on-malala-yousafzai-2012");
     assert_eq!(
         all[all.len() - 1]["id"],
         "pakistan-strikes-on-taliban-2026-02-27"
@@ -114,8 +125,8 @@ async fn entries_carry_their_date_title_kind_actors_and_url(pool: PgPool) {
     assert_eq!(ceasefire["type"], "incident");
     assert_eq!(
         ceasefire["date"],
-        serde_json::json!({"value": "2025-10/2026-02", "precision": "range",
-            "start": "2025-10-01", "end": "2026-02-28"})
+        serde_json::json!({"value": "2025-10/2026-02-27", "precision": "range",
+            "start": "2025-10-01", "end": "2026-02-27"})
     );
     assert_eq!(
         ceasefire["title"],
@@ -146,7 +157,7 @@ async fn entries_carry_their_date_title_kind_actors_and_url(pool: PgPool) {
     assert_eq!(toll["url"], "/v1/claims/pakistan-claims-133-taliban-killed");
     let title = toll["title"].as_str().unwrap();
     assert!(
-        title.starts_with("Pakistan: Pakistan's government said its counter-strikes"),
+        title.starts_with("Pakistan: Pakistan's government said its forces had killed"),
         "{title}"
     );
     assert!(
@@ -161,7 +172,8 @@ async fn entries_carry_their_date_title_kind_actors_and_url(pool: PgPool) {
         "Tehreek-e-Taliban Pakistan: The TTP claimed the assault in Bajaur."
     );
     assert_eq!(ttp["actors"], serde_json::json!(["ttp"]));
-    assert_eq!(ttp["date"]["precision"], "month");
+    assert_eq!(ttp["date"]["value"], "../2026-02-27");
+    assert_eq!(ttp["date"]["precision"], "range");
 
     // Each entry is the record its url serves.
     for entry in all.as_array().unwrap() {
@@ -194,6 +206,7 @@ async fn february_2026_gives_its_incidents_and_its_claims(pool: PgPool) {
         incidents,
         BTreeSet::from(
             [
+                "ceasefire-collapse",
                 "ceasefire-mediated-2025",
                 "bajaur-assault-2026",
                 "afghan-attacks-on-pakistani-border-forces-2026-02",
@@ -204,29 +217,56 @@ async fn february_2026_gives_its_incidents_and_its_claims(pool: PgPool) {
         )
     );
     assert_eq!(ids_of(&feb, "claim"), claims);
-    assert_eq!(claims.len(), 23);
+    assert_eq!(claims.len(), 28);
     for e in &feb {
         assert!(e["date"]["end"].as_str().unwrap() >= "2026-02-01", "{e}");
-        assert!(e["date"]["start"].as_str().unwrap() <= "2026-02-28", "{e}");
+        assert!(
+            e["date"]["start"].as_str().unwrap_or("") <= "2026-02-28",
+            "{e}"
+        );
     }
     let early = keys(
         app.get_ok("/v1/timeline?to=2012").await["data"]
             .as_array()
             .unwrap(),
     );
-    assert_eq!(early, ["incident/attack-on-malala-yousafzai-2012"]);
+    // Up to 2012: what was dated then, and what may have been (an open start).
+    assert_eq!(
+        early.first().map(String::as_str),
+        Some("incident/pakistan-offensive-against-ttp-ended-2016")
+    );
+    assert_eq!(
+        early.last().map(String::as_str),
+        Some("incident/attack-on-malala-yousafzai-2012")
+    );
+    assert_eq!(early.len(), 15, "{early:?}");
     let october = keys(
         app.get_ok("/v1/timeline?from=2025-10-15&to=2025-10-15")
             .await["data"]
             .as_array()
             .unwrap(),
     );
+    // Mid-October 2025: the clashes, the ceasefire and its collapse (each dated within a range
+    // that holds the day), and the statements made "by 27 February 2026", which may be that old.
+    let dated: Vec<&String> = october
+        .iter()
+        .filter(|k| k.starts_with("incident/"))
+        .collect();
     assert_eq!(
-        october,
+        dated,
         [
             "incident/border-clashes-2025-10",
+            "incident/ceasefire-collapse",
             "incident/ceasefire-mediated-2025"
         ]
+    );
+    assert_eq!(october.len() - dated.len(), 13, "{october:?}");
+    assert_eq!(
+        october[..13]
+            .iter()
+            .filter(|k| k.starts_with("claim/"))
+            .count(),
+        13
     );
 }
 
