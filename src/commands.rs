@@ -80,6 +80,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 "incidents": dataset.incidents.len(),
                 "claims": dataset.claims.len(),
                 "force_figures": dataset.force_figures.len(),
+                "evidence_checked_against": source_texts.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>(),
             }))?;
         }
         Command::Audit { path } => {

@@ -162,6 +162,24 @@ async fn pakistan_has_about_3_49_times_the_talibans_active_personnel(pool: PgPoo
     );
     assert!(stated[0]["attribution"].as_str().is_some());
     assert_eq!(helicopters["stated"], serde_json::json!([]));
+    // A dated figure comes before an undated one: "more than 400" (2025) before "hundreds".
+    let aircraft = metrics
+        .iter()
+        .find(|m| m["metric"] == "combat_aircraft")
+        .unwrap();
+    let ids: Vec<&str> = aircraft["actors"][0]["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "pakistan-combat-aircraft-2025",
+            "pakistan-combat-aircraft-hundreds"
+        ]
+    );
 }
 
 #[sqlx::test]

@@ -193,7 +193,8 @@ pub struct ForceComparisonParams {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ActorFigures {
     pub actor: ActorId,
-    /// Every figure for this actor and metric, newest period first; empty when there is none.
+    /// Every figure for this actor and metric: dated ones first, newest period first, then
+    /// undated ones (an open start, `../2026-02-27`); empty when there is none.
     pub figures: Vec<ForceFigure>,
 }
 
@@ -219,7 +220,7 @@ pub struct MetricComparison {
     /// One entry per requested actor, in request order.
     pub actors: Vec<ActorFigures>,
     /// Null unless the first two actors both have a figure with a number, and the second's is
-    /// not zero. Uses each actor's figure for the newest period.
+    /// not zero. Uses each actor's first figure with a number, in the order of `figures`.
     pub ratio: Option<Ratio>,
     /// Comparisons the sources state in their own words for this metric, beside the computed
     /// ratio (the explainer's "less than a third of Pakistan's personnel"): claims of kind
@@ -268,7 +269,14 @@ fn compare(actors: Vec<ActorId>, figures: Vec<ForceFigure>, stated: &[Claim]) ->
                         .filter(|f| f.metric == metric && &f.actor == actor)
                         .cloned()
                         .collect();
-                    own.sort_by(|a, b| b.as_of.end().cmp(&a.as_of.end()).then(a.id.cmp(&b.id)));
+                    // An undated figure is not the newest: it may be older than any dated one.
+                    own.sort_by_key(|f| {
+                        (
+                            f.as_of.first_day().is_none(),
+                            std::cmp::Reverse(f.as_of.end()),
+                            f.id.clone(),
+                        )
+                    });
                     ActorFigures {
                         actor: actor.clone(),
                         figures: own,
