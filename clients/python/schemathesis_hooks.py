@@ -42,6 +42,9 @@ meet them, so that a 422, 412 or 400 on a schema-valid write stays a real findin
   record that exists, the patch is applied to it here and the repaired result sent as the
   patch. `If-Match` gets the record's current ETag (a generated one can only be stale).
 - A delete's `reason` must not be blank once trimmed.
+- Credit: a claim or force figure citing a second-hand source (`iiss-2025`) must be credited to
+  its author, and one credited to such an author must cite it: second-hand sources are dropped
+  from a generated record and an author claimant becomes `pakistan`.
 - Evidence and places (release 2): an `evidence` span's `source` must be one of the sources of
   the record (or, inside a relation, of the relation), so it is mapped to the first of them; a
   place whose `precision` is `border` or `region` has no point, and a point is both `lat` and
@@ -138,6 +141,13 @@ ACTORS = _ids("actors.json")
 SOURCES = _ids("sources.json")
 INCIDENTS = _ids("incidents.json")
 CLAIMS = _ids("claims.json")
+# Second-hand sources (known through `cited_in`) and their authors: a claim or force figure
+# citing one must be credited to its author, and one credited to an author must cite it.
+SECOND_HAND = {
+    s["id"]: s["author"]
+    for s in json.loads((DATA / "sources.json").read_text())
+    if s.get("cited_in") and s.get("author")
+}
 RESOURCES = {"sources", "actors", "incidents", "claims", "force-figures"}
 # Fields the server generates; a GET serves them, a write must not send them.
 READ_ONLY = {"incidents": ["claims"], "claims": ["attribution"], "force-figures": ["attribution"]}
@@ -194,6 +204,16 @@ def _basis(doc: dict[str, Any], field: str) -> None:
         doc["inference"] = "Estimated by the contract test."
 
 
+def _credit(doc: dict[str, Any]) -> None:
+    """Credits the record to whom its sources credit it: no second-hand sources, and no
+    claimant who authors one (whose record would then have to cite it)."""
+    if doc.get("claimant") in SECOND_HAND.values():
+        doc["claimant"] = "pakistan"
+    if isinstance(doc.get("sources"), list):
+        own = [s for s in doc["sources"] if s not in SECOND_HAND]
+        doc["sources"] = own or [s for s in SOURCES if s not in SECOND_HAND][:1]
+
+
 def _place(place: Any) -> None:
     if not isinstance(place, dict):
         return
@@ -207,6 +227,10 @@ def _fix_record(resource: str, doc: dict[str, Any], own_id: str | None) -> None:
     """Makes a whole record (or a patch's result) meet the rules above, in place."""
     if "sources" in doc:
         doc["sources"] = _map_ids(doc["sources"], SOURCES, own_id if resource == "sources" else None)
+    if resource in ("claims", "force-figures"):
+        if "claimant" in doc:
+            doc["claimant"] = _map_id(doc["claimant"], ACTORS)
+        _credit(doc)
     _evidence(doc, [own_id, doc.get("cited_in")] if resource == "sources" else doc.get("sources"))
     if resource == "sources":
         doc["cited_in"] = _map_id(doc.get("cited_in"), SOURCES, own_id)
@@ -246,8 +270,6 @@ def _fix_record(resource: str, doc: dict[str, Any], own_id: str | None) -> None:
             _evidence(place, doc.get("sources"))
         _basis(doc, "date")
     elif resource == "claims":
-        if "claimant" in doc:
-            doc["claimant"] = _map_id(doc["claimant"], ACTORS)
         if doc.get("relayed_by") is not None:
             others = [a for a in ACTORS if a != doc.get("claimant")]
             doc["relayed_by"] = _map_id(doc["relayed_by"], others)
@@ -268,9 +290,8 @@ def _fix_record(resource: str, doc: dict[str, Any], own_id: str | None) -> None:
             _amount(figure)
             _evidence(figure, doc.get("sources"))
     elif resource == "force-figures":
-        for key in ("actor", "claimant"):
-            if key in doc:
-                doc[key] = _map_id(doc[key], ACTORS)
+        if "actor" in doc:
+            doc["actor"] = _map_id(doc["actor"], ACTORS)
         if "as_of" in doc:
             doc["as_of"] = _date(doc["as_of"])
         _basis(doc, "as_of")
