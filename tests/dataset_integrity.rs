@@ -131,7 +131,8 @@ fn dangling_references_are_all_reported_at_once() {
     assert!(
         errors
             .iter()
-            .any(|e| e.problem.contains("claimant `nobody`"))
+            .any(|e| e.pointer == "/claimant" && e.problem.contains("actor `nobody`")),
+        "{errors:?}"
     );
     assert!(errors.iter().any(|e| e.problem.contains("actor `no-one`")));
     assert!(
@@ -172,5 +173,27 @@ fn a_loop_of_sources_cited_in_each_other_is_reported() {
         looped,
         ["sources/explainer-2026-02-27", "sources/iiss-2025"],
         "{errors:?}"
+    );
+}
+
+#[test]
+fn a_figures_problem_is_reported_at_its_field() {
+    let mut d = dataset();
+    let claim = d
+        .claims
+        .iter_mut()
+        .find(|c| c.id.as_str() == "pakistan-claims-133-taliban-killed")
+        .unwrap();
+    claim.figures[1].value = Some(-5);
+    let errors = d.validate().unwrap_err();
+    let figure = errors
+        .iter()
+        .find(|e| e.record == "claims/pakistan-claims-133-taliban-killed")
+        .unwrap();
+    assert_eq!(figure.pointer, "/figures/1/value", "{errors:?}");
+    assert!(figure.problem.contains("negative"), "{errors:?}");
+    assert_eq!(
+        figure.to_string(),
+        "claims/pakistan-claims-133-taliban-killed/figures/1/value: `value` -5 is negative"
     );
 }

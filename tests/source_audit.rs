@@ -323,10 +323,10 @@ fn validate_refuses_a_point_along_a_border_a_relation_without_state_and_a_miscre
     iiss.sources = serde_json::from_value(serde_json::json!(["explainer-2026-02-27"])).unwrap();
     let found = problems(&d);
     for expected in [
-        "incidents/border-clashes-2025-10: locations[0]: a place of precision `border` has no point",
-        "relations[0]: `state` is required",
-        "force-figures/afghan-taliban-active-personnel-2025: cites `iiss-2025`, which is `iiss`'s, but credits `press-reports`",
-        "force-figures/pakistan-active-personnel-2025: is credited to `iiss` but cites none of its sources",
+        "incidents/border-clashes-2025-10/locations/0/lat: a place of precision `border` has no point",
+        "/relations/0/state: `state` is required",
+        "force-figures/afghan-taliban-active-personnel-2025/claimant: cites `iiss-2025`, which is `iiss`'s, but credits `press-reports`",
+        "force-figures/pakistan-active-personnel-2025/claimant: is credited to `iiss` but cites none of its sources",
     ] {
         assert!(
             found.iter().any(|p| p.contains(expected)),
@@ -349,7 +349,7 @@ fn an_estimated_date_needs_an_inference_and_every_date_a_basis() {
     assert!(
         found
             .iter()
-            .any(|p| p.contains("bajaur-assault-2026: `date_basis` is `estimated`")),
+            .any(|p| p.contains("bajaur-assault-2026/inference: `date_basis` is `estimated`")),
         "{found:#?}"
     );
     assert!(

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::evidence::{self, Evidence};
+use super::problem::{self, Problem};
 use super::{ActorId, CountryCode, Location, PartialDate, Sources};
 
 string_enum! {
@@ -77,21 +78,23 @@ pub struct Relation {
 
 impl Relation {
     /// What is wrong with this relation on its own.
-    pub fn problems(&self) -> Vec<String> {
+    pub fn problems(&self) -> Vec<Problem> {
         let mut problems = evidence::problems(self, &self.sources);
         match (self.state, &self.until) {
-            (None, _) => problems.push(
-                "`state` is required: say whether the relation is `ongoing`, `ended` or `unknown` (a null `until` alone reads as still in force)".into(),
-            ),
-            (Some(state), Some(_)) if state != RelationState::Ended => problems.push(format!(
-                "a relation with `until` has ended: `state` must be `ended`, not `{state}`"
+            (None, _) => problems.push(Problem::at(
+                "/state",
+                "`state` is required: say whether the relation is `ongoing`, `ended` or `unknown` (a null `until` alone reads as still in force)",
+            )),
+            (Some(state), Some(_)) if state != RelationState::Ended => problems.push(Problem::at(
+                "/state",
+                format!("a relation with `until` has ended: `state` must be `ended`, not `{state}`"),
             )),
             _ => {}
         }
         if let (Some(since), Some(until)) = (&self.since, &self.until)
             && since.start() > until.end()
         {
-            problems.push("`since` is after `until`".into());
+            problems.push(Problem::at("/since", "`since` is after `until`"));
         }
         problems
     }
@@ -147,22 +150,23 @@ pub struct Actor {
 impl Actor {
     /// What is wrong with this actor on its own (references are checked by the dataset),
     /// with the field each problem is at.
-    pub fn problems(&self) -> Vec<String> {
+    pub fn problems(&self) -> Vec<Problem> {
         let mut problems = evidence::problems(self, &self.sources);
         for (i, r) in self.relations.iter().enumerate() {
-            problems.extend(
-                r.problems()
-                    .into_iter()
-                    .map(|p| format!("relations[{i}]: {p}")),
-            );
+            let at = format!("/relations/{i}");
+            problems.extend(problem::within(r.problems(), &at));
+            if r.actor == self.id {
+                problems.push(Problem::at(
+                    format!("{at}/actor"),
+                    "an actor cannot relate to itself",
+                ));
+            }
         }
         for (i, p) in self.places.iter().enumerate() {
-            problems.extend(
-                p.location
-                    .problems(&self.sources)
-                    .into_iter()
-                    .map(|m| format!("places[{i}].location: {m}")),
-            );
+            problems.extend(problem::within(
+                p.location.problems(&self.sources),
+                &format!("/places/{i}/location"),
+            ));
         }
         problems
     }

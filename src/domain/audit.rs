@@ -93,13 +93,17 @@ impl Dataset {
     pub fn check_evidence(&self, texts: &BTreeMap<SourceId, String>) -> Vec<IntegrityError> {
         let mut errors = Vec::new();
         for Item { record, path, item } in self.evidenced() {
+            let pointer: String = path
+                .replace('[', "/")
+                .replace(']', "")
+                .split('/')
+                .filter(|s| !s.is_empty())
+                .map(|s| format!("/{s}"))
+                .collect();
             let at = |problem: String| IntegrityError {
                 record: record.clone(),
-                problem: if path.is_empty() {
-                    problem
-                } else {
-                    format!("{path}: {problem}")
-                },
+                pointer: pointer.clone(),
+                problem,
             };
             if item.evidence().is_empty() {
                 errors.push(at(

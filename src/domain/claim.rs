@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::evidence::{self, DateBasis, Evidence};
+use super::problem::{self, Problem};
 use super::{ActorId, ClaimId, Figure, IncidentId, PartialDate, Sources};
 
 string_enum! {
@@ -116,33 +117,39 @@ pub struct Claim {
 }
 
 impl Claim {
-    /// What is wrong with this claim on its own (references are checked by the dataset).
-    pub fn problems(&self) -> Vec<String> {
-        let mut problems: Vec<String> = self
-            .figures
-            .iter()
-            .enumerate()
-            .flat_map(|(i, f)| {
-                f.problems()
-                    .into_iter()
-                    .map(move |p| format!("figures[{i}]: {p}"))
-            })
-            .collect();
-        if self.contradicted_by.contains(&self.id) {
-            problems.push("a claim cannot contradict itself".to_owned());
+    /// What is wrong with this claim on its own, each problem at its field (references are
+    /// checked against the dataset, or the database for a write).
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        for (i, f) in self.figures.iter().enumerate() {
+            let at = format!("/figures/{i}");
+            problems.extend(problem::within(f.problems(), &at));
+            problems.extend(problem::within(evidence::problems(f, &self.sources), &at));
+        }
+        if let Some(i) = self.contradicted_by.iter().position(|c| c == &self.id) {
+            problems.push(Problem::at(
+                format!("/contradicted_by/{i}"),
+                "a claim cannot contradict itself",
+            ));
         }
         let contested = matches!(self.status, ClaimStatus::Disputed | ClaimStatus::Denied);
         if contested && self.contradicted_by.is_empty() {
-            problems.push(format!(
-                "status `{}` needs `contradicted_by` naming the contradicting claims",
-                self.status
+            problems.push(Problem::at(
+                "/contradicted_by",
+                format!(
+                    "status `{}` needs `contradicted_by` naming the contradicting claims",
+                    self.status
+                ),
             ));
         }
         if self.statement.trim().is_empty() {
-            problems.push("`statement` is empty".to_owned());
+            problems.push(Problem::at("/statement", "`statement` is empty"));
         }
         if self.relayed_by.as_ref() == Some(&self.claimant) {
-            problems.push("`relayed_by` names the claimant itself".to_owned());
+            problems.push(Problem::at(
+                "/relayed_by",
+                "`relayed_by` names the claimant itself",
+            ));
         }
         problems.extend(date_basis_problems(
             "made_at",
@@ -150,13 +157,6 @@ impl Claim {
             self.inference.as_deref(),
         ));
         problems.extend(evidence::problems(self, &self.sources));
-        for (i, f) in self.figures.iter().enumerate() {
-            problems.extend(
-                evidence::problems(f, &self.sources)
-                    .into_iter()
-                    .map(|p| format!("figures[{i}]: {p}")),
-            );
-        }
         problems
     }
 }
@@ -168,11 +168,14 @@ pub(crate) fn date_basis_problems(
     field: &str,
     basis: Option<DateBasis>,
     inference: Option<&str>,
-) -> Vec<String> {
+) -> Vec<Problem> {
     match basis {
         Some(DateBasis::Estimated) if inference.is_none_or(|t| t.trim().is_empty()) => {
-            vec![format!(
-                "`{field}_basis` is `estimated`: `inference` must say which bound is Durand's and why"
+            vec![Problem::at(
+                "/inference",
+                format!(
+                    "`{field}_basis` is `estimated`: `inference` must say which bound is Durand's and why"
+                ),
             )]
         }
         _ => Vec::new(),

@@ -8,7 +8,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Actor, ActorId, Claim, ForceFigure, Incident, Source, SourceId, Sources};
+use super::{
+    Actor, ActorId, Claim, ForceFigure, Incident, Record, Resource, Source, SourceId, Sources,
+};
 
 /// What the dataset is, which version it is, and how to cite it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -57,17 +59,20 @@ pub struct Dataset {
     pub force_figures: Vec<ForceFigure>,
 }
 
-/// One broken rule in the dataset: which record, and what is wrong with it.
+/// One broken rule in the dataset: which record, where in it, and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IntegrityError {
     /// `resource/id`, e.g. `claims/taliban-claims-55-soldiers-killed`.
     pub record: String,
+    /// JSON Pointer of the field in the record (`/figures/0/value`); empty for the record as
+    /// a whole.
+    pub pointer: String,
     pub problem: String,
 }
 
 impl fmt::Display for IntegrityError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.record, self.problem)
+        write!(f, "{}{}: {}", self.record, self.pointer, self.problem)
     }
 }
 
@@ -173,221 +178,123 @@ impl Dataset {
         map
     }
 
-    /// Checks every rule between records: ids unique, every reference resolves, every record
-    /// valid on its own, contradictions mutual. Returns every problem found, not just the first.
+    /// Every record, as the one type the rules are written for.
+    pub fn records(&self) -> Vec<Record> {
+        let mut records: Vec<Record> = Vec::new();
+        records.extend(self.sources.iter().cloned().map(Record::Source));
+        records.extend(self.actors.iter().cloned().map(Record::Actor));
+        records.extend(self.incidents.iter().cloned().map(Record::Incident));
+        records.extend(self.claims.iter().cloned().map(Record::Claim));
+        records.extend(self.force_figures.iter().cloned().map(Record::ForceFigure));
+        records
+    }
+
+    /// Checks every rule: each record's own ([`Record::problems`]), every reference resolves
+    /// ([`Record::references`]), and the rules between records (ids unique, contradictions
+    /// mutual, no `cited_in` loop, incidents' claims derived, credit, dates' basis). Returns
+    /// every problem found, not just the first.
     pub fn validate(&self) -> Result<(), Vec<IntegrityError>> {
         let mut errors = Vec::new();
-        let mut err =
-            |record: String, problem: String| errors.push(IntegrityError { record, problem });
-
-        let ids = |kind: &str, ids: Vec<String>, err: &mut dyn FnMut(String, String)| {
-            let mut seen = HashSet::new();
-            for id in &ids {
-                if !seen.insert(id.clone()) {
-                    err(format!("{kind}/{id}"), "id is used twice".to_owned());
-                }
-            }
-            seen
-        };
-        let sources = ids(
-            "sources",
-            self.sources.iter().map(|r| r.id.to_string()).collect(),
-            &mut err,
-        );
-        let actors = ids(
-            "actors",
-            self.actors.iter().map(|r| r.id.to_string()).collect(),
-            &mut err,
-        );
-        let incidents = ids(
-            "incidents",
-            self.incidents.iter().map(|r| r.id.to_string()).collect(),
-            &mut err,
-        );
-        let claims = ids(
-            "claims",
-            self.claims.iter().map(|r| r.id.to_string()).collect(),
-            &mut err,
-        );
-        ids(
-            "force-figures",
-            self.force_figures
-                .iter()
-                .map(|r| r.id.to_string())
-                .collect(),
-            &mut err,
-        );
-
-        let check_sources = |record: &str, s: &Sources, err: &mut dyn FnMut(String, String)| {
-            for id in s.ids() {
-                if !sources.contains(id.as_str()) {
-                    err(record.to_owned(), format!("source `{id}` does not exist"));
-                }
-            }
-        };
-        let check = |record: &str,
-                     set: &HashSet<String>,
-                     kind: &str,
-                     id: &str,
-                     err: &mut dyn FnMut(String, String)| {
-            if !set.contains(id) {
-                err(record.to_owned(), format!("{kind} `{id}` does not exist"));
-            }
-        };
-
-        let carriers: BTreeMap<&str, &str> = self
-            .sources
-            .iter()
-            .filter_map(|s| s.cited_in.as_ref().map(|via| (s.id.as_str(), via.as_str())))
-            .collect();
-        for s in &self.sources {
-            let record = format!("sources/{}", s.id);
-            let mut seen = vec![s.id.as_str()];
-            let mut next = carriers.get(s.id.as_str()).copied();
-            while let Some(via) = next {
-                if via == s.id.as_str() && seen.len() > 1 {
-                    err(
-                        record.clone(),
-                        "its `cited_in` chain loops back to it".to_owned(),
-                    );
-                }
-                if seen.contains(&via) {
-                    break;
-                }
-                seen.push(via);
-                next = carriers.get(via).copied();
-            }
-            if let Some(via) = &s.cited_in {
-                check(&record, &sources, "source", via.as_str(), &mut err);
-                if via == &s.id {
-                    err(
-                        record.clone(),
-                        "a source cannot be cited in itself".to_owned(),
-                    );
-                }
+        let records = self.records();
+        let mut ids: BTreeMap<Resource, HashSet<&str>> = BTreeMap::new();
+        for record in &records {
+            if !ids
+                .entry(record.resource())
+                .or_default()
+                .insert(record.id())
+            {
+                errors.push(IntegrityError {
+                    record: format!("{}/{}", record.resource(), record.id()),
+                    pointer: "/id".into(),
+                    problem: "id is used twice".into(),
+                });
             }
         }
-        for s in &self.sources {
-            let record = format!("sources/{}", s.id);
-            if let Some(author) = &s.author {
-                check(&record, &actors, "author", author.as_str(), &mut err);
+        for record in &records {
+            let name = format!("{}/{}", record.resource(), record.id());
+            let mut err = |pointer: String, problem: String| {
+                errors.push(IntegrityError {
+                    record: name.clone(),
+                    pointer,
+                    problem,
+                })
+            };
+            for p in record.problems() {
+                err(p.pointer, p.message);
             }
-            for p in s.problems() {
-                err(record.clone(), p);
-            }
-        }
-        for a in &self.actors {
-            let record = format!("actors/{}", a.id);
-            check_sources(&record, &a.sources, &mut err);
-            for p in a.problems() {
-                err(record.clone(), p);
-            }
-            for (i, p) in a.places.iter().enumerate() {
-                if let Some(c) = &p.location.according_to {
-                    check(
-                        &format!("{record}/places[{i}]"),
-                        &claims,
-                        "claim",
-                        c.as_str(),
-                        &mut err,
-                    );
+            for r in record.references() {
+                if !ids
+                    .get(&r.resource)
+                    .is_some_and(|set| set.contains(r.id.as_str()))
+                {
+                    let what = r.resource.as_str().trim_end_matches('s');
+                    err(r.pointer, format!("{what} `{}` does not exist", r.id));
                 }
             }
-            for (i, r) in a.relations.iter().enumerate() {
-                let record = format!("{record}/relations[{i}]");
-                check(&record, &actors, "actor", r.actor.as_str(), &mut err);
-                check_sources(&record, &r.sources, &mut err);
-                if r.actor == a.id {
-                    err(record, "an actor cannot relate to itself".to_owned());
+            match record {
+                Record::Source(s) => {
+                    if self.cites_itself_through(s) {
+                        err(
+                            "/cited_in".into(),
+                            "its `cited_in` chain loops back to it".into(),
+                        );
+                    }
                 }
-            }
-        }
-        let derived = self.claims_by_incident();
-        for i in &self.incidents {
-            let record = format!("incidents/{}", i.id);
-            check_sources(&record, &i.sources, &mut err);
-            for a in &i.actors {
-                check(&record, &actors, "actor", a.actor.as_str(), &mut err);
-            }
-            for l in &i.locations {
-                if let Some(c) = &l.according_to {
-                    check(&record, &claims, "claim", c.as_str(), &mut err);
+                Record::Incident(i) => {
+                    let mut listed: Vec<String> =
+                        i.claims.iter().map(ToString::to_string).collect();
+                    listed.sort();
+                    let expected = self
+                        .claims_by_incident()
+                        .remove(i.id.as_str())
+                        .unwrap_or_default();
+                    if !listed.is_empty() && listed != expected {
+                        err(
+                            "/claims".into(),
+                            format!(
+                                "`claims` lists {listed:?} but the claims naming this incident are {expected:?}"
+                            ),
+                        );
+                    }
+                    if i.date_basis.is_none() {
+                        err("/date_basis".into(), BASIS_REQUIRED.replace("{}", "date"));
+                    }
                 }
-            }
-            for p in i.problems() {
-                err(record.clone(), p);
-            }
-            if i.date_basis.is_none() {
-                err(record.clone(), BASIS_REQUIRED.replace("{}", "date"));
-            }
-            let mut listed: Vec<String> = i.claims.iter().map(ToString::to_string).collect();
-            listed.sort();
-            let expected = derived.get(i.id.as_str()).cloned().unwrap_or_default();
-            if !listed.is_empty() && listed != expected {
-                err(
-                    record,
-                    format!(
-                        "`claims` lists {listed:?} but the claims naming this incident are {expected:?}"
-                    ),
-                );
-            }
-        }
-        let contradictions: BTreeSet<(&str, &str)> = self
-            .claims
-            .iter()
-            .flat_map(|c| {
-                c.contradicted_by
-                    .iter()
-                    .map(move |o| (c.id.as_str(), o.as_str()))
-            })
-            .collect();
-        for c in &self.claims {
-            let record = format!("claims/{}", c.id);
-            check_sources(&record, &c.sources, &mut err);
-            check(&record, &actors, "claimant", c.claimant.as_str(), &mut err);
-            if let Some(via) = &c.relayed_by {
-                check(&record, &actors, "actor", via.as_str(), &mut err);
-            }
-            for p in self.credit_problems(&c.claimant, c.relayed_by.as_ref(), &c.sources) {
-                err(record.clone(), p);
-            }
-            for a in &c.about {
-                check(&record, &actors, "actor", a.as_str(), &mut err);
-            }
-            if let Some(i) = &c.incident {
-                check(&record, &incidents, "incident", i.as_str(), &mut err);
-            }
-            for o in &c.contradicted_by {
-                check(&record, &claims, "claim", o.as_str(), &mut err);
-                if !contradictions.contains(&(o.as_str(), c.id.as_str())) {
-                    err(
-                        record.clone(),
-                        format!(
-                            "contradicted by `{o}`, but `{o}` does not list this claim in `contradicted_by`"
-                        ),
-                    );
+                Record::Claim(c) => {
+                    for (n, o) in c.contradicted_by.iter().enumerate() {
+                        let mutual = self
+                            .claims
+                            .iter()
+                            .any(|other| other.id == *o && other.contradicted_by.contains(&c.id));
+                        let exists = self.claims.iter().any(|other| other.id == *o);
+                        if exists && !mutual {
+                            err(
+                                format!("/contradicted_by/{n}"),
+                                format!(
+                                    "contradicted by `{o}`, but `{o}` does not list this claim in `contradicted_by`"
+                                ),
+                            );
+                        }
+                    }
+                    for p in self.credit_problems(&c.claimant, c.relayed_by.as_ref(), &c.sources) {
+                        err("/claimant".into(), p);
+                    }
+                    if c.made_at_basis.is_none() {
+                        err(
+                            "/made_at_basis".into(),
+                            BASIS_REQUIRED.replace("{}", "made_at"),
+                        );
+                    }
                 }
-            }
-            for p in c.problems() {
-                err(record.clone(), p);
-            }
-            if c.made_at_basis.is_none() {
-                err(record.clone(), BASIS_REQUIRED.replace("{}", "made_at"));
-            }
-        }
-        for f in &self.force_figures {
-            let record = format!("force-figures/{}", f.id);
-            check_sources(&record, &f.sources, &mut err);
-            check(&record, &actors, "actor", f.actor.as_str(), &mut err);
-            check(&record, &actors, "claimant", f.claimant.as_str(), &mut err);
-            for p in self.credit_problems(&f.claimant, None, &f.sources) {
-                err(record.clone(), p);
-            }
-            for p in f.problems() {
-                err(record.clone(), p);
-            }
-            if f.as_of_basis.is_none() {
-                err(record.clone(), BASIS_REQUIRED.replace("{}", "as_of"));
+                Record::ForceFigure(f) => {
+                    for p in self.credit_problems(&f.claimant, None, &f.sources) {
+                        err("/claimant".into(), p);
+                    }
+                    if f.as_of_basis.is_none() {
+                        err("/as_of_basis".into(), BASIS_REQUIRED.replace("{}", "as_of"));
+                    }
+                }
+                Record::Actor(_) => {}
             }
         }
         if errors.is_empty() {
@@ -395,6 +302,30 @@ impl Dataset {
         } else {
             Err(errors)
         }
+    }
+
+    /// Whether following `cited_in` from `source` comes back to it.
+    fn cites_itself_through(&self, source: &Source) -> bool {
+        let carrier = |id: &SourceId| {
+            self.sources
+                .iter()
+                .find(|s| &s.id == id)
+                .and_then(|s| s.cited_in.as_ref())
+        };
+        let mut seen: Vec<&SourceId> = vec![&source.id];
+        let mut next = source.cited_in.as_ref();
+        while let Some(via) = next {
+            if via == &source.id {
+                // A source cited in itself directly is its own rule ([`Source::problems`]).
+                return seen.len() > 1;
+            }
+            if seen.contains(&via) {
+                return false;
+            }
+            seen.push(via);
+            next = carrier(via);
+        }
+        false
     }
 
     fn credit_problems(

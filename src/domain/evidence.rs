@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{SourceId, Sources};
+use super::{Problem, SourceId, Sources};
 
 /// The longest span accepted: a clause or a sentence, not a paragraph.
 pub const MAX_SPAN: usize = 300;
@@ -39,27 +39,34 @@ pub trait Evidenced {
 
 /// What is wrong with an object's evidence: spans too long or empty, or from a source the
 /// record does not cite; an empty inference.
-pub fn problems(item: &dyn Evidenced, sources: &Sources) -> Vec<String> {
+pub fn problems(item: &dyn Evidenced, sources: &Sources) -> Vec<Problem> {
     let mut problems = Vec::new();
     for (i, e) in item.evidence().iter().enumerate() {
-        let span = e.span.trim();
-        if span.is_empty() {
-            problems.push(format!("evidence[{i}]: the span is empty"));
+        if e.span.trim().is_empty() {
+            problems.push(Problem::at(
+                format!("/evidence/{i}/span"),
+                "the span is empty",
+            ));
         } else if e.span.chars().count() > MAX_SPAN {
-            problems.push(format!(
-                "evidence[{i}]: the span is longer than {MAX_SPAN} characters; quote the clause that supports the value, not the paragraph"
+            problems.push(Problem::at(
+                format!("/evidence/{i}/span"),
+                format!(
+                    "the span is longer than {MAX_SPAN} characters; quote the clause that supports the value, not the paragraph"
+                ),
             ));
         }
         if !sources.ids().contains(&e.source) {
-            problems.push(format!(
-                "evidence[{i}]: source `{}` is not among the record's sources",
-                e.source
+            problems.push(Problem::at(
+                format!("/evidence/{i}/source"),
+                format!("source `{}` is not among the record's sources", e.source),
             ));
         }
     }
     if item.inference().is_some_and(|t| t.trim().is_empty()) {
-        problems
-            .push("`inference` is empty: say what was inferred and why, or leave it null".into());
+        problems.push(Problem::at(
+            "/inference",
+            "`inference` is empty: say what was inferred and why, or leave it null",
+        ));
     }
     problems
 }

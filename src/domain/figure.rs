@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::Evidence;
+use super::{Evidence, Problem};
 
 string_enum! {
     /// How a stated number is qualified. "More than 200" is `more_than` 200, never 201.
@@ -67,18 +67,26 @@ pub(crate) fn amount_problems(
     value: Option<i64>,
     qualifier: Qualifier,
     text: Option<&str>,
-) -> Vec<String> {
+) -> Vec<Problem> {
     let mut problems = Vec::new();
     match (value, qualifier) {
-        (Some(_), Qualifier::Unquantified) => {
-            problems.push("an `unquantified` figure must have a null `value`".to_owned())
-        }
-        (None, q) if q != Qualifier::Unquantified => problems.push(format!(
-            "a figure qualified `{q}` needs a `value`; use `unquantified` with `text` when no number was given"
+        (Some(_), Qualifier::Unquantified) => problems.push(Problem::at(
+            "/value",
+            "an `unquantified` figure must have a null `value`",
         )),
-        (None, _) if text.is_none_or(str::is_empty) => problems
-            .push("an `unquantified` figure needs `text` saying what the source said".to_owned()),
-        (Some(v), _) if v < 0 => problems.push(format!("`value` {v} is negative")),
+        (None, q) if q != Qualifier::Unquantified => problems.push(Problem::at(
+            "/value",
+            format!(
+                "a figure qualified `{q}` needs a `value`; use `unquantified` with `text` when no number was given"
+            ),
+        )),
+        (None, _) if text.is_none_or(str::is_empty) => problems.push(Problem::at(
+            "/text",
+            "an `unquantified` figure needs `text` saying what the source said",
+        )),
+        (Some(v), _) if v < 0 => {
+            problems.push(Problem::at("/value", format!("`value` {v} is negative")))
+        }
         _ => {}
     }
     problems
@@ -86,10 +94,13 @@ pub(crate) fn amount_problems(
 
 impl Figure {
     /// What is wrong with this figure, if anything.
-    pub fn problems(&self) -> Vec<String> {
+    pub fn problems(&self) -> Vec<Problem> {
         let mut problems = amount_problems(self.value, self.qualifier, self.text.as_deref());
         if !is_metric_name(&self.metric) {
-            problems.push(format!("metric `{}` is not snake_case", self.metric));
+            problems.push(Problem::at(
+                "/metric",
+                format!("metric `{}` is not snake_case", self.metric),
+            ));
         }
         problems
     }

@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use super::claim::date_basis_problems;
 use super::evidence::{self, DateBasis, Evidence};
 use super::figure::amount_problems;
-use super::{ActorId, ForceFigureId, PartialDate, Qualifier, Sources};
+use super::{ActorId, ForceFigureId, PartialDate, Problem, Qualifier, Sources};
 
 string_enum! {
     /// What a force figure counts.
@@ -73,7 +73,7 @@ pub struct ForceFigure {
 
 impl ForceFigure {
     /// What is wrong with this figure on its own (references are checked by the dataset).
-    pub fn problems(&self) -> Vec<String> {
+    pub fn problems(&self) -> Vec<Problem> {
         let mut problems = amount_problems(self.value, self.qualifier, self.text.as_deref());
         problems.extend(date_basis_problems(
             "as_of",

@@ -5,6 +5,7 @@ use utoipa::ToSchema;
 
 use super::claim::date_basis_problems;
 use super::evidence::{self, DateBasis, Evidence};
+use super::problem::{self, Problem};
 use super::{ActorId, ClaimId, CountryCode, IncidentId, PartialDate, Sources};
 
 string_enum! {
@@ -130,22 +131,32 @@ impl Location {
     }
 
     /// What is wrong with this place on its own.
-    pub fn problems(&self, sources: &Sources) -> Vec<String> {
+    pub fn problems(&self, sources: &Sources) -> Vec<Problem> {
         let mut problems = evidence::problems(self, sources);
         match (self.lat, self.lon) {
             (Some(lat), Some(lon)) => {
                 if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
-                    problems.push("coordinates out of range".into());
+                    problems.push(Problem::at("/lat", "coordinates out of range"));
                 }
                 if !self.precision.allows_point() {
-                    problems.push(format!(
-                        "a place of precision `{}` has no point: the source names no place to put one (set `lat` and `lon` to null)",
-                        self.precision
+                    problems.push(Problem::at(
+                        "/lat",
+                        format!(
+                            "a place of precision `{}` has no point: the source names no place to put one (set `lat` and `lon` to null)",
+                            self.precision
+                        ),
                     ));
                 }
             }
             (None, None) => {}
-            _ => problems.push("`lat` and `lon` are both set or both null".into()),
+            (None, Some(_)) => problems.push(Problem::at(
+                "/lat",
+                "`lat` and `lon` are both set or both null",
+            )),
+            (Some(_), None) => problems.push(Problem::at(
+                "/lon",
+                "`lat` and `lon` are both set or both null",
+            )),
         }
         problems
     }
@@ -191,17 +202,19 @@ pub struct Incident {
 
 impl Incident {
     /// What is wrong with this incident on its own (references are checked by the dataset).
-    pub fn problems(&self) -> Vec<String> {
+    pub fn problems(&self) -> Vec<Problem> {
         let mut problems = Vec::new();
         for (i, l) in self.locations.iter().enumerate() {
-            problems.extend(
-                l.problems(&self.sources)
-                    .into_iter()
-                    .map(|p| format!("locations[{i}]: {p}")),
-            );
+            problems.extend(problem::within(
+                l.problems(&self.sources),
+                &format!("/locations/{i}"),
+            ));
         }
         if self.actors.is_empty() {
-            problems.push("an incident needs at least one actor".to_owned());
+            problems.push(Problem::at(
+                "/actors",
+                "an incident needs at least one actor",
+            ));
         }
         problems.extend(date_basis_problems(
             "date",

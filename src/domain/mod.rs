@@ -54,6 +54,8 @@ pub mod force_figure;
 pub mod ids;
 pub mod incident;
 pub mod partial_date;
+pub mod problem;
+pub mod record;
 pub mod resource;
 pub mod source;
 
@@ -68,5 +70,7 @@ pub use force_figure::{ForceFigure, ForceMetric};
 pub use ids::{ActorId, ClaimId, ForceFigureId, IncidentId, SourceId};
 pub use incident::{ActorRole, GeoPrecision, Incident, IncidentActor, IncidentKind, Location};
 pub use partial_date::{DatePrecision, PartialDate};
+pub use problem::Problem;
+pub use record::{Record, Reference};
 pub use resource::Resource;
 pub use source::{Source, SourceKind, Sources};

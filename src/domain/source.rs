@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ActorId, Evidence, PartialDate, SourceId};
+use super::{ActorId, Evidence, PartialDate, Problem, SourceId};
 
 string_enum! {
     /// What kind of publication a source is.
@@ -47,19 +47,31 @@ pub struct Source {
 
 impl Source {
     /// What is wrong with this source on its own: its evidence must come from itself or the
-    /// source that carries it.
-    pub fn problems(&self) -> Vec<String> {
+    /// source that carries it, and it cannot be cited in itself.
+    pub fn problems(&self) -> Vec<Problem> {
         let mut problems = Vec::new();
         for (i, e) in self.evidence.iter().enumerate() {
             if e.source != self.id && Some(&e.source) != self.cited_in.as_ref() {
-                problems.push(format!(
-                    "evidence[{i}]: source `{}` is neither this source nor the one it is cited in",
-                    e.source
+                problems.push(Problem::at(
+                    format!("/evidence/{i}/source"),
+                    format!(
+                        "source `{}` is neither this source nor the one it is cited in",
+                        e.source
+                    ),
                 ));
             }
             if e.span.trim().is_empty() {
-                problems.push(format!("evidence[{i}]: the span is empty"));
+                problems.push(Problem::at(
+                    format!("/evidence/{i}/span"),
+                    "the span is empty",
+                ));
             }
+        }
+        if self.cited_in.as_ref() == Some(&self.id) {
+            problems.push(Problem::at(
+                "/cited_in",
+                "a source cannot be cited in itself",
+            ));
         }
         problems
     }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 use sqlx::PgConnection;
 
-use crate::domain::{Actor, Claim, ForceFigure, Incident, Resource, Source, SourceId};
+use crate::domain::{Actor, Claim, ForceFigure, Incident, Record, Resource, Source, SourceId};
 
 /// Why a document could not be encoded (never happens for the domain types).
 pub(crate) fn doc<T: Serialize>(value: &T) -> Result<serde_json::Value, sqlx::Error> {
@@ -353,5 +353,19 @@ pub async fn stored_doc(
                 .fetch_optional(conn)
                 .await
         }
+    }
+}
+
+/// Writes any record to the current tables; returns the stored document when it changed.
+pub async fn upsert(
+    conn: &mut PgConnection,
+    record: &Record,
+) -> Result<Option<Value>, sqlx::Error> {
+    match record {
+        Record::Source(r) => upsert_source(conn, r).await,
+        Record::Actor(r) => upsert_actor(conn, r).await,
+        Record::Incident(r) => upsert_incident(conn, r).await,
+        Record::Claim(r) => upsert_claim(conn, r).await,
+        Record::ForceFigure(r) => upsert_force_figure(conn, r).await,
     }
 }

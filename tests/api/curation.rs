@@ -893,7 +893,7 @@ async fn writes_refuse_invented_points_stateless_relations_and_miscredited_figur
     let r = post(&app, &token, "/v1/incidents", incident).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     let found = pointers(&r.body);
-    assert!(found.contains(&"/locations/0"), "{}", r.body);
+    assert!(found.contains(&"/locations/0/lat"), "{}", r.body);
     let text = r.body.to_string();
     assert!(
         text.contains("a place of precision `border` has no point"),
@@ -911,7 +911,7 @@ async fn writes_refuse_invented_points_stateless_relations_and_miscredited_figur
             "sources": ["explainer-2026-02-27"]}]});
     let r = post(&app, &token, "/v1/actors", actor).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert_eq!(pointers(&r.body), ["/relations/0"], "{}", r.body);
+    assert_eq!(pointers(&r.body), ["/relations/0/state"], "{}", r.body);
     assert!(
         r.body.to_string().contains("`state` is required"),
         "{}",
@@ -955,4 +955,40 @@ async fn writes_refuse_invented_points_stateless_relations_and_miscredited_figur
     assert_eq!(r.body["date"]["start"], serde_json::Value::Null);
     assert_eq!(r.body["locations"][0]["lat"], serde_json::Value::Null);
     assert_eq!(r.body["evidence"][0]["span"], "Border clashes");
+}
+
+/// A record's own rules report each problem at its field: a negative figure value at
+/// `/figures/0/value`, a self-contradiction at `/contradicted_by/0` (they were at `""`).
+#[sqlx::test]
+async fn a_records_problems_come_back_at_their_fields(pool: PgPool) {
+    let (app, token) = editor(pool, Scope::Write).await;
+    let mut claim = new_claim(Some("pakistan-claims-minus-12"));
+    claim["figures"][0]["value"] = json!(-12);
+    claim["contradicted_by"] = json!(["pakistan-claims-minus-12"]);
+    let r = post(&app, &token, "/v1/claims", claim).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let found = pointers(&r.body);
+    assert!(found.contains(&"/figures/0/value"), "{}", r.body);
+    assert!(found.contains(&"/contradicted_by/0"), "{}", r.body);
+    assert!(!found.contains(&""), "{}", r.body);
+}
+
+/// A body's problems come back all at once: a bad date does not hide a dangling claimant.
+#[sqlx::test]
+async fn a_bad_date_does_not_hide_a_dangling_reference(pool: PgPool) {
+    let (app, token) = editor(pool, Scope::Write).await;
+    let mut claim = new_claim(None);
+    claim["made_at"] = json!("2025-13");
+    claim["claimant"] = json!("nobody");
+    claim["about"] = json!(["afghan-taliban", "no-one"]);
+    let r = post(&app, &token, "/v1/claims", claim).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let mut found = pointers(&r.body);
+    found.sort();
+    assert_eq!(found, ["/about/1", "/claimant", "/made_at"], "{}", r.body);
+    assert!(
+        r.body.to_string().contains("actor `nobody` does not exist"),
+        "{}",
+        r.body
+    );
 }

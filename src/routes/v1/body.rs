@@ -19,9 +19,9 @@ use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{AdditionalProperties, Schema};
 use utoipa::{PartialSchema, ToSchema};
 
+use crate::domain::Record;
 use crate::domain::{Actor, Claim, ForceFigure, Incident, Resource, Source};
 use crate::error::{ApiError, ParameterError};
-use crate::store::curation::Record;
 
 /// The largest body a write accepts: a record is a few kilobytes.
 pub const MAX_BODY: usize = 256 * 1024;
@@ -93,7 +93,7 @@ pub fn validate(resource: Resource, doc: Value) -> Result<Record, Vec<ParameterE
     let problems: Vec<ParameterError> = record
         .problems()
         .into_iter()
-        .map(|(pointer, problem)| ParameterError::at(pointer, problem))
+        .map(|p| ParameterError::at(p.pointer, p.message))
         .collect();
     if problems.is_empty() {
         Ok(record)

@@ -20,11 +20,13 @@ use utoipa::IntoParams;
 use super::body::{self, JSON, MERGE_PATCH};
 use crate::auth::Editor;
 use crate::caching::{DATASET_VERSION, DatasetStamp, etag_of};
+use crate::domain::record::references_in;
 use crate::domain::{ActorId, ClaimId, ForceFigureId, IncidentId, Resource, SourceId};
+use crate::domain::{Record, Reference};
 use crate::error::{ApiError, ParameterError};
 use crate::extract::Params;
 use crate::store;
-use crate::store::curation::{self, Record};
+use crate::store::curation;
 use crate::store::history::{self, Change};
 
 /// Serialises writes within this process, before any database connection is taken.
@@ -138,13 +140,13 @@ async fn missing(conn: &mut PgConnection, resource: Resource, id: &str) -> ApiEr
     )
 }
 
-/// Checks every reference of `record` resolves; adds an error per dangling one.
+/// Checks every reference resolves; adds an error per dangling one.
 async fn check_references(
     conn: &mut PgConnection,
-    record: &Record,
+    references: &[Reference],
     errors: &mut Vec<ParameterError>,
 ) -> Result<(), ApiError> {
-    for (reference, deleted) in curation::dangling(conn, &record.references()).await? {
+    for (reference, deleted) in curation::dangling(conn, references).await? {
         let what = reference.resource.as_str().trim_end_matches('s');
         let detail = if deleted {
             format!("{what} `{}` was deleted", reference.id)
@@ -190,7 +192,7 @@ async fn reconcile_contradictions(
                 continue;
             }
         }
-        if let Some(after) = Record::Claim(other).upsert(conn).await? {
+        if let Some(after) = store::records::upsert(conn, &Record::Claim(other)).await? {
             changes.push(Change {
                 resource: Resource::Claims,
                 id: other_id.to_string(),
@@ -210,8 +212,35 @@ async fn checked(
     resource: Resource,
     doc: Value,
 ) -> Result<Record, ApiError> {
-    let record = body::validate(resource, doc).map_err(ApiError::InvalidBody)?;
+    let record = validated(conn, resource, doc).await?;
     with_references_checked(conn, record).await
+}
+
+/// The record `doc` parses to, or a 422 listing every problem at once: what the schema, the
+/// domain types and the record's rules find, and, when any of those fail, every dangling
+/// reference too (read from the body itself), so one bad field hides nothing else.
+async fn validated(
+    conn: &mut PgConnection,
+    resource: Resource,
+    doc: Value,
+) -> Result<Record, ApiError> {
+    let references = references_in(resource, &doc);
+    match body::validate(resource, doc) {
+        Ok(record) => Ok(record),
+        Err(mut errors) => {
+            // A field already reported (a malformed id, a NUL) is not looked up as well.
+            let unreported: Vec<Reference> = references
+                .into_iter()
+                .filter(|r| {
+                    !errors
+                        .iter()
+                        .any(|e| e.pointer.as_deref() == Some(&r.pointer))
+                })
+                .collect();
+            check_references(conn, &unreported, &mut errors).await?;
+            Err(ApiError::InvalidBody(errors))
+        }
+    }
 }
 
 /// The record, once every record it names exists; else a 422 listing each dangling name.
@@ -220,7 +249,7 @@ async fn with_references_checked(
     record: Record,
 ) -> Result<Record, ApiError> {
     let mut errors = Vec::new();
-    check_references(conn, &record, &mut errors).await?;
+    check_references(conn, &record.references(), &mut errors).await?;
     let credit = match &record {
         Record::Claim(c) => Some((&c.claimant, c.relayed_by.as_ref(), &c.sources)),
         Record::ForceFigure(f) => Some((&f.claimant, None, &f.sources)),
@@ -275,7 +304,7 @@ async fn write_record(
     if !errors.is_empty() {
         return Err(ApiError::InvalidBody(errors));
     }
-    let Some(after) = record.upsert(conn).await? else {
+    let Some(after) = store::records::upsert(conn, &record).await? else {
         return Ok(None);
     };
     changes.insert(
@@ -472,7 +501,7 @@ pub async fn patch_record(
     body::merge_patch(&mut doc, &patch);
     // Whether the patched record is valid does not depend on the ETag: say so first (422),
     // then refuse a stale write (412), then check what it refers to.
-    let record = body::validate(resource, doc).map_err(ApiError::InvalidBody)?;
+    let record = validated(&mut tx, resource, doc).await?;
     let (_, current) = representation(w.pool, resource, id)
         .await?
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("record vanished under the lock")))?;
