@@ -17,6 +17,7 @@ pub mod keys;
 pub mod keyset;
 pub mod lookups;
 pub mod records;
+pub mod row_versions;
 pub mod search;
 pub mod snapshots;
 pub mod sources;
@@ -48,9 +49,13 @@ pub fn connect(options: PgConnectOptions, max_connections: u32) -> PgPool {
         .connect_lazy_with(options)
 }
 
-/// Applies every pending migration.
+/// Applies every pending migration, then gives data written before row versions existed its
+/// history ([`row_versions::backfill`], a no-op once done).
 pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
-    MIGRATOR.run(pool).await
+    MIGRATOR.run(pool).await?;
+    row_versions::backfill(pool)
+        .await
+        .map_err(sqlx::migrate::MigrateError::Execute)
 }
 
 /// Answers whether the database responds, for `/readyz`.

@@ -16,6 +16,7 @@ mod import_export;
 mod incidents;
 mod observability;
 mod pagination;
+mod row_versions;
 mod search;
 mod sorting;
 mod sources;
