@@ -61,7 +61,9 @@ impl DatasetStamp {
         {
             return Some(stamp.clone());
         }
-        let stamp = crate::store::dataset::stamp(pool).await.ok()??;
+        let stamp = crate::store::dataset::stamp(&crate::store::Reader::current(pool.clone()))
+            .await
+            .ok()??;
         if let Ok(mut cached) = self.cached.lock() {
             *cached = Some((Instant::now(), stamp.clone()));
         }

@@ -47,19 +47,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             print_json(&report)?;
         }
         Command::Export { as_of, db } => {
-            let mut pool = connect(&db)?;
-            if let Some(as_of) = as_of {
-                let stamp = match store::snapshots::resolve(&pool, as_of).await {
-                    Err(store::snapshots::ResolveError::OutOfRange(why)) => {
-                        bail!("--as-of {why}")
-                    }
-                    other => other?,
-                };
-                let snapshot = store::snapshots::snapshot_pool(&pool, stamp.version);
-                store::snapshots::ensure(&pool, &snapshot, stamp.version).await?;
-                pool = snapshot;
-            }
-            let Some(mut dataset) = store::dataset::export(&pool).await? else {
+            let pool = connect(&db)?;
+            let reader = match as_of {
+                None => store::Reader::current(pool),
+                Some(as_of) => {
+                    let stamp = match store::versions::resolve(&pool, as_of).await {
+                        Err(store::versions::ResolveError::OutOfRange(why)) => {
+                            bail!("--as-of {why}")
+                        }
+                        other => other?,
+                    };
+                    store::Reader::at(pool, stamp.version)
+                }
+            };
+            let Some(mut dataset) = store::dataset::export(&reader).await? else {
                 bail!(
                     "the database holds no dataset: run `durand import data` or `durand serve` first"
                 );
@@ -155,7 +156,7 @@ async fn prepare(db: &DatabaseSettings) -> anyhow::Result<PgPool> {
 /// dataset by hand.
 pub async fn load_bundled_release(pool: &PgPool) -> anyhow::Result<()> {
     let bundled = bundled()?;
-    let stored = store::dataset::get_meta(pool).await?;
+    let stored = store::dataset::get_meta(&store::Reader::current(pool.clone())).await?;
     match &stored {
         None => {}
         Some(meta) if bundled.meta.supersedes(meta) => {

@@ -18,7 +18,6 @@ use crate::config::ServerSettings;
 use crate::error::ApiError;
 use crate::openapi::{self, SpecJson};
 use crate::routes::{self, fallback::KnownPaths};
-use crate::store::snapshots::Snapshots;
 use crate::{caching, metrics, rate_limit, telemetry};
 
 /// A bound, not yet running, HTTP server.
@@ -47,7 +46,6 @@ impl Application {
         let limiter = web::Data::new(rate_limit::Limiter::new(&settings.rate_limit));
         let metrics = web::Data::new(metrics::Metrics::new());
         let stamps = web::Data::new(caching::DatasetStamp::new(Duration::from_secs(2)));
-        let snapshots = web::Data::new(Snapshots::new(pool.clone()));
         let gate = web::Data::new(routes::v1::writes::WriteGate::default());
         let pool = web::Data::new(pool);
         let mut server = HttpServer::new(move || {
@@ -56,7 +54,6 @@ impl Application {
                 .configure(routes::configure)
                 .split_for_parts();
             app.app_data(pool.clone())
-                .app_data(snapshots.clone())
                 .app_data(known.clone())
                 .app_data(spec_json.clone())
                 .app_data(limiter.clone())

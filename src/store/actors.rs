@@ -1,7 +1,9 @@
 //! Queries on actors.
 
 use sqlx::types::Json;
-use sqlx::{PgPool, Postgres, QueryBuilder};
+use sqlx::{Postgres, QueryBuilder};
+
+use super::Reader;
 
 use super::keyset::{KeyKind, Order, Position, push_after, push_eq, push_order_limit};
 use crate::domain::{Actor, ActorId, ActorKind, CountryCode, string_enum};
@@ -46,9 +48,9 @@ fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, filter: &ActorFilter) {
 }
 
 /// One page of actors in `sort` order, after `after`.
-#[tracing::instrument(skip(pool))]
+#[tracing::instrument(skip(db))]
 pub async fn list_actors(
-    pool: &PgPool,
+    db: &Reader,
     filter: &ActorFilter,
     sort: ActorSort,
     after: Option<&Position>,
@@ -58,37 +60,42 @@ pub async fn list_actors(
     push_filter(&mut qb, filter);
     push_after(&mut qb, &sort.order(), after);
     push_order_limit(&mut qb, &sort.order(), limit);
-    let rows: Vec<Json<Actor>> = qb.build_query_scalar().fetch_all(pool).await?;
+    let rows: Vec<Json<Actor>> = qb
+        .build_query_scalar()
+        .fetch_all(&mut *db.conn().await?)
+        .await?;
     Ok(rows.into_iter().map(|Json(a)| a).collect())
 }
 
 /// How many actors match `filter` (for `count=true`).
-#[tracing::instrument(skip(pool))]
-pub async fn count_actors(pool: &PgPool, filter: &ActorFilter) -> Result<i64, sqlx::Error> {
+#[tracing::instrument(skip(db))]
+pub async fn count_actors(db: &Reader, filter: &ActorFilter) -> Result<i64, sqlx::Error> {
     let mut qb = QueryBuilder::new("select count(*) from actors a");
     push_filter(&mut qb, filter);
-    qb.build_query_scalar().fetch_one(pool).await
+    qb.build_query_scalar()
+        .fetch_one(&mut *db.conn().await?)
+        .await
 }
 
 /// One actor, if it exists.
-#[tracing::instrument(skip(pool))]
-pub async fn get_actor(pool: &PgPool, id: &ActorId) -> Result<Option<Actor>, sqlx::Error> {
+#[tracing::instrument(skip(db))]
+pub async fn get_actor(db: &Reader, id: &ActorId) -> Result<Option<Actor>, sqlx::Error> {
     let row = sqlx::query_scalar!(
         r#"select doc as "doc!: Json<Actor>" from actors where id = $1"#,
         id.as_str(),
     )
-    .fetch_optional(pool)
+    .fetch_optional(&mut *db.conn().await?)
     .await?;
     Ok(row.map(|Json(a)| a))
 }
 
 /// Whether an actor exists, for sub-collections that must 404 on an unknown actor.
-#[tracing::instrument(skip(pool))]
-pub async fn actor_exists(pool: &PgPool, id: &ActorId) -> Result<bool, sqlx::Error> {
+#[tracing::instrument(skip(db))]
+pub async fn actor_exists(db: &Reader, id: &ActorId) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar!(
         r#"select exists (select 1 from actors where id = $1) as "exists!""#,
         id.as_str(),
     )
-    .fetch_one(pool)
+    .fetch_one(&mut *db.conn().await?)
     .await
 }

@@ -2,7 +2,9 @@
 
 use chrono::NaiveDate;
 use sqlx::types::Json;
-use sqlx::{PgPool, Postgres, QueryBuilder};
+use sqlx::{Postgres, QueryBuilder};
+
+use super::Reader;
 
 use super::keyset::{KeyKind, Order, Position, push_after, push_eq, push_order_limit};
 use crate::domain::{ActorId, Claim, ClaimId, ClaimKind, ClaimStatus, IncidentId, string_enum};
@@ -84,9 +86,9 @@ fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, filter: &ClaimFilter) {
 /// One page of claims in `sort` order, after `after`.
 ///
 /// Date filters match on overlap: a claim dated `2026-02` matches `from=2026-02-15`.
-#[tracing::instrument(skip(pool))]
+#[tracing::instrument(skip(db))]
 pub async fn list_claims(
-    pool: &PgPool,
+    db: &Reader,
     filter: &ClaimFilter,
     sort: ClaimSort,
     after: Option<&Position>,
@@ -96,26 +98,31 @@ pub async fn list_claims(
     push_filter(&mut qb, filter);
     push_after(&mut qb, &sort.order(), after);
     push_order_limit(&mut qb, &sort.order(), limit);
-    let rows: Vec<Json<Claim>> = qb.build_query_scalar().fetch_all(pool).await?;
+    let rows: Vec<Json<Claim>> = qb
+        .build_query_scalar()
+        .fetch_all(&mut *db.conn().await?)
+        .await?;
     Ok(rows.into_iter().map(|Json(c)| c).collect())
 }
 
 /// How many claims match `filter` (for `count=true`).
-#[tracing::instrument(skip(pool))]
-pub async fn count_claims(pool: &PgPool, filter: &ClaimFilter) -> Result<i64, sqlx::Error> {
+#[tracing::instrument(skip(db))]
+pub async fn count_claims(db: &Reader, filter: &ClaimFilter) -> Result<i64, sqlx::Error> {
     let mut qb = QueryBuilder::new("select count(*) from claims c");
     push_filter(&mut qb, filter);
-    qb.build_query_scalar().fetch_one(pool).await
+    qb.build_query_scalar()
+        .fetch_one(&mut *db.conn().await?)
+        .await
 }
 
 /// One claim, if it exists.
-#[tracing::instrument(skip(pool))]
-pub async fn get_claim(pool: &PgPool, id: &ClaimId) -> Result<Option<Claim>, sqlx::Error> {
+#[tracing::instrument(skip(db))]
+pub async fn get_claim(db: &Reader, id: &ClaimId) -> Result<Option<Claim>, sqlx::Error> {
     let row = sqlx::query_scalar!(
         r#"select doc as "doc!: Json<Claim>" from claims where id = $1"#,
         id.as_str(),
     )
-    .fetch_optional(pool)
+    .fetch_optional(&mut *db.conn().await?)
     .await?;
     Ok(row.map(|Json(c)| c))
 }

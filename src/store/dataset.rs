@@ -1,6 +1,6 @@
 //! Queries on the dataset as a whole: metadata, counts, and the full export.
 
-use sqlx::PgPool;
+use super::Reader;
 use sqlx::types::Json;
 
 use super::incidents::IncidentRow;
@@ -17,10 +17,10 @@ pub struct Counts {
 }
 
 /// The dataset's metadata, or `None` when no dataset has been loaded.
-#[tracing::instrument(skip(pool))]
-pub async fn get_meta(pool: &PgPool) -> Result<Option<DatasetMeta>, sqlx::Error> {
+#[tracing::instrument(skip(db))]
+pub async fn get_meta(db: &Reader) -> Result<Option<DatasetMeta>, sqlx::Error> {
     let row = sqlx::query_scalar!(r#"select doc as "doc!: Json<DatasetMeta>" from dataset_meta"#)
-        .fetch_optional(pool)
+        .fetch_optional(&mut *db.conn().await?)
         .await?;
     Ok(row.map(|Json(m)| m))
 }
@@ -34,16 +34,16 @@ pub struct Stamp {
 }
 
 /// The dataset's current stamp, or `None` when no dataset has been loaded.
-#[tracing::instrument(skip(pool))]
-pub async fn stamp(pool: &PgPool) -> Result<Option<Stamp>, sqlx::Error> {
+#[tracing::instrument(skip(db))]
+pub async fn stamp(db: &Reader) -> Result<Option<Stamp>, sqlx::Error> {
     sqlx::query_as!(Stamp, "select version, changed_at from dataset_meta")
-        .fetch_optional(pool)
+        .fetch_optional(&mut *db.conn().await?)
         .await
 }
 
 /// Record counts per resource (exact; the dataset is small enough for `count(*)`).
-#[tracing::instrument(skip(pool))]
-pub async fn counts(pool: &PgPool) -> Result<Counts, sqlx::Error> {
+#[tracing::instrument(skip(db))]
+pub async fn counts(db: &Reader) -> Result<Counts, sqlx::Error> {
     let row = sqlx::query!(
         r#"
         select (select count(*) from actors) as "actors!",
@@ -53,7 +53,7 @@ pub async fn counts(pool: &PgPool) -> Result<Counts, sqlx::Error> {
                (select count(*) from force_figures) as "force_figures!"
         "#
     )
-    .fetch_one(pool)
+    .fetch_one(&mut *db.conn().await?)
     .await?;
     Ok(Counts {
         actors: row.actors,
@@ -67,12 +67,9 @@ pub async fn counts(pool: &PgPool) -> Result<Counts, sqlx::Error> {
 /// The whole dataset, every collection in id order, or `None` when none has been loaded.
 ///
 /// Reads in one repeatable-read transaction so the export is one consistent snapshot.
-#[tracing::instrument(skip(pool))]
-pub async fn export(pool: &PgPool) -> Result<Option<Dataset>, sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    sqlx::query!("set transaction isolation level repeatable read, read only")
-        .execute(&mut *tx)
-        .await?;
+#[tracing::instrument(skip(db))]
+pub async fn export(db: &Reader) -> Result<Option<Dataset>, sqlx::Error> {
+    let mut tx = db.begin().await?;
     let Some(Json(meta)) =
         sqlx::query_scalar!(r#"select doc as "doc!: Json<DatasetMeta>" from dataset_meta"#)
             .fetch_optional(&mut *tx)

@@ -5,9 +5,9 @@
 
 use futures_util::{Stream, TryStreamExt};
 use serde::Serialize;
-use sqlx::PgPool;
 use sqlx::types::Json;
 
+use super::Reader;
 use super::incidents::IncidentRow;
 use crate::domain::{Actor, Claim, DatasetMeta, ForceFigure, Incident, Source};
 
@@ -28,12 +28,9 @@ fn line<T: Serialize>(kind: &str, data: T) -> Result<Vec<u8>, sqlx::Error> {
 
 /// Streams the dataset: one `dataset` line, then every source, actor, incident, claim and
 /// force figure in id order, in one repeatable-read snapshot.
-pub fn ndjson(pool: PgPool) -> impl Stream<Item = Result<Vec<u8>, sqlx::Error>> {
+pub fn ndjson(db: Reader) -> impl Stream<Item = Result<Vec<u8>, sqlx::Error>> {
     async_stream::try_stream! {
-        let mut tx = pool.begin().await?;
-        sqlx::query("set transaction isolation level repeatable read, read only")
-            .execute(&mut *tx)
-            .await?;
+        let mut tx = db.begin().await?;
         let meta: Option<Json<DatasetMeta>> = sqlx::query_scalar("select doc from dataset_meta")
             .fetch_optional(&mut *tx)
             .await?;

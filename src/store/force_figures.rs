@@ -2,7 +2,9 @@
 
 use chrono::NaiveDate;
 use sqlx::types::Json;
-use sqlx::{PgPool, Postgres, QueryBuilder};
+use sqlx::{Postgres, QueryBuilder};
+
+use super::Reader;
 
 use super::keyset::{KeyKind, Order, Position, push_after, push_eq, push_order_limit};
 use crate::domain::{ActorId, ForceFigure, ForceMetric, string_enum};
@@ -55,9 +57,9 @@ fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, filter: &ForceFigureFilter) 
 }
 
 /// One page of force figures in `sort` order, after `after`.
-#[tracing::instrument(skip(pool))]
+#[tracing::instrument(skip(db))]
 pub async fn list_force_figures(
-    pool: &PgPool,
+    db: &Reader,
     filter: &ForceFigureFilter,
     sort: ForceFigureSort,
     after: Option<&Position>,
@@ -67,32 +69,37 @@ pub async fn list_force_figures(
     push_filter(&mut qb, filter);
     push_after(&mut qb, &sort.order(), after);
     push_order_limit(&mut qb, &sort.order(), limit);
-    let rows: Vec<Json<ForceFigure>> = qb.build_query_scalar().fetch_all(pool).await?;
+    let rows: Vec<Json<ForceFigure>> = qb
+        .build_query_scalar()
+        .fetch_all(&mut *db.conn().await?)
+        .await?;
     Ok(rows.into_iter().map(|Json(f)| f).collect())
 }
 
 /// How many force figures match `filter` (for `count=true`).
-#[tracing::instrument(skip(pool))]
+#[tracing::instrument(skip(db))]
 pub async fn count_force_figures(
-    pool: &PgPool,
+    db: &Reader,
     filter: &ForceFigureFilter,
 ) -> Result<i64, sqlx::Error> {
     let mut qb = QueryBuilder::new("select count(*) from force_figures f");
     push_filter(&mut qb, filter);
-    qb.build_query_scalar().fetch_one(pool).await
+    qb.build_query_scalar()
+        .fetch_one(&mut *db.conn().await?)
+        .await
 }
 
 /// One force figure, if it exists.
-#[tracing::instrument(skip(pool))]
+#[tracing::instrument(skip(db))]
 pub async fn get_force_figure(
-    pool: &PgPool,
+    db: &Reader,
     id: &crate::domain::ForceFigureId,
 ) -> Result<Option<ForceFigure>, sqlx::Error> {
     let row = sqlx::query_scalar!(
         r#"select doc as "doc!: Json<ForceFigure>" from force_figures where id = $1"#,
         id.as_str(),
     )
-    .fetch_optional(pool)
+    .fetch_optional(&mut *db.conn().await?)
     .await?;
     Ok(row.map(|Json(f)| f))
 }

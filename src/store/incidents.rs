@@ -2,7 +2,9 @@
 
 use chrono::NaiveDate;
 use sqlx::types::Json;
-use sqlx::{PgPool, Postgres, QueryBuilder};
+use sqlx::{Postgres, QueryBuilder};
+
+use super::Reader;
 
 use super::keyset::{KeyKind, Order, Position, push_after, push_eq, push_order_limit};
 use crate::domain::{
@@ -124,9 +126,9 @@ fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, filter: &IncidentFilter) {
 ///
 /// Date filters match on overlap: an incident dated `2025-10` matches
 /// `from=2025-10-01&to=2025-10-31`, and also `from=2025-10-15`.
-#[tracing::instrument(skip(pool))]
+#[tracing::instrument(skip(db))]
 pub async fn list_incidents(
-    pool: &PgPool,
+    db: &Reader,
     filter: &IncidentFilter,
     sort: IncidentSort,
     after: Option<&Position>,
@@ -138,21 +140,26 @@ pub async fn list_incidents(
     push_filter(&mut qb, filter);
     push_after(&mut qb, &sort.order(), after);
     push_order_limit(&mut qb, &sort.order(), limit);
-    let rows: Vec<IncidentRow> = qb.build_query_as().fetch_all(pool).await?;
+    let rows: Vec<IncidentRow> = qb
+        .build_query_as()
+        .fetch_all(&mut *db.conn().await?)
+        .await?;
     Ok(rows.into_iter().map(Incident::from).collect())
 }
 
 /// How many incidents match `filter` (for `count=true`).
-#[tracing::instrument(skip(pool))]
-pub async fn count_incidents(pool: &PgPool, filter: &IncidentFilter) -> Result<i64, sqlx::Error> {
+#[tracing::instrument(skip(db))]
+pub async fn count_incidents(db: &Reader, filter: &IncidentFilter) -> Result<i64, sqlx::Error> {
     let mut qb = QueryBuilder::new("select count(*) from incidents i");
     push_filter(&mut qb, filter);
-    qb.build_query_scalar().fetch_one(pool).await
+    qb.build_query_scalar()
+        .fetch_one(&mut *db.conn().await?)
+        .await
 }
 
 /// One incident, if it exists, with the ids of the claims about it.
-#[tracing::instrument(skip(pool))]
-pub async fn get_incident(pool: &PgPool, id: &IncidentId) -> Result<Option<Incident>, sqlx::Error> {
+#[tracing::instrument(skip(db))]
+pub async fn get_incident(db: &Reader, id: &IncidentId) -> Result<Option<Incident>, sqlx::Error> {
     let row = sqlx::query_as!(
         IncidentRow,
         r#"
@@ -163,7 +170,7 @@ pub async fn get_incident(pool: &PgPool, id: &IncidentId) -> Result<Option<Incid
         "#,
         id.as_str(),
     )
-    .fetch_optional(pool)
+    .fetch_optional(&mut *db.conn().await?)
     .await?;
     Ok(row.map(Incident::from))
 }

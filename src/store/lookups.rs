@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use sqlx::PgPool;
+use super::Reader;
 use sqlx::types::Json;
 
 use crate::domain::attribution::Context;
@@ -11,7 +11,7 @@ use crate::domain::{ActorKind, Claim, ForceFigure, Source};
 /// Loads the context for attributing these claims and force figures, in three queries.
 #[tracing::instrument(skip_all)]
 pub async fn attribution_context(
-    pool: &PgPool,
+    db: &Reader,
     claims: &[Claim],
     figures: &[ForceFigure],
 ) -> Result<Context, sqlx::Error> {
@@ -23,7 +23,7 @@ pub async fn attribution_context(
         "select id, claimant_id from claims where id = any($1)",
         &contradicting
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *db.conn().await?)
     .await?
     .into_iter()
     .map(|r| (r.id, r.claimant_id))
@@ -45,7 +45,7 @@ pub async fn attribution_context(
         r#"select id, doc->>'name' as "name!", doc->'kind' as "kind!: Json<ActorKind>" from actors where id = any($1)"#,
         &actor_ids
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *db.conn().await?)
     .await?
     .into_iter()
     .map(|r| (r.id, (r.name, r.kind.0)))
@@ -66,7 +66,7 @@ pub async fn attribution_context(
         "#,
         &source_ids
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *db.conn().await?)
     .await?
     .into_iter()
     .map(|Json(s)| (s.id.to_string(), s))

@@ -16,10 +16,13 @@ pub mod incidents;
 pub mod keys;
 pub mod keyset;
 pub mod lookups;
+pub mod reader;
 pub mod records;
 pub mod row_versions;
 pub mod search;
-pub mod snapshots;
+pub mod versions;
+
+pub use reader::Reader;
 pub mod sources;
 pub mod timeline;
 

@@ -4,8 +4,8 @@
 //! is parsed with `websearch_to_tsquery` (quoted phrases, `or`, `-word`) and hits are ranked
 //! with `ts_rank`, names and titles weighing more than descriptions.
 
+use super::Reader;
 use serde::{Deserialize, Serialize};
-use sqlx::PgPool;
 use utoipa::ToSchema;
 
 /// What kind of record a search hit is.
@@ -90,9 +90,9 @@ pub struct SearchHitRow {
 ///
 /// Ranks and keyset are computed on ids alone; titles and highlights (`ts_headline` is the
 /// costly part) only for the page served.
-#[tracing::instrument(skip(pool))]
+#[tracing::instrument(skip(db))]
 pub async fn search(
-    pool: &PgPool,
+    db: &Reader,
     query: &str,
     only: Option<SearchHitType>,
     after: Option<&SearchAfter>,
@@ -152,6 +152,6 @@ pub async fn search(
     .bind(after.map(|a| a.hit_type.as_str()))
     .bind(after.map(|a| a.id.as_str()))
     .bind(limit)
-    .fetch_all(pool)
+    .fetch_all(&mut *db.conn().await?)
     .await
 }

@@ -1,8 +1,8 @@
 //! The timeline: incidents and dated claims in one chronological list.
 
+use super::Reader;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use sqlx::PgPool;
 use sqlx::types::Json;
 use utoipa::ToSchema;
 
@@ -93,9 +93,9 @@ pub struct TimelineRow {
 /// then type (`claim` before `incident`), then id.
 ///
 /// Date filters match on overlap, as in the incidents and claims collections.
-#[tracing::instrument(skip(pool))]
+#[tracing::instrument(skip(db))]
 pub async fn list_timeline(
-    pool: &PgPool,
+    db: &Reader,
     filter: &TimelineFilter,
     after: Option<&TimelineAfter>,
     limit: i64,
@@ -138,6 +138,6 @@ pub async fn list_timeline(
     .bind(after.map(|a| a.entry_type.as_str()))
     .bind(after.map(|a| a.id.as_str()))
     .bind(limit)
-    .fetch_all(pool)
+    .fetch_all(&mut *db.conn().await?)
     .await
 }

@@ -21,7 +21,10 @@ const NEW_STATEMENT: &str = "Pakistan's military said at least 133 Taliban fight
 /// Returns the server and the dataset as exported at version 1.
 async fn with_history(pool: PgPool) -> (TestApp, Dataset) {
     let app = TestApp::spawn(pool).await;
-    let at_v1 = store::dataset::export(&app.pool).await.unwrap().unwrap();
+    let at_v1 = store::dataset::export(&store::Reader::current(app.pool.clone()))
+        .await
+        .unwrap()
+        .unwrap();
 
     let mut dataset = Dataset::bundled().unwrap();
     let claim = dataset
@@ -234,7 +237,9 @@ async fn changes_since_a_version_are_exactly_the_later_ones_in_order(pool: PgPoo
     // Without `since`: everything, starting with the bundled dataset's creates.
     let all = app.walk("/v1/changes", 500).await;
     let creates = all.iter().filter(|c| c["version"] == 1).count();
-    let counts = store::dataset::counts(&app.pool).await.unwrap();
+    let counts = store::dataset::counts(&store::Reader::current(app.pool.clone()))
+        .await
+        .unwrap();
     let total =
         counts.actors + counts.sources + counts.claims + counts.incidents + counts.force_figures;
     // Version 1 created every record there is now, but the one added since, and the one
@@ -372,7 +377,10 @@ async fn an_export_plus_the_feed_applied_page_by_page_is_the_current_export(pool
         next = page["links"]["next"].as_str().map(str::to_owned);
     }
     assert_eq!(applied, 3);
-    let current = store::dataset::export(&app.pool).await.unwrap().unwrap();
+    let current = store::dataset::export(&store::Reader::current(app.pool.clone()))
+        .await
+        .unwrap()
+        .unwrap();
     let current = records_of(&current);
     assert_eq!(mirror.len(), current.len());
     for (key, doc) in &current {

@@ -45,7 +45,10 @@ async fn importing_the_same_dataset_twice_changes_nothing(pool: PgPool) {
         .unwrap();
     assert_eq!(first.claims.inserted, 28);
     assert!(!first.is_noop());
-    let before = store::dataset::export(&pool).await.unwrap().unwrap();
+    let before = store::dataset::export(&store::Reader::current(pool.clone()))
+        .await
+        .unwrap()
+        .unwrap();
     let xmin_before: Vec<String> = sqlx::query_scalar("select xmin::text from claims order by id")
         .fetch_all(&pool)
         .await
@@ -56,7 +59,10 @@ async fn importing_the_same_dataset_twice_changes_nothing(pool: PgPool) {
         .unwrap();
     assert!(second.is_noop(), "{second:?}");
     assert_eq!(second.claims.unchanged, 28);
-    let after = store::dataset::export(&pool).await.unwrap().unwrap();
+    let after = store::dataset::export(&store::Reader::current(pool.clone()))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(before, after);
     let xmin_after: Vec<String> = sqlx::query_scalar("select xmin::text from claims order by id")
         .fetch_all(&pool)
@@ -99,9 +105,16 @@ async fn a_failed_import_writes_nothing(pool: PgPool) {
             .await
             .is_err()
     );
-    let counts = store::dataset::counts(&pool).await.unwrap();
+    let counts = store::dataset::counts(&store::Reader::current(pool.clone()))
+        .await
+        .unwrap();
     assert_eq!((counts.actors, counts.claims, counts.sources), (0, 0, 0));
-    assert!(store::dataset::get_meta(&pool).await.unwrap().is_none());
+    assert!(
+        store::dataset::get_meta(&store::Reader::current(pool.clone()))
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[sqlx::test]
@@ -163,9 +176,15 @@ async fn serve_loads_a_newer_bundled_release_over_an_older_one_and_keeps_its_his
     store::import::import_dataset(&pool, &old).await.unwrap();
 
     durand::commands::load_bundled_release(&pool).await.unwrap();
-    let meta = store::dataset::get_meta(&pool).await.unwrap().unwrap();
+    let meta = store::dataset::get_meta(&store::Reader::current(pool.clone()))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(meta.release, Dataset::bundled().unwrap().meta.release);
-    let stamp = store::dataset::stamp(&pool).await.unwrap().unwrap();
+    let stamp = store::dataset::stamp(&store::Reader::current(pool.clone()))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         stamp.version, 2,
         "the new release is one new dataset version"
@@ -181,7 +200,11 @@ async fn serve_loads_a_newer_bundled_release_over_an_older_one_and_keeps_its_his
     // Starting again changes nothing; a database at a newer release is never downgraded.
     durand::commands::load_bundled_release(&pool).await.unwrap();
     assert_eq!(
-        store::dataset::stamp(&pool).await.unwrap().unwrap().version,
+        store::dataset::stamp(&store::Reader::current(pool.clone()))
+            .await
+            .unwrap()
+            .unwrap()
+            .version,
         2
     );
     sqlx::query(
@@ -191,10 +214,17 @@ async fn serve_loads_a_newer_bundled_release_over_an_older_one_and_keeps_its_his
     .await
     .unwrap();
     durand::commands::load_bundled_release(&pool).await.unwrap();
-    let meta = store::dataset::get_meta(&pool).await.unwrap().unwrap();
+    let meta = store::dataset::get_meta(&store::Reader::current(pool.clone()))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(meta.release, "99");
     assert_eq!(
-        store::dataset::stamp(&pool).await.unwrap().unwrap().version,
+        store::dataset::stamp(&store::Reader::current(pool.clone()))
+            .await
+            .unwrap()
+            .unwrap()
+            .version,
         2
     );
 }

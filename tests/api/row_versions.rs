@@ -9,33 +9,68 @@ use durand::domain::{ActorId, Dataset, Resource};
 use durand::store::{self, curation, history, row_versions};
 use sqlx::PgPool;
 
-/// Every row of `table` valid at `version`, as JSON text without the versioning columns.
+/// Every row of `table` at `version` as an `as_of` read sees it (the `asof` views over the
+/// row versions), as JSON text without the versioning column.
 async fn rows_at(pool: &PgPool, table: &str, version: i64) -> Vec<String> {
+    let mut tx = store::Reader::at(pool.clone(), version)
+        .begin()
+        .await
+        .unwrap();
     sqlx::query_scalar(&format!(
-        "select (to_jsonb(r) - 'valid_from')::text from public.{table} r where r.valid_from <= $1
-         union all
-         select (to_jsonb(h) - 'valid_from' - 'valid_to')::text from history.{table} h
-         where h.valid_from <= $1 and $1 < h.valid_to
-         order by 1"
+        "select (to_jsonb(r) - 'valid_from')::text from {table} r order by 1"
     ))
-    .bind(version)
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await
     .unwrap()
 }
 
-/// Every row of `table` in the copy of `version` rebuilt from the revisions (the old `as_of`).
+/// Every row of `table` in a copy of `version` rebuilt from the revisions, as the old `as_of`
+/// built it (a schema of copies filled by the import writer).
 async fn rebuilt_rows(pool: &PgPool, table: &str, version: i64) -> Vec<String> {
-    let snapshot = store::snapshots::snapshot_pool(pool, version);
-    store::snapshots::ensure(pool, &snapshot, version)
-        .await
-        .unwrap();
-    sqlx::query_scalar(&format!(
-        "select (to_jsonb(s) - 'valid_from')::text from asof_{version}.{table} s order by 1"
+    let schema = format!("rebuilt_{version}");
+    let mut tx = pool.begin().await.unwrap();
+    let exists: bool =
+        sqlx::query_scalar("select exists (select 1 from pg_namespace where nspname = $1)")
+            .bind(&schema)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+    if !exists {
+        sqlx::query(&format!("create schema {schema}"))
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        for (t, _) in row_versions::TABLES {
+            sqlx::query(&format!(
+                "create table {schema}.{t} (like public.{t} including all)"
+            ))
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        }
+        let (dataset, at) = store::versions::dataset_at(pool, version).await.unwrap();
+        sqlx::query(&format!("set local search_path = {schema}"))
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        store::import::write_records(&mut tx, &dataset)
+            .await
+            .unwrap();
+        sqlx::query("update dataset_meta set version = $1, changed_at = $2")
+            .bind(version)
+            .bind(at)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    }
+    let rows = sqlx::query_scalar(&format!(
+        "select (to_jsonb(s) - 'valid_from')::text from {schema}.{table} s order by 1"
     ))
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await
-    .unwrap()
+    .unwrap();
+    tx.commit().await.unwrap();
+    rows
 }
 
 /// Asserts that row versions and the rebuilt copies agree on every table at every version.

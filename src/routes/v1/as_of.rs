@@ -17,12 +17,12 @@ use crate::caching::AsOfStamp;
 use crate::domain::{AsOf, Resource};
 use crate::error::ApiError;
 use crate::store;
-use crate::store::snapshots::{ResolveError, Snapshots};
+use crate::store::Reader;
+use crate::store::versions::ResolveError;
 
 /// The data a read handler may read: call [`Db::at`] with its `as_of` parameter.
 pub struct Db {
     main: PgPool,
-    snapshots: web::Data<Snapshots>,
     req: HttpRequest,
 }
 
@@ -31,57 +31,52 @@ impl FromRequest for Db {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let main = req.app_data::<web::Data<PgPool>>();
-        let snapshots = req.app_data::<web::Data<Snapshots>>();
-        ready(match (main, snapshots) {
-            (Some(main), Some(snapshots)) => Ok(Self {
+        ready(match req.app_data::<web::Data<PgPool>>() {
+            Some(main) => Ok(Self {
                 main: main.get_ref().clone(),
-                snapshots: snapshots.clone(),
                 req: req.clone(),
             }),
-            _ => Err(ApiError::Internal(anyhow::anyhow!(
-                "the app has no database pool or snapshots registered"
+            None => Err(ApiError::Internal(anyhow::anyhow!(
+                "the app has no database pool registered"
             ))),
         })
     }
 }
 
 impl Db {
-    /// The pool to read: the current tables without `as_of`, else the snapshot of the
-    /// version it names (built on first use). For a past version, the caching middleware is
+    /// What to read: the current data without `as_of`, else the row versions valid at the
+    /// version it names (nothing is built). For a past version, the caching middleware is
     /// told its stamp, so the response's headers describe that version.
     pub async fn at(&self, as_of: Option<AsOf>) -> Result<DataPool, ApiError> {
         let Some(as_of) = as_of else {
             return Ok(DataPool {
-                pool: self.main.clone(),
+                reader: Reader::current(self.main.clone()),
                 main: self.main.clone(),
-                version: None,
             });
         };
-        let (pool, stamp) = self.snapshots.open(as_of).await.map_err(as_of_error)?;
+        let stamp = store::versions::resolve(&self.main, as_of)
+            .await
+            .map_err(as_of_error)?;
         let version = stamp.version;
         self.req.extensions_mut().insert(AsOfStamp(stamp));
         Ok(DataPool {
-            pool,
+            reader: Reader::at(self.main.clone(), version),
             main: self.main.clone(),
-            version: Some(version),
         })
     }
 }
 
-/// A pool reading the current data or one past version; derefs to the pool.
+/// The current data or one past version; derefs to its [`Reader`].
 pub struct DataPool {
-    pool: PgPool,
+    reader: Reader,
     main: PgPool,
-    /// The past version read, or `None` for the current data.
-    version: Option<i64>,
 }
 
 impl Deref for DataPool {
-    type Target = PgPool;
+    type Target = Reader;
 
-    fn deref(&self) -> &PgPool {
-        &self.pool
+    fn deref(&self) -> &Reader {
+        &self.reader
     }
 }
 
@@ -89,10 +84,10 @@ impl DataPool {
     /// What to answer for a record this data does not hold: 410 Gone with its tombstone when
     /// it had been deleted (at or before the version read), else `not_found`.
     pub async fn missing(&self, resource: Resource, id: &str, not_found: ApiError) -> ApiError {
-        // Tombstones are history, kept beside the current tables, not in snapshots.
+        // Tombstones are kept beside the data tables, read from the main tables.
         let tombstone = async {
             let mut conn = self.main.acquire().await?;
-            store::history::tombstone(&mut conn, resource, id, self.version).await
+            store::history::tombstone(&mut conn, resource, id, self.reader.version()).await
         };
         ApiError::gone_or(tombstone.await, not_found)
     }
@@ -119,7 +114,7 @@ pub async fn history_bound(
     let Some(as_of) = as_of else {
         return Ok(None);
     };
-    let stamp = store::snapshots::resolve(pool, as_of)
+    let stamp = store::versions::resolve(pool, as_of)
         .await
         .map_err(as_of_error)?;
     let version = stamp.version;

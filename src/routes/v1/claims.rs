@@ -3,7 +3,6 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use sqlx::PgPool;
 
 use super::as_of::{AsOfParams, Db};
 use utoipa::IntoParams;
@@ -19,6 +18,7 @@ use crate::error::{
 };
 use crate::extract::Params;
 use crate::store;
+use crate::store::Reader;
 use crate::store::claims::{ClaimFilter, ClaimSort};
 
 page_type!(
@@ -100,7 +100,7 @@ fn sort_key(sort: ClaimSort, c: &Claim) -> Vec<Value> {
 }
 
 /// Fills in each claim's generated attribution sentence.
-pub(super) async fn attribute(pool: &PgPool, claims: &mut [Claim]) -> Result<(), ApiError> {
+pub(super) async fn attribute(pool: &Reader, claims: &mut [Claim]) -> Result<(), ApiError> {
     let ctx = store::lookups::attribution_context(pool, claims, &[]).await?;
     for c in claims.iter_mut() {
         c.attribution = Some(attribution::for_claim(c, &ctx));
@@ -111,7 +111,7 @@ pub(super) async fn attribute(pool: &PgPool, claims: &mut [Claim]) -> Result<(),
 /// Lists claims matching `filter` as one page of the response.
 pub(super) async fn claims_page(
     req: &HttpRequest,
-    pool: &PgPool,
+    pool: &Reader,
     filter: &ClaimFilter,
     listing: Listing<'_, ClaimSort>,
 ) -> Result<HttpResponse, ApiError> {
@@ -213,7 +213,7 @@ pub async fn get_claim(
 /// One claim as `GET /v1/claims/{id}` serves it (with its attribution), if it exists; writes
 /// hash the same representation for `If-Match`.
 pub(super) async fn attributed_claim(
-    pool: &PgPool,
+    pool: &Reader,
     id: &ClaimId,
 ) -> Result<Option<Claim>, ApiError> {
     let Some(claim) = store::claims::get_claim(pool, id).await? else {

@@ -10,7 +10,6 @@ use crate::domain::DatasetMeta;
 use actix_web::http::header;
 use actix_web::web::Bytes;
 use futures_util::TryStreamExt;
-use sqlx::PgPool;
 
 use super::as_of::{AsOfParams, Db};
 use crate::error::{ApiError, BadRequest, InternalError, TooManyRequests, Unavailable};
@@ -144,7 +143,7 @@ pub async fn get_dataset(
 #[get("/export")]
 pub async fn export(db: Db, Params(params): Params<AsOfParams>) -> Result<HttpResponse, ApiError> {
     let pool = db.at(params.as_of).await?;
-    let stream = store::export::ndjson(PgPool::clone(&pool))
+    let stream = store::export::ndjson(store::Reader::clone(&pool))
         .map_ok(Bytes::from)
         .map_err(|e| {
             tracing::error!(error = %e, "export stream failed");

@@ -2,7 +2,6 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
-use sqlx::PgPool;
 use utoipa::{IntoParams, ToSchema};
 
 use super::as_of::{AsOfParams, Db};
@@ -19,6 +18,7 @@ use crate::error::{
 };
 use crate::extract::Params;
 use crate::store;
+use crate::store::Reader;
 use crate::store::claims::{ClaimFilter, ClaimSort};
 use crate::store::force_figures::{ForceFigureFilter, ForceFigureSort};
 
@@ -75,7 +75,7 @@ fn sort_key(sort: ForceFigureSort, f: &ForceFigure) -> Vec<Value> {
 }
 
 /// Fills in each figure's generated attribution sentence.
-pub(super) async fn attribute(pool: &PgPool, figures: &mut [ForceFigure]) -> Result<(), ApiError> {
+pub(super) async fn attribute(pool: &Reader, figures: &mut [ForceFigure]) -> Result<(), ApiError> {
     let ctx = store::lookups::attribution_context(pool, &[], figures).await?;
     for f in figures.iter_mut() {
         f.attribution = Some(attribution::for_force_figure(f, &ctx));
@@ -86,7 +86,7 @@ pub(super) async fn attribute(pool: &PgPool, figures: &mut [ForceFigure]) -> Res
 /// Lists force figures matching `filter` as one page of the response.
 pub(super) async fn force_figures_page(
     req: &HttpRequest,
-    pool: &PgPool,
+    pool: &Reader,
     filter: &ForceFigureFilter,
     listing: Listing<'_, ForceFigureSort>,
 ) -> Result<HttpResponse, ApiError> {
@@ -404,7 +404,7 @@ pub async fn get_force_figure(
 /// One force figure as `GET /v1/force-figures/{id}` serves it (with its attribution), if it
 /// exists; writes hash the same representation for `If-Match`.
 pub(super) async fn attributed_force_figure(
-    pool: &PgPool,
+    pool: &Reader,
     id: &ForceFigureId,
 ) -> Result<Option<ForceFigure>, ApiError> {
     let Some(figure) = store::force_figures::get_force_figure(pool, id).await? else {

@@ -261,7 +261,9 @@ pub async fn list_changes(
     // `latest` is visible, and none on the page is newer than `meta.latest_version`.
     let latest = match super::as_of::history_bound(&req, &pool, params.as_of).await? {
         Some(version) => version,
-        None => store::dataset::stamp(&pool).await?.map_or(0, |s| s.version),
+        None => store::dataset::stamp(&store::Reader::current(pool.get_ref().clone()))
+            .await?
+            .map_or(0, |s| s.version),
     };
     if since > latest {
         return Err(ApiError::invalid(

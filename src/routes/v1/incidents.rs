@@ -2,7 +2,6 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
-use sqlx::PgPool;
 use utoipa::IntoParams;
 
 use super::as_of::{AsOfParams, Db};
@@ -20,6 +19,7 @@ use crate::error::{
 };
 use crate::extract::Params;
 use crate::store;
+use crate::store::Reader;
 use crate::store::incidents::{IncidentFilter, IncidentSort};
 
 page_type!(
@@ -103,7 +103,7 @@ fn sort_key(sort: IncidentSort, i: &Incident) -> Vec<Value> {
 /// Lists incidents matching `filter` as one page of the response.
 pub(super) async fn incidents_page(
     req: &HttpRequest,
-    pool: &PgPool,
+    pool: &Reader,
     filter: &IncidentFilter,
     listing: Listing<'_, IncidentSort>,
 ) -> Result<HttpResponse, ApiError> {

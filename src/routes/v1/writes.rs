@@ -68,6 +68,7 @@ pub async fn representation(
     resource: Resource,
     id: &str,
 ) -> Result<Option<(Vec<u8>, String)>, ApiError> {
+    let pool = &store::Reader::current(pool.clone());
     fn bytes<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, ApiError> {
         serde_json::to_vec(value).map_err(|e| ApiError::Internal(e.into()))
     }
