@@ -138,8 +138,8 @@ async fn deleted_ids(
 }
 
 /// Writes the dataset's metadata and every record that differs from the stored one, with no
-/// history: returns what changed, for the caller to record (or, for a rebuilt past version,
-/// to ignore). Leaves `dataset_meta.version` alone.
+/// revisions: returns what changed, for the caller to record. (The triggers version the rows.)
+/// Leaves `dataset_meta.version` alone.
 pub async fn write_records(
     conn: &mut PgConnection,
     dataset: &Dataset,

@@ -2,8 +2,8 @@
 //! and citations derived from it, always together.
 //!
 //! Each upsert writes only when the document differs from the stored one, so rewriting an
-//! unchanged record changes nothing (not even its row's `xmin`). Used by bulk imports, by
-//! editors' writes, and to rebuild past versions for `as_of`.
+//! unchanged record changes nothing (not even its row's `xmin`, nor its row version). Used by
+//! bulk imports, editors' writes, and the backfill of row versions.
 
 use serde::Serialize;
 use serde_json::Value;
