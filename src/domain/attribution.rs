@@ -138,7 +138,8 @@ impl Context {
     }
 
     /// "“Pakistan-Afghanistan war” (27 February 2026)"; "International Institute for Strategic
-    /// Studies, “2025 military-strength data” (2025)"; each followed by "as cited in" its carrier.
+    /// Studies, “2025 data”" (a date the title says is not repeated); each followed by "as
+    /// cited in" its carrier.
     fn source(&self, id: &SourceId) -> String {
         // Follows the `cited_in` chain, stopping at a source already named: a cycle (which
         // writes refuse, but a sentence must never loop on) ends the chain.
