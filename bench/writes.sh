@@ -5,20 +5,10 @@
 # Usage: scripts/with-db bench/writes.sh   (needs curl, psql and python3; prints figures)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-: "${DATABASE_URL:?run me through scripts/with-db}"
-server="${DATABASE_URL%/*}"
-db="durand_bench_writes_$$"
-url="$server/$db"
+bench_name=writes
 port="${BENCH_PORT:-18182}"
-cargo build --quiet --release
-bin=target/release/durand
-psql -Xq "$server/postgres" -c "drop database if exists $db" 2>/dev/null || true
-DATABASE_URL="$url" "$bin" migrate >/dev/null 2>&1
-token=$(DATABASE_URL="$url" RUST_LOG=warn "$bin" keys create --name bench --scope write | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-DATABASE_URL="$url" DURAND_ADDR="127.0.0.1:$port" DURAND_RATE_LIMIT_PER_MINUTE=0 RUST_LOG=warn "$bin" serve &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; psql -Xq "$server/postgres" -c "drop database if exists $db with (force)" 2>/dev/null' EXIT
-until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.05; done
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
 size() {
   psql -XAtq "$url" -c "select pg_total_relation_size('revisions') + pg_total_relation_size('dataset_versions'),

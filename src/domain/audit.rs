@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Dataset, Evidenced, IntegrityError, SourceId};
+use super::{Dataset, Evidenced, IntegrityError, SourceId, problem};
 
 /// One correction a release made to a record, with the source's words that justify it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -93,13 +93,7 @@ impl Dataset {
     pub fn check_evidence(&self, texts: &BTreeMap<SourceId, String>) -> Vec<IntegrityError> {
         let mut errors = Vec::new();
         for Item { record, path, item } in self.evidenced() {
-            let pointer: String = path
-                .replace('[', "/")
-                .replace(']', "")
-                .split('/')
-                .filter(|s| !s.is_empty())
-                .map(|s| format!("/{s}"))
-                .collect();
+            let pointer = problem::pointer_of(&path);
             let at = |problem: String| IntegrityError {
                 record: record.clone(),
                 pointer: pointer.clone(),

@@ -210,6 +210,23 @@ impl Dataset {
                 });
             }
         }
+        // Computed once: which claims name each incident, every (claim, contradicting) pair,
+        // and each source's carrier.
+        let by_incident = self.claims_by_incident();
+        let contradictions: HashSet<(&str, &str)> = self
+            .claims
+            .iter()
+            .flat_map(|c| {
+                c.contradicted_by
+                    .iter()
+                    .map(move |o| (c.id.as_str(), o.as_str()))
+            })
+            .collect();
+        let carriers: BTreeMap<&SourceId, &SourceId> = self
+            .sources
+            .iter()
+            .filter_map(|s| s.cited_in.as_ref().map(|via| (&s.id, via)))
+            .collect();
         for record in &records {
             let name = format!("{}/{}", record.resource(), record.id());
             let mut err = |pointer: String, problem: String| {
@@ -233,7 +250,7 @@ impl Dataset {
             }
             match record {
                 Record::Source(s) => {
-                    if self.cites_itself_through(s) {
+                    if cites_itself_through(s, &carriers) {
                         err(
                             "/cited_in".into(),
                             "its `cited_in` chain loops back to it".into(),
@@ -244,10 +261,7 @@ impl Dataset {
                     let mut listed: Vec<String> =
                         i.claims.iter().map(ToString::to_string).collect();
                     listed.sort();
-                    let expected = self
-                        .claims_by_incident()
-                        .remove(i.id.as_str())
-                        .unwrap_or_default();
+                    let expected = by_incident.get(i.id.as_str()).cloned().unwrap_or_default();
                     if !listed.is_empty() && listed != expected {
                         err(
                             "/claims".into(),
@@ -262,12 +276,11 @@ impl Dataset {
                 }
                 Record::Claim(c) => {
                     for (n, o) in c.contradicted_by.iter().enumerate() {
-                        let mutual = self
-                            .claims
-                            .iter()
-                            .any(|other| other.id == *o && other.contradicted_by.contains(&c.id));
-                        let exists = self.claims.iter().any(|other| other.id == *o);
-                        if exists && !mutual {
+                        // A missing claim is reported as a dangling reference.
+                        let exists = ids
+                            .get(&Resource::Claims)
+                            .is_some_and(|set| set.contains(o.as_str()));
+                        if exists && !contradictions.contains(&(o.as_str(), c.id.as_str())) {
                             err(
                                 format!("/contradicted_by/{n}"),
                                 format!(
@@ -276,7 +289,12 @@ impl Dataset {
                             );
                         }
                     }
-                    for p in self.credit_problems(&c.claimant, c.relayed_by.as_ref(), &c.sources) {
+                    for p in credit_problems(
+                        &c.claimant,
+                        c.relayed_by.as_ref(),
+                        &c.sources,
+                        &self.sources,
+                    ) {
                         err("/claimant".into(), p);
                     }
                     if c.made_at_basis.is_none() {
@@ -287,7 +305,7 @@ impl Dataset {
                     }
                 }
                 Record::ForceFigure(f) => {
-                    for p in self.credit_problems(&f.claimant, None, &f.sources) {
+                    for p in credit_problems(&f.claimant, None, &f.sources, &self.sources) {
                         err("/claimant".into(), p);
                     }
                     if f.as_of_basis.is_none() {
@@ -302,39 +320,6 @@ impl Dataset {
         } else {
             Err(errors)
         }
-    }
-
-    /// Whether following `cited_in` from `source` comes back to it.
-    fn cites_itself_through(&self, source: &Source) -> bool {
-        let carrier = |id: &SourceId| {
-            self.sources
-                .iter()
-                .find(|s| &s.id == id)
-                .and_then(|s| s.cited_in.as_ref())
-        };
-        let mut seen: Vec<&SourceId> = vec![&source.id];
-        let mut next = source.cited_in.as_ref();
-        while let Some(via) = next {
-            if via == &source.id {
-                // A source cited in itself directly is its own rule ([`Source::problems`]).
-                return seen.len() > 1;
-            }
-            if seen.contains(&via) {
-                return false;
-            }
-            seen.push(via);
-            next = carrier(via);
-        }
-        false
-    }
-
-    fn credit_problems(
-        &self,
-        claimant: &ActorId,
-        relayed_by: Option<&ActorId>,
-        cited: &Sources,
-    ) -> Vec<String> {
-        credit_problems(claimant, relayed_by, cited, &self.sources)
     }
 
     /// Every source id cited anywhere, for reporting unused sources.
@@ -398,4 +383,22 @@ pub fn credit_problems(
         ));
     }
     problems
+}
+
+/// Whether following `cited_in` (the `carriers` map) from `source` comes back to it.
+fn cites_itself_through(source: &Source, carriers: &BTreeMap<&SourceId, &SourceId>) -> bool {
+    let mut seen: Vec<&SourceId> = vec![&source.id];
+    let mut next = source.cited_in.as_ref();
+    while let Some(via) = next {
+        if via == &source.id {
+            // A source cited in itself directly is its own rule ([`Source::problems`]).
+            return seen.len() > 1;
+        }
+        if seen.contains(&via) {
+            return false;
+        }
+        seen.push(via);
+        next = carriers.get(via).copied();
+    }
+    false
 }

@@ -33,6 +33,17 @@ pub fn within(problems: Vec<Problem>, prefix: &str) -> Vec<Problem> {
     problems.into_iter().map(|p| p.within(prefix)).collect()
 }
 
+/// A serde-style path (`figures[0].value`; `.` or empty for the root) as a JSON Pointer
+/// (`/figures/0/value`).
+pub fn pointer_of(path: &str) -> String {
+    path.replace('[', ".")
+        .replace(']', "")
+        .split('.')
+        .filter(|s| !s.is_empty())
+        .map(|s| format!("/{}", s.replace('~', "~0").replace('/', "~1")))
+        .collect()
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.pointer.is_empty() {

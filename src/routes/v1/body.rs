@@ -20,6 +20,7 @@ use utoipa::openapi::schema::{AdditionalProperties, Schema};
 use utoipa::{PartialSchema, ToSchema};
 
 use crate::domain::Record;
+use crate::domain::problem::pointer_of;
 use crate::domain::{Actor, Claim, ForceFigure, Incident, Resource, Source};
 use crate::error::{ApiError, ParameterError};
 
@@ -132,19 +133,6 @@ fn nul_errors(node: &Value, at: &str, errors: &mut Vec<ParameterError>) {
         }
         _ => {}
     }
-}
-
-/// A serde path (`figures[0].value`, `.` for the root) as a JSON Pointer (`/figures/0/value`).
-fn pointer_of(path: &str) -> String {
-    if path == "." {
-        return String::new();
-    }
-    path.replace('[', ".")
-        .replace(']', "")
-        .split('.')
-        .filter(|s| !s.is_empty())
-        .map(|s| format!("/{}", s.replace('~', "~0").replace('/', "~1")))
-        .collect()
 }
 
 /// Checks a patch on its own, before the record it applies to is read: it must fit the
