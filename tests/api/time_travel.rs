@@ -415,6 +415,18 @@ async fn reading_every_version_builds_nothing_and_never_changes_the_current_data
         relations_before,
         "a read created a relation"
     );
+    // Every connection the reads used came from the one pool: no pool per version.
+    let connections: i64 = sqlx::query_scalar(
+        "select count(*) from pg_stat_activity where datname = current_database()",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let bound = i64::from(pool.options().get_max_connections());
+    assert!(
+        connections <= bound,
+        "{connections} connections, pool bound {bound}"
+    );
     assert_eq!(rows().await, rows_before, "a read wrote a row");
     let copies: i64 =
         sqlx::query_scalar("select count(*) from pg_namespace where nspname ~ '^asof_[0-9]+$'")
