@@ -9,6 +9,8 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::{ToResponse, ToSchema};
 
+use crate::curation::CurationError;
+use crate::domain::problem::Problem as RecordProblem;
 use crate::store::history::Tombstone;
 
 /// The media type of every error body.
@@ -267,6 +269,66 @@ impl From<sqlx::Error> for ApiError {
                 Self::Unavailable(e)
             }
             other => Self::Internal(other.into()),
+        }
+    }
+}
+
+impl From<CurationError> for ApiError {
+    fn from(e: CurationError) -> Self {
+        let at = |problems: Vec<RecordProblem>| {
+            problems
+                .into_iter()
+                .map(|p| ParameterError::at(p.pointer, p.message))
+                .collect()
+        };
+        match e {
+            CurationError::Invalid(problems) => Self::InvalidBody(at(problems)),
+            CurationError::NotFound { resource, id } => {
+                Self::NotFound(format!("No record of `{resource}` has the id `{id}`."))
+            }
+            CurationError::Gone(tombstone) => Self::Gone(tombstone),
+            CurationError::IdTaken { resource, id } => Self::Conflict(
+                format!(
+                    "A record of `{resource}` already has the id `{id}`; PATCH it, or propose another id."
+                ),
+                vec![ParameterError::at("/id", "is taken")],
+            ),
+            CurationError::IdRetired {
+                resource,
+                id,
+                deleted_in,
+            } => Self::Conflict(
+                format!(
+                    "`{resource}/{id}` was deleted in dataset version {deleted_in}; deleted ids are never reused."
+                ),
+                vec![ParameterError::at(
+                    "/id",
+                    "was deleted and cannot be reused",
+                )],
+            ),
+            CurationError::StillReferenced {
+                resource,
+                id,
+                referrers,
+            } => Self::Conflict(
+                format!(
+                    "`{resource}/{id}` is still referred to by {} record(s); change or delete them first.",
+                    referrers.len()
+                ),
+                referrers
+                    .into_iter()
+                    .map(|r| ParameterError::at("", format!("`{r}` refers to this record")))
+                    .collect(),
+            ),
+            CurationError::Stale { current } => Self::PreconditionFailed { current },
+            CurationError::IdempotencyKeyReused => {
+                Self::InvalidParameters(vec![ParameterError::new(
+                    "Idempotency-Key",
+                    "was already used for a different request; use a new key for a new create",
+                )])
+            }
+            CurationError::Store(e) => e.into(),
+            CurationError::Broken(what) => Self::Internal(anyhow::anyhow!(what)),
         }
     }
 }

@@ -15,6 +15,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::ServerSettings;
+use crate::curation::{Curator, Validators};
 use crate::error::ApiError;
 use crate::openapi::{self, SpecJson};
 use crate::routes::{self, fallback::KnownPaths};
@@ -46,7 +47,8 @@ impl Application {
         let limiter = web::Data::new(rate_limit::Limiter::new(&settings.rate_limit));
         let metrics = web::Data::new(metrics::Metrics::new());
         let stamps = web::Data::new(caching::DatasetStamp::new(Duration::from_secs(2)));
-        let gate = web::Data::new(routes::v1::writes::WriteGate::default());
+        let validators = Validators::compile(&spec).map_err(std::io::Error::other)?;
+        let curator = web::Data::new(Curator::new(pool.clone(), validators));
         let pool = web::Data::new(pool);
         let mut server = HttpServer::new(move || {
             let (app, _) = App::new()
@@ -59,7 +61,7 @@ impl Application {
                 .app_data(limiter.clone())
                 .app_data(metrics.clone())
                 .app_data(stamps.clone())
-                .app_data(gate.clone())
+                .app_data(curator.clone())
                 .app_data(
                     web::QueryConfig::default()
                         .error_handler(|e, _| ApiError::invalid("query", e.to_string()).into()),

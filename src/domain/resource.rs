@@ -22,3 +22,15 @@ impl std::str::FromStr for Resource {
             .ok_or(())
     }
 }
+
+impl Resource {
+    /// The fields a read serves but a write never sets: derived (`attribution`, an incident's
+    /// `claims`), so a patch merges into the stored record without them.
+    pub fn read_only_fields(self) -> &'static [&'static str] {
+        match self {
+            Self::Incidents => &["claims"],
+            Self::Claims | Self::ForceFigures => &["attribution"],
+            Self::Sources | Self::Actors => &[],
+        }
+    }
+}

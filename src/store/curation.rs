@@ -1,8 +1,8 @@
 //! Editors' writes to single records: what a record refers to, who refers to it, and the
 //! create, replace and delete statements, each recorded as a revision of one dataset version.
 //!
-//! The HTTP layer validates the body, checks `If-Match` and holds the transaction; this
-//! module is the SQL. Every function runs on the caller's transaction, after
+//! The curation layer ([`crate::curation`]) runs the workflow and holds the transaction;
+//! this module is the SQL. Every function runs on the caller's transaction, after
 //! [`history::lock`](super::history::lock).
 
 use serde_json::Value;
@@ -236,10 +236,10 @@ pub async fn claim(conn: &mut PgConnection, id: &ClaimId) -> Result<Option<Claim
 }
 
 /// A create sent earlier with this `Idempotency-Key` by this key: the request's hash and the
-/// record it created.
+/// id of the record it created.
 pub struct IdempotentCreate {
     pub request_hash: Vec<u8>,
-    pub location: Option<String>,
+    pub record_id: String,
 }
 
 /// What an earlier create with this key and `Idempotency-Key` was, if any.
@@ -250,7 +250,7 @@ pub async fn idempotent_create(
 ) -> Result<Option<IdempotentCreate>, sqlx::Error> {
     let row = sqlx::query!(
         r#"
-        select request_hash, location from idempotency_keys
+        select request_hash, record_id from idempotency_keys
         where key_id = $1 and idempotency_key = $2
         "#,
         key_id,
@@ -260,7 +260,7 @@ pub async fn idempotent_create(
     .await?;
     Ok(row.map(|r| IdempotentCreate {
         request_hash: r.request_hash,
-        location: r.location,
+        record_id: r.record_id,
     }))
 }
 
@@ -270,19 +270,17 @@ pub async fn remember_create(
     key_id: i64,
     idempotency_key: &str,
     request_hash: &[u8],
-    location: &str,
-    created: &Value,
+    record_id: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
         r#"
-        insert into idempotency_keys (key_id, idempotency_key, request_hash, status, location, body)
-        values ($1, $2, $3, 201, $4, $5)
+        insert into idempotency_keys (key_id, idempotency_key, request_hash, record_id)
+        values ($1, $2, $3, $4)
         "#,
         key_id,
         idempotency_key,
         request_hash,
-        location,
-        created,
+        record_id,
     )
     .execute(&mut *conn)
     .await?;

@@ -10,13 +10,13 @@ use utoipa::IntoParams;
 use super::format::{Format, JSON_CSV, negotiate};
 use super::pagination::{self, Listing, Page, page_type};
 use super::params::{DateBound, Limit, SearchText, date_range};
-use crate::domain::attribution;
 use crate::domain::{ActorId, AsOf, Claim, ClaimId, ClaimKind, ClaimStatus, IncidentId, Resource};
 use crate::error::{
     ApiError, BadRequest, Gone, InternalError, NotAcceptable, NotFound, TooManyRequests,
     Unavailable,
 };
 use crate::extract::Params;
+use crate::representation;
 use crate::store;
 use crate::store::Reader;
 use crate::store::claims::{ClaimFilter, ClaimSort};
@@ -99,15 +99,6 @@ fn sort_key(sort: ClaimSort, c: &Claim) -> Vec<Value> {
     }
 }
 
-/// Fills in each claim's generated attribution sentence.
-pub(super) async fn attribute(pool: &Reader, claims: &mut [Claim]) -> Result<(), ApiError> {
-    let ctx = store::lookups::attribution_context(pool, claims, &[]).await?;
-    for c in claims.iter_mut() {
-        c.attribution = Some(attribution::for_claim(c, &ctx));
-    }
-    Ok(())
-}
-
 /// Lists claims matching `filter` as one page of the response.
 pub(super) async fn claims_page(
     req: &HttpRequest,
@@ -122,7 +113,7 @@ pub(super) async fn claims_page(
     let mut rows =
         store::claims::list_claims(pool, filter, sort, after.as_ref(), i64::from(limit) + 1)
             .await?;
-    attribute(pool, &mut rows).await?;
+    representation::attribute_claims(pool, &mut rows).await?;
     let total = match listing.count {
         Some(true) => Some(store::claims::count_claims(pool, filter).await?),
         _ => None,
@@ -204,23 +195,8 @@ pub async fn get_claim(
     let pool = db.at(params.as_of).await?;
     let not_found = || ApiError::NotFound(format!("No claim has the id `{id}`."));
     let claim_id = ClaimId::parse(id.as_str()).map_err(|_| not_found())?;
-    let Some(claim) = attributed_claim(&pool, &claim_id).await? else {
+    let Some(claim) = representation::claim(&pool, &claim_id).await? else {
         return Err(pool.missing(Resource::Claims, &id, not_found()).await);
     };
     Ok(web::Json(claim))
-}
-
-/// One claim as `GET /v1/claims/{id}` serves it (with its attribution), if it exists; writes
-/// hash the same representation for `If-Match`.
-pub(super) async fn attributed_claim(
-    pool: &Reader,
-    id: &ClaimId,
-) -> Result<Option<Claim>, ApiError> {
-    let Some(claim) = store::claims::get_claim(pool, id).await? else {
-        return Ok(None);
-    };
-    let mut claims = [claim];
-    attribute(pool, &mut claims).await?;
-    let [claim] = claims;
-    Ok(Some(claim))
 }

@@ -11,12 +11,12 @@ use serde_json::{Value, json};
 use super::format::{Format, JSON_CSV, negotiate};
 use super::pagination::{self, Listing, Page, page_type};
 use super::params::{ActorList, DateBound, Limit};
-use crate::domain::attribution;
 use crate::domain::{ActorId, AsOf, Claim, ClaimKind, ForceFigure, ForceFigureId, ForceMetric};
 use crate::error::{
     ApiError, BadRequest, InternalError, NotAcceptable, NotFound, TooManyRequests, Unavailable,
 };
 use crate::extract::Params;
+use crate::representation;
 use crate::store;
 use crate::store::Reader;
 use crate::store::claims::{ClaimFilter, ClaimSort};
@@ -74,15 +74,6 @@ fn sort_key(sort: ForceFigureSort, f: &ForceFigure) -> Vec<Value> {
     }
 }
 
-/// Fills in each figure's generated attribution sentence.
-pub(super) async fn attribute(pool: &Reader, figures: &mut [ForceFigure]) -> Result<(), ApiError> {
-    let ctx = store::lookups::attribution_context(pool, &[], figures).await?;
-    for f in figures.iter_mut() {
-        f.attribution = Some(attribution::for_force_figure(f, &ctx));
-    }
-    Ok(())
-}
-
 /// Lists force figures matching `filter` as one page of the response.
 pub(super) async fn force_figures_page(
     req: &HttpRequest,
@@ -107,7 +98,7 @@ pub(super) async fn force_figures_page(
         i64::from(limit) + 1,
     )
     .await?;
-    attribute(pool, &mut rows).await?;
+    representation::attribute_figures(pool, &mut rows).await?;
     let total = match listing.count {
         Some(true) => Some(store::force_figures::count_force_figures(pool, filter).await?),
         _ => None,
@@ -355,7 +346,7 @@ pub async fn force_comparison(
     let mut figures =
         store::force_figures::list_force_figures(&pool, &filter, ForceFigureSort::Id, None, 1000)
             .await?;
-    attribute(&pool, &mut figures).await?;
+    representation::attribute_figures(&pool, &mut figures).await?;
     let comparisons = ClaimFilter {
         about: Some(actors[0].clone()),
         kind: Some(ClaimKind::Comparison),
@@ -363,7 +354,7 @@ pub async fn force_comparison(
     };
     let mut stated =
         store::claims::list_claims(&pool, &comparisons, ClaimSort::Id, None, 100).await?;
-    super::claims::attribute(&pool, &mut stated).await?;
+    representation::attribute_claims(&pool, &mut stated).await?;
     Ok(web::Json(compare(actors, figures, &stated)))
 }
 
@@ -393,25 +384,10 @@ pub async fn get_force_figure(
     let pool = db.at(params.as_of).await?;
     let not_found = || ApiError::NotFound(format!("No force figure has the id `{id}`."));
     let figure_id = crate::domain::ForceFigureId::parse(id.as_str()).map_err(|_| not_found())?;
-    let Some(figure) = attributed_force_figure(&pool, &figure_id).await? else {
+    let Some(figure) = representation::force_figure(&pool, &figure_id).await? else {
         return Err(pool
             .missing(crate::domain::Resource::ForceFigures, &id, not_found())
             .await);
     };
     Ok(web::Json(figure))
-}
-
-/// One force figure as `GET /v1/force-figures/{id}` serves it (with its attribution), if it
-/// exists; writes hash the same representation for `If-Match`.
-pub(super) async fn attributed_force_figure(
-    pool: &Reader,
-    id: &ForceFigureId,
-) -> Result<Option<ForceFigure>, ApiError> {
-    let Some(figure) = store::force_figures::get_force_figure(pool, id).await? else {
-        return Ok(None);
-    };
-    let mut figures = [figure];
-    attribute(pool, &mut figures).await?;
-    let [figure] = figures;
-    Ok(Some(figure))
 }

@@ -1,47 +1,39 @@
-//! Editors' writes: `POST` (create), `PATCH` (JSON Merge Patch) and `DELETE` on the five
-//! collections, each one transaction and one dataset version, with a revision per record.
-//!
-//! Lost updates are impossible: `PATCH` and `DELETE` need `If-Match` with the ETag a GET of
-//! the record served, compared while holding the write lock. Writes are serialised, within
-//! this process by [`WriteGate`] (so a waiting writer holds no database connection) and across
-//! replicas by the advisory lock in [`history::lock`].
-
-use std::collections::BTreeSet;
+//! Editors' writes over HTTP: `POST` (create), `PATCH` (JSON Merge Patch) and `DELETE` on the
+//! five collections. Each handler parses the request, calls the curation layer
+//! ([`crate::curation`]), which holds the transaction and the rules, and renders its answer.
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, delete, patch, post, web};
 use serde::Deserialize;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
-use sqlx::{PgConnection, PgPool};
 use utoipa::IntoParams;
 
 use super::body::{self, JSON, MERGE_PATCH};
 use crate::auth::Editor;
-use crate::caching::{DATASET_VERSION, DatasetStamp, etag_of};
-use crate::domain::record::references_in;
-use crate::domain::{ActorId, ClaimId, ForceFigureId, IncidentId, Resource, SourceId};
-use crate::domain::{Record, Reference};
+use crate::caching::{DATASET_VERSION, DatasetStamp};
+use crate::curation::{Author, Curator, IfMatch, Written};
+use crate::domain::Resource;
 use crate::error::{ApiError, ParameterError};
 use crate::extract::Params;
-use crate::store;
-use crate::store::curation;
-use crate::store::history::{self, Change};
-
-/// Serialises writes within this process, before any database connection is taken.
-#[derive(Default)]
-pub struct WriteGate(tokio::sync::Mutex<()>);
 
 /// Whether an `Idempotency-Key` create was replayed.
 const REPLAYED: header::HeaderName = header::HeaderName::from_static("idempotent-replayed");
 
 /// What every write handler needs besides its request.
 pub struct Writer<'a> {
-    pub pool: &'a PgPool,
-    pub gate: &'a WriteGate,
+    pub curator: &'a Curator,
     pub stamps: &'a DatasetStamp,
     pub editor: &'a Editor,
+}
+
+impl Writer<'_> {
+    fn author(&self) -> Author<'_> {
+        Author {
+            key_id: self.editor.key.id,
+            name: self.editor.name(),
+        }
+    }
 }
 
 /// The query of `DELETE`: why the record is deleted, kept in its tombstone.
@@ -60,60 +52,8 @@ pub struct DeleteParams {
     reason: String,
 }
 
-/// The record's representation as `GET /v1/{resource}/{id}` serves it, with its ETag, or
-/// `None` when it does not exist. Reads committed data: call it after taking the write lock
-/// (every earlier write has committed) or after committing.
-pub async fn representation(
-    pool: &PgPool,
-    resource: Resource,
-    id: &str,
-) -> Result<Option<(Vec<u8>, String)>, ApiError> {
-    let pool = &store::Reader::current(pool.clone());
-    fn bytes<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, ApiError> {
-        serde_json::to_vec(value).map_err(|e| ApiError::Internal(e.into()))
-    }
-    let body = match resource {
-        Resource::Sources => match SourceId::parse(id) {
-            Ok(id) => store::sources::get_source(pool, &id)
-                .await?
-                .map(|r| bytes(&r)),
-            Err(_) => None,
-        },
-        Resource::Actors => match ActorId::parse(id) {
-            Ok(id) => store::actors::get_actor(pool, &id)
-                .await?
-                .map(|r| bytes(&r)),
-            Err(_) => None,
-        },
-        Resource::Incidents => match IncidentId::parse(id) {
-            Ok(id) => store::incidents::get_incident(pool, &id)
-                .await?
-                .map(|r| bytes(&r)),
-            Err(_) => None,
-        },
-        Resource::Claims => match ClaimId::parse(id) {
-            Ok(id) => super::claims::attributed_claim(pool, &id)
-                .await?
-                .map(|r| bytes(&r)),
-            Err(_) => None,
-        },
-        Resource::ForceFigures => match ForceFigureId::parse(id) {
-            Ok(id) => super::force_figures::attributed_force_figure(pool, &id)
-                .await?
-                .map(|r| bytes(&r)),
-            Err(_) => None,
-        },
-    };
-    body.transpose().map(|b| {
-        b.map(|bytes| {
-            let etag = etag_of(&bytes);
-            (bytes, etag)
-        })
-    })
-}
-
 /// The ETags in `If-Match`; 428 when the header is missing.
-fn if_match(req: &HttpRequest) -> Result<Vec<String>, ApiError> {
+fn if_match(req: &HttpRequest) -> Result<IfMatch, ApiError> {
     let values: Vec<String> = req
         .headers()
         .get_all(header::IF_MATCH)
@@ -125,220 +65,7 @@ fn if_match(req: &HttpRequest) -> Result<Vec<String>, ApiError> {
     if values.is_empty() {
         return Err(ApiError::PreconditionRequired);
     }
-    Ok(values)
-}
-
-/// Strong comparison (RFC 9110 §13.1.1): `*`, or exactly the current ETag (never a weak one).
-fn matches(tags: &[String], current: &str) -> bool {
-    tags.iter().any(|t| t == "*" || t == current)
-}
-
-/// The 404 or 410 for a record that is not there now.
-async fn missing(conn: &mut PgConnection, resource: Resource, id: &str) -> ApiError {
-    ApiError::gone_or(
-        history::tombstone(conn, resource, id, None).await,
-        ApiError::NotFound(format!("No record of `{resource}` has the id `{id}`.")),
-    )
-}
-
-/// Checks every reference resolves; adds an error per dangling one.
-async fn check_references(
-    conn: &mut PgConnection,
-    references: &[Reference],
-    errors: &mut Vec<ParameterError>,
-) -> Result<(), ApiError> {
-    for (reference, deleted) in curation::dangling(conn, references).await? {
-        let what = reference.resource.as_str().trim_end_matches('s');
-        let detail = if deleted {
-            format!("{what} `{}` was deleted", reference.id)
-        } else {
-            format!("{what} `{}` does not exist", reference.id)
-        };
-        errors.push(ParameterError::at(reference.pointer, detail));
-    }
-    Ok(())
-}
-
-/// Keeps contradictions mutual: the claims `claim` now names as contradicting it list it
-/// back, and those it no longer names stop listing it. Returns their revisions.
-async fn reconcile_contradictions(
-    conn: &mut PgConnection,
-    claim: &crate::domain::Claim,
-    before: &[ClaimId],
-    errors: &mut Vec<ParameterError>,
-) -> Result<Vec<Change>, ApiError> {
-    let now: BTreeSet<&ClaimId> = claim.contradicted_by.iter().collect();
-    let was: BTreeSet<&ClaimId> = before.iter().collect();
-    let mut changes = Vec::new();
-    for other_id in now.symmetric_difference(&was) {
-        let Some(mut other) = curation::claim(conn, other_id).await? else {
-            continue; // reported as a dangling reference
-        };
-        let before_doc =
-            store::records::stored_doc(conn, Resource::Claims, other_id.as_str()).await?;
-        if now.contains(other_id) {
-            if other.contradicted_by.contains(&claim.id) {
-                continue;
-            }
-            other.contradicted_by.push(claim.id.clone());
-        } else {
-            other.contradicted_by.retain(|c| c != &claim.id);
-            if let Some(problem) = other.problems().into_iter().next() {
-                errors.push(ParameterError::at(
-                    "/contradicted_by",
-                    format!(
-                        "no longer naming `{other_id}` would leave that claim invalid ({problem}); change it first"
-                    ),
-                ));
-                continue;
-            }
-        }
-        if let Some(after) = store::records::upsert(conn, &Record::Claim(other)).await? {
-            changes.push(Change {
-                resource: Resource::Claims,
-                id: other_id.to_string(),
-                before: before_doc,
-                after: Some(after),
-                reason: None,
-            });
-        }
-    }
-    Ok(changes)
-}
-
-/// Validates `doc` as a record of `resource` and checks its references: the record, or a
-/// 422 listing every problem.
-async fn checked(
-    conn: &mut PgConnection,
-    resource: Resource,
-    doc: Value,
-) -> Result<Record, ApiError> {
-    let record = validated(conn, resource, doc).await?;
-    with_references_checked(conn, record).await
-}
-
-/// The record `doc` parses to, or a 422 listing every problem at once: what the schema, the
-/// domain types and the record's rules find, and, when any of those fail, every dangling
-/// reference too (read from the body itself), so one bad field hides nothing else.
-async fn validated(
-    conn: &mut PgConnection,
-    resource: Resource,
-    doc: Value,
-) -> Result<Record, ApiError> {
-    let references = references_in(resource, &doc);
-    match body::validate(resource, doc) {
-        Ok(record) => Ok(record),
-        Err(mut errors) => {
-            // A field already reported (a malformed id, a NUL) is not looked up as well.
-            let unreported: Vec<Reference> = references
-                .into_iter()
-                .filter(|r| {
-                    !errors
-                        .iter()
-                        .any(|e| e.pointer.as_deref() == Some(&r.pointer))
-                })
-                .collect();
-            check_references(conn, &unreported, &mut errors).await?;
-            Err(ApiError::InvalidBody(errors))
-        }
-    }
-}
-
-/// The record, once every record it names exists; else a 422 listing each dangling name.
-async fn with_references_checked(
-    conn: &mut PgConnection,
-    record: Record,
-) -> Result<Record, ApiError> {
-    let mut errors = Vec::new();
-    check_references(conn, &record.references(), &mut errors).await?;
-    let credit = match &record {
-        Record::Claim(c) => Some((&c.claimant, c.relayed_by.as_ref(), &c.sources)),
-        Record::ForceFigure(f) => Some((&f.claimant, None, &f.sources)),
-        _ => None,
-    };
-    if let Some((claimant, relayed_by, cited)) = credit {
-        let sources = curation::second_hand_sources(conn).await?;
-        for problem in
-            crate::domain::dataset::credit_problems(claimant, relayed_by, cited, &sources)
-        {
-            errors.push(ParameterError::at("/claimant", problem));
-        }
-    }
-    if let Record::Source(source) = &record
-        && let Some(via) = &source.cited_in
-        && curation::cited_in_chain(conn, via.as_str())
-            .await?
-            .iter()
-            .any(|s| s == source.id.as_str())
-    {
-        errors.push(ParameterError::at(
-            "/cited_in",
-            format!(
-                "`{via}` is itself cited in this source (directly or not): the chain would loop"
-            ),
-        ));
-    }
-    if errors.is_empty() {
-        Ok(record)
-    } else {
-        Err(ApiError::InvalidBody(errors))
-    }
-}
-
-/// Writes `record` (and, for a claim, its counterparts) and commits a dataset version.
-async fn write_record(
-    conn: &mut PgConnection,
-    record: Record,
-    before: Option<Value>,
-    author: &str,
-) -> Result<Option<i64>, ApiError> {
-    let mut errors = Vec::new();
-    let mut changes = Vec::new();
-    if let Record::Claim(claim) = &record {
-        let was: Vec<ClaimId> = before
-            .as_ref()
-            .and_then(|b| serde_json::from_value::<crate::domain::Claim>(b.clone()).ok())
-            .map(|c| c.contradicted_by)
-            .unwrap_or_default();
-        changes = reconcile_contradictions(conn, claim, &was, &mut errors).await?;
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::InvalidBody(errors));
-    }
-    let Some(after) = store::records::upsert(conn, &record).await? else {
-        return Ok(None);
-    };
-    changes.insert(
-        0,
-        Change {
-            resource: record.resource(),
-            id: record.id().to_owned(),
-            before,
-            after: Some(after),
-            reason: None,
-        },
-    );
-    let (version, _) = history::commit_version(conn, author, &changes).await?;
-    Ok(Some(version))
-}
-
-/// A response carrying a record's representation and ETag, and the dataset version the
-/// write made (none when a patch changed nothing, or for a replay).
-fn with_record(
-    status: StatusCode,
-    bytes: Vec<u8>,
-    etag: &str,
-    version: Option<i64>,
-) -> HttpResponse {
-    let mut res = HttpResponse::build(status);
-    res.content_type("application/json");
-    if let Ok(v) = HeaderValue::from_str(etag) {
-        res.insert_header((header::ETAG, v));
-    }
-    if let Some(version) = version {
-        res.insert_header((DATASET_VERSION, version.to_string()));
-    }
-    res.body(bytes)
+    Ok(IfMatch(values))
 }
 
 /// The `Idempotency-Key` of a create, if sent: 1 to 255 visible ASCII characters.
@@ -358,33 +85,26 @@ fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
     }
 }
 
-/// The answer to a retried create: the record the first request created, as it is now.
-async fn replay(
-    w: &Writer<'_>,
-    resource: Resource,
-    earlier: curation::IdempotentCreate,
-    hash: &[u8],
-) -> Result<HttpResponse, ApiError> {
-    if earlier.request_hash != hash {
-        return Err(ApiError::InvalidParameters(vec![ParameterError::new(
-            "Idempotency-Key",
-            "was already used for a different request; use a new key for a new create",
-        )]));
+/// A response carrying a written record's representation, ETag and the dataset version the
+/// write made (none when a patch changed nothing, or for a replay).
+fn with_record(status: StatusCode, written: Written) -> Result<HttpResponse, ApiError> {
+    let mut res = HttpResponse::build(status);
+    res.content_type("application/json");
+    if let Ok(v) = HeaderValue::from_str(&written.record.etag) {
+        res.insert_header((header::ETAG, v));
     }
-    let location = earlier.location.unwrap_or_default();
-    let id = location.rsplit('/').next().unwrap_or_default().to_owned();
-    let Some((bytes, etag)) = representation(w.pool, resource, &id).await? else {
-        let mut conn = w.pool.acquire().await?;
-        return Err(missing(&mut conn, resource, &id).await);
-    };
-    let mut res = with_record(StatusCode::CREATED, bytes, &etag, None);
-    let headers = res.headers_mut();
-    headers.insert(
-        header::LOCATION,
-        HeaderValue::from_str(&location).map_err(|e| ApiError::Internal(e.into()))?,
-    );
-    headers.insert(REPLAYED, HeaderValue::from_static("true"));
-    Ok(res)
+    if let Some(version) = written.version {
+        res.insert_header((DATASET_VERSION, version.to_string()));
+    }
+    if status == StatusCode::CREATED {
+        let location =
+            HeaderValue::from_str(&written.location).map_err(|e| ApiError::Internal(e.into()))?;
+        res.insert_header((header::LOCATION, location));
+    }
+    if written.replayed {
+        res.insert_header((REPLAYED, HeaderValue::from_static("true")));
+    }
+    Ok(res.body(written.record.bytes))
 }
 
 /// `POST /v1/{resource}`: creates a record; 201 with `Location`, `ETag` and the record.
@@ -395,76 +115,15 @@ pub async fn create_record(
     resource: Resource,
 ) -> Result<HttpResponse, ApiError> {
     let idempotency = idempotency_key(req)?;
-    let mut doc = body::read_object(req, payload, JSON).await?;
-    let request_hash = idempotency.as_ref().map(|_| {
-        let mut h = Sha256::new();
-        h.update(req.path().as_bytes());
-        h.update([0]);
-        h.update(Value::Object(doc.clone()).to_string().as_bytes());
-        h.finalize().to_vec()
-    });
-
-    let _gate = w.gate.0.lock().await;
-    let mut tx = w.pool.begin().await?;
-    history::lock(&mut tx).await?;
-
-    if let (Some(key), Some(hash)) = (&idempotency, &request_hash)
-        && let Some(earlier) = curation::idempotent_create(&mut tx, w.editor.key.id, key).await?
-    {
-        tx.rollback().await?;
-        return replay(&w, resource, earlier, hash).await;
+    let doc = body::read_object(req, payload, JSON).await?;
+    let written = w
+        .curator
+        .create(w.author(), resource, doc, idempotency.as_deref())
+        .await?;
+    if written.version.is_some() {
+        w.stamps.invalidate();
     }
-
-    let id = match doc.get("id") {
-        Some(Value::String(id)) => id.clone(),
-        Some(_) => String::new(), // the schema reports it
-        None => {
-            let hint = Record::id_hint(resource, &Value::Object(doc.clone()));
-            let id = curation::free_id(&mut tx, resource, &hint).await?;
-            doc.insert("id".into(), Value::String(id.clone()));
-            id
-        }
-    };
-    let record = checked(&mut tx, resource, Value::Object(doc)).await?;
-    if curation::exists(&mut tx, resource, &id).await? {
-        return Err(ApiError::Conflict(
-            format!(
-                "A record of `{resource}` already has the id `{id}`; PATCH it, or propose another id."
-            ),
-            vec![ParameterError::at("/id", "is taken")],
-        ));
-    }
-    if let Some(t) = history::tombstone(&mut tx, resource, &id, None).await? {
-        return Err(ApiError::Conflict(
-            format!(
-                "`{resource}/{id}` was deleted in dataset version {}; deleted ids are never reused.",
-                t.version
-            ),
-            vec![ParameterError::at(
-                "/id",
-                "was deleted and cannot be reused",
-            )],
-        ));
-    }
-    let location = format!("/v1/{resource}/{id}");
-    let version = write_record(&mut tx, record, None, w.editor.name()).await?;
-    if let (Some(key), Some(hash)) = (&idempotency, &request_hash) {
-        let created = store::records::stored_doc(&mut tx, resource, &id)
-            .await?
-            .unwrap_or_default();
-        curation::remember_create(&mut tx, w.editor.key.id, key, hash, &location, &created).await?;
-    }
-    tx.commit().await?;
-    w.stamps.invalidate();
-    let (bytes, etag) = representation(w.pool, resource, &id)
-        .await?
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("created record vanished")))?;
-    let mut res = with_record(StatusCode::CREATED, bytes, &etag, version);
-    res.headers_mut().insert(
-        header::LOCATION,
-        HeaderValue::from_str(&location).map_err(|e| ApiError::Internal(e.into()))?,
-    );
-    Ok(res)
+    with_record(StatusCode::CREATED, written)
 }
 
 /// `PATCH /v1/{resource}/{id}`: applies a JSON Merge Patch; 200 with the new ETag and record.
@@ -476,49 +135,15 @@ pub async fn patch_record(
     id: &str,
 ) -> Result<HttpResponse, ApiError> {
     let tags = if_match(req)?;
-    let patch = body::read_object(req, payload, MERGE_PATCH).await?;
-    let patch = Value::Object(patch);
-    // The patch's own shape first: a malformed patch is a 422 whatever the record's state.
-    body::validate_patch(resource, &patch).map_err(ApiError::InvalidBody)?;
-
-    let _gate = w.gate.0.lock().await;
-    let mut tx = w.pool.begin().await?;
-    history::lock(&mut tx).await?;
-    let Some(before) = store::records::stored_doc(&mut tx, resource, id).await? else {
-        return Err(missing(&mut tx, resource, id).await);
-    };
-    if patch.get("id").is_some_and(|new| new.as_str() != Some(id)) {
-        return Err(ApiError::InvalidBody(vec![ParameterError::at(
-            "/id",
-            "cannot change; create a new record and delete this one instead",
-        )]));
-    }
-    let mut doc = before.clone();
-    if let Value::Object(fields) = &mut doc {
-        for field in body::read_only(resource) {
-            fields.remove(*field);
-        }
-    }
-    body::merge_patch(&mut doc, &patch);
-    // Whether the patched record is valid does not depend on the ETag: say so first (422),
-    // then refuse a stale write (412), then check what it refers to.
-    let record = validated(&mut tx, resource, doc).await?;
-    let (_, current) = representation(w.pool, resource, id)
-        .await?
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("record vanished under the lock")))?;
-    if !matches(&tags, &current) {
-        return Err(ApiError::PreconditionFailed { current });
-    }
-    let record = with_references_checked(&mut tx, record).await?;
-    let version = write_record(&mut tx, record, Some(before), w.editor.name()).await?;
-    tx.commit().await?;
-    if version.is_some() {
+    let patch = Value::Object(body::read_object(req, payload, MERGE_PATCH).await?);
+    let written = w
+        .curator
+        .patch(w.author(), resource, id, patch, &tags)
+        .await?;
+    if written.version.is_some() {
         w.stamps.invalidate();
     }
-    let (bytes, etag) = representation(w.pool, resource, id)
-        .await?
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("patched record vanished")))?;
-    Ok(with_record(StatusCode::OK, bytes, &etag, version))
+    with_record(StatusCode::OK, written)
 }
 
 /// `DELETE /v1/{resource}/{id}?reason=...`: deletes a record nothing refers to; 200 with its
@@ -538,55 +163,14 @@ pub async fn delete_record(
             "must be 1 to 500 characters saying why (not only spaces)",
         ));
     }
-    let reason = reason.trim();
-
-    let _gate = w.gate.0.lock().await;
-    let mut tx = w.pool.begin().await?;
-    history::lock(&mut tx).await?;
-    if store::records::stored_doc(&mut tx, resource, id)
-        .await?
-        .is_none()
-    {
-        return Err(missing(&mut tx, resource, id).await);
-    }
-    let (_, current) = representation(w.pool, resource, id)
-        .await?
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("record vanished under the lock")))?;
-    if !matches(&tags, &current) {
-        return Err(ApiError::PreconditionFailed { current });
-    }
-    let referrers = curation::referrers(&mut tx, resource, id).await?;
-    if !referrers.is_empty() {
-        return Err(ApiError::Conflict(
-            format!(
-                "`{resource}/{id}` is still referred to by {} record(s); change or delete them first.",
-                referrers.len()
-            ),
-            referrers
-                .into_iter()
-                .map(|r| ParameterError::at("", format!("`{r}` refers to this record")))
-                .collect(),
-        ));
-    }
-    let before = curation::delete(&mut tx, resource, id).await?;
-    let change = Change {
-        resource,
-        id: id.to_owned(),
-        before,
-        after: None,
-        reason: Some(reason.to_owned()),
-    };
-    let (version, _) =
-        history::commit_version(&mut tx, w.editor.name(), std::slice::from_ref(&change)).await?;
-    curation::bury(&mut tx, &change, version, w.editor.name()).await?;
-    let tombstone = history::tombstone(&mut tx, resource, id, None)
-        .await?
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("tombstone vanished")))?;
-    tx.commit().await?;
+    let deleted = w
+        .curator
+        .delete(w.author(), resource, id, reason.trim(), &tags)
+        .await?;
     w.stamps.invalidate();
     Ok(HttpResponse::Ok()
-        .insert_header((DATASET_VERSION, version.to_string()))
-        .json(tombstone))
+        .insert_header((DATASET_VERSION, deleted.version.to_string()))
+        .json(deleted.tombstone))
 }
 
 /// Declares the create, patch and delete operations of one collection.
@@ -631,11 +215,10 @@ macro_rules! write_routes {
             req: HttpRequest,
             payload: web::Payload,
             editor: Editor,
-            pool: web::Data<PgPool>,
-            gate: web::Data<WriteGate>,
+            curator: web::Data<Curator>,
             stamps: web::Data<DatasetStamp>,
         ) -> Result<HttpResponse, ApiError> {
-            let w = Writer { pool: &pool, gate: &gate, stamps: &stamps, editor: &editor };
+            let w = Writer { curator: &curator, stamps: &stamps, editor: &editor };
             create_record(w, &req, payload, $resource).await
         }
 
@@ -681,11 +264,10 @@ macro_rules! write_routes {
             payload: web::Payload,
             id: web::Path<String>,
             editor: Editor,
-            pool: web::Data<PgPool>,
-            gate: web::Data<WriteGate>,
+            curator: web::Data<Curator>,
             stamps: web::Data<DatasetStamp>,
         ) -> Result<HttpResponse, ApiError> {
-            let w = Writer { pool: &pool, gate: &gate, stamps: &stamps, editor: &editor };
+            let w = Writer { curator: &curator, stamps: &stamps, editor: &editor };
             patch_record(w, &req, payload, $resource, &id).await
         }
 
@@ -720,11 +302,10 @@ macro_rules! write_routes {
             params: Params<DeleteParams>,
             id: web::Path<String>,
             editor: Editor,
-            pool: web::Data<PgPool>,
-            gate: web::Data<WriteGate>,
+            curator: web::Data<Curator>,
             stamps: web::Data<DatasetStamp>,
         ) -> Result<HttpResponse, ApiError> {
-            let w = Writer { pool: &pool, gate: &gate, stamps: &stamps, editor: &editor };
+            let w = Writer { curator: &curator, stamps: &stamps, editor: &editor };
             delete_record(w, &req, params, $resource, &id).await
         }
     };
