@@ -39,6 +39,25 @@ pub enum Command {
         #[command(flatten)]
         db: DatabaseSettings,
     },
+    /// Fill an empty database with synthetic records shaped like the real ones, for load
+    /// tests: marked synthetic, loaded with COPY as dataset version 1, then a history of
+    /// edits through the write path. Refuses a database that holds any dataset.
+    Generate {
+        /// How many incidents.
+        #[arg(long)]
+        incidents: u64,
+        /// How many claims (default: twice the incidents), spread over the incidents.
+        #[arg(long)]
+        claims: Option<u64>,
+        /// The same seed makes the same records.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// How many edits to make after the load, each its own dataset version.
+        #[arg(long, default_value_t = 100)]
+        edits: u64,
+        #[command(flatten)]
+        db: DatabaseSettings,
+    },
     /// Print the whole dataset as JSON on stdout.
     Export {
         /// Print the dataset as it was at this dataset version (`42`) or RFC 3339 time

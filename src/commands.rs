@@ -13,7 +13,7 @@ use crate::config::DatabaseSettings;
 use crate::domain::audit::Corrections;
 use crate::domain::{Dataset, SourceId};
 use crate::startup::Application;
-use crate::{openapi, store, telemetry};
+use crate::{generate, openapi, store, telemetry};
 
 /// Runs one subcommand to completion.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -45,6 +45,30 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let pool = prepare(&db).await?;
             let report = store::import::import_dataset(&pool, &dataset).await?;
             print_json(&report)?;
+        }
+        Command::Generate {
+            incidents,
+            claims,
+            seed,
+            edits,
+            db,
+        } => {
+            let plan = generate::Plan {
+                incidents,
+                claims: claims.unwrap_or(incidents * 2),
+                seed,
+            };
+            let pool = prepare(&db).await?;
+            let started = Instant::now();
+            let version =
+                generate::load(&pool, generate::Generator::new(plan, bundled()?), edits).await?;
+            print_json(&serde_json::json!({
+                "incidents": plan.incidents,
+                "claims": plan.claims,
+                "seed": plan.seed,
+                "version": version,
+                "seconds": started.elapsed().as_secs_f64(),
+            }))?;
         }
         Command::Export { as_of, db } => {
             let pool = connect(&db)?;

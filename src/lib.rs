@@ -9,6 +9,7 @@ pub mod curation;
 pub mod domain;
 pub mod error;
 pub mod extract;
+pub mod generate;
 pub mod metrics;
 pub mod openapi;
 pub mod rate_limit;

@@ -34,6 +34,11 @@ pub struct DatasetMeta {
     /// What this release changed and why, in a few sentences (the full list is in
     /// `data/AUDIT.md`).
     pub release_notes: Option<String>,
+    /// True when the records were made up by `durand generate` for load tests: not real
+    /// events, never to be cited. Such a database refuses the real dataset, and the other way
+    /// round.
+    #[serde(default)]
+    pub synthetic: bool,
 }
 
 impl DatasetMeta {

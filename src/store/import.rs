@@ -13,7 +13,7 @@ use sqlx::{PgConnection, PgPool};
 
 use super::history::{self, Change};
 use super::records;
-use crate::domain::{Dataset, Resource};
+use crate::domain::{Dataset, DatasetMeta, Resource};
 
 /// How many records an import added, changed and left as they were, per resource.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -66,6 +66,14 @@ impl ImportReport {
 pub enum ImportError {
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+    /// Synthetic data (`durand generate`) and real data never share a database.
+    #[error(
+        "the database holds {held} data and this dataset is {incoming}: they never share a database"
+    )]
+    Mixed {
+        held: &'static str,
+        incoming: &'static str,
+    },
     /// Deleted ids are never reused, not even by a bulk load of old files.
     #[error("these records were deleted and their ids cannot be reused: {}", .0.join(", "))]
     Deleted(Vec<String>),
@@ -78,6 +86,20 @@ pub enum ImportError {
 pub async fn import_dataset(pool: &PgPool, dataset: &Dataset) -> Result<ImportReport, ImportError> {
     let mut tx = pool.begin().await?;
     history::lock(&mut tx).await?;
+    let held: Option<bool> = sqlx::query_scalar(
+        "select coalesce((doc ->> 'synthetic')::boolean, false) from dataset_meta",
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(held) = held
+        && held != dataset.meta.synthetic
+    {
+        let kind = |synthetic| if synthetic { "synthetic" } else { "real" };
+        return Err(ImportError::Mixed {
+            held: kind(held),
+            incoming: kind(dataset.meta.synthetic),
+        });
+    }
     let deleted = deleted_ids(&mut tx, dataset).await?;
     if !deleted.is_empty() {
         return Err(ImportError::Deleted(deleted));
@@ -137,6 +159,29 @@ async fn deleted_ids(
     .await
 }
 
+/// Writes the dataset's metadata when it differs from the stored one; true when it did.
+pub(crate) async fn write_meta(
+    conn: &mut PgConnection,
+    meta: &DatasetMeta,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query_scalar!(
+        r#"
+        insert into dataset_meta (singleton, release, updated_at, doc)
+        values (true, $1, $2, $3)
+        on conflict (singleton) do update
+            set release = excluded.release, updated_at = excluded.updated_at, doc = excluded.doc
+            where dataset_meta.doc is distinct from excluded.doc
+        returning true as "changed!"
+        "#,
+        meta.release,
+        meta.updated,
+        records::doc(meta)?,
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .is_some())
+}
+
 /// Writes the dataset's metadata and every record that differs from the stored one, with no
 /// revisions: returns what changed, for the caller to record. (The triggers version the rows.)
 /// Leaves `dataset_meta.version` alone.
@@ -145,22 +190,7 @@ pub async fn write_records(
     dataset: &Dataset,
 ) -> Result<(ImportReport, Vec<Change>), sqlx::Error> {
     let mut report = ImportReport {
-        meta_changed: sqlx::query_scalar!(
-            r#"
-            insert into dataset_meta (singleton, release, updated_at, doc)
-            values (true, $1, $2, $3)
-            on conflict (singleton) do update
-                set release = excluded.release, updated_at = excluded.updated_at, doc = excluded.doc
-                where dataset_meta.doc is distinct from excluded.doc
-            returning true as "changed!"
-            "#,
-            dataset.meta.release,
-            dataset.meta.updated,
-            records::doc(&dataset.meta)?,
-        )
-        .fetch_optional(&mut *conn)
-        .await?
-        .is_some(),
+        meta_changed: write_meta(conn, &dataset.meta).await?,
         ..ImportReport::default()
     };
     let mut changes = Vec::new();

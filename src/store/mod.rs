@@ -4,6 +4,7 @@
 //! pagination use (see the first migration), so reads return the domain types directly.
 
 pub mod actors;
+pub mod bulk;
 pub mod changes;
 pub mod claims;
 pub mod curation;

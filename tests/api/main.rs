@@ -10,6 +10,7 @@ mod dataset;
 mod errors;
 mod force_figures;
 mod formats;
+mod generate;
 mod helpers;
 mod history;
 mod import_export;

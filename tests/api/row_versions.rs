@@ -74,7 +74,7 @@ async fn rebuilt_rows(pool: &PgPool, table: &str, version: i64) -> Vec<String> {
 }
 
 /// Asserts that row versions and the rebuilt copies agree on every table at every version.
-async fn assert_every_version_matches_the_revisions(pool: &PgPool) {
+pub(crate) async fn assert_every_version_matches_the_revisions(pool: &PgPool) {
     let current: i64 = sqlx::query_scalar("select version from dataset_meta")
         .fetch_one(pool)
         .await
