@@ -351,8 +351,15 @@ pub async fn begin(
     Ok(tx)
 }
 
-/// Commits the bulk load: dataset version 1.
-pub async fn finish(tx: sqlx::Transaction<'static, sqlx::Postgres>) -> Result<i64, sqlx::Error> {
+/// Counts what was loaded into version 1 and commits the bulk load.
+pub async fn finish(
+    mut tx: sqlx::Transaction<'static, sqlx::Postgres>,
+) -> Result<i64, sqlx::Error> {
+    let counts = super::dataset::count(&mut tx).await?;
+    sqlx::query("update dataset_versions set counts = $1 where version = 1")
+        .bind(sqlx::types::Json(counts))
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(1)
 }

@@ -4,16 +4,44 @@ use super::Reader;
 use sqlx::types::Json;
 
 use super::incidents::IncidentRow;
-use crate::domain::{Actor, Claim, Dataset, DatasetMeta, ForceFigure, Incident, Source};
+use crate::domain::{Actor, Claim, Dataset, DatasetMeta, ForceFigure, Incident, Resource, Source};
 
 /// How many records of each resource the database holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+)]
 pub struct Counts {
     pub actors: i64,
     pub sources: i64,
     pub claims: i64,
     pub incidents: i64,
     pub force_figures: i64,
+}
+
+impl Counts {
+    /// The count of one resource.
+    pub fn of(mut self, resource: Resource) -> i64 {
+        *self.of_mut(resource)
+    }
+
+    /// The count of one resource, to change.
+    pub fn of_mut(&mut self, resource: Resource) -> &mut i64 {
+        match resource {
+            Resource::Actors => &mut self.actors,
+            Resource::Sources => &mut self.sources,
+            Resource::Claims => &mut self.claims,
+            Resource::Incidents => &mut self.incidents,
+            Resource::ForceFigures => &mut self.force_figures,
+        }
+    }
 }
 
 /// The dataset's metadata, or `None` when no dataset has been loaded.
@@ -41,9 +69,28 @@ pub async fn stamp(db: &Reader) -> Result<Option<Stamp>, sqlx::Error> {
         .await
 }
 
-/// Record counts per resource (exact; the dataset is small enough for `count(*)`).
+/// Records per resource at the version `db` reads: kept per version by the writes (see
+/// `history::commit_version`), counted only for versions made before counts were kept.
 #[tracing::instrument(skip(db))]
 pub async fn counts(db: &Reader) -> Result<Counts, sqlx::Error> {
+    let mut conn = db.conn().await?;
+    let kept = sqlx::query_scalar!(
+        r#"
+        select v.counts as "counts: Json<Counts>" from public.dataset_versions v
+        where v.version = (select version from dataset_meta)
+        "#
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .flatten();
+    match kept {
+        Some(Json(counts)) => Ok(counts),
+        None => count(&mut conn).await,
+    }
+}
+
+/// Counts the records of each resource (every row: linear in the data).
+pub(crate) async fn count(conn: &mut sqlx::PgConnection) -> Result<Counts, sqlx::Error> {
     let row = sqlx::query!(
         r#"
         select (select count(*) from actors) as "actors!",
@@ -53,7 +100,7 @@ pub async fn counts(db: &Reader) -> Result<Counts, sqlx::Error> {
                (select count(*) from force_figures) as "force_figures!"
         "#
     )
-    .fetch_one(&mut *db.conn().await?)
+    .fetch_one(&mut *conn)
     .await?;
     Ok(Counts {
         actors: row.actors,

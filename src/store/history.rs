@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::PgConnection;
 
+use super::dataset::Counts;
 use crate::domain::Resource;
 
 /// The advisory lock every writer holds until it commits ("durand" in ASCII).
@@ -112,14 +113,16 @@ pub async fn commit_version(
     )
     .fetch_one(&mut *conn)
     .await?;
+    let counts = counts_after(conn, row.version, changes).await?;
     sqlx::query!(
         r#"
-        insert into dataset_versions (version, at, author, meta)
-        select $1, $2, $3, doc from dataset_meta
+        insert into dataset_versions (version, at, author, meta, counts)
+        select $1, $2, $3, doc, $4 from dataset_meta
         "#,
         row.version,
         row.changed_at,
         author,
+        sqlx::types::Json(counts) as _,
     )
     .execute(&mut *conn)
     .await?;
@@ -141,6 +144,35 @@ pub async fn commit_version(
         .await?;
     }
     Ok((row.version, row.changed_at))
+}
+
+/// The record counts at `version`: the previous version's plus what `changes` created and
+/// deleted, or counted afresh when the previous version has none (the first version, or
+/// versions made before counts were kept).
+async fn counts_after(
+    conn: &mut PgConnection,
+    version: i64,
+    changes: &[Change],
+) -> Result<Counts, sqlx::Error> {
+    let previous = sqlx::query_scalar!(
+        r#"select counts as "counts: sqlx::types::Json<Counts>" from dataset_versions where version = $1"#,
+        version - 1,
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .flatten();
+    let Some(sqlx::types::Json(mut counts)) = previous else {
+        return super::dataset::count(conn).await;
+    };
+    for change in changes {
+        let delta = match change.operation() {
+            "create" => 1,
+            "delete" => -1,
+            _ => continue,
+        };
+        *counts.of_mut(change.resource) += delta;
+    }
+    Ok(counts)
 }
 
 /// Waits for a writer in progress to commit, and keeps new writers waiting until this

@@ -4,6 +4,7 @@ use super::Reader;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sqlx::types::Json;
+use sqlx::{Postgres, QueryBuilder};
 use utoipa::ToSchema;
 
 use crate::domain::{ActorId, PartialDate};
@@ -100,44 +101,87 @@ pub async fn list_timeline(
     after: Option<&TimelineAfter>,
     limit: i64,
 ) -> Result<Vec<TimelineRow>, sqlx::Error> {
-    sqlx::query_as::<_, TimelineRow>(
-        r#"
-        select e.type, e.id, e.date, e.title, e.claimant_name, e.kind, e.actors
-        from (
-            select 'incident'::text as type, i.id, i.date_start as start_day,
-                   i.date_end as end_day, i.doc -> 'date' as date, i.doc ->> 'title' as title,
-                   null::text as claimant_name, i.kind,
-                   jsonb_path_query_array(i.doc, '$.actors[*].actor') as actors
-            from incidents i
-            where ($1::text is null or exists (
-                    select 1 from incident_actors a where a.incident_id = i.id and a.actor_id = $1))
-              and ($2::date is null or i.date_end >= $2)
-              and ($3::date is null or i.date_start <= $3)
-            union all
-            select 'claim', c.id, c.made_start, c.made_end, c.doc -> 'made_at',
-                   c.doc ->> 'statement', claimant.doc ->> 'name', c.kind,
-                   jsonb_build_array(c.claimant_id) || coalesce(c.doc -> 'about', '[]'::jsonb)
-            from claims c
-            join actors claimant on claimant.id = c.claimant_id
-            where ($1::text is null or c.claimant_id = $1 or exists (
-                    select 1 from claim_about a where a.claim_id = c.id and a.actor_id = $1))
-              and ($2::date is null or c.made_end >= $2)
-              and ($3::date is null or c.made_start <= $3)
-        ) e
-        where $4::date is null
-           or (e.start_day, e.end_day, e.type, e.id) > ($4, $5::date, $6::text, $7::text)
-        order by e.start_day, e.end_day, e.type, e.id
-        limit $8
-        "#,
-    )
-    .bind(filter.actor.as_ref().map(ActorId::as_str))
-    .bind(filter.from)
-    .bind(filter.to)
-    .bind(after.map(|a| a.start))
-    .bind(after.map(|a| a.end))
-    .bind(after.map(|a| a.entry_type.as_str()))
-    .bind(after.map(|a| a.id.as_str()))
-    .bind(limit)
-    .fetch_all(&mut *db.conn().await?)
-    .await
+    let mut qb = QueryBuilder::new("select * from (");
+    // Each branch takes its first `limit` entries in timeline order straight off its
+    // (start, end, id) index, so a page costs the same at any size; the outer sort merges
+    // at most twice `limit` rows. A branch's type is a constant, so its position in the
+    // order (`claim` < `incident`) decides ties on the dates.
+    push_branch(&mut qb, TimelineEntryType::Claim, filter, after, limit);
+    qb.push(" union all ");
+    push_branch(&mut qb, TimelineEntryType::Incident, filter, after, limit);
+    qb.push(") e order by e.start_day, e.end_day, e.type, e.id limit ");
+    qb.push_bind(limit);
+    qb.build_query_as::<TimelineRow>()
+        .fetch_all(&mut *db.conn().await?)
+        .await
+}
+
+/// One type's entries after `after`, in timeline order, at most `limit`.
+fn push_branch<'a>(
+    qb: &mut QueryBuilder<'a, Postgres>,
+    entry: TimelineEntryType,
+    filter: &'a TimelineFilter,
+    after: Option<&'a TimelineAfter>,
+    limit: i64,
+) {
+    let (start, end) = match entry {
+        TimelineEntryType::Incident => {
+            qb.push(
+                "(select 'incident'::text as type, r.id, r.date_start as start_day, \
+                 r.date_end as end_day, r.doc -> 'date' as date, r.doc ->> 'title' as title, \
+                 null::text as claimant_name, r.kind, \
+                 jsonb_path_query_array(r.doc, '$.actors[*].actor') as actors \
+                 from incidents r where true",
+            );
+            if let Some(actor) = &filter.actor {
+                qb.push(
+                    " and exists (select 1 from incident_actors a where a.incident_id = r.id and a.actor_id = ",
+                );
+                qb.push_bind(actor.as_str());
+                qb.push(")");
+            }
+            ("r.date_start", "r.date_end")
+        }
+        TimelineEntryType::Claim => {
+            qb.push(
+                "(select 'claim'::text as type, r.id, r.made_start as start_day, \
+                 r.made_end as end_day, r.doc -> 'made_at' as date, \
+                 r.doc ->> 'statement' as title, \
+                 (select doc ->> 'name' from actors where id = r.claimant_id) as claimant_name, \
+                 r.kind, jsonb_build_array(r.claimant_id) || coalesce(r.doc -> 'about', '[]'::jsonb) \
+                 as actors from claims r where true",
+            );
+            if let Some(actor) = &filter.actor {
+                qb.push(" and (r.claimant_id = ");
+                qb.push_bind(actor.as_str());
+                qb.push(" or exists (select 1 from claim_about a where a.claim_id = r.id and a.actor_id = ");
+                qb.push_bind(actor.as_str());
+                qb.push("))");
+            }
+            ("r.made_start", "r.made_end")
+        }
+    };
+    if let Some(from) = filter.from {
+        qb.push(format_args!(" and {end} >= ")).push_bind(from);
+    }
+    if let Some(to) = filter.to {
+        qb.push(format_args!(" and {start} <= ")).push_bind(to);
+    }
+    if let Some(after) = after {
+        // The dates alone bound the index scan; the type and id settle ties.
+        qb.push(format_args!(" and ({start}, {end}) >= ("));
+        qb.push_bind(after.start).push(", ").push_bind(after.end);
+        qb.push(format_args!(") and ({start}, {end}, "));
+        qb.push_bind(entry.as_str());
+        qb.push("::text, r.id) > (");
+        qb.push_bind(after.start)
+            .push(", ")
+            .push_bind(after.end)
+            .push(", ");
+        qb.push_bind(after.entry_type.as_str());
+        qb.push("::text, ").push_bind(after.id.as_str()).push(")");
+    }
+    qb.push(format_args!(" order by {start}, {end}, r.id limit "));
+    qb.push_bind(limit);
+    qb.push(")");
 }
