@@ -12,6 +12,7 @@ pub mod extract;
 pub mod metrics;
 pub mod openapi;
 pub mod rate_limit;
+pub mod replicas;
 pub mod representation;
 pub mod routes;
 pub mod startup;
