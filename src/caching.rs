@@ -210,9 +210,11 @@ pub async fn http_cache(
         let headers = res.headers_mut();
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(max_age));
         // Accept-Encoding here, not only from Compress: CORS rewrites Vary from its first value.
+        // Durand-Dataset-Version: a shared cache must not answer a read-your-writes request
+        // with a response it keeps from before the write.
         headers.append(
             header::VARY,
-            HeaderValue::from_static("Accept, Accept-Encoding, Origin"),
+            HeaderValue::from_static("Accept, Accept-Encoding, Origin, Durand-Dataset-Version"),
         );
         if let Some(v) = etag.as_deref().and_then(|e| HeaderValue::from_str(e).ok()) {
             headers.insert(header::ETAG, v);

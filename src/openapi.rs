@@ -179,7 +179,10 @@ fn document_caching(spec: &mut utoipa::openapi::OpenApi) {
             "Cache-Control",
             "public, max-age=60, stale-while-revalidate=60; with `as_of`: public, max-age=31536000, immutable (a past version never changes).",
         ),
-        ("Vary", "Accept, Accept-Encoding, Origin"),
+        (
+            "Vary",
+            "Accept, Accept-Encoding, Origin, Durand-Dataset-Version",
+        ),
         (
             "Durand-Dataset-Version",
             "The dataset version this response was built from (with `as_of`: the version it names, also when given as a time).",
