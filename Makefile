@@ -11,7 +11,7 @@ WITH_DB := scripts/with-db
 SQLX_DB := durand_sqlx_prepare
 
 .DEFAULT_GOAL := help
-.PHONY: help run test contract spec sqlx-prepare fmt lint ci
+.PHONY: help run test test-replicas contract spec sqlx-prepare fmt lint ci
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -23,6 +23,9 @@ run: ## Serve the API (migrates and loads the dataset)
 test: ## Run all tests against PostgreSQL
 	$(WITH_DB) sh -c 'cargo run --quiet -- migrate && \
 	  exec cargo test --all-targets'
+
+test-replicas: ## Run the read-replica test against a throwaway primary + streaming replica
+	scripts/with-replica cargo test --test replicas -- --nocapture
 
 contract: ## Lint the spec, run generated TS/Python SDKs and schemathesis against a live server
 	$(WITH_DB) scripts/contract

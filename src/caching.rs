@@ -20,6 +20,7 @@ use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse, web};
 use sqlx::PgPool;
 
+use crate::replicas::{self, ReadRouter};
 use crate::store::dataset::Stamp;
 
 /// The header carrying the dataset version on every data response.
@@ -37,6 +38,12 @@ pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 #[derive(Debug, Clone)]
 pub struct AsOfStamp(pub Stamp);
 
+/// The stamp of the current data a handler read when it had to read another pool than the
+/// one chosen before it ran (the replica lagged behind what the request asked for); the
+/// headers then describe what it read.
+#[derive(Debug, Clone)]
+pub struct ReadStamp(pub Stamp);
+
 /// The dataset stamp, re-read from the database at most once per `ttl`, so that a write
 /// (or an import) shows in headers within seconds without a query per request.
 pub struct DatasetStamp {
@@ -53,11 +60,23 @@ impl DatasetStamp {
         }
     }
 
+    /// How long a read stamp is kept.
+    pub fn ttl(&self) -> Duration {
+        self.ttl
+    }
+
     /// The current stamp; `None` when no dataset is loaded or the database is unreachable
     /// (the response is then served without the headers that need it).
     pub async fn get(&self, pool: &PgPool) -> Option<Stamp> {
+        self.get_at_least(pool, None).await
+    }
+
+    /// The current stamp, re-read now if the cached one is older than `min_version` (a
+    /// version the client has already seen, perhaps from another process).
+    pub async fn get_at_least(&self, pool: &PgPool, min_version: Option<i64>) -> Option<Stamp> {
         if let Some((at, stamp)) = self.cached.lock().ok()?.as_ref()
             && at.elapsed() < self.ttl
+            && min_version.is_none_or(|n| stamp.version >= n)
         {
             return Some(stamp.clone());
         }
@@ -128,21 +147,34 @@ pub async fn http_cache(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let is_read = matches!(*req.method(), Method::GET | Method::HEAD);
     let is_data = req.path().starts_with("/v1/");
-    let stamp = match (
-        is_read && is_data,
-        req.app_data::<web::Data<DatasetStamp>>(),
-        req.app_data::<web::Data<PgPool>>(),
-    ) {
-        (true, Some(stamps), Some(pool)) => stamps.get(pool).await,
+    // Choose the pool the read's data comes from before the handler runs, and take the
+    // stamp from that same pool, so the headers never name a version the body lacks.
+    let stamp = match (is_read && is_data, req.app_data::<web::Data<ReadRouter>>()) {
+        (true, Some(router)) => {
+            let min_version = match replicas::min_version(req.headers()) {
+                Ok(n) => n,
+                Err(e) => {
+                    let mut res = req.error_response(e);
+                    res.headers_mut()
+                        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                    return Ok(res.map_into_boxed_body());
+                }
+            };
+            let route = router.route(min_version).await;
+            req.extensions_mut().insert(route.from);
+            route.stamp
+        }
         _ => None,
     };
     let if_none_match = is_read && req.headers().contains_key(header::IF_NONE_MATCH);
     let res = next.call(req).await?.map_into_boxed_body();
     let (req, res) = res.into_parts();
     let as_of = req.extensions().get::<AsOfStamp>().map(|s| s.0.clone());
-    let (stamp, max_age) = match as_of {
-        Some(past) => (Some(past), IMMUTABLE),
-        None => (stamp, DATA_MAX_AGE),
+    let read = req.extensions().get::<ReadStamp>().map(|s| s.0.clone());
+    let (stamp, max_age) = match (as_of, read) {
+        (Some(past), _) => (Some(past), IMMUTABLE),
+        (None, Some(read)) => (Some(read), DATA_MAX_AGE),
+        (None, None) => (stamp, DATA_MAX_AGE),
     };
 
     let status = res.status();
@@ -178,9 +210,11 @@ pub async fn http_cache(
         let headers = res.headers_mut();
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(max_age));
         // Accept-Encoding here, not only from Compress: CORS rewrites Vary from its first value.
+        // Durand-Dataset-Version: a shared cache must not answer a read-your-writes request
+        // with a response it keeps from before the write.
         headers.append(
             header::VARY,
-            HeaderValue::from_static("Accept, Accept-Encoding, Origin"),
+            HeaderValue::from_static("Accept, Accept-Encoding, Origin, Durand-Dataset-Version"),
         );
         if let Some(v) = etag.as_deref().and_then(|e| HeaderValue::from_str(e).ok()) {
             headers.insert(header::ETAG, v);

@@ -23,7 +23,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let started = Instant::now();
             let pool = prepare(&db).await?;
             load_bundled_release(&pool).await?;
-            let app = Application::build(&server, pool)
+            let pools = crate::replicas::Pools {
+                primary: pool,
+                replica: connect_replica(&db)?,
+            };
+            let app = Application::build(&server, pools)
                 .with_context(|| format!("cannot listen on {}", server.addr))?;
             tracing::info!(
                 addr = %server.addr,
@@ -157,6 +161,16 @@ fn connect(db: &DatabaseSettings) -> anyhow::Result<PgPool> {
         .connect_options()
         .context("DATABASE_URL is not a valid PostgreSQL URL")?;
     Ok(store::connect(options, db.max_connections))
+}
+
+/// The read replica's pool, when `DATABASE_READ_URL` is set (connections are made lazily).
+fn connect_replica(db: &DatabaseSettings) -> anyhow::Result<Option<PgPool>> {
+    let Some(options) = db.read_connect_options() else {
+        return Ok(None);
+    };
+    let options = options.context("DATABASE_READ_URL is not a valid PostgreSQL URL")?;
+    tracing::info!("reads go to the replica at DATABASE_READ_URL");
+    Ok(Some(store::connect(options, db.max_connections)))
 }
 
 /// Connects, creating the database if needed, and applies migrations.

@@ -14,6 +14,10 @@ pub struct DatabaseSettings {
     /// PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/durand.
     #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: String,
+    /// PostgreSQL URL of a streaming replica for reads (optional); writes, keys, migrations
+    /// and imports always use DATABASE_URL.
+    #[arg(long, env = "DATABASE_READ_URL", hide_env_values = true)]
+    pub database_read_url: Option<String>,
     /// Largest number of pooled connections.
     #[arg(long, env = "DURAND_DB_MAX_CONNECTIONS", default_value_t = 10)]
     pub max_connections: u32,
@@ -23,6 +27,14 @@ impl DatabaseSettings {
     /// The parsed connection options.
     pub fn connect_options(&self) -> Result<PgConnectOptions, sqlx::Error> {
         PgConnectOptions::from_str(&self.database_url)
+    }
+
+    /// The parsed connection options of the read replica, when one is configured.
+    pub fn read_connect_options(&self) -> Option<Result<PgConnectOptions, sqlx::Error>> {
+        self.database_read_url
+            .as_deref()
+            .filter(|url| !url.is_empty())
+            .map(PgConnectOptions::from_str)
     }
 }
 

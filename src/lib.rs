@@ -13,6 +13,7 @@ pub mod generate;
 pub mod metrics;
 pub mod openapi;
 pub mod rate_limit;
+pub mod replicas;
 pub mod representation;
 pub mod routes;
 pub mod startup;

@@ -22,7 +22,7 @@ pub const REGENERATE: &str = "make spec";
 #[openapi(
     info(
         title = "Durand",
-        description = "A sourced, attributed dataset on the Pakistan–Afghanistan conflict: actors, claims, incidents and force-strength figures.\n\nThe one rule of the data: every number is somebody's claim. Each figure carries who stated it, when, in which source, and whether it was independently verified; contradicting claims point at each other; several parties' numbers for the same thing are shown side by side, never averaged.\n\nCollections are paginated with opaque keyset cursors (`limit`, `cursor`, `meta.next_cursor`, `links.next` and an RFC 8288 `Link` header). Errors are RFC 9457 `application/problem+json`. Dates are partial (`2007`, `2025-10`, `2026-02-27`, a `start/end` range, or a range open on one side: `../2016` is \"on or before 2016\", `2022/..` \"from 2022 on\") and carry their precision and the first and last day they may mean (null on an open side); `from`/`to` filters match on overlap, an open side matching every date beyond it.\n\nEvery value is one step from the source's words: records, figures, places and relations carry `evidence` (the source id and a short verbatim span) and, where Durand concluded something the source does not say, `inference`. Places the source does not name have no point (`lat`/`lon` null; GeoJSON `geometry: null`); `precision` says what a point stands for.",
+        description = "A sourced, attributed dataset on the Pakistan–Afghanistan conflict: actors, claims, incidents and force-strength figures.\n\nThe one rule of the data: every number is somebody's claim. Each figure carries who stated it, when, in which source, and whether it was independently verified; contradicting claims point at each other; several parties' numbers for the same thing are shown side by side, never averaged.\n\nCollections are paginated with opaque keyset cursors (`limit`, `cursor`, `meta.next_cursor`, `links.next` and an RFC 8288 `Link` header). Errors are RFC 9457 `application/problem+json`. Dates are partial (`2007`, `2025-10`, `2026-02-27`, a `start/end` range, or a range open on one side: `../2016` is \"on or before 2016\", `2022/..` \"from 2022 on\") and carry their precision and the first and last day they may mean (null on an open side); `from`/`to` filters match on overlap, an open side matching every date beyond it.\n\nEvery value is one step from the source's words: records, figures, places and relations carry `evidence` (the source id and a short verbatim span) and, where Durand concluded something the source does not say, `inference`. Places the source does not name have no point (`lat`/`lon` null; GeoJSON `geometry: null`); `precision` says what a point stands for.\n\nReads may be served by a streaming replica a moment behind the writes. To read your own writes, send the `Durand-Dataset-Version` a response gave you (a write answers with the version it made) back as a request header: the answer then reflects that version or a later one. A value that is not a whole number is a 400.",
         license(name = "Code: MIT OR Apache-2.0; data: CC-BY-4.0", identifier = "CC-BY-4.0"),
     ),
     // "/" first: the server this document is served from, so /docs calls the server it is
@@ -179,7 +179,10 @@ fn document_caching(spec: &mut utoipa::openapi::OpenApi) {
             "Cache-Control",
             "public, max-age=60, stale-while-revalidate=60; with `as_of`: public, max-age=31536000, immutable (a past version never changes).",
         ),
-        ("Vary", "Accept, Accept-Encoding, Origin"),
+        (
+            "Vary",
+            "Accept, Accept-Encoding, Origin, Durand-Dataset-Version",
+        ),
         (
             "Durand-Dataset-Version",
             "The dataset version this response was built from (with `as_of`: the version it names, also when given as a time).",

@@ -10,7 +10,6 @@ use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::middleware::{Compress, Next, from_fn};
 use actix_web::{App, HttpServer, web};
-use sqlx::PgPool;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -18,6 +17,7 @@ use crate::config::ServerSettings;
 use crate::curation::{Curator, Validators};
 use crate::error::ApiError;
 use crate::openapi::{self, SpecJson};
+use crate::replicas::{Pools, ReadRouter};
 use crate::routes::{self, fallback::KnownPaths};
 use crate::{caching, metrics, rate_limit, telemetry};
 
@@ -28,18 +28,20 @@ pub struct Application {
 }
 
 impl Application {
-    /// Binds `settings.addr` (port 0 picks a free one) and prepares the server.
-    pub fn build(settings: &ServerSettings, pool: PgPool) -> std::io::Result<Self> {
+    /// Binds `settings.addr` (port 0 picks a free one) and prepares the server over one
+    /// pool, or over a primary and a read replica ([`Pools`]).
+    pub fn build(settings: &ServerSettings, pools: impl Into<Pools>) -> std::io::Result<Self> {
         let listener = TcpListener::bind(settings.addr)?;
-        Self::with_listener(listener, settings, pool)
+        Self::with_listener(listener, settings, pools)
     }
 
     /// Prepares the server on an already bound listener (tests bind 127.0.0.1:0).
     pub fn with_listener(
         listener: TcpListener,
         settings: &ServerSettings,
-        pool: PgPool,
+        pools: impl Into<Pools>,
     ) -> std::io::Result<Self> {
+        let pools: Pools = pools.into();
         let port = listener.local_addr()?.port();
         let spec = openapi::spec();
         let known = web::Data::new(KnownPaths::from_spec(&spec));
@@ -48,14 +50,19 @@ impl Application {
         let metrics = web::Data::new(metrics::Metrics::new());
         let stamps = web::Data::new(caching::DatasetStamp::new(Duration::from_secs(2)));
         let validators = Validators::compile(&spec).map_err(std::io::Error::other)?;
-        let curator = web::Data::new(Curator::new(pool.clone(), validators));
-        let pool = web::Data::new(pool);
+        // Writes (and key lookups, which record `last_used_at`) go to the primary only.
+        let curator = web::Data::new(Curator::new(pools.primary.clone(), validators));
+        let router = web::Data::new(ReadRouter::new(&pools, stamps.clone()));
+        let pool = web::Data::new(pools.primary.clone());
+        let pools = web::Data::new(pools);
         let mut server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
                 .configure(routes::configure)
                 .split_for_parts();
             app.app_data(pool.clone())
+                .app_data(pools.clone())
+                .app_data(router.clone())
                 .app_data(known.clone())
                 .app_data(spec_json.clone())
                 .app_data(limiter.clone())

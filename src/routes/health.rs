@@ -1,4 +1,5 @@
-//! `/healthz` (the process is up) and `/readyz` (it can serve: Postgres answers).
+//! `/healthz` (the process is up) and `/readyz` (it can serve: Postgres answers, the
+//! primary and, when one is configured, the read replica).
 
 use std::time::Duration;
 
@@ -8,6 +9,7 @@ use sqlx::PgPool;
 use utoipa::ToSchema;
 
 use crate::error::{ApiError, Unavailable};
+use crate::replicas::Pools;
 use crate::store;
 
 /// A health answer.
@@ -30,7 +32,8 @@ pub async fn healthz() -> web::Json<Health> {
 
 /// Readiness
 ///
-/// Answers 200 when PostgreSQL answers within two seconds, else 503.
+/// Answers 200 when PostgreSQL answers within two seconds (the primary and, when one is
+/// configured, the read replica), else 503.
 #[utoipa::path(
     tag = "health",
     responses(
@@ -39,11 +42,25 @@ pub async fn healthz() -> web::Json<Health> {
     )
 )]
 #[get("/readyz")]
-pub async fn readyz(pool: web::Data<PgPool>) -> Result<web::Json<Health>, ApiError> {
-    match tokio::time::timeout(Duration::from_secs(2), store::ping(&pool)).await {
-        Ok(Ok(())) => Ok(web::Json(Health {
-            status: "ready".into(),
-        })),
+pub async fn readyz(pools: web::Data<Pools>) -> Result<web::Json<Health>, ApiError> {
+    let replica = async {
+        match &pools.replica {
+            Some(replica) => ping(replica).await,
+            None => Ok(()),
+        }
+    };
+    // Both at once, so the two-second bound holds for the pair.
+    let (primary, replica) = futures_util::join!(ping(&pools.primary), replica);
+    primary.and(replica)?;
+    Ok(web::Json(Health {
+        status: "ready".into(),
+    }))
+}
+
+/// One pool answers within two seconds, else 503.
+async fn ping(pool: &PgPool) -> Result<(), ApiError> {
+    match tokio::time::timeout(Duration::from_secs(2), store::ping(pool)).await {
+        Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => Err(ApiError::Unavailable(e)),
         Err(_) => Err(ApiError::Unavailable(sqlx::Error::PoolTimedOut)),
     }

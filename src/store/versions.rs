@@ -55,6 +55,18 @@ pub async fn resolve(pool: &PgPool, as_of: AsOf) -> Result<Stamp, ResolveError> 
     }
 }
 
+/// Whether `pool` holds dataset `version` (a replica holds it once it has replayed its
+/// commit, with every row the version wrote).
+#[tracing::instrument(skip(pool))]
+pub async fn replayed(pool: &PgPool, version: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar::<_, bool>(
+        "select exists (select 1 from dataset_versions where version = $1)",
+    )
+    .bind(version)
+    .fetch_one(pool)
+    .await
+}
+
 /// The latest version made at or before `t`, which must not be in the future.
 async fn resolve_time(pool: &PgPool, t: DateTime<Utc>) -> Result<Stamp, ResolveError> {
     let mut tx = pool.begin().await?;

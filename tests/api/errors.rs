@@ -197,3 +197,31 @@ async fn nul_characters_in_text_parameters_are_400_problems_not_500s(pool: PgPoo
         assert!(detail.contains("NUL"), "{path}: {detail}");
     }
 }
+
+#[sqlx::test]
+async fn malformed_dataset_version_header_is_a_400_problem_and_a_valid_one_is_honoured(
+    pool: PgPool,
+) {
+    let app = TestApp::spawn(pool).await;
+    for bad in ["soon", "-1", "4.2", ""] {
+        let r = reply(
+            app.get_with_header("/v1/claims", "Durand-Dataset-Version", bad)
+                .await,
+        )
+        .await;
+        r.assert_bad_parameter("Durand-Dataset-Version");
+        assert_eq!(r.headers["cache-control"], "no-store");
+    }
+    // With one pool there is no replica to lag: any version is read from it.
+    let current = app.get("/v1/dataset").await;
+    let version = current.headers["durand-dataset-version"].to_str().unwrap();
+    for seen in [version, "0", "999999"] {
+        let r = reply(
+            app.get_with_header("/v1/claims", "Durand-Dataset-Version", seen)
+                .await,
+        )
+        .await;
+        assert_eq!(r.status, 200, "{seen}: {}", r.body);
+        assert_eq!(r.headers["durand-dataset-version"], version);
+    }
+}

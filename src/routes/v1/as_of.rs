@@ -13,16 +13,24 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use sqlx::PgPool;
 
-use crate::caching::AsOfStamp;
+use crate::caching::{AsOfStamp, ReadStamp};
 use crate::domain::{AsOf, Resource};
 use crate::error::ApiError;
+use crate::replicas::{Pools, ReadFrom};
 use crate::store;
 use crate::store::Reader;
+use crate::store::dataset::Stamp;
 use crate::store::versions::ResolveError;
 
 /// The data a read handler may read: call [`Db::at`] with its `as_of` parameter.
+///
+/// The current data comes from the pool the caching middleware chose (the replica, unless
+/// the client asked for a version it has not replayed yet); a past version from the replica
+/// when it has that version, else the primary.
 pub struct Db {
-    main: PgPool,
+    /// Where current reads go.
+    current: ReadFrom,
+    pools: Pools,
     req: HttpRequest,
 }
 
@@ -31,13 +39,20 @@ impl FromRequest for Db {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(match req.app_data::<web::Data<PgPool>>() {
-            Some(main) => Ok(Self {
-                main: main.get_ref().clone(),
-                req: req.clone(),
-            }),
+        ready(match req.app_data::<web::Data<Pools>>() {
+            Some(pools) => {
+                let current = req.extensions().get::<ReadFrom>().cloned();
+                Ok(Self {
+                    current: current.unwrap_or_else(|| ReadFrom {
+                        pool: pools.primary.clone(),
+                        replica: false,
+                    }),
+                    pools: pools.get_ref().clone(),
+                    req: req.clone(),
+                })
+            }
             None => Err(ApiError::Internal(anyhow::anyhow!(
-                "the app has no database pool registered"
+                "the app has no database pools registered"
             ))),
         })
     }
@@ -50,19 +65,90 @@ impl Db {
     pub async fn at(&self, as_of: Option<AsOf>) -> Result<DataPool, ApiError> {
         let Some(as_of) = as_of else {
             return Ok(DataPool {
-                reader: Reader::current(self.main.clone()),
-                main: self.main.clone(),
+                reader: Reader::current(self.current.pool.clone()),
+                main: self.current.pool.clone(),
             });
         };
-        let stamp = store::versions::resolve(&self.main, as_of)
+        let (pool, version) = self.resolve(as_of).await?;
+        Ok(DataPool {
+            reader: Reader::at(pool.clone(), version),
+            main: pool,
+        })
+    }
+
+    /// For the history endpoints, which read the history tables directly: the pool to read
+    /// and the dataset version `as_of` names (telling the caching middleware its stamp), or
+    /// the current pool and `None` without one.
+    pub async fn history_bound(
+        &self,
+        as_of: Option<AsOf>,
+    ) -> Result<(PgPool, Option<i64>), ApiError> {
+        match as_of {
+            None => Ok((self.current.pool.clone(), None)),
+            Some(as_of) => {
+                let (pool, version) = self.resolve(as_of).await?;
+                Ok((pool, Some(version)))
+            }
+        }
+    }
+
+    /// The current pool and its dataset version, or the primary's when the current pool is
+    /// a replica that has not replayed `min_version` yet (the change feed's `since`); the
+    /// response's headers then describe the primary's data.
+    pub async fn latest_at_least(&self, min_version: i64) -> Result<(PgPool, i64), ApiError> {
+        let version =
+            |pool: PgPool| async move { store::dataset::stamp(&Reader::current(pool)).await };
+        let pool = self.current.pool.clone();
+        let latest = version(pool.clone()).await?;
+        let at = latest.as_ref().map_or(0, |s| s.version);
+        if at >= min_version || !self.current.replica {
+            return Ok((pool, at));
+        }
+        let primary = self.pools.primary.clone();
+        let latest = version(primary.clone()).await?;
+        let at = latest.as_ref().map_or(0, |s| s.version);
+        if let Some(stamp) = latest {
+            self.req.extensions_mut().insert(ReadStamp(stamp));
+        }
+        Ok((primary, at))
+    }
+
+    /// The pool holding the version `as_of` names, and that version. A version is read from
+    /// the replica when it has replayed it; a time is resolved on the primary, which makes
+    /// sure no version at or before it is still being written (the replica cannot), and
+    /// read from the replica when that has the version.
+    async fn resolve(&self, as_of: AsOf) -> Result<(PgPool, i64), ApiError> {
+        let primary = &self.pools.primary;
+        let Some(replica) = &self.pools.replica else {
+            return self.resolved(primary, as_of).await;
+        };
+        if matches!(as_of, AsOf::Version(_)) {
+            match store::versions::resolve(replica, as_of).await {
+                Ok(stamp) => return Ok(self.stamped(replica, stamp)),
+                // Perhaps not replayed yet: the primary says whether it exists.
+                Err(ResolveError::OutOfRange(_)) => return self.resolved(primary, as_of).await,
+                Err(e) => return Err(as_of_error(e)),
+            }
+        }
+        let (pool, version) = self.resolved(primary, as_of).await?;
+        if store::versions::replayed(replica, version).await? {
+            return Ok((replica.clone(), version));
+        }
+        Ok((pool, version))
+    }
+
+    /// `as_of` resolved on `pool`, its stamp given to the caching middleware.
+    async fn resolved(&self, pool: &PgPool, as_of: AsOf) -> Result<(PgPool, i64), ApiError> {
+        let stamp = store::versions::resolve(pool, as_of)
             .await
             .map_err(as_of_error)?;
+        Ok(self.stamped(pool, stamp))
+    }
+
+    fn stamped(&self, pool: &PgPool, stamp: Stamp) -> (PgPool, i64) {
         let version = stamp.version;
         self.req.extensions_mut().insert(AsOfStamp(stamp));
-        Ok(DataPool {
-            reader: Reader::at(self.main.clone(), version),
-            main: self.main.clone(),
-        })
+        (pool.clone(), version)
     }
 }
 
@@ -84,7 +170,8 @@ impl DataPool {
     /// What to answer for a record this data does not hold: 410 Gone with its tombstone when
     /// it had been deleted (at or before the version read), else `not_found`.
     pub async fn missing(&self, resource: Resource, id: &str, not_found: ApiError) -> ApiError {
-        // Tombstones are kept beside the data tables, read from the main tables.
+        // Tombstones are kept beside the data tables, read from the main tables of the pool
+        // this data comes from.
         let tombstone = async {
             let mut conn = self.main.acquire().await?;
             store::history::tombstone(&mut conn, resource, id, self.reader.version()).await
@@ -102,24 +189,6 @@ pub struct AsOfParams {
     /// Time travel: the data as it was at this dataset version (`42`) or time (RFC 3339,
     /// e.g. `2026-03-01T12:00:00Z`); the same request always returns the same bytes.
     pub as_of: Option<AsOf>,
-}
-
-/// For the history endpoints, which read the history tables directly: the dataset version
-/// `as_of` names (telling the caching middleware its stamp), or `None` without one.
-pub async fn history_bound(
-    req: &HttpRequest,
-    pool: &PgPool,
-    as_of: Option<AsOf>,
-) -> Result<Option<i64>, ApiError> {
-    let Some(as_of) = as_of else {
-        return Ok(None);
-    };
-    let stamp = store::versions::resolve(pool, as_of)
-        .await
-        .map_err(as_of_error)?;
-    let version = stamp.version;
-    req.extensions_mut().insert(AsOfStamp(stamp));
-    Ok(Some(version))
 }
 
 /// A time or version `as_of` cannot name is the client's 400; anything else is ours.

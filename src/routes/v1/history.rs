@@ -4,9 +4,9 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::json;
-use sqlx::PgPool;
 use utoipa::{IntoParams, ToSchema};
 
+use super::as_of::Db;
 use super::pagination::{Cursor, Page, PageLinks, page_type};
 use super::params::Limit;
 use crate::domain::Resource;
@@ -89,7 +89,7 @@ fn record(path: &(String, String)) -> Result<(Resource, &str), ApiError> {
 #[get("/{resource}/{id}/revisions")]
 pub async fn list_revisions(
     req: HttpRequest,
-    pool: web::Data<PgPool>,
+    db: Db,
     path: web::Path<(String, String)>,
     Params(params): Params<ListRevisionsParams>,
 ) -> Result<HttpResponse, ApiError> {
@@ -104,7 +104,7 @@ pub async fn list_revisions(
         Some(c) => Some(c.key_as::<i64>(&collection, 0)?),
         None => None,
     };
-    let until = super::as_of::history_bound(&req, &pool, params.as_of).await?;
+    let (pool, until) = db.history_bound(params.as_of).await?;
     let rows = store::changes::list_revisions(
         &pool,
         resource,
@@ -251,7 +251,7 @@ fn feed_position(cursor: Option<&str>) -> Result<Option<FeedPosition>, ApiError>
 #[get("/changes")]
 pub async fn list_changes(
     req: HttpRequest,
-    pool: web::Data<PgPool>,
+    db: Db,
     Params(params): Params<ListChangesParams>,
 ) -> Result<HttpResponse, ApiError> {
     let since = params.since.map_or(0, |s| s.0);
@@ -259,11 +259,10 @@ pub async fn list_changes(
     let after = feed_position(params.cursor.as_deref())?;
     // Read first, and the feed bounded by it: versions commit in order, so every change up to
     // `latest` is visible, and none on the page is newer than `meta.latest_version`.
-    let latest = match super::as_of::history_bound(&req, &pool, params.as_of).await? {
-        Some(version) => version,
-        None => store::dataset::stamp(&store::Reader::current(pool.get_ref().clone()))
-            .await?
-            .map_or(0, |s| s.version),
+    // A replica that has not replayed `since` yet hands the feed to the primary.
+    let (pool, latest) = match db.history_bound(params.as_of).await? {
+        (pool, Some(version)) => (pool, version),
+        (_, None) => db.latest_at_least(since).await?,
     };
     if since > latest {
         return Err(ApiError::invalid(

@@ -1,0 +1,162 @@
+//! Read replicas: which PostgreSQL pool serves a read.
+//!
+//! Durand keeps no state of its own, so it scales out as identical processes; reads may go
+//! to a streaming replica (`DATABASE_READ_URL`). Writes, API keys (authenticating records
+//! `last_used_at`), migrations and imports always use the primary. A replica replays the
+//! primary's WAL with some lag, so a client that has just written sends the version its
+//! write answered with (`Durand-Dataset-Version: N`) and is read from the primary until the
+//! replica has replayed N. LISTEN/NOTIFY is not delivered on a standby: nothing here, and
+//! nothing that reads from the replica, may rely on it.
+
+use actix_web::http::header::HeaderMap;
+use actix_web::web;
+use sqlx::PgPool;
+
+use crate::caching::{DATASET_VERSION, DatasetStamp};
+use crate::error::ApiError;
+use crate::store::dataset::Stamp;
+
+/// The pools a process reads and writes through: the primary, and a replica for reads.
+#[derive(Debug, Clone)]
+pub struct Pools {
+    /// Every write, every key lookup, and reads that must see the latest version.
+    pub primary: PgPool,
+    /// A streaming replica for reads, when `DATABASE_READ_URL` is set.
+    pub replica: Option<PgPool>,
+}
+
+impl Pools {
+    /// One pool for everything (no replica).
+    pub fn single(primary: PgPool) -> Self {
+        Self {
+            primary,
+            replica: None,
+        }
+    }
+}
+
+impl From<PgPool> for Pools {
+    fn from(primary: PgPool) -> Self {
+        Self::single(primary)
+    }
+}
+
+/// The pool a request's reads of current data come from, chosen by [`ReadRouter::route`]
+/// before the handler runs and put in the request's extensions.
+#[derive(Debug, Clone)]
+pub struct ReadFrom {
+    pub pool: PgPool,
+    /// Whether `pool` is the replica.
+    pub replica: bool,
+}
+
+/// A choice of pool for one read, with that pool's dataset stamp (the response headers must
+/// describe the data actually read, so the stamp comes from the same pool).
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub from: ReadFrom,
+    pub stamp: Option<Stamp>,
+}
+
+/// Chooses the pool for reads of the current data, keeping a short-lived stamp per pool.
+pub struct ReadRouter {
+    primary: PgPool,
+    /// Shared with the write handlers, which forget it after each write.
+    primary_stamp: web::Data<DatasetStamp>,
+    replica: Option<(PgPool, DatasetStamp)>,
+}
+
+impl ReadRouter {
+    /// A router over `pools`; `primary_stamp` is the cache writes invalidate.
+    pub fn new(pools: &Pools, primary_stamp: web::Data<DatasetStamp>) -> Self {
+        Self {
+            primary: pools.primary.clone(),
+            replica: pools
+                .replica
+                .clone()
+                .map(|r| (r, DatasetStamp::new(primary_stamp.ttl()))),
+            primary_stamp,
+        }
+    }
+
+    /// The replica, unless it has not replayed `min_version` yet (or cannot tell), in which
+    /// case the primary: a client reads its own writes.
+    pub async fn route(&self, min_version: Option<i64>) -> Route {
+        if let Some((replica, stamps)) = &self.replica {
+            let stamp = stamps.get_at_least(replica, min_version).await;
+            let caught_up = match (min_version, &stamp) {
+                (None, _) => true,
+                (Some(n), Some(s)) => s.version >= n,
+                (Some(_), None) => false,
+            };
+            if caught_up {
+                return Route {
+                    from: ReadFrom {
+                        pool: replica.clone(),
+                        replica: true,
+                    },
+                    stamp,
+                };
+            }
+        }
+        Route {
+            from: ReadFrom {
+                pool: self.primary.clone(),
+                replica: false,
+            },
+            stamp: self
+                .primary_stamp
+                .get_at_least(&self.primary, min_version)
+                .await,
+        }
+    }
+}
+
+/// The dataset version a client has seen (`Durand-Dataset-Version: N`, as writes and reads
+/// answer), which its read must reflect; a malformed value is the client's 400.
+pub fn min_version(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
+    let mut values = headers.get_all(DATASET_VERSION);
+    let Some(value) = values.next() else {
+        return Ok(None);
+    };
+    let bad = || {
+        ApiError::invalid(
+            "Durand-Dataset-Version",
+            "must be one dataset version, a whole number from 0 up (as a response's \
+             `Durand-Dataset-Version` header gives it), sent once",
+        )
+    };
+    if values.next().is_some() {
+        return Err(bad());
+    }
+    let text = value.to_str().map_err(|_| bad())?.trim();
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    text.parse::<i64>().map(Some).map_err(|_| bad())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::http::header::HeaderValue;
+
+    fn headers(values: &[&str]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for v in values {
+            map.append(DATASET_VERSION, HeaderValue::from_str(v).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn dataset_version_header_is_a_whole_number_sent_once() {
+        assert_eq!(min_version(&headers(&[])).unwrap(), None);
+        assert_eq!(min_version(&headers(&["42"])).unwrap(), Some(42));
+        assert_eq!(min_version(&headers(&["0"])).unwrap(), Some(0));
+        for bad in ["", "-1", "+3", "4.2", "abc", "99999999999999999999", "1, 2"] {
+            assert!(min_version(&headers(&[bad])).is_err(), "{bad:?} accepted");
+        }
+        assert!(min_version(&headers(&["1", "2"])).is_err());
+    }
+}
