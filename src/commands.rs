@@ -12,6 +12,7 @@ use crate::cli::{Cli, Command, KeysAction};
 use crate::config::DatabaseSettings;
 use crate::domain::audit::Corrections;
 use crate::domain::{Dataset, SourceId};
+use crate::progress::Progress;
 use crate::startup::Application;
 use crate::{generate, openapi, store, telemetry};
 
@@ -47,7 +48,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import { path, db } => {
             let dataset = load_valid(Some(&path))?;
             let pool = prepare(&db).await?;
-            let report = store::import::import_dataset(&pool, &dataset).await?;
+            let mut progress = Progress::new(dataset.record_count() as u64, "records");
+            let report =
+                store::import::import_with_progress(&pool, &dataset, &mut |n| progress.advance(n))
+                    .await?;
+            progress.finish();
             print_json(&report)?;
         }
         Command::Generate {

@@ -12,6 +12,7 @@ pub mod extract;
 pub mod generate;
 pub mod metrics;
 pub mod openapi;
+pub mod progress;
 pub mod rate_limit;
 pub mod replicas;
 pub mod representation;

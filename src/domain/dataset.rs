@@ -183,6 +183,15 @@ impl Dataset {
         map
     }
 
+    /// How many records of every kind the dataset holds.
+    pub fn record_count(&self) -> usize {
+        self.sources.len()
+            + self.actors.len()
+            + self.incidents.len()
+            + self.claims.len()
+            + self.force_figures.len()
+    }
+
     /// Every record, as the one type the rules are written for.
     pub fn records(&self) -> Vec<Record> {
         let mut records: Vec<Record> = Vec::new();

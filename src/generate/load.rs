@@ -1,9 +1,6 @@
 //! Writing a generated dataset: one `COPY` transaction for version 1, with progress, then a
 //! history of edits through the curation layer, as editors would make them.
 
-use std::io::IsTerminal;
-
-use indicatif::{ProgressBar, ProgressStyle};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::json;
@@ -12,66 +9,19 @@ use sqlx::PgPool;
 use super::{Generator, claim_id};
 use crate::curation::{Author, Curator, IfMatch, Validators};
 use crate::domain::Resource;
+use crate::progress::Progress;
 use crate::store::bulk;
 
 /// Incidents generated and written per `COPY` round.
 const BATCH: u64 = 5_000;
-
-/// Progress of a long step: a bar on a terminal, a line per tenth otherwise (logs, CI).
-struct Progress {
-    bar: Option<ProgressBar>,
-    what: &'static str,
-    total: u64,
-    done: u64,
-}
-
-impl Progress {
-    fn new(total: u64, what: &'static str) -> Self {
-        let bar = std::io::stderr().is_terminal().then(|| {
-            let bar = ProgressBar::new(total);
-            bar.set_style(
-                ProgressStyle::with_template(
-                    "{msg} [{elapsed_precise}] {wide_bar} {human_pos}/{human_len} ({per_sec}, {eta} left)",
-                )
-                .expect("a valid template"),
-            );
-            bar.set_message(what);
-            bar
-        });
-        Self {
-            bar,
-            what,
-            total,
-            done: 0,
-        }
-    }
-
-    fn advance(&mut self, n: u64) {
-        let before = self.done * 10 / self.total.max(1);
-        self.done += n;
-        match &self.bar {
-            Some(bar) => bar.inc(n),
-            None if self.done * 10 / self.total.max(1) > before || self.done == self.total => {
-                eprintln!("generate: {} of {} {}", self.done, self.total, self.what);
-            }
-            None => {}
-        }
-    }
-
-    fn finish(self) {
-        if let Some(bar) = self.bar {
-            bar.finish();
-        }
-    }
-}
 
 /// Loads `generator`'s dataset into an empty database as version 1, then makes `edits`
 /// edits, each its own version. Returns the last version.
 pub async fn load(pool: &PgPool, generator: Generator, edits: u64) -> anyhow::Result<i64> {
     let plan = generator.plan();
     let mut tx = bulk::begin(pool, &generator.meta(), "generate").await?;
-    bulk::sources(&mut tx, 1, &generator.sources()).await?;
-    bulk::actors(&mut tx, 1, &generator.actors()).await?;
+    bulk::sources(&mut tx, Some(1), &generator.sources()).await?;
+    bulk::actors(&mut tx, Some(1), &generator.actors()).await?;
     let mut progress = Progress::new(plan.incidents, "incidents");
     let mut start = 0;
     while start < plan.incidents {
@@ -79,8 +29,8 @@ pub async fn load(pool: &PgPool, generator: Generator, edits: u64) -> anyhow::Re
         let (incidents, claims): (Vec<_>, Vec<_>) =
             (start..end).map(|i| generator.incident(i)).unzip();
         let claims: Vec<_> = claims.into_iter().flatten().collect();
-        bulk::incidents(&mut tx, 1, &incidents).await?;
-        bulk::claims(&mut tx, 1, &claims).await?;
+        bulk::incidents(&mut tx, Some(1), &incidents).await?;
+        bulk::claims(&mut tx, Some(1), &claims).await?;
         progress.advance(end - start);
         start = end;
     }
@@ -88,7 +38,7 @@ pub async fn load(pool: &PgPool, generator: Generator, edits: u64) -> anyhow::Re
     let figures: Vec<_> = (0..plan.force_figures())
         .map(|n| generator.force_figure(n))
         .collect();
-    bulk::force_figures(&mut tx, 1, &figures).await?;
+    bulk::force_figures(&mut tx, Some(1), &figures).await?;
     eprintln!("generate: committing version 1 and analysing");
     let mut version = bulk::finish(tx).await?;
     bulk::analyze(pool).await?;

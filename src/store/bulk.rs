@@ -1,5 +1,5 @@
 //! Loading many new records fast: `COPY` into every table a record's rows live in, for
-//! `durand generate`. Rows, citations and revisions are derived exactly as
+//! `durand generate` and the records a large `durand import` adds. Rows, citations and revisions are derived exactly as
 //! [`records`](super::records) derives them one at a time (a test compares the two).
 //!
 //! Everything runs in the caller's transaction, which has taken [`history::lock`] on an empty
@@ -9,6 +9,7 @@
 use std::collections::BTreeSet;
 
 use serde::Serialize;
+use serde_json::Value;
 use sqlx::PgConnection;
 
 use super::records::doc;
@@ -78,30 +79,35 @@ impl Provenance {
         }
     }
 
+    /// Cites a record's sources and, when `version` is given, records its `create` revision.
+    /// Returns its stored document, as JSON text and as a value.
     fn record<'a, T: Serialize>(
         &mut self,
-        version: &str,
+        version: Option<&str>,
         resource: Resource,
         id: &str,
         stored: &T,
         sources: impl IntoIterator<Item = &'a SourceId>,
-    ) -> Result<String, sqlx::Error> {
-        let doc = doc(stored)?.to_string();
+    ) -> Result<(String, Value), sqlx::Error> {
+        let value = doc(stored)?;
+        let text = value.to_string();
         let cited: BTreeSet<&str> = sources.into_iter().map(SourceId::as_str).collect();
         for source in cited {
             self.citations
                 .push([Some(resource.as_str()), Some(id), Some(source)])?;
         }
-        self.revisions.push([
-            Some(version),
-            Some(resource.as_str()),
-            Some(id),
-            Some("create"),
-            None,
-            Some(&doc),
-            None,
-        ])?;
-        Ok(doc)
+        if let Some(version) = version {
+            self.revisions.push([
+                Some(version),
+                Some(resource.as_str()),
+                Some(id),
+                Some("create"),
+                None,
+                Some(&text),
+                None,
+            ])?;
+        }
+        Ok((text, value))
     }
 
     async fn copy(self, conn: &mut PgConnection) -> Result<(), sqlx::Error> {
@@ -110,30 +116,36 @@ impl Provenance {
     }
 }
 
-/// Adds sources, created in dataset `version`.
+/// Adds sources, with their `create` revisions in dataset version `revisions` if given (else
+/// the caller records them). Returns their stored documents. The same for each function below.
 pub async fn sources(
     conn: &mut PgConnection,
-    version: i64,
+    revisions: Option<i64>,
     sources: &[Source],
-) -> Result<(), sqlx::Error> {
-    let v = version.to_string();
+) -> Result<Vec<Value>, sqlx::Error> {
+    let v = revisions.map(|v| v.to_string());
+    let mut docs = Vec::new();
     let mut rows = Rows::new("sources", "id, kind, doc");
     let mut provenance = Provenance::new();
     for s in sources {
-        let doc = provenance.record(&v, Resource::Sources, s.id.as_str(), s, [])?;
+        let (doc, value) =
+            provenance.record(v.as_deref(), Resource::Sources, s.id.as_str(), s, [])?;
+        docs.push(value);
         rows.push([Some(s.id.as_str()), Some(s.kind.as_str()), Some(&doc)])?;
     }
     rows.copy(conn).await?;
-    provenance.copy(conn).await
+    provenance.copy(conn).await?;
+    Ok(docs)
 }
 
-/// Adds actors and their relations, created in dataset `version`.
+/// Adds actors and their relations.
 pub async fn actors(
     conn: &mut PgConnection,
-    version: i64,
+    revisions: Option<i64>,
     actors: &[Actor],
-) -> Result<(), sqlx::Error> {
-    let v = version.to_string();
+) -> Result<Vec<Value>, sqlx::Error> {
+    let v = revisions.map(|v| v.to_string());
+    let mut docs = Vec::new();
     let mut rows = Rows::new("actors", "id, kind, country, doc");
     let mut relations = Rows::new(
         "actor_relations",
@@ -147,7 +159,8 @@ pub async fn actors(
             .ids()
             .iter()
             .chain(a.relations.iter().flat_map(|r| r.sources.ids()));
-        let doc = provenance.record(&v, Resource::Actors, id, a, cited)?;
+        let (doc, value) = provenance.record(v.as_deref(), Resource::Actors, id, a, cited)?;
+        docs.push(value);
         let country = a.country.as_ref().map(|c| c.as_str());
         rows.push([Some(id), Some(a.kind.as_str()), country, Some(&doc)])?;
         for (position, r) in a.relations.iter().enumerate() {
@@ -162,16 +175,18 @@ pub async fn actors(
     }
     rows.copy(conn).await?;
     relations.copy(conn).await?;
-    provenance.copy(conn).await
+    provenance.copy(conn).await?;
+    Ok(docs)
 }
 
-/// Adds incidents with their actors and places, created in dataset `version`.
+/// Adds incidents with their actors and places.
 pub async fn incidents(
     conn: &mut PgConnection,
-    version: i64,
+    revisions: Option<i64>,
     incidents: &[Incident],
-) -> Result<(), sqlx::Error> {
-    let v = version.to_string();
+) -> Result<Vec<Value>, sqlx::Error> {
+    let v = revisions.map(|v| v.to_string());
+    let mut docs = Vec::new();
     let mut rows = Rows::new(
         "incidents",
         "id, kind, date_start, date_end, date_precision, doc",
@@ -189,7 +204,14 @@ pub async fn incidents(
             claims: Vec::new(),
             ..i.clone()
         };
-        let doc = provenance.record(&v, Resource::Incidents, id, &stored, i.sources.ids())?;
+        let (doc, value) = provenance.record(
+            v.as_deref(),
+            Resource::Incidents,
+            id,
+            &stored,
+            i.sources.ids(),
+        )?;
+        docs.push(value);
         let (start, end) = (i.date.start().to_string(), i.date.end().to_string());
         rows.push([
             Some(id),
@@ -223,17 +245,19 @@ pub async fn incidents(
     rows.copy(conn).await?;
     actors.copy(conn).await?;
     places.copy(conn).await?;
-    provenance.copy(conn).await
+    provenance.copy(conn).await?;
+    Ok(docs)
 }
 
-/// Adds claims with what they are about and what contradicts them, created in dataset
-/// `version`. A claim named in `contradicted_by` must be in the same batch or already loaded.
+/// Adds claims with what they are about and what contradicts them. Under immediate
+/// constraints, a claim named in `contradicted_by` must be in the same batch or loaded before.
 pub async fn claims(
     conn: &mut PgConnection,
-    version: i64,
+    revisions: Option<i64>,
     claims: &[Claim],
-) -> Result<(), sqlx::Error> {
-    let v = version.to_string();
+) -> Result<Vec<Value>, sqlx::Error> {
+    let v = revisions.map(|v| v.to_string());
+    let mut docs = Vec::new();
     let mut rows = Rows::new(
         "claims",
         "id, claimant_id, kind, status, incident_id, made_start, made_end, made_precision, doc",
@@ -247,7 +271,9 @@ pub async fn claims(
             attribution: None,
             ..c.clone()
         };
-        let doc = provenance.record(&v, Resource::Claims, id, &stored, c.sources.ids())?;
+        let (doc, value) =
+            provenance.record(v.as_deref(), Resource::Claims, id, &stored, c.sources.ids())?;
+        docs.push(value);
         let (start, end) = (c.made_at.start().to_string(), c.made_at.end().to_string());
         rows.push([
             Some(id),
@@ -272,16 +298,18 @@ pub async fn claims(
     rows.copy(conn).await?;
     about.copy(conn).await?;
     contradictions.copy(conn).await?;
-    provenance.copy(conn).await
+    provenance.copy(conn).await?;
+    Ok(docs)
 }
 
-/// Adds force figures, created in dataset `version`.
+/// Adds force figures.
 pub async fn force_figures(
     conn: &mut PgConnection,
-    version: i64,
+    revisions: Option<i64>,
     figures: &[ForceFigure],
-) -> Result<(), sqlx::Error> {
-    let v = version.to_string();
+) -> Result<Vec<Value>, sqlx::Error> {
+    let v = revisions.map(|v| v.to_string());
+    let mut docs = Vec::new();
     let mut rows = Rows::new(
         "force_figures",
         "id, actor_id, claimant_id, metric, as_of_start, as_of_end, doc",
@@ -293,7 +321,14 @@ pub async fn force_figures(
             attribution: None,
             ..f.clone()
         };
-        let doc = provenance.record(&v, Resource::ForceFigures, id, &stored, f.sources.ids())?;
+        let (doc, value) = provenance.record(
+            v.as_deref(),
+            Resource::ForceFigures,
+            id,
+            &stored,
+            f.sources.ids(),
+        )?;
+        docs.push(value);
         let (start, end) = (f.as_of.start().to_string(), f.as_of.end().to_string());
         rows.push([
             Some(id),
@@ -306,7 +341,8 @@ pub async fn force_figures(
         ])?;
     }
     rows.copy(conn).await?;
-    provenance.copy(conn).await
+    provenance.copy(conn).await?;
+    Ok(docs)
 }
 
 /// Why a bulk load cannot start.

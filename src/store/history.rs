@@ -126,20 +126,28 @@ pub async fn commit_version(
     )
     .execute(&mut *conn)
     .await?;
-    for change in changes {
-        sqlx::query!(
+    // In batches: a large import records hundreds of thousands of revisions.
+    for batch in changes.chunks(1_000) {
+        let column = |f: fn(&Change) -> Option<String>| batch.iter().map(f).collect::<Vec<_>>();
+        let json = |f: fn(&Change) -> &Option<Value>| {
+            batch.iter().map(|c| f(c).clone()).collect::<Vec<_>>()
+        };
+        sqlx::query(
             r#"
             insert into revisions (version, resource, record_id, operation, before, after, reason)
-            values ($1, $2, $3, $4, $5, $6, $7)
+            select $1, r.resource, r.id, r.operation, r.before, r.after, r.reason
+            from unnest($2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::text[])
+                with ordinality as r(resource, id, operation, before, after, reason, n)
+            order by r.n
             "#,
-            row.version,
-            change.resource.as_str(),
-            change.id,
-            change.operation(),
-            change.before,
-            change.after,
-            change.reason,
         )
+        .bind(row.version)
+        .bind(column(|c| Some(c.resource.as_str().to_owned())))
+        .bind(column(|c| Some(c.id.clone())))
+        .bind(column(|c| Some(c.operation().to_owned())))
+        .bind(json(|c| &c.before))
+        .bind(json(|c| &c.after))
+        .bind(column(|c| c.reason.clone()))
         .execute(&mut *conn)
         .await?;
     }

@@ -8,11 +8,13 @@
 //! An import that changes anything is one dataset version, authored `import`, with a
 //! revision per changed record, exactly like an editor's write.
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 use sqlx::{PgConnection, PgPool};
 
 use super::history::{self, Change};
-use super::records;
+use super::{bulk, records};
 use crate::domain::{Dataset, DatasetMeta, Resource};
 
 /// How many records an import added, changed and left as they were, per resource.
@@ -84,6 +86,15 @@ pub enum ImportError {
 /// a far less helpful message.
 #[tracing::instrument(skip_all, fields(release = %dataset.meta.release))]
 pub async fn import_dataset(pool: &PgPool, dataset: &Dataset) -> Result<ImportReport, ImportError> {
+    import_with_progress(pool, dataset, &mut |_| {}).await
+}
+
+/// [`import_dataset`], calling `progress` with the number of records written as it goes.
+pub async fn import_with_progress(
+    pool: &PgPool,
+    dataset: &Dataset,
+    progress: &mut (dyn FnMut(u64) + Send),
+) -> Result<ImportReport, ImportError> {
     let mut tx = pool.begin().await?;
     history::lock(&mut tx).await?;
     let held: Option<bool> = sqlx::query_scalar(
@@ -104,7 +115,13 @@ pub async fn import_dataset(pool: &PgPool, dataset: &Dataset) -> Result<ImportRe
     if !deleted.is_empty() {
         return Err(ImportError::Deleted(deleted));
     }
-    let (mut report, changes) = write_records(&mut tx, dataset).await?;
+    // The version this import writes, for the row-version triggers (the lock is held).
+    sqlx::query(
+        "select set_config('durand.version', coalesce((select version + 1 from dataset_meta), 1)::text, true)",
+    )
+    .execute(&mut *tx)
+    .await?;
+    let (mut report, changes) = write_in_batches(&mut tx, dataset, progress).await?;
     if !report.is_noop() {
         let (version, _) = history::commit_version(&mut tx, "import", &changes).await?;
         report.version = Some(version);
@@ -180,6 +197,109 @@ pub(crate) async fn write_meta(
     .fetch_optional(&mut *conn)
     .await?
     .is_some())
+}
+
+/// Records written per `COPY` round by [`write_in_batches`].
+const BATCH: usize = 5_000;
+
+/// What [`write_records`] writes, with the same outcome, for data of any size: records new to
+/// the database go in by `COPY` in batches ([`bulk`], which derives their rows as the upserts
+/// do), the others are upserted one by one.
+async fn write_in_batches(
+    conn: &mut PgConnection,
+    dataset: &Dataset,
+    progress: &mut (dyn FnMut(u64) + Send),
+) -> Result<(ImportReport, Vec<Change>), sqlx::Error> {
+    let mut report = ImportReport {
+        meta_changed: write_meta(conn, &dataset.meta).await?,
+        ..ImportReport::default()
+    };
+    let mut changes = Vec::new();
+    macro_rules! write_all {
+        ($records:expr, $resource:expr, $table:literal, $bulk:path, $upsert:path, $tally:ident) => {
+            let ids: Vec<String> = $records.iter().map(|r| r.id.to_string()).collect();
+            let stored: HashSet<String> =
+                sqlx::query_scalar(concat!("select id from ", $table, " where id = any($1)"))
+                    .bind(&ids)
+                    .fetch_all(&mut *conn)
+                    .await?
+                    .into_iter()
+                    .collect();
+            let (known, fresh): (Vec<_>, Vec<_>) = $records
+                .iter()
+                .cloned()
+                .partition(|r| stored.contains(r.id.as_str()));
+            for batch in fresh.chunks(BATCH) {
+                let docs = $bulk(conn, None, batch).await?;
+                for (record, after) in batch.iter().zip(docs) {
+                    changes.push(Change {
+                        resource: $resource,
+                        id: record.id.to_string(),
+                        before: None,
+                        after: Some(after),
+                        reason: None,
+                    });
+                }
+                report.$tally.inserted += batch.len() as u32;
+                progress(batch.len() as u64);
+            }
+            for record in &known {
+                let id = record.id.to_string();
+                let before = records::stored_doc(conn, $resource, &id).await?;
+                let change = $upsert(conn, record).await?.map(|after| Change {
+                    resource: $resource,
+                    id,
+                    before,
+                    after: Some(after),
+                    reason: None,
+                });
+                report.$tally.count(change.as_ref());
+                changes.extend(change);
+                progress(1);
+            }
+        };
+    }
+    write_all!(
+        dataset.sources,
+        Resource::Sources,
+        "sources",
+        bulk::sources,
+        records::upsert_source,
+        sources
+    );
+    write_all!(
+        dataset.actors,
+        Resource::Actors,
+        "actors",
+        bulk::actors,
+        records::upsert_actor,
+        actors
+    );
+    write_all!(
+        dataset.incidents,
+        Resource::Incidents,
+        "incidents",
+        bulk::incidents,
+        records::upsert_incident,
+        incidents
+    );
+    write_all!(
+        dataset.claims,
+        Resource::Claims,
+        "claims",
+        bulk::claims,
+        records::upsert_claim,
+        claims
+    );
+    write_all!(
+        dataset.force_figures,
+        Resource::ForceFigures,
+        "force_figures",
+        bulk::force_figures,
+        records::upsert_force_figure,
+        force_figures
+    );
+    Ok((report, changes))
 }
 
 /// Writes the dataset's metadata and every record that differs from the stored one, with no
