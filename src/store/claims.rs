@@ -94,9 +94,13 @@ pub async fn list_claims(
     after: Option<&Position>,
     limit: i64,
 ) -> Result<Vec<Claim>, sqlx::Error> {
-    let mut qb = QueryBuilder::new("select c.doc from claims c");
+    // The page's keys first, from indexes alone, then only those documents (as incidents).
+    let mut qb =
+        QueryBuilder::new("select c.doc from claims c where c.id in (select c.id from claims c");
     push_filter(&mut qb, filter);
     push_after(&mut qb, &sort.order(), after);
+    push_order_limit(&mut qb, &sort.order(), limit);
+    qb.push(")");
     push_order_limit(&mut qb, &sort.order(), limit);
     let rows: Vec<Json<Claim>> = qb
         .build_query_scalar()

@@ -134,11 +134,17 @@ pub async fn list_incidents(
     after: Option<&Position>,
     limit: i64,
 ) -> Result<Vec<Incident>, sqlx::Error> {
+    // The page's keys first, from indexes alone (covering indexes hold what the filters
+    // read), then only those rows whole: a filter that skips many rows skips index entries,
+    // not documents.
     let mut qb = QueryBuilder::new(
-        "select i.doc, array(select c.id from claims c where c.incident_id = i.id order by c.id) as claims from incidents i",
+        "select i.doc, array(select c.id from claims c where c.incident_id = i.id order by c.id) as claims \
+         from incidents i where i.id in (select i.id from incidents i",
     );
     push_filter(&mut qb, filter);
     push_after(&mut qb, &sort.order(), after);
+    push_order_limit(&mut qb, &sort.order(), limit);
+    qb.push(")");
     push_order_limit(&mut qb, &sort.order(), limit);
     let rows: Vec<IncidentRow> = qb
         .build_query_as()

@@ -118,13 +118,17 @@ async fn synthetic_and_real_data_never_share_a_database(pool: PgPool) {
 async fn a_large_import_goes_in_batches_and_stores_what_the_upserts_store(pool: PgPool) {
     // More claims than one COPY batch holds, then re-imports that change a few records.
     let mut dataset = generator(2_600, 5_200).dataset();
-    let report = store::import::import_dataset(&pool, &dataset).await.unwrap();
+    let report = store::import::import_dataset(&pool, &dataset)
+        .await
+        .unwrap();
     assert_eq!(report.claims.inserted, 5_200);
     assert_eq!(report.version, Some(1));
     for round in 0..3 {
         dataset.claims[round].statement.push_str(" (corrected)");
         dataset.incidents[round].summary.push_str(" (corrected)");
-        let report = store::import::import_dataset(&pool, &dataset).await.unwrap();
+        let report = store::import::import_dataset(&pool, &dataset)
+            .await
+            .unwrap();
         assert_eq!((report.claims.updated, report.claims.unchanged), (1, 5_199));
         assert_eq!(report.incidents.updated, 1);
     }
