@@ -6,7 +6,10 @@ use sqlx::{Postgres, QueryBuilder};
 
 use super::Reader;
 
-use super::keyset::{KeyKind, Order, Position, push_after, push_eq, push_order_limit};
+use super::keyset::{
+    KeyKind, Order, Position, push_after, push_eq, push_keys_first_close, push_keys_first_open,
+    push_order_limit,
+};
 use crate::domain::{ActorId, Claim, ClaimId, ClaimKind, ClaimStatus, IncidentId, string_enum};
 
 /// Filters on the claims collection; `None` means "any".
@@ -95,13 +98,13 @@ pub async fn list_claims(
     limit: i64,
 ) -> Result<Vec<Claim>, sqlx::Error> {
     // The page's keys first, from indexes alone, then only those documents (as incidents).
-    let mut qb =
-        QueryBuilder::new("select c.doc from claims c where c.id in (select c.id from claims c");
+    let order = sort.order();
+    let mut qb = QueryBuilder::new("select c.doc from claims c");
+    push_keys_first_open(&mut qb, "claims c", &order);
     push_filter(&mut qb, filter);
-    push_after(&mut qb, &sort.order(), after);
-    push_order_limit(&mut qb, &sort.order(), limit);
-    qb.push(")");
-    push_order_limit(&mut qb, &sort.order(), limit);
+    push_after(&mut qb, &order, after);
+    push_order_limit(&mut qb, &order, limit);
+    push_keys_first_close(&mut qb, &order);
     let rows: Vec<Json<Claim>> = qb
         .build_query_scalar()
         .fetch_all(&mut *db.conn().await?)

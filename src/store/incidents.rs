@@ -6,7 +6,10 @@ use sqlx::{Postgres, QueryBuilder};
 
 use super::Reader;
 
-use super::keyset::{KeyKind, Order, Position, push_after, push_eq, push_order_limit};
+use super::keyset::{
+    KeyKind, Order, Position, push_after, push_eq, push_keys_first_close, push_keys_first_open,
+    push_order_limit,
+};
 use crate::domain::{
     ActorId, ClaimId, CountryCode, Incident, IncidentId, IncidentKind, string_enum,
 };
@@ -137,15 +140,16 @@ pub async fn list_incidents(
     // The page's keys first, from indexes alone (covering indexes hold what the filters
     // read), then only those rows whole: a filter that skips many rows skips index entries,
     // not documents.
+    let order = sort.order();
     let mut qb = QueryBuilder::new(
         "select i.doc, array(select c.id from claims c where c.incident_id = i.id order by c.id) as claims \
-         from incidents i where i.id in (select i.id from incidents i",
+         from incidents i",
     );
+    push_keys_first_open(&mut qb, "incidents i", &order);
     push_filter(&mut qb, filter);
-    push_after(&mut qb, &sort.order(), after);
-    push_order_limit(&mut qb, &sort.order(), limit);
-    qb.push(")");
-    push_order_limit(&mut qb, &sort.order(), limit);
+    push_after(&mut qb, &order, after);
+    push_order_limit(&mut qb, &order, limit);
+    push_keys_first_close(&mut qb, &order);
     let rows: Vec<IncidentRow> = qb
         .build_query_as()
         .fetch_all(&mut *db.conn().await?)

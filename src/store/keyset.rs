@@ -107,6 +107,30 @@ pub fn push_order_limit(qb: &mut QueryBuilder<'_, Postgres>, order: &Order, limi
     qb.push(order.id).push(dir).push(" limit ").push_bind(limit);
 }
 
+/// Opens a "keys first" page: `<select> from <from>` joined to a derived table that finds the
+/// page's keys. Push the filters, [`push_after`] and [`push_order_limit`] for the inner query
+/// (over the same `from`), then [`push_keys_first_close`]. The inner query can walk covering
+/// indexes alone; the outer reads only the page's rows, by id, and orders them by the inner
+/// keys, so no plan scans the table (or an `as_of` view) to find them.
+pub fn push_keys_first_open(qb: &mut QueryBuilder<'_, Postgres>, from: &str, order: &Order) {
+    qb.push(" join (select ");
+    if let Some((column, _)) = order.column {
+        qb.push(column).push(" as page_key, ");
+    }
+    qb.push(order.id).push(" as page_id from ").push(from);
+}
+
+/// Closes what [`push_keys_first_open`] opened and orders the page by its keys.
+pub fn push_keys_first_close(qb: &mut QueryBuilder<'_, Postgres>, order: &Order) {
+    let dir = if order.descending { " desc" } else { " asc" };
+    qb.push(") page on page.page_id = ").push(order.id);
+    qb.push(" order by ");
+    if order.column.is_some() {
+        qb.push("page.page_key").push(dir).push(", ");
+    }
+    qb.push("page.page_id").push(dir);
+}
+
 /// Appends ` and <column> = <value>` when the filter is set.
 pub fn push_eq<'a>(qb: &mut QueryBuilder<'a, Postgres>, column: &'static str, value: Option<&str>) {
     if let Some(v) = value {
