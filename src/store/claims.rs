@@ -104,7 +104,7 @@ pub async fn list_claims(
     push_filter(&mut qb, filter);
     push_after(&mut qb, &order, after);
     push_order_limit(&mut qb, &order, limit);
-    push_keys_first_close(&mut qb, &order);
+    push_keys_first_close(&mut qb, &order, limit);
     let rows: Vec<Json<Claim>> = qb
         .build_query_scalar()
         .fetch_all(&mut *db.conn().await?)

@@ -149,7 +149,7 @@ pub async fn list_incidents(
     push_filter(&mut qb, filter);
     push_after(&mut qb, &order, after);
     push_order_limit(&mut qb, &order, limit);
-    push_keys_first_close(&mut qb, &order);
+    push_keys_first_close(&mut qb, &order, limit);
     let rows: Vec<IncidentRow> = qb
         .build_query_as()
         .fetch_all(&mut *db.conn().await?)

@@ -120,15 +120,19 @@ pub fn push_keys_first_open(qb: &mut QueryBuilder<'_, Postgres>, from: &str, ord
     qb.push(order.id).push(" as page_id from ").push(from);
 }
 
-/// Closes what [`push_keys_first_open`] opened and orders the page by its keys.
-pub fn push_keys_first_close(qb: &mut QueryBuilder<'_, Postgres>, order: &Order) {
+/// Closes what [`push_keys_first_open`] opened and orders the page by its keys (the limit
+/// again, so the planner knows the page is small).
+pub fn push_keys_first_close(qb: &mut QueryBuilder<'_, Postgres>, order: &Order, limit: i64) {
     let dir = if order.descending { " desc" } else { " asc" };
     qb.push(") page on page.page_id = ").push(order.id);
     qb.push(" order by ");
     if order.column.is_some() {
         qb.push("page.page_key").push(dir).push(", ");
     }
-    qb.push("page.page_id").push(dir);
+    qb.push("page.page_id")
+        .push(dir)
+        .push(" limit ")
+        .push_bind(limit);
 }
 
 /// Appends ` and <column> = <value>` when the filter is set.
