@@ -121,7 +121,7 @@ pub async fn import_with_progress(
     )
     .execute(&mut *tx)
     .await?;
-    let (mut report, changes) = write_in_batches(&mut tx, dataset, progress).await?;
+    let (mut report, changes) = write(&mut tx, dataset, Batching::On, progress).await?;
     if !report.is_noop() {
         let (version, _) = history::commit_version(&mut tx, "import", &changes).await?;
         report.version = Some(version);
@@ -199,15 +199,24 @@ pub(crate) async fn write_meta(
     .is_some())
 }
 
-/// Records written per `COPY` round by [`write_in_batches`].
+/// Records written per `COPY` round by [`write`].
 const BATCH: usize = 5_000;
 
-/// What [`write_records`] writes, with the same outcome, for data of any size: records new to
-/// the database go in by `COPY` in batches ([`bulk`], which derives their rows as the upserts
-/// do), the others are upserted one by one.
-async fn write_in_batches(
+/// Whether records new to the database go in by `COPY`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Batching {
+    /// In batches by `COPY` ([`bulk`], which derives their rows as the upserts do).
+    On,
+    /// One upsert each, like every other record.
+    Off,
+}
+
+/// Writes the metadata and every record that differs from the stored one (see
+/// [`write_records`]); with [`Batching::On`], records new to the database go in by `COPY`.
+async fn write(
     conn: &mut PgConnection,
     dataset: &Dataset,
+    batching: Batching,
     progress: &mut (dyn FnMut(u64) + Send),
 ) -> Result<(ImportReport, Vec<Change>), sqlx::Error> {
     let mut report = ImportReport {
@@ -217,18 +226,22 @@ async fn write_in_batches(
     let mut changes = Vec::new();
     macro_rules! write_all {
         ($records:expr, $resource:expr, $table:literal, $bulk:path, $upsert:path, $tally:ident) => {
-            let ids: Vec<String> = $records.iter().map(|r| r.id.to_string()).collect();
-            let stored: HashSet<String> =
-                sqlx::query_scalar(concat!("select id from ", $table, " where id = any($1)"))
-                    .bind(&ids)
-                    .fetch_all(&mut *conn)
-                    .await?
-                    .into_iter()
-                    .collect();
-            let (known, fresh): (Vec<_>, Vec<_>) = $records
-                .iter()
-                .cloned()
-                .partition(|r| stored.contains(r.id.as_str()));
+            let (known, fresh): (Vec<_>, Vec<_>) = if batching == Batching::On {
+                let ids: Vec<String> = $records.iter().map(|r| r.id.to_string()).collect();
+                let stored: HashSet<String> =
+                    sqlx::query_scalar(concat!("select id from ", $table, " where id = any($1)"))
+                        .bind(&ids)
+                        .fetch_all(&mut *conn)
+                        .await?
+                        .into_iter()
+                        .collect();
+                $records
+                    .iter()
+                    .partition(|r| stored.contains(r.id.as_str()))
+            } else {
+                ($records.iter().collect(), Vec::new())
+            };
+            let fresh: Vec<_> = fresh.into_iter().cloned().collect();
             for batch in fresh.chunks(BATCH) {
                 let docs = $bulk(conn, None, batch).await?;
                 for (record, after) in batch.iter().zip(docs) {
@@ -243,7 +256,7 @@ async fn write_in_batches(
                 report.$tally.inserted += batch.len() as u32;
                 progress(batch.len() as u64);
             }
-            for record in &known {
+            for record in known {
                 let id = record.id.to_string();
                 let before = records::stored_doc(conn, $resource, &id).await?;
                 let change = $upsert(conn, record).await?.map(|after| Change {
@@ -304,62 +317,11 @@ async fn write_in_batches(
 
 /// Writes the dataset's metadata and every record that differs from the stored one, with no
 /// revisions: returns what changed, for the caller to record. (The triggers version the rows.)
-/// Leaves `dataset_meta.version` alone.
+/// Leaves `dataset_meta.version` alone. One upsert per record: the reference the batched
+/// writer of imports is tested against.
 pub async fn write_records(
     conn: &mut PgConnection,
     dataset: &Dataset,
 ) -> Result<(ImportReport, Vec<Change>), sqlx::Error> {
-    let mut report = ImportReport {
-        meta_changed: write_meta(conn, &dataset.meta).await?,
-        ..ImportReport::default()
-    };
-    let mut changes = Vec::new();
-    macro_rules! write_all {
-        ($records:expr, $resource:expr, $upsert:path, $tally:ident) => {
-            for record in &$records {
-                let id = record.id.to_string();
-                let before = records::stored_doc(conn, $resource, &id).await?;
-                let change = $upsert(conn, record).await?.map(|after| Change {
-                    resource: $resource,
-                    id,
-                    before,
-                    after: Some(after),
-                    reason: None,
-                });
-                report.$tally.count(change.as_ref());
-                changes.extend(change);
-            }
-        };
-    }
-    write_all!(
-        dataset.sources,
-        Resource::Sources,
-        records::upsert_source,
-        sources
-    );
-    write_all!(
-        dataset.actors,
-        Resource::Actors,
-        records::upsert_actor,
-        actors
-    );
-    write_all!(
-        dataset.incidents,
-        Resource::Incidents,
-        records::upsert_incident,
-        incidents
-    );
-    write_all!(
-        dataset.claims,
-        Resource::Claims,
-        records::upsert_claim,
-        claims
-    );
-    write_all!(
-        dataset.force_figures,
-        Resource::ForceFigures,
-        records::upsert_force_figure,
-        force_figures
-    );
-    Ok((report, changes))
+    write(conn, dataset, Batching::Off, &mut |_| {}).await
 }
