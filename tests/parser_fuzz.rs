@@ -67,6 +67,41 @@ proptest! {
     }
 
     #[test]
+    fn forged_cursor_keys_out_of_range_are_refused_for_every_key_type(
+        year in prop_oneof![-262_000i32..1, 10_000i32..262_000],
+        version in i64::MIN..0,
+        rank in prop_oneof![Just(1e39f64), Just(-1e39f64), Just(f64::MAX)],
+        long in "[a-z]{1001,1100}",
+    ) {
+        // Every key type a cursor carries, each just outside what the database can hold or
+        // the API ever serves; the same cursors with in-range keys decode.
+        let date = chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap();
+        let forged = [
+            ("claims", vec![serde_json::json!(date)]),
+            ("timeline", vec![serde_json::json!("2016-01-01"), serde_json::json!(date)]),
+            ("changes", vec![serde_json::json!(version)]),
+            ("search", vec![serde_json::json!(rank)]),
+            ("actors", vec![serde_json::json!(long)]),
+        ];
+        for (collection, key) in forged {
+            let n = key.len() - 1;
+            let c = encode_cursor(collection, "s", key, "x".into());
+            let decoded = Cursor::decode(collection, "s", Some(&c)).unwrap().unwrap();
+            let refused = match collection {
+                "claims" | "timeline" => decoded.key_as::<chrono::NaiveDate>(collection, n).is_err(),
+                "changes" => decoded.key_as::<i64>(collection, n).is_err(),
+                "search" => decoded.key_as::<f32>(collection, n).is_err(),
+                _ => decoded.key_as::<String>(collection, n).is_err(),
+            };
+            prop_assert!(refused, "{collection} accepted {:?}", decoded.key);
+        }
+        let fine = encode_cursor("claims", "s", vec![serde_json::json!("0001-01-01"), serde_json::json!("9999-12-31")], "x".into());
+        let fine = Cursor::decode("claims", "s", Some(&fine)).unwrap().unwrap();
+        prop_assert!(fine.key_as::<chrono::NaiveDate>("claims", 0).is_ok());
+        prop_assert!(fine.key_as::<chrono::NaiveDate>("claims", 1).is_ok());
+    }
+
+    #[test]
     fn query_strings_never_panic_any_collection(q in near_misses()) {
         use durand::routes::v1::{actors, claims, force_figures, incidents, search, sources, timeline};
         let _ = parse_query::<claims::ListClaimsParams>(&q);

@@ -72,7 +72,9 @@ async fn a_cursor_stays_valid_when_records_are_added_before_it(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn a_forged_cursor_holding_a_nul_is_a_400_problem_not_a_500(pool: PgPool) {
+async fn a_forged_cursor_holding_a_nul_or_a_key_out_of_range_is_a_400_problem_not_a_500(
+    pool: PgPool,
+) {
     use base64::Engine;
     let app = TestApp::spawn(pool).await;
     let forge = |payload: serde_json::Value| {
@@ -94,6 +96,28 @@ async fn a_forged_cursor_holding_a_nul_is_a_400_problem_not_a_500(pool: PgPool) 
         (
             "/v1/timeline?",
             serde_json::json!({"c": "timeline", "s": "date", "k": ["2016-01-01", "2016-12-31", "incident\u{0}"], "i": "x"}),
+        ),
+        // Keys that parse but that the database cannot hold: dates before 4713 BC (and
+        // beyond the dataset's years 1 to 9999), an infinite rank, a negative version.
+        (
+            "/v1/claims?",
+            serde_json::json!({"c": "claims", "s": "made_at", "k": ["-5000-01-01"], "i": "x"}),
+        ),
+        (
+            "/v1/incidents?",
+            serde_json::json!({"c": "incidents", "s": "date", "k": ["+12000-01-01"], "i": "x"}),
+        ),
+        (
+            "/v1/timeline?",
+            serde_json::json!({"c": "timeline", "s": "date", "k": ["-4714-01-01", "2016-12-31", "incident"], "i": "x"}),
+        ),
+        (
+            "/v1/search?q=Bajaur&",
+            serde_json::json!({"c": "search", "s": "rank", "k": [1e39, "claim"], "i": "x"}),
+        ),
+        (
+            "/v1/changes?",
+            serde_json::json!({"c": "changes", "s": "version", "k": [-1, "claims"], "i": "x"}),
         ),
     ] {
         let url = format!("{path}cursor={}", forge(payload));

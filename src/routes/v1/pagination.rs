@@ -109,17 +109,64 @@ impl Cursor {
         }))
     }
 
-    /// The `n`th key value as a type, or a 400 naming the cursor.
-    pub fn key_as<T: serde::de::DeserializeOwned>(
-        &self,
-        collection: &str,
-        n: usize,
-    ) -> Result<T, ApiError> {
+    /// The `n`th key value as a type, or a 400 naming the cursor. A value that parses but lies
+    /// outside what the database can hold (a forged date before 4713 BC) is refused here too.
+    pub fn key_as<T: CursorKey>(&self, collection: &str, n: usize) -> Result<T, ApiError> {
         self.key
             .get(n)
             .cloned()
-            .and_then(|v| serde_json::from_value(v).ok())
+            .and_then(|v| serde_json::from_value::<T>(v).ok())
+            .filter(CursorKey::in_range)
             .ok_or_else(|| invalid_cursor(collection))
+    }
+}
+
+/// A type a cursor key decodes to, with the range a key of it may take: what the API itself
+/// serves and the database can compare, so a forged key is a 400 and never a database error.
+pub trait CursorKey: serde::de::DeserializeOwned {
+    fn in_range(&self) -> bool;
+}
+
+impl CursorKey for chrono::NaiveDate {
+    /// Dates the dataset can hold (years 1 to 9999, the bounds of an open range).
+    fn in_range(&self) -> bool {
+        (crate::domain::partial_date::EARLIEST..=crate::domain::partial_date::LATEST).contains(self)
+    }
+}
+
+impl CursorKey for String {
+    fn in_range(&self) -> bool {
+        !self.contains('\0') && self.len() <= 1_000
+    }
+}
+
+impl CursorKey for i64 {
+    fn in_range(&self) -> bool {
+        *self >= 0
+    }
+}
+
+impl CursorKey for f32 {
+    fn in_range(&self) -> bool {
+        self.is_finite()
+    }
+}
+
+impl CursorKey for crate::domain::Resource {
+    fn in_range(&self) -> bool {
+        true
+    }
+}
+
+impl CursorKey for crate::store::search::SearchHitType {
+    fn in_range(&self) -> bool {
+        true
+    }
+}
+
+impl CursorKey for crate::store::timeline::TimelineEntryType {
+    fn in_range(&self) -> bool {
+        true
     }
 }
 
