@@ -22,11 +22,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { db, server } => {
             let started = Instant::now();
-            let pool = prepare(&db).await?;
-            load_bundled_release(&pool).await?;
+            // Migrations and the bundled release are not bound by the serving timeouts.
+            let setup = prepare(&db).await?;
+            load_bundled_release(&setup).await?;
+            setup.close().await;
+            let options = db
+                .connect_options()
+                .context("DATABASE_URL is not a valid PostgreSQL URL")?;
             let pools = crate::replicas::Pools {
-                primary: pool,
-                replica: connect_replica(&db)?,
+                primary: store::connect_serving(options, db.max_connections, &server.waits),
+                replica: connect_replica(&db, &server.waits)?,
             };
             let app = Application::build(&server, pools)
                 .with_context(|| format!("cannot listen on {}", server.addr))?;
@@ -169,13 +174,20 @@ fn connect(db: &DatabaseSettings) -> anyhow::Result<PgPool> {
 }
 
 /// The read replica's pool, when `DATABASE_READ_URL` is set (connections are made lazily).
-fn connect_replica(db: &DatabaseSettings) -> anyhow::Result<Option<PgPool>> {
+fn connect_replica(
+    db: &DatabaseSettings,
+    waits: &crate::config::WaitSettings,
+) -> anyhow::Result<Option<PgPool>> {
     let Some(options) = db.read_connect_options() else {
         return Ok(None);
     };
     let options = options.context("DATABASE_READ_URL is not a valid PostgreSQL URL")?;
     tracing::info!("reads go to the replica at DATABASE_READ_URL");
-    Ok(Some(store::connect(options, db.max_connections)))
+    Ok(Some(store::connect_serving(
+        options,
+        db.max_connections,
+        waits,
+    )))
 }
 
 /// Connects, creating the database if needed, and applies migrations.

@@ -49,6 +49,8 @@ pub struct ServerSettings {
     pub workers: Option<usize>,
     #[command(flatten)]
     pub rate_limit: RateLimitSettings,
+    #[command(flatten)]
+    pub waits: WaitSettings,
 }
 
 impl Default for ServerSettings {
@@ -57,6 +59,33 @@ impl Default for ServerSettings {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             workers: None,
             rate_limit: RateLimitSettings::default(),
+            waits: WaitSettings::default(),
+        }
+    }
+}
+
+/// How long a request may wait on the database before it is answered 503 (with
+/// `Retry-After`): every wait has a bound. Commands (migrate, import, generate) are not bound.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct WaitSettings {
+    /// Longest a query may run, in ms (PostgreSQL `statement_timeout`).
+    #[arg(long, env = "DURAND_STATEMENT_TIMEOUT_MS", default_value_t = 10_000)]
+    pub statement_timeout_ms: u64,
+    /// Longest a write (or an `as_of` time, which waits for a write in progress) waits for the
+    /// write before it, in ms (PostgreSQL `lock_timeout`, and the writer gate in the process).
+    #[arg(long, env = "DURAND_LOCK_TIMEOUT_MS", default_value_t = 3_000)]
+    pub lock_timeout_ms: u64,
+    /// Longest a request waits for a pooled connection, in ms.
+    #[arg(long, env = "DURAND_DB_ACQUIRE_TIMEOUT_MS", default_value_t = 1_000)]
+    pub acquire_timeout_ms: u64,
+}
+
+impl Default for WaitSettings {
+    fn default() -> Self {
+        Self {
+            statement_timeout_ms: 10_000,
+            lock_timeout_ms: 3_000,
+            acquire_timeout_ms: 1_000,
         }
     }
 }

@@ -143,6 +143,10 @@ pub enum ApiError {
     /// The database cannot be reached right now.
     #[error("database unavailable")]
     Unavailable(#[source] sqlx::Error),
+    /// A wait ran out: a write that waited for another (the lock timeout), or a query that
+    /// ran past the statement timeout. Nothing was written; retrying shortly may succeed.
+    #[error("busy: {0}")]
+    Busy(String),
     /// Anything else: a bug or a broken invariant.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -257,6 +261,7 @@ impl ApiError {
             Self::Unavailable(_) => {
                 blank("The database is unavailable right now; retry shortly.".into())
             }
+            Self::Busy(why) => blank(format!("{why}; nothing was changed. Retry shortly.")),
             Self::Internal(_) => blank("An unexpected error occurred. It has been logged; quote the X-Request-Id header when reporting it.".into()),
         }
     }
@@ -268,6 +273,13 @@ impl From<sqlx::Error> for ApiError {
             sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
                 Self::Unavailable(e)
             }
+            sqlx::Error::Database(ref db) => match db.code().as_deref() {
+                // lock_not_available: `lock_timeout` ran out waiting for a lock.
+                Some("55P03") => Self::Busy("Another write held the dataset for too long".into()),
+                // query_canceled: `statement_timeout` ran out.
+                Some("57014") => Self::Busy("The query ran past its time limit".into()),
+                _ => Self::Internal(e.into()),
+            },
             other => Self::Internal(other.into()),
         }
     }
@@ -328,6 +340,7 @@ impl From<CurationError> for ApiError {
                 )])
             }
             CurationError::Store(e) => e.into(),
+            CurationError::Busy => Self::Busy("Another write held the dataset for too long".into()),
             CurationError::Broken(what) => Self::Internal(anyhow::anyhow!(what)),
         }
     }
@@ -351,7 +364,7 @@ impl ResponseError for ApiError {
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::NotAcceptable { .. } => StatusCode::NOT_ACCEPTABLE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -360,6 +373,7 @@ impl ResponseError for ApiError {
         match self {
             Self::Internal(e) => tracing::error!(error = ?e, "request failed"),
             Self::Unavailable(e) => tracing::warn!(error = %e, "database unavailable"),
+            Self::Busy(why) => tracing::warn!(%why, "a wait ran out"),
             _ => {}
         }
         let mut response = HttpResponse::build(self.status_code());
@@ -369,6 +383,9 @@ impl ResponseError for ApiError {
         }
         if matches!(self, Self::Unavailable(_)) {
             response.insert_header((header::RETRY_AFTER, "5"));
+        }
+        if matches!(self, Self::Busy(_)) {
+            response.insert_header((header::RETRY_AFTER, "2"));
         }
         if let Self::Unauthorized { invalid_token, .. } = self {
             let challenge = if *invalid_token {
@@ -418,7 +435,7 @@ pub struct InternalError(Problem);
 /// 503: the database cannot be reached.
 #[derive(ToResponse)]
 #[response(
-    description = "The database is unavailable; retry after the `Retry-After` seconds.",
+    description = "The database is unavailable, or a wait ran past its limit (a write waiting for another, a query past its time); nothing was written. Retry after the `Retry-After` seconds.",
     content_type = "application/problem+json"
 )]
 #[expect(dead_code, reason = "only its schema is used, for the spec")]

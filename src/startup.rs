@@ -51,7 +51,10 @@ impl Application {
         let stamps = web::Data::new(caching::DatasetStamp::new(Duration::from_secs(2)));
         let validators = Validators::compile(&spec).map_err(std::io::Error::other)?;
         // Writes (and key lookups, which record `last_used_at`) go to the primary only.
-        let curator = web::Data::new(Curator::new(pools.primary.clone(), validators));
+        let curator = web::Data::new(
+            Curator::new(pools.primary.clone(), validators)
+                .waiting_at_most(Duration::from_millis(settings.waits.lock_timeout_ms)),
+        );
         let router = web::Data::new(ReadRouter::new(&pools, stamps.clone()));
         let pool = web::Data::new(pools.primary.clone());
         let pools = web::Data::new(pools);

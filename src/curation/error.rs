@@ -40,6 +40,9 @@ pub enum CurationError {
     /// An `Idempotency-Key` reused for a different request.
     #[error("idempotency key reused")]
     IdempotencyKeyReused,
+    /// Another write held the dataset longer than the lock timeout.
+    #[error("busy")]
+    Busy,
     /// The database failed.
     #[error(transparent)]
     Store(#[from] sqlx::Error),

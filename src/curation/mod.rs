@@ -64,6 +64,9 @@ pub struct Deleted {
 pub struct Curator {
     pool: PgPool,
     gate: tokio::sync::Mutex<()>,
+    /// How long a write waits for the one before it (here, and for the database's lock:
+    /// `lock_timeout` on the serving pool) before it answers busy.
+    wait: std::time::Duration,
     validators: Validators,
 }
 
@@ -72,8 +75,22 @@ impl Curator {
         Self {
             pool,
             gate: tokio::sync::Mutex::new(()),
+            wait: std::time::Duration::from_secs(3),
             validators,
         }
+    }
+
+    /// The longest a write waits for the writes before it in this process.
+    pub fn waiting_at_most(mut self, wait: std::time::Duration) -> Self {
+        self.wait = wait;
+        self
+    }
+
+    /// Takes this process's writer gate, waiting at most [`Curator::waiting_at_most`].
+    async fn gate(&self) -> Result<tokio::sync::MutexGuard<'_, ()>, CurationError> {
+        tokio::time::timeout(self.wait, self.gate.lock())
+            .await
+            .map_err(|_| CurationError::Busy)
     }
 
     /// Creates a record from `doc`. Without an `id`, picks a free one from its name or title.
@@ -87,7 +104,7 @@ impl Curator {
     ) -> Result<Written, CurationError> {
         let request_hash = idempotency_key.map(|_| request_hash(resource, &doc));
 
-        let _gate = self.gate.lock().await;
+        let _gate = self.gate().await?;
         let mut tx = self.pool.begin().await?;
         history::lock(&mut tx).await?;
 
@@ -159,7 +176,7 @@ impl Curator {
             .patch(resource, &patch)
             .map_err(CurationError::Invalid)?;
 
-        let _gate = self.gate.lock().await;
+        let _gate = self.gate().await?;
         let mut tx = self.pool.begin().await?;
         history::lock(&mut tx).await?;
         let Some(before) = store::records::stored_doc(&mut tx, resource, id).await? else {
@@ -208,7 +225,7 @@ impl Curator {
         reason: &str,
         if_match: &IfMatch,
     ) -> Result<Deleted, CurationError> {
-        let _gate = self.gate.lock().await;
+        let _gate = self.gate().await?;
         let mut tx = self.pool.begin().await?;
         history::lock(&mut tx).await?;
         if store::records::stored_doc(&mut tx, resource, id)

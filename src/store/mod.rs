@@ -57,6 +57,26 @@ pub fn connect(options: PgConnectOptions, max_connections: u32) -> PgPool {
         .connect_lazy_with(options.options([("jit", "off")]))
 }
 
+/// Opens the pool a server reads and writes through: like [`connect`], with every wait
+/// bounded by `waits` (a query past `statement_timeout`, a lock past `lock_timeout`, or no
+/// free connection within the acquire timeout fails fast, and the request is a 503).
+pub fn connect_serving(
+    options: PgConnectOptions,
+    max_connections: u32,
+    waits: &crate::config::WaitSettings,
+) -> PgPool {
+    let statement = format!("{}ms", waits.statement_timeout_ms);
+    let lock = format!("{}ms", waits.lock_timeout_ms);
+    PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_millis(waits.acquire_timeout_ms))
+        .connect_lazy_with(options.options([
+            ("jit", "off"),
+            ("statement_timeout", statement.as_str()),
+            ("lock_timeout", lock.as_str()),
+        ]))
+}
+
 /// Applies every pending migration, then gives data written before row versions existed its
 /// history ([`row_versions::backfill`], a no-op once done).
 pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {

@@ -23,4 +23,5 @@ mod sorting;
 mod sources;
 mod time_travel;
 mod timeline;
+mod waits;
 mod write_regressions;
