@@ -31,6 +31,10 @@ fn line<T: Serialize>(kind: &str, data: T) -> Result<Vec<u8>, sqlx::Error> {
 pub fn ndjson(db: Reader) -> impl Stream<Item = Result<Vec<u8>, sqlx::Error>> {
     async_stream::try_stream! {
         let mut tx = db.begin().await?;
+        // Each collection is one statement streamed for as long as the download lasts, so
+        // the serving pool's statement timeout would cut a large export short. (Holding one
+        // connection for the whole download is issue 11's next item.)
+        sqlx::query("set local statement_timeout = 0").execute(&mut *tx).await?;
         let meta: Option<Json<DatasetMeta>> = sqlx::query_scalar("select doc from dataset_meta")
             .fetch_optional(&mut *tx)
             .await?;
