@@ -42,6 +42,8 @@ pub struct Metrics {
     durations: HistogramVec,
     pool_connections: IntGaugeVec,
     dataset_info: IntGaugeVec,
+    /// Readiness checks that reached the database (`/readyz` answers from a cache between).
+    pub readiness_checks: prometheus::IntCounter,
     /// Serialises the reset-and-set of per-scrape gauges with the gathering that follows, so
     /// concurrent scrapes never see a half-updated `durand_dataset_info`.
     scrape: Mutex<()>,
@@ -95,8 +97,14 @@ impl Metrics {
         build_info
             .with_label_values(&[env!("CARGO_PKG_VERSION")])
             .set(1);
+        let readiness_checks = prometheus::IntCounter::new(
+            "durand_readiness_checks_total",
+            "Readiness checks that pinged the database (/readyz caches the answer for a second).",
+        )
+        .expect("valid counter");
         for collector in [
-            Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(readiness_checks.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(requests.clone()),
             Box::new(durations.clone()),
             Box::new(pool_connections.clone()),
             Box::new(dataset_info.clone()),
@@ -110,6 +118,7 @@ impl Metrics {
             durations,
             pool_connections,
             dataset_info,
+            readiness_checks,
             scrape: Mutex::new(()),
         }
     }

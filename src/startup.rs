@@ -48,6 +48,9 @@ impl Application {
         let spec_json = web::Data::new(SpecJson(openapi::to_json(&spec)));
         let limiter = web::Data::new(rate_limit::Limiter::new(&settings.rate_limit));
         let metrics = web::Data::new(metrics::Metrics::new());
+        let readiness = web::Data::new(routes::health::Readiness::new(
+            metrics.readiness_checks.clone(),
+        ));
         let stamps = web::Data::new(caching::DatasetStamp::new(Duration::from_secs(2)));
         let validators = Validators::compile(&spec).map_err(std::io::Error::other)?;
         // Writes (and key lookups, which record `last_used_at`) go to the primary only.
@@ -70,6 +73,7 @@ impl Application {
                 .app_data(spec_json.clone())
                 .app_data(limiter.clone())
                 .app_data(metrics.clone())
+                .app_data(readiness.clone())
                 .app_data(stamps.clone())
                 .app_data(curator.clone())
                 .app_data(

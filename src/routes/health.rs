@@ -1,7 +1,7 @@
 //! `/healthz` (the process is up) and `/readyz` (it can serve: Postgres answers, the
 //! primary and, when one is configured, the read replica).
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use actix_web::{get, web};
 use serde::Serialize;
@@ -30,10 +30,51 @@ pub async fn healthz() -> web::Json<Health> {
     })
 }
 
+/// The last readiness answer and when it was found, so that `/readyz` pings the database at
+/// most once a second however often it is asked (one check at a time; the others wait for it).
+pub struct Readiness {
+    last: tokio::sync::Mutex<Option<(Instant, bool)>>,
+    checks: prometheus::IntCounter,
+}
+
+impl Readiness {
+    /// How long an answer is reused.
+    const FRESH: Duration = Duration::from_secs(1);
+
+    pub fn new(checks: prometheus::IntCounter) -> Self {
+        Self {
+            last: tokio::sync::Mutex::new(None),
+            checks,
+        }
+    }
+
+    /// Whether the pools answer: the last answer if under a second old, else a fresh check.
+    async fn ready(&self, pools: &Pools) -> bool {
+        let mut last = self.last.lock().await;
+        if let Some((at, ready)) = *last
+            && at.elapsed() < Self::FRESH
+        {
+            return ready;
+        }
+        self.checks.inc();
+        let replica = async {
+            match &pools.replica {
+                Some(replica) => ping(replica).await,
+                None => Ok(()),
+            }
+        };
+        // Both at once, so the two-second bound holds for the pair.
+        let (primary, replica) = futures_util::join!(ping(&pools.primary), replica);
+        let ready = primary.and(replica).is_ok();
+        *last = Some((Instant::now(), ready));
+        ready
+    }
+}
+
 /// Readiness
 ///
 /// Answers 200 when PostgreSQL answers within two seconds (the primary and, when one is
-/// configured, the read replica), else 503.
+/// configured, the read replica), else 503. The answer is reused for up to a second.
 #[utoipa::path(
     tag = "health",
     responses(
@@ -42,16 +83,13 @@ pub async fn healthz() -> web::Json<Health> {
     )
 )]
 #[get("/readyz")]
-pub async fn readyz(pools: web::Data<Pools>) -> Result<web::Json<Health>, ApiError> {
-    let replica = async {
-        match &pools.replica {
-            Some(replica) => ping(replica).await,
-            None => Ok(()),
-        }
-    };
-    // Both at once, so the two-second bound holds for the pair.
-    let (primary, replica) = futures_util::join!(ping(&pools.primary), replica);
-    primary.and(replica)?;
+pub async fn readyz(
+    pools: web::Data<Pools>,
+    readiness: web::Data<Readiness>,
+) -> Result<web::Json<Health>, ApiError> {
+    if !readiness.ready(&pools).await {
+        return Err(ApiError::Unavailable(sqlx::Error::PoolTimedOut));
+    }
     Ok(web::Json(Health {
         status: "ready".into(),
     }))

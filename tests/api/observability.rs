@@ -188,3 +188,45 @@ async fn zero_per_minute_means_never_limited(pool: PgPool) {
         assert!(r.headers.get("ratelimit-limit").is_none());
     }
 }
+
+#[sqlx::test]
+async fn readyz_pings_the_database_at_most_once_a_second_however_often_it_is_asked(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let checks = |metrics: String| -> u64 {
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix("durand_readiness_checks_total "))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or(0)
+    };
+    let before = checks(
+        app.request(reqwest::Method::GET, "/metrics")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    let started = std::time::Instant::now();
+    let asks = 200;
+    let answers = futures_util::future::join_all(
+        (0..asks).map(|_| app.request(reqwest::Method::GET, "/readyz")),
+    )
+    .await;
+    assert!(answers.iter().all(|r| r.status() == 200));
+    let seconds = started.elapsed().as_secs();
+    let after = checks(
+        app.request(reqwest::Method::GET, "/metrics")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    // One check per started second at the most (whatever the machine's speed), never one
+    // per request.
+    assert!(after > before, "the first ask checks");
+    assert!(
+        after - before <= seconds + 1,
+        "{} checks for {asks} asks in {seconds} s",
+        after - before
+    );
+}
