@@ -134,6 +134,9 @@ pub enum ApiError {
     /// The body is larger than the server accepts.
     #[error("payload too large")]
     PayloadTooLarge { limit: usize },
+    /// The body did not arrive in time.
+    #[error("body timeout")]
+    BodyTimeout { seconds: u64 },
     /// A write without `If-Match`.
     #[error("precondition required")]
     PreconditionRequired,
@@ -233,6 +236,9 @@ impl ApiError {
             Self::PayloadTooLarge { limit } => {
                 blank(format!("The body is larger than the {limit} bytes accepted."))
             }
+            Self::BodyTimeout { seconds } => blank(format!(
+                "The body did not arrive within {seconds} s; nothing was changed. Send it again, whole."
+            )),
             Self::PreconditionRequired => Problem {
                 errors: vec![ParameterError::new("If-Match", "is required")],
                 ..blank("Send `If-Match` with the record's ETag (from a GET) so that a write cannot overwrite a change you have not seen.".into())
@@ -359,6 +365,7 @@ impl ResponseError for ApiError {
             Self::InvalidBody(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::BodyTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
@@ -383,6 +390,10 @@ impl ResponseError for ApiError {
         }
         if matches!(self, Self::Unavailable(_)) {
             response.insert_header((header::RETRY_AFTER, "5"));
+        }
+        if matches!(self, Self::BodyTimeout { .. }) {
+            // The rest of the body may still be on its way: the connection cannot be reused.
+            response.insert_header((header::CONNECTION, "close"));
         }
         if matches!(self, Self::Busy(_)) {
             response.insert_header((header::RETRY_AFTER, "2"));
@@ -537,6 +548,15 @@ pub struct UnsupportedMediaType(Problem);
     content_type = "application/problem+json"
 )]
 pub struct PayloadTooLarge(Problem);
+
+/// 408: the body did not arrive in time.
+#[expect(dead_code, reason = "only its schema is used, for the spec")]
+#[derive(ToResponse)]
+#[response(
+    description = "The body did not arrive within 5 s of its first byte; nothing was changed.",
+    content_type = "application/problem+json"
+)]
+pub struct RequestTimeout(Problem);
 
 /// 428: a write without `If-Match`.
 #[expect(dead_code, reason = "only its schema is used, for the spec")]

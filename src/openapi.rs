@@ -79,6 +79,7 @@ pub const REGENERATE: &str = "make spec";
             crate::error::UnprocessableBody,
             crate::error::UnsupportedMediaType,
             crate::error::PayloadTooLarge,
+            crate::error::RequestTimeout,
             crate::error::PreconditionRequired,
             crate::error::PreconditionFailed,
         )

@@ -115,3 +115,37 @@ async fn a_write_or_an_as_of_time_waiting_past_the_lock_timeout_is_a_503_and_wri
         .unwrap();
     assert_eq!(retried.status(), 200);
 }
+
+#[sqlx::test]
+async fn a_body_that_trickles_in_is_cut_off_for_keyed_clients_too(pool: PgPool) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut settings = ServerSettings::default();
+    settings.rate_limit.per_minute = 0;
+    let app = TestApp::spawn_with(pool.clone(), settings).await;
+    let (token, _) = keys::create(&pool, "editor", Scope::Write).await.unwrap();
+    let address = app.base.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    // Headers announcing 1,000 bytes, then 7 of them, then nothing.
+    let head = format!(
+        "POST /v1/claims HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{\"id\": "
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    // The server answers on its own; this bound only stops a broken server hanging the test.
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        stream.read_to_end(&mut answer),
+    )
+    .await;
+    assert!(read.is_ok(), "the connection was held open");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("application/problem+json"), "{answer}");
+    assert!(answer.contains("nothing was changed"), "{answer}");
+    let versions: i64 = sqlx::query_scalar("select count(*) from dataset_versions")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(versions, 1, "only the bundled load");
+}

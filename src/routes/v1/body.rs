@@ -17,6 +17,9 @@ use crate::error::ApiError;
 /// The largest body a write accepts: a record is a few kilobytes.
 pub const MAX_BODY: usize = 256 * 1024;
 
+/// The longest a write's body may take to arrive, from its first byte to its last.
+pub const BODY_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Media types a create accepts.
 pub const JSON: &[&str] = &["application/json"];
 /// Media types a patch accepts: JSON Merge Patch (RFC 7396), or plain JSON meaning the same.
@@ -42,16 +45,27 @@ pub async fn read_object(
     if !media_type.is_some_and(|m| accepted.contains(&m.as_str())) {
         return Err(ApiError::UnsupportedMediaType { offered: accepted });
     }
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk
-            .map_err(|e| ApiError::MalformedBody(format!("The body could not be read: {e}.")))?;
-        if body.len() + chunk.len() > MAX_BODY {
-            return Err(ApiError::PayloadTooLarge { limit: MAX_BODY });
+    let read = async {
+        let mut body = web::BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|e| {
+                ApiError::MalformedBody(format!("The body could not be read: {e}."))
+            })?;
+            if body.len() + chunk.len() > MAX_BODY {
+                return Err(ApiError::PayloadTooLarge { limit: MAX_BODY });
+            }
+            body.extend_from_slice(&chunk);
         }
-        body.extend_from_slice(&chunk);
-    }
-    parse_object(&body.freeze())
+        Ok(body.freeze())
+    };
+    // Everyone's body arrives within the same time, key or no key: a client that sends
+    // slowly holds a connection and memory only that long.
+    let body = tokio::time::timeout(BODY_READ_TIMEOUT, read)
+        .await
+        .map_err(|_| ApiError::BodyTimeout {
+            seconds: BODY_READ_TIMEOUT.as_secs(),
+        })??;
+    parse_object(&body)
 }
 
 /// Parses bytes as one JSON object.
