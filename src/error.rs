@@ -44,6 +44,33 @@ pub struct Problem {
     pub tombstone: Option<Tombstone>,
 }
 
+/// The longest text a problem repeats back from a request, in characters: a client's 8 KB
+/// value or parameter name must not come back twice its size.
+const ECHO_LIMIT: usize = 200;
+
+/// `text`, cut to `limit` characters with an ellipsis when longer.
+fn truncated(text: &str, limit: usize) -> String {
+    match text.char_indices().nth(limit) {
+        None => text.to_owned(),
+        Some((end, _)) => format!("{}…", &text[..end]),
+    }
+}
+
+impl Problem {
+    /// The problem with every text that may repeat the request cut to a bounded length.
+    fn bounded(mut self) -> Self {
+        // A detail quotes a value or two besides its own words.
+        self.detail = truncated(&self.detail, 3 * ECHO_LIMIT);
+        for e in &mut self.errors {
+            e.detail = truncated(&e.detail, 2 * ECHO_LIMIT);
+            e.parameter = e.parameter.as_deref().map(|p| truncated(p, ECHO_LIMIT));
+            e.pointer = e.pointer.as_deref().map(|p| truncated(p, ECHO_LIMIT));
+        }
+        self.errors.truncate(100);
+        self
+    }
+}
+
 /// What is wrong with one query parameter or header (`parameter`), or one field of the
 /// request body (`pointer`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -412,7 +439,7 @@ impl ResponseError for ApiError {
         if let Self::TooManyRequests { retry_after } = self {
             response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
         }
-        response.json(self.problem())
+        response.json(self.problem().bounded())
     }
 }
 

@@ -225,3 +225,27 @@ async fn malformed_dataset_version_header_is_a_400_problem_and_a_valid_one_is_ho
         assert_eq!(r.headers["durand-dataset-version"], version);
     }
 }
+
+#[sqlx::test]
+async fn a_problem_never_echoes_a_long_value_or_name_back_whole(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let long = "9".repeat(8_000);
+    for path in [
+        format!("/v1/claims?limit={long}"),
+        format!("/v1/claims?{long}=1"),
+        format!("/v1/claims?cursor={long}"),
+    ] {
+        let response = app.request(reqwest::Method::GET, &path).await;
+        assert_eq!(response.status(), 400, "{path}");
+        let body = response.text().await.unwrap();
+        assert!(
+            body.len() < 2_000,
+            "{} bytes for {}",
+            body.len(),
+            &path[..30]
+        );
+        let problem: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(problem["status"], 400);
+        assert!(!problem["errors"].as_array().unwrap().is_empty());
+    }
+}
