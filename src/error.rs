@@ -57,6 +57,19 @@ fn truncated(text: &str, limit: usize) -> String {
 }
 
 impl Problem {
+    /// The problem of a bare HTTP status, for an error answered without a body.
+    pub fn blank(status: StatusCode) -> Self {
+        let reason = status.canonical_reason().unwrap_or("Error");
+        Self {
+            problem_type: "about:blank".into(),
+            title: reason.into(),
+            status: status.as_u16(),
+            detail: format!("{reason}."),
+            errors: Vec::new(),
+            tombstone: None,
+        }
+    }
+
     /// The problem with every text that may repeat the request cut to a bounded length.
     fn bounded(mut self) -> Self {
         // A detail quotes a value or two besides its own words.

@@ -93,6 +93,7 @@ impl Application {
                 .wrap(from_fn(caching::http_cache))
                 .wrap(Compress::default())
                 .wrap(from_fn(head_as_get))
+                .wrap(from_fn(problem_bodies))
                 .wrap(from_fn(rate_limit::enforce))
                 .wrap(cors())
                 .wrap(from_fn(metrics::track))
@@ -118,6 +119,32 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Gives every error answer a problem document: a handler's errors already are, but the
+/// framework's and the docs UI's (a 404 under `/docs/`, for one) arrive without a body.
+async fn problem_bodies(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let res = next.call(req).await?;
+    let status = res.status();
+    let empty = matches!(
+        res.response().body().size(),
+        actix_web::body::BodySize::Sized(0)
+    );
+    if !(status.is_client_error() || status.is_server_error()) || !empty {
+        return Ok(res.map_into_boxed_body());
+    }
+    let (req, mut res) = res.into_parts();
+    let problem = crate::error::Problem::blank(status);
+    let body = serde_json::to_vec(&problem).unwrap_or_default();
+    res.headers_mut().insert(
+        actix_web::http::header::CONTENT_TYPE,
+        actix_web::http::header::HeaderValue::from_static(crate::error::PROBLEM_JSON),
+    );
+    let res = res.set_body(actix_web::body::BoxBody::new(body));
+    Ok(ServiceResponse::new(req, res))
 }
 
 /// Answers `HEAD` like `GET`: the route macros match `GET` only, and actix's HTTP/1 codec

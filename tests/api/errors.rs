@@ -249,3 +249,19 @@ async fn a_problem_never_echoes_a_long_value_or_name_back_whole(pool: PgPool) {
         assert!(!problem["errors"].as_array().unwrap().is_empty());
     }
 }
+
+#[sqlx::test]
+async fn errors_from_the_docs_ui_and_the_framework_are_problems_too(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    for path in ["/docs/no-such-file.js", "/docs/swagger-ui/nothing.css"] {
+        let response = app.request(reqwest::Method::GET, path).await;
+        assert_eq!(response.status(), 404, "{path}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json"
+        );
+        let problem: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(problem["status"], 404);
+        assert_eq!(problem["title"], "Not Found");
+    }
+}
