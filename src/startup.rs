@@ -139,7 +139,10 @@ async fn problem_bodies(
     let (req, mut res) = res.into_parts();
     let problem = crate::error::Problem::blank(status);
     let body = serde_json::to_vec(&problem).unwrap_or_default();
-    res.headers_mut().insert(
+    let headers = res.headers_mut();
+    // The new body is plain JSON, whatever encoding an empty one was labelled with.
+    headers.remove(actix_web::http::header::CONTENT_ENCODING);
+    headers.insert(
         actix_web::http::header::CONTENT_TYPE,
         actix_web::http::header::HeaderValue::from_static(crate::error::PROBLEM_JSON),
     );
