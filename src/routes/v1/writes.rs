@@ -42,11 +42,13 @@ impl Writer<'_> {
 #[into_params(parameter_in = Query)]
 pub struct DeleteParams {
     /// Why the record is deleted (kept in its tombstone and revision), 1 to 500 characters,
-    /// not only spaces.
+    /// not only white space, without NUL.
+    // The pattern spells out what `str::trim` removes, as `SearchText`'s does: regex
+    // engines disagree on `\s` (JavaScript's has no U+0085), and the server refuses NUL.
     #[param(
         min_length = 1,
         max_length = 500,
-        pattern = "\\S",
+        pattern = r"^[^\u0000]*[^\u0000\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$",
         example = "Duplicate of another claim"
     )]
     reason: String,
