@@ -56,9 +56,9 @@ pub struct PartialDate {
 }
 
 /// The value pattern: `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, or `START/END` of those where one side
-/// may be `..`.
-pub const PATTERN: &str =
-    r"^(\d{4}(-\d{2}(-\d{2})?)?(/(\d{4}(-\d{2}(-\d{2})?)?|\.\.))?|\.\./\d{4}(-\d{2}(-\d{2})?)?)$";
+/// may be `..`. Years run from 0001 to 9999 (there is no year 0, and an open start is stored
+/// as 0001-01-01).
+pub const PATTERN: &str = r"^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})(-\d{2}(-\d{2})?)?(/((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})(-\d{2}(-\d{2})?)?|\.\.))?|\.\./(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})(-\d{2}(-\d{2})?)?)$";
 
 /// The day stored for an open start: before any date the dataset can hold.
 pub const EARLIEST: NaiveDate = NaiveDate::from_ymd_opt(1, 1, 1).expect("a valid date");
@@ -91,6 +91,8 @@ fn parse_period(s: &str) -> Option<(NaiveDate, NaiveDate, DatePrecision)> {
             .then(|| p.parse().ok())
             .flatten()
     };
+    // Years from 1: year 0 does not exist, and would end before an open start (0001-01-01).
+    let number = |p: &str, len: usize| number(p, len).filter(|&n| len != 4 || n >= 1);
     match parts.as_slice() {
         [y] => {
             let y = number(y, 4)? as i32;
@@ -390,6 +392,20 @@ mod tests {
                 "{bad:?} should be rejected"
             );
         }
+        // There is no year 0, and it would end before an open start (0001-01-01): refused by
+        // the parser and by the published pattern alike.
+        let pattern = regex::Regex::new(PATTERN).unwrap();
+        for bad in ["0000", "0000-12", "../0000", "0000-01-01/2016"] {
+            assert!(
+                PartialDate::parse(bad).is_err(),
+                "{bad:?} should be rejected"
+            );
+            assert!(
+                !pattern.is_match(bad),
+                "{bad:?} matches the published pattern"
+            );
+        }
+        assert!(PartialDate::parse("0001").is_ok() && pattern.is_match("0001"));
     }
 
     #[test]
