@@ -72,8 +72,9 @@ struct PartialDateJson {
     /// The date as the source gave it: `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, or `START/END` of
     /// those, where one side may be `..` (open): `../2016` is "on or before 2016", `2022/..`
     /// "from 2022 on".
+    // The same text as `PATTERN` (the attribute takes a literal; a test compares them).
     #[schema(
-        pattern = r"^(\d{4}(-\d{2}(-\d{2})?)?(/(\d{4}(-\d{2}(-\d{2})?)?|\.\.))?|\.\./\d{4}(-\d{2}(-\d{2})?)?)$"
+        pattern = r"^((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})(-\d{2}(-\d{2})?)?(/((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})(-\d{2}(-\d{2})?)?|\.\.))?|\.\./(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})(-\d{2}(-\d{2})?)?)$"
     )]
     value: String,
     precision: DatePrecision,
@@ -347,6 +348,9 @@ mod tests {
         let lying = serde_json::json!({"value": "../2016", "start": "2016-01-01"});
         assert!(serde_json::from_value::<PartialDate>(lying).is_err());
         let regex = regex::Regex::new(PATTERN).unwrap();
+        let served =
+            serde_json::to_value(<PartialDateJson as utoipa::PartialSchema>::schema()).unwrap();
+        assert_eq!(served["properties"]["value"]["pattern"], PATTERN);
         for ok in [
             "2016",
             "2025-10",
