@@ -53,19 +53,19 @@ async fn a_write_or_an_as_of_time_waiting_past_the_lock_timeout_is_a_503_and_wri
         .await
         .unwrap();
 
-    let patched = app
-        .client
-        .patch(format!(
-            "{}/v1/claims/pakistan-claims-133-taliban-killed",
-            app.base
-        ))
-        .bearer_auth(&token)
-        .header("If-Match", &etag)
-        .header("Content-Type", "application/merge-patch+json")
-        .body(r#"{"status_note": "Waited too long."}"#)
-        .send()
-        .await
-        .unwrap();
+    let patch = || {
+        app.client
+            .patch(format!(
+                "{}/v1/claims/pakistan-claims-133-taliban-killed",
+                app.base
+            ))
+            .bearer_auth(&token)
+            .header("If-Match", &etag)
+            .header("Content-Type", "application/merge-patch+json")
+            .body(r#"{"status_note": "Waited too long."}"#)
+            .send()
+    };
+    let patched = patch().await.unwrap();
     assert_eq!(patched.headers()["retry-after"], "2");
     let problem = reply(patched).await;
     let body = problem.assert_problem(503);
@@ -100,19 +100,7 @@ async fn a_write_or_an_as_of_time_waiting_past_the_lock_timeout_is_a_503_and_wri
         "the refused write wrote nothing"
     );
     // Once the lock is free, the same write goes through.
-    let retried = app
-        .client
-        .patch(format!(
-            "{}/v1/claims/pakistan-claims-133-taliban-killed",
-            app.base
-        ))
-        .bearer_auth(&token)
-        .header("If-Match", &etag)
-        .header("Content-Type", "application/merge-patch+json")
-        .body(r#"{"status_note": "Waited too long."}"#)
-        .send()
-        .await
-        .unwrap();
+    let retried = patch().await.unwrap();
     assert_eq!(retried.status(), 200);
 }
 
