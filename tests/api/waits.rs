@@ -137,3 +137,21 @@ async fn a_body_that_trickles_in_is_cut_off_for_keyed_clients_too(pool: PgPool) 
         .unwrap();
     assert_eq!(versions, 1, "only the bundled load");
 }
+
+#[sqlx::test]
+async fn a_query_past_the_statement_timeout_is_a_503_not_a_500(pool: PgPool) {
+    use actix_web::ResponseError;
+    let waits = WaitSettings {
+        statement_timeout_ms: 50,
+        ..WaitSettings::default()
+    };
+    let serving = store::connect_serving(pool.connect_options().as_ref().clone(), 1, &waits);
+    let cancelled = sqlx::query("select pg_sleep(2)")
+        .execute(&serving)
+        .await
+        .unwrap_err();
+    let answer = durand::error::ApiError::from(cancelled);
+    assert_eq!(answer.status_code(), 503, "{answer:?}");
+    let response = answer.error_response();
+    assert_eq!(response.headers().get("retry-after").unwrap(), "2");
+}
