@@ -51,6 +51,10 @@ pub struct ServerSettings {
     pub rate_limit: RateLimitSettings,
     #[command(flatten)]
     pub waits: WaitSettings,
+    /// On SIGTERM or SIGINT, how long requests in flight may take to finish, in seconds,
+    /// before the server stops anyway. Give the orchestrator's kill timeout a little more.
+    #[arg(long, env = "DURAND_SHUTDOWN_GRACE", default_value_t = 30)]
+    pub shutdown_grace: u64,
 }
 
 impl Default for ServerSettings {
@@ -60,6 +64,7 @@ impl Default for ServerSettings {
             workers: None,
             rate_limit: RateLimitSettings::default(),
             waits: WaitSettings::default(),
+            shutdown_grace: 30,
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod rate_limit;
 pub mod replicas;
 pub mod representation;
 pub mod routes;
+pub mod shutdown;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

@@ -19,12 +19,16 @@ use crate::error::ApiError;
 use crate::openapi::{self, SpecJson};
 use crate::replicas::{Pools, ReadRouter};
 use crate::routes::{self, fallback::KnownPaths};
+use crate::shutdown::{self, Drain};
 use crate::{caching, metrics, rate_limit, telemetry};
 
 /// A bound, not yet running, HTTP server.
 pub struct Application {
     port: u16,
     server: Server,
+    drain: web::Data<Drain>,
+    pools: Pools,
+    grace: Duration,
 }
 
 impl Application {
@@ -60,14 +64,17 @@ impl Application {
         );
         let router = web::Data::new(ReadRouter::new(&pools, stamps.clone()));
         let pool = web::Data::new(pools.primary.clone());
-        let pools = web::Data::new(pools);
+        let drain = web::Data::new(Drain::default());
+        let app_drain = drain.clone();
+        let app_pools = web::Data::new(pools.clone());
         let mut server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
                 .configure(routes::configure)
                 .split_for_parts();
             app.app_data(pool.clone())
-                .app_data(pools.clone())
+                .app_data(app_pools.clone())
+                .app_data(app_drain.clone())
                 .app_data(router.clone())
                 .app_data(known.clone())
                 .app_data(spec_json.clone())
@@ -98,15 +105,22 @@ impl Application {
                 .wrap(cors())
                 .wrap(from_fn(metrics::track))
                 .wrap(from_fn(telemetry::request_span))
+                .wrap(from_fn(shutdown::track))
         })
         .listen(listener)?
-        .shutdown_timeout(10);
+        // Shutdown is ours (`run_until_stopped`): by the time the workers are told to stop,
+        // the requests in flight have finished, so their idle connections get a second.
+        .disable_signals()
+        .shutdown_timeout(1);
         if let Some(workers) = settings.workers {
             server = server.workers(workers);
         }
         Ok(Self {
             port,
             server: server.run(),
+            drain,
+            pools,
+            grace: Duration::from_secs(settings.shutdown_grace),
         })
     }
 
@@ -115,9 +129,27 @@ impl Application {
         self.port
     }
 
-    /// Serves until SIGINT or SIGTERM, then drains in-flight requests (up to 10 s).
+    /// Serves until SIGTERM or SIGINT, then stops accepting, lets the requests in flight
+    /// finish within the grace period (`DURAND_SHUTDOWN_GRACE`), closes the pools and stops
+    /// ([`Drain::shut_down`]). A second signal stops at once.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let handle = self.server.handle();
+        let mut server = self.server;
+        tokio::select! {
+            result = &mut server => return result,
+            () = shutdown::signalled() => {}
+        }
+        let stop = async {
+            tokio::select! {
+                () = self.drain.shut_down(handle.clone(), self.pools, self.grace) => {}
+                () = shutdown::signalled() => {
+                    tracing::warn!("a second signal: stopping now");
+                    handle.stop(false).await;
+                }
+            }
+        };
+        let ((), result) = tokio::join!(stop, server);
+        result
     }
 }
 

@@ -11,9 +11,12 @@ mod checks;
 mod error;
 pub mod validation;
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
-use sqlx::{PgConnection, PgPool};
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+use tokio::sync::Mutex;
 
 pub use error::CurationError;
 pub use validation::Validators;
@@ -152,9 +155,10 @@ impl Curator {
         if let (Some(key), Some(hash)) = (idempotency_key, &request_hash) {
             curation::remember_create(&mut tx, author.key_id, key, hash, &id).await?;
         }
+        let (tx, record) = read_back(tx, resource, &id).await?;
         tx.commit().await?;
         Ok(Written {
-            record: self.current(resource, &id).await?,
+            record,
             version,
             location,
             replayed: false,
@@ -206,9 +210,10 @@ impl Curator {
         }
         let record = checks::consistent(&mut tx, record).await?;
         let version = write(&mut tx, record, Some(before), author.name).await?;
+        let (tx, record) = read_back(tx, resource, id).await?;
         tx.commit().await?;
         Ok(Written {
-            record: self.current(resource, id).await?,
+            record,
             version,
             location: format!("/v1/{resource}/{id}"),
             replayed: false,
@@ -277,6 +282,22 @@ impl Curator {
             }
         }
     }
+}
+
+/// The record as its GET will serve it once `tx` commits, read inside `tx`: nothing is left
+/// to fail after the commit, so a write that committed is always answered as a success.
+async fn read_back(
+    tx: Transaction<'static, Postgres>,
+    resource: Resource,
+    id: &str,
+) -> Result<(Transaction<'static, Postgres>, Representation), CurationError> {
+    let shared = Arc::new(Mutex::new(tx));
+    let found = representation::of(&Reader::within(Arc::clone(&shared)), resource, id).await?;
+    let tx = Arc::try_unwrap(shared)
+        .map_err(|_| CurationError::Broken("a read kept the write's transaction"))?
+        .into_inner();
+    let record = found.ok_or(CurationError::Broken("the written record vanished"))?;
+    Ok((tx, record))
 }
 
 /// What identifies a create for its `Idempotency-Key`: the collection and the body.

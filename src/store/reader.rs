@@ -7,22 +7,51 @@
 //! carries them into another read. Nothing is built per version; the pool is the same.
 
 use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
 
 use sqlx::pool::PoolConnection;
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
-/// The data a store read function reads: current, or as of one dataset version.
+/// The data a store read function reads: current, or as of one dataset version, or as a
+/// write's own transaction sees it.
 #[derive(Debug, Clone)]
 pub struct Reader {
-    pool: PgPool,
+    from: From,
     version: Option<i64>,
+}
+
+/// Where a [`Reader`]'s connections come from.
+#[derive(Clone)]
+enum From {
+    Pool(PgPool),
+    /// One open transaction, shared by the reads made inside it.
+    Within(Arc<Mutex<Transaction<'static, Postgres>>>),
+}
+
+impl std::fmt::Debug for From {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Pool(pool) => f.debug_tuple("Pool").field(pool).finish(),
+            Self::Within(_) => f.write_str("Within(transaction)"),
+        }
+    }
 }
 
 impl Reader {
     /// The current data.
     pub fn current(pool: PgPool) -> Self {
         Self {
-            pool,
+            from: From::Pool(pool),
+            version: None,
+        }
+    }
+
+    /// The data as transaction `tx` sees it, its own uncommitted writes included: a write
+    /// reads back what it wrote before it commits, so that nothing can fail after the commit.
+    pub fn within(tx: Arc<Mutex<Transaction<'static, Postgres>>>) -> Self {
+        Self {
+            from: From::Within(tx),
             version: None,
         }
     }
@@ -30,7 +59,7 @@ impl Reader {
     /// The data as it was at dataset `version` (which must exist: resolve `as_of` first).
     pub fn at(pool: PgPool, version: i64) -> Self {
         Self {
-            pool,
+            from: From::Pool(pool),
             version: Some(version),
         }
     }
@@ -40,23 +69,27 @@ impl Reader {
         self.version
     }
 
-    /// The pool reads come from.
-    pub fn pool(&self) -> &PgPool {
-        &self.pool
-    }
-
     /// A connection to run one read's queries on.
     pub async fn conn(&self) -> Result<ReadConn, sqlx::Error> {
-        match self.version {
-            None => Ok(ReadConn::Current(self.pool.acquire().await?)),
-            Some(_) => Ok(ReadConn::Past(self.begin().await?)),
+        match (&self.from, self.version) {
+            (From::Within(tx), _) => Ok(ReadConn::Within(Arc::clone(tx).lock_owned().await)),
+            (From::Pool(pool), None) => Ok(ReadConn::Current(pool.acquire().await?)),
+            (From::Pool(_), Some(_)) => Ok(ReadConn::Past(self.begin().await?)),
         }
     }
 
     /// A read-only, repeatable-read transaction on this data: several queries that must see
-    /// one state (an export).
+    /// one state (an export). Not within a write's transaction, which is one state already.
     pub async fn begin(&self) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let pool = match &self.from {
+            From::Within(_) => {
+                return Err(sqlx::Error::InvalidArgument(
+                    "a read within a write's transaction cannot begin another".into(),
+                ));
+            }
+            From::Pool(pool) => pool,
+        };
+        let mut tx = pool.begin().await?;
         sqlx::query("set transaction isolation level repeatable read, read only")
             .execute(&mut *tx)
             .await?;
@@ -72,11 +105,12 @@ impl Reader {
     }
 }
 
-/// A connection reading the current tables, or a transaction reading a past version (rolled
-/// back when dropped: it only ever read).
+/// A connection reading the current tables, a transaction reading a past version or one
+/// snapshot (rolled back when dropped: it only ever read), or a write's own transaction.
 pub enum ReadConn {
     Current(PoolConnection<Postgres>),
     Past(Transaction<'static, Postgres>),
+    Within(OwnedMutexGuard<Transaction<'static, Postgres>>),
 }
 
 impl Deref for ReadConn {
@@ -86,6 +120,7 @@ impl Deref for ReadConn {
         match self {
             Self::Current(c) => c,
             Self::Past(t) => t,
+            Self::Within(t) => t,
         }
     }
 }
@@ -95,6 +130,7 @@ impl DerefMut for ReadConn {
         match self {
             Self::Current(c) => c,
             Self::Past(t) => t,
+            Self::Within(t) => t,
         }
     }
 }

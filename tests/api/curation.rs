@@ -8,7 +8,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
-use crate::helpers::{Reply, TestApp, reply};
+use crate::helpers::{Reply, TestApp, database_url, reply};
 
 const CLAIM: &str = "pakistan-claims-133-taliban-killed";
 
@@ -88,7 +88,7 @@ async fn read(app: &TestApp, path: &str) -> (Value, String) {
 }
 
 /// A valid new claim by Pakistan about the Taliban, citing the bundled source.
-fn new_claim(id: Option<&str>) -> Value {
+pub(crate) fn new_claim(id: Option<&str>) -> Value {
     let mut claim = json!({
         "claimant": "pakistan",
         "spokesperson": null,
@@ -728,17 +728,6 @@ async fn every_resource_can_be_created_patched_and_deleted(pool: PgPool) {
         assert_eq!(ops, ["create", "update", "delete"], "{resource}");
     }
     let _ = app.request(Method::GET, "/v1/dataset").await;
-}
-
-/// The URL of this test's database, for the real binary.
-async fn database_url(pool: &PgPool) -> String {
-    let name: String = sqlx::query_scalar("select current_database()")
-        .fetch_one(pool)
-        .await
-        .unwrap();
-    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL");
-    let (server, _) = base.split('?').next().unwrap().rsplit_once('/').unwrap();
-    format!("{server}/{name}")
 }
 
 /// Runs `durand keys ...` and returns (success, stdout, stderr).

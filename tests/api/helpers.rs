@@ -212,3 +212,93 @@ pub fn by_id<'a>(records: &'a Value, id: &str) -> &'a Value {
         .find(|r| r["id"] == id)
         .unwrap_or_else(|| panic!("no record `{id}`"))
 }
+
+/// The URL of this test's database, for the real binary.
+#[allow(dead_code, reason = "used by some test modules only")]
+pub async fn database_url(pool: &PgPool) -> String {
+    let name: String = sqlx::query_scalar("select current_database()")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL");
+    let (server, _) = base.split('?').next().unwrap().rsplit_once('/').unwrap();
+    format!("{server}/{name}")
+}
+
+/// The real `durand serve` as a child process on a free port, killed when dropped so that
+/// no server outlives a failed assertion holding its database open.
+#[allow(dead_code, reason = "used by some test modules only")]
+pub struct ServerProcess {
+    child: std::process::Child,
+    pub base: String,
+}
+
+#[allow(dead_code, reason = "used by some test modules only")]
+impl ServerProcess {
+    /// Starts `durand serve` on `database_url` with extra environment `env`, and waits until
+    /// `/readyz` answers 200.
+    pub async fn start(database_url: &str, env: &[(&str, &str)]) -> Self {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_durand"))
+            .arg("serve")
+            .env("DATABASE_URL", database_url)
+            .env("DURAND_ADDR", format!("127.0.0.1:{port}"))
+            .env("RUST_LOG", "warn,sqlx=error")
+            .envs(env.iter().copied())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("start durand serve");
+        let server = Self {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        let client = reqwest::Client::new();
+        for _ in 0..400 {
+            if client
+                .get(format!("{}/readyz", server.base))
+                .send()
+                .await
+                .is_ok_and(|r| r.status() == 200)
+            {
+                return server;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("durand serve did not become ready");
+    }
+
+    /// Sends SIGTERM, as an orchestrator does to stop a container.
+    pub fn terminate(&self) {
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -TERM failed");
+    }
+
+    /// Waits for the process to exit; `None` if it still runs after `limit`.
+    pub async fn exited_within(
+        &mut self,
+        limit: std::time::Duration,
+    ) -> Option<std::process::ExitStatus> {
+        let deadline = std::time::Instant::now() + limit;
+        while std::time::Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return Some(status);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        None
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

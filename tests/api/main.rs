@@ -19,6 +19,7 @@ mod observability;
 mod pagination;
 mod row_versions;
 mod search;
+mod shutdown;
 mod sorting;
 mod sources;
 mod time_travel;
