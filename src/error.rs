@@ -186,6 +186,13 @@ pub enum ApiError {
     /// The database cannot be reached right now.
     #[error("database unavailable")]
     Unavailable(#[source] sqlx::Error),
+    /// The database is known to be unreachable (the circuit is open, `circuit`): answered
+    /// without trying it.
+    #[error("database down for {for_s} s")]
+    DatabaseDown { for_s: u64 },
+    /// This process is shutting down (`/readyz` while draining).
+    #[error("shutting down")]
+    ShuttingDown,
     /// A wait ran out: a write that waited for another (the lock timeout), or a query that
     /// ran past the statement timeout. Nothing was written; retrying shortly may succeed.
     #[error("busy: {0}")]
@@ -196,6 +203,12 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// Whether this says the database could not be reached (which opens the circuit); a pool
+    /// closed by shutdown does not count.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, Self::Unavailable(e) if !matches!(e, sqlx::Error::PoolClosed))
+    }
+
     /// The answer for a record that is not there: 410 with its tombstone if it was deleted,
     /// else `not_found`; or the lookup's own failure.
     pub fn gone_or(tombstone: Result<Option<Tombstone>, sqlx::Error>, not_found: ApiError) -> Self {
@@ -308,6 +321,12 @@ impl ApiError {
                 blank("The database is unavailable right now; retry shortly.".into())
             }
             Self::Busy(why) => blank(format!("{why}; nothing was changed. Retry shortly.")),
+            Self::DatabaseDown { for_s } => blank(format!(
+                "The database has been unreachable for {for_s} s, so nothing was read or written; this server checks it five times a second. Retry after `Retry-After`."
+            )),
+            Self::ShuttingDown => blank(
+                "This server is shutting down and finishing the requests it has; retry, and another will answer.".into(),
+            ),
             Self::Internal(_) => blank("An unexpected error occurred. It has been logged; quote the X-Request-Id header when reporting it.".into()),
         }
     }
@@ -411,7 +430,10 @@ impl ResponseError for ApiError {
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::NotAcceptable { .. } => StatusCode::NOT_ACCEPTABLE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable(_) | Self::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_)
+            | Self::Busy(_)
+            | Self::DatabaseDown { .. }
+            | Self::ShuttingDown => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -437,6 +459,9 @@ impl ResponseError for ApiError {
         }
         if matches!(self, Self::Busy(_)) {
             response.insert_header((header::RETRY_AFTER, "2"));
+        }
+        if matches!(self, Self::DatabaseDown { .. } | Self::ShuttingDown) {
+            response.insert_header((header::RETRY_AFTER, "1"));
         }
         if let Self::Unauthorized { invalid_token, .. } = self {
             let challenge = if *invalid_token {

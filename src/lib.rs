@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod caching;
+pub mod circuit;
 pub mod cli;
 pub mod commands;
 pub mod config;

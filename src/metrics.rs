@@ -44,6 +44,8 @@ pub struct Metrics {
     dataset_info: IntGaugeVec,
     /// Readiness checks that reached the database (`/readyz` answers from a cache between).
     pub readiness_checks: prometheus::IntCounter,
+    /// 1 while the database circuit is open (PostgreSQL known unreachable), else 0.
+    pub circuit_open: prometheus::IntGauge,
     /// Serialises the reset-and-set of per-scrape gauges with the gathering that follows, so
     /// concurrent scrapes never see a half-updated `durand_dataset_info`.
     scrape: Mutex<()>,
@@ -102,8 +104,14 @@ impl Metrics {
             "Readiness checks that pinged the database (/readyz caches the answer for a second).",
         )
         .expect("valid counter");
+        let circuit_open = prometheus::IntGauge::new(
+            "durand_database_circuit_open",
+            "1 while PostgreSQL is known to be unreachable and requests that need it are answered 503 at once; else 0.",
+        )
+        .expect("valid gauge");
         for collector in [
             Box::new(readiness_checks.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(circuit_open.clone()),
             Box::new(requests.clone()),
             Box::new(durations.clone()),
             Box::new(pool_connections.clone()),
@@ -119,6 +127,7 @@ impl Metrics {
             pool_connections,
             dataset_info,
             readiness_checks,
+            circuit_open,
             scrape: Mutex::new(()),
         }
     }

@@ -13,6 +13,7 @@ use actix_web::{App, HttpServer, web};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::circuit::{self, Circuit};
 use crate::config::ServerSettings;
 use crate::curation::{Curator, Validators};
 use crate::error::ApiError;
@@ -55,6 +56,7 @@ impl Application {
         let readiness = web::Data::new(routes::health::Readiness::new(
             metrics.readiness_checks.clone(),
         ));
+        let circuit = web::Data::from(Circuit::start(&pools, metrics.circuit_open.clone()));
         let stamps = web::Data::new(caching::DatasetStamp::new(Duration::from_secs(2)));
         let validators = Validators::compile(&spec).map_err(std::io::Error::other)?;
         // Writes (and key lookups, which record `last_used_at`) go to the primary only.
@@ -81,6 +83,7 @@ impl Application {
                 .app_data(limiter.clone())
                 .app_data(metrics.clone())
                 .app_data(readiness.clone())
+                .app_data(circuit.clone())
                 .app_data(stamps.clone())
                 .app_data(curator.clone())
                 .app_data(
@@ -94,10 +97,12 @@ impl Application {
                 .service(web::redirect("/docs", "/docs/"))
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/docs/openapi.json", spec.clone()))
                 .default_service(web::to(routes::fallback::not_found))
-                // Listed innermost first: caching sees the handler's own bytes, compression
-                // comes after the ETag, CORS headers reach 429s, and the request span and
-                // metrics cover everything.
+                // Listed innermost first: caching sees the handler's own bytes, the circuit
+                // answers before caching asks the database for a stamp, compression comes
+                // after the ETag, CORS headers reach 429s, the request span and metrics cover
+                // everything, and shutdown counts every request until its body is sent.
                 .wrap(from_fn(caching::http_cache))
+                .wrap(from_fn(circuit::guard))
                 .wrap(Compress::default())
                 .wrap(from_fn(head_as_get))
                 .wrap(from_fn(problem_bodies))

@@ -8,8 +8,10 @@ use serde::Serialize;
 use sqlx::PgPool;
 use utoipa::ToSchema;
 
+use crate::circuit::Circuit;
 use crate::error::{ApiError, Unavailable};
 use crate::replicas::Pools;
+use crate::shutdown::Drain;
 use crate::store;
 
 /// A health answer.
@@ -30,10 +32,11 @@ pub async fn healthz() -> web::Json<Health> {
     })
 }
 
-/// The last readiness answer and when it was found, so that `/readyz` pings the database at
-/// most once a second however often it is asked (one check at a time; the others wait for it).
+/// When the database last answered a readiness check, so that `/readyz` pings it at most once
+/// a second however often it is asked (one check at a time; the others wait for it). A failed
+/// check opens the circuit, whose probe then does the checking.
 pub struct Readiness {
-    last: tokio::sync::Mutex<Option<(Instant, bool)>>,
+    last_ok: tokio::sync::Mutex<Option<Instant>>,
     checks: prometheus::IntCounter,
 }
 
@@ -43,18 +46,16 @@ impl Readiness {
 
     pub fn new(checks: prometheus::IntCounter) -> Self {
         Self {
-            last: tokio::sync::Mutex::new(None),
+            last_ok: tokio::sync::Mutex::new(None),
             checks,
         }
     }
 
-    /// Whether the pools answer: the last answer if under a second old, else a fresh check.
+    /// Whether the pools answer: yes if they did under a second ago, else a fresh check.
     async fn ready(&self, pools: &Pools) -> bool {
-        let mut last = self.last.lock().await;
-        if let Some((at, ready)) = *last
-            && at.elapsed() < Self::FRESH
-        {
-            return ready;
+        let mut last_ok = self.last_ok.lock().await;
+        if last_ok.is_some_and(|at| at.elapsed() < Self::FRESH) {
+            return true;
         }
         self.checks.inc();
         let replica = async {
@@ -66,7 +67,7 @@ impl Readiness {
         // Both at once, so the two-second bound holds for the pair.
         let (primary, replica) = futures_util::join!(ping(&pools.primary), replica);
         let ready = primary.and(replica).is_ok();
-        *last = Some((Instant::now(), ready));
+        *last_ok = ready.then(Instant::now);
         ready
     }
 }
@@ -74,7 +75,9 @@ impl Readiness {
 /// Readiness
 ///
 /// Answers 200 when PostgreSQL answers within two seconds (the primary and, when one is
-/// configured, the read replica), else 503. The answer is reused for up to a second.
+/// configured, the read replica), else 503; a success is reused for up to a second. Also 503,
+/// at once, while the database is known to be unreachable (until a background probe
+/// connects) and while this process shuts down.
 #[utoipa::path(
     tag = "health",
     responses(
@@ -86,8 +89,17 @@ impl Readiness {
 pub async fn readyz(
     pools: web::Data<Pools>,
     readiness: web::Data<Readiness>,
+    circuit: web::Data<Circuit>,
+    drain: web::Data<Drain>,
 ) -> Result<web::Json<Health>, ApiError> {
+    if drain.is_draining() {
+        return Err(ApiError::ShuttingDown);
+    }
+    if circuit.is_open() {
+        return Err(circuit.refusal());
+    }
     if !readiness.ready(&pools).await {
+        circuit.trip();
         return Err(ApiError::Unavailable(sqlx::Error::PoolTimedOut));
     }
     Ok(web::Json(Health {

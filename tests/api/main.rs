@@ -16,6 +16,7 @@ mod history;
 mod import_export;
 mod incidents;
 mod observability;
+mod outage;
 mod pagination;
 mod row_versions;
 mod search;
