@@ -343,6 +343,13 @@ impl From<sqlx::Error> for ApiError {
                 Some("55P03") => Self::Busy("Another write held the dataset for too long".into()),
                 // query_canceled: `statement_timeout` ran out.
                 Some("57014") => Self::Busy("The query ran past its time limit".into()),
+                // The server going away or refusing connections: connection exceptions
+                // (class 08), its shutdown or crash (57P01-57P03), too many connections.
+                Some(code)
+                    if code.starts_with("08") || code.starts_with("57P") || code == "53300" =>
+                {
+                    Self::Unavailable(e)
+                }
                 _ => Self::Internal(e.into()),
             },
             other => Self::Internal(other.into()),
