@@ -5,11 +5,14 @@ use std::time::Duration;
 
 use actix_cors::Cors;
 
+use actix_http::{HttpService, error::DispatchError};
+use actix_service::{IntoServiceFactory, ServiceFactoryExt, map_config};
 use actix_web::body::MessageBody;
-use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::dev::{AppConfig, Server, ServiceRequest, ServiceResponse, fn_service};
 use actix_web::http::Method;
 use actix_web::middleware::{Compress, Next, from_fn};
-use actix_web::{App, HttpServer, web};
+use actix_web::rt::net::TcpStream;
+use actix_web::{App, web};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -21,7 +24,7 @@ use crate::openapi::{self, SpecJson};
 use crate::replicas::{Pools, ReadRouter};
 use crate::routes::{self, fallback::KnownPaths};
 use crate::shutdown::{self, Drain};
-use crate::{caching, metrics, rate_limit, telemetry};
+use crate::{caching, metrics, rate_limit, telemetry, wire};
 
 /// A bound, not yet running, HTTP server.
 pub struct Application {
@@ -69,7 +72,7 @@ impl Application {
         let drain = web::Data::new(Drain::default());
         let app_drain = drain.clone();
         let app_pools = web::Data::new(pools.clone());
-        let mut server = HttpServer::new(move || {
+        let app = move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
                 .configure(routes::configure)
@@ -111,15 +114,31 @@ impl Application {
                 .wrap(from_fn(metrics::track))
                 .wrap(from_fn(telemetry::request_span))
                 .wrap(from_fn(shutdown::track))
-        })
-        .listen(listener)?
-        // Shutdown is ours (`run_until_stopped`): by the time the workers are told to stop,
-        // the requests in flight have finished, so their idle connections get a second.
-        .disable_signals()
-        .shutdown_timeout(1);
+        };
+        // What `HttpServer` builds, with each connection's socket wrapped in
+        // [`wire::Answered`], so that the answers actix-http's codec writes itself carry a
+        // problem body too. Shutdown is ours (`run_until_stopped`): by the time the workers
+        // are told to stop, the requests in flight have finished, so their idle connections
+        // get a second.
+        let local = listener.local_addr()?;
+        let mut server = Server::build().disable_signals().shutdown_timeout(1);
         if let Some(workers) = settings.workers {
             server = server.workers(workers);
         }
+        let server = server.listen("durand", listener, move || {
+            let app = app().into_factory().map_err(|e| e.error_response());
+            let http = HttpService::build()
+                .client_request_timeout(Duration::from_secs(5))
+                .client_disconnect_timeout(Duration::from_secs(1))
+                .local_addr(local)
+                .h1(map_config(app, |_| AppConfig::default()));
+            fn_service(|io: TcpStream| async move {
+                let _ = io.set_nodelay(true);
+                let peer = io.peer_addr().ok();
+                Ok::<_, DispatchError>((wire::Answered::new(io), peer))
+            })
+            .and_then(http)
+        })?;
         Ok(Self {
             port,
             server: server.run(),

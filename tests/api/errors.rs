@@ -265,3 +265,68 @@ async fn errors_from_the_docs_ui_and_the_framework_are_problems_too(pool: PgPool
         assert_eq!(problem["title"], "Not Found");
     }
 }
+
+/// Sends `head` (a raw request head) and returns the status code, the headers (lower-cased
+/// names) and the body of the answer, read until the server closes the connection.
+async fn raw(app: &TestApp, head: &[u8]) -> (u16, String, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = app.base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    // The server may answer and close before it has read everything: a failed write is fine.
+    let _ = stream.write_all(head).await;
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer).await;
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    let (headers, body) = answer.split_once("\r\n\r\n").expect("a response head");
+    let status = headers[9..12].parse().unwrap();
+    (status, headers.to_lowercase(), body.to_owned())
+}
+
+#[sqlx::test]
+async fn the_http_codecs_own_errors_are_problems_too(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    // Too many header fields: 431.
+    let mut head = String::from("GET /v1/actors HTTP/1.1\r\nHost: durand\r\n");
+    for i in 0..120 {
+        head.push_str(&format!("X-Header-{i}: value\r\n"));
+    }
+    head.push_str("\r\n");
+    // A URL over 64 KiB: 400.
+    let long = format!(
+        "GET /v1/actors?q={} HTTP/1.1\r\nHost: durand\r\n\r\n",
+        "a".repeat(70_000)
+    );
+    for (head, status, words) in [
+        (head, 431, "header fields"),
+        (long, 400, "URL longer"),
+        (
+            "GET /v1/actors HTTP/1.1\r\nHost: dur\0and\r\n\r\n".into(),
+            400,
+            "malformed",
+        ),
+    ] {
+        let (got, headers, body) = raw(&app, head.as_bytes()).await;
+        assert_eq!(got, status, "{headers}");
+        assert!(
+            headers.contains("content-type: application/problem+json"),
+            "{headers}"
+        );
+        assert!(
+            headers.contains(&format!("content-length: {}", body.len())),
+            "{headers}"
+        );
+        let problem: serde_json::Value = serde_json::from_str(&body).expect("a problem document");
+        assert_eq!(problem["status"], status);
+        assert!(
+            problem["detail"].as_str().unwrap().contains(words),
+            "{problem}"
+        );
+        assert!(
+            body.len() < 400,
+            "the problem does not echo the request: {body}"
+        );
+    }
+    // The server still answers, and its own answers are as before.
+    assert_eq!(app.get("/v1/actors").await.status, 200);
+    app.get("/v1/nope").await.assert_problem(404);
+}
