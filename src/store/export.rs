@@ -19,16 +19,40 @@ struct Line<'a, T> {
     data: T,
 }
 
-fn line<T: Serialize>(kind: &str, data: T) -> Result<Vec<u8>, sqlx::Error> {
-    let mut bytes =
-        serde_json::to_vec(&Line { kind, data }).map_err(|e| sqlx::Error::Decode(e.into()))?;
+/// The last line: `{"type": "end", "count": N}`, N the lines before it.
+#[derive(Serialize)]
+struct End {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    count: u64,
+}
+
+fn to_line<T: Serialize>(value: &T) -> Result<Vec<u8>, sqlx::Error> {
+    let mut bytes = serde_json::to_vec(value).map_err(|e| sqlx::Error::Decode(e.into()))?;
     bytes.push(b'\n');
     Ok(bytes)
 }
 
+fn line<T: Serialize>(kind: &str, data: T) -> Result<Vec<u8>, sqlx::Error> {
+    to_line(&Line { kind, data })
+}
+
 /// Streams the dataset: one `dataset` line, then every source, actor, incident, claim and
-/// force figure in id order, in one repeatable-read snapshot.
+/// force figure in id order, in one repeatable-read snapshot, then the end line (a body
+/// without it was cut short).
 pub fn ndjson(db: Reader) -> impl Stream<Item = Result<Vec<u8>, sqlx::Error>> {
+    let lines = ndjson_records(db);
+    async_stream::try_stream! {
+        let mut count: u64 = 0;
+        for await line in lines {
+            count += 1;
+            yield line?;
+        }
+        yield to_line(&End { kind: "end", count })?;
+    }
+}
+
+fn ndjson_records(db: Reader) -> impl Stream<Item = Result<Vec<u8>, sqlx::Error>> {
     async_stream::try_stream! {
         let mut tx = db.begin().await?;
         // Each collection is one statement streamed for as long as the download lasts, so

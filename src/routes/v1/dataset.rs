@@ -126,13 +126,18 @@ pub async fn get_dataset(
 ///
 /// Every record as NDJSON (`application/x-ndjson`): one JSON object per line,
 /// `{"type": "dataset" | "source" | "actor" | "incident" | "claim" | "force_figure", "data": ...}`,
-/// in that order and by id within each type, from one consistent snapshot. Streamed, so
-/// its memory does not grow with the dataset.
+/// in that order and by id within each type, from one consistent snapshot, then one last line
+/// `{"type": "end", "count": N}`.
+///
+/// N, on the end line, is the number of lines before it: the dataset line plus one line per
+/// record. A body without the end line was cut short (a dropped connection, or the database
+/// failing after the 200 was sent): download it again. Streamed, so its memory does not grow
+/// with the dataset.
 #[utoipa::path(
     tag = "dataset",
     params(AsOfParams),
     responses(
-        (status = 200, description = "The dataset, one record per line",
+        (status = 200, description = "The dataset, one record per line, then the end line",
             content((ExportLine = "application/x-ndjson"))),
         (status = 400, response = BadRequest),
         (status = 429, response = TooManyRequests),
@@ -158,7 +163,7 @@ pub async fn export(db: Db, Params(params): Params<AsOfParams>) -> Result<HttpRe
         .streaming(stream))
 }
 
-/// The kinds of record in an export line.
+/// The kinds of line in the export: a record's type, or `end`.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ExportLineType {
@@ -168,16 +173,26 @@ pub enum ExportLineType {
     Incident,
     Claim,
     ForceFigure,
+    /// The last line: the export is complete.
+    End,
 }
 
-/// One line of the NDJSON export.
+/// One line of the NDJSON export: a record (`data`), or the end line (`count`).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ExportLine {
     #[serde(rename = "type")]
     pub kind: ExportLineType,
     /// The record, shaped as the matching endpoint serves it (`DatasetMeta`, `Source`,
     /// `Actor`, `Incident`, `Claim` or `ForceFigure`), without the generated `attribution`.
-    pub data: serde_json::Value,
+    /// Absent on the end line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub data: Option<serde_json::Value>,
+    /// On the end line only: the number of lines before it (the dataset line plus one line
+    /// per record). A body without the end line was cut short.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, minimum = 1)]
+    pub count: Option<u64>,
 }
 
 /// The OpenAPI document
