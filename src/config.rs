@@ -51,6 +51,15 @@ pub struct ServerSettings {
     pub rate_limit: RateLimitSettings,
     #[command(flatten)]
     pub waits: WaitSettings,
+    /// Records `/v1/export` reads per query. Each chunk is one short read (a connection
+    /// taken and given back), so an export holds no connection while its client is not reading.
+    #[arg(
+        long,
+        env = "DURAND_EXPORT_CHUNK_ROWS",
+        default_value_t = crate::store::export::DEFAULT_CHUNK_ROWS,
+        value_parser = clap::value_parser!(u32).range(1..=10_000)
+    )]
+    pub export_chunk_rows: u32,
 }
 
 impl Default for ServerSettings {
@@ -60,6 +69,7 @@ impl Default for ServerSettings {
             workers: None,
             rate_limit: RateLimitSettings::default(),
             waits: WaitSettings::default(),
+            export_chunk_rows: crate::store::export::DEFAULT_CHUNK_ROWS,
         }
     }
 }

@@ -126,13 +126,16 @@ pub async fn get_dataset(
 ///
 /// Every record as NDJSON (`application/x-ndjson`): one JSON object per line,
 /// `{"type": "dataset" | "source" | "actor" | "incident" | "claim" | "force_figure", "data": ...}`,
-/// in that order and by id within each type, from one consistent snapshot, then one last line
-/// `{"type": "end", "count": N}`.
+/// in that order and by id within each type, then one last line `{"type": "end", "count": N}`.
+///
+/// Every line is from one dataset version, named by the `Durand-Dataset-Version` header:
+/// the current version when the export starts (or the one `as_of` names), however long the
+/// download takes and whatever is written meanwhile.
 ///
 /// N, on the end line, is the number of lines before it: the dataset line plus one line per
 /// record. A body without the end line was cut short (a dropped connection, or the database
-/// failing after the 200 was sent): download it again. Streamed, so its memory does not grow
-/// with the dataset.
+/// failing after the 200 was sent): download it again. Streamed in chunks, so its memory
+/// does not grow with the dataset.
 #[utoipa::path(
     tag = "dataset",
     params(AsOfParams),
@@ -146,14 +149,28 @@ pub async fn get_dataset(
     )
 )]
 #[get("/export")]
-pub async fn export(db: Db, Params(params): Params<AsOfParams>) -> Result<HttpResponse, ApiError> {
+pub async fn export(
+    db: Db,
+    Params(params): Params<AsOfParams>,
+    chunk_rows: web::Data<ExportChunkRows>,
+) -> Result<HttpResponse, ApiError> {
     let pool = db.at(params.as_of).await?;
-    let stream = store::export::ndjson(store::Reader::clone(&pool))
-        .map_ok(Bytes::from)
-        .map_err(|e| {
-            tracing::error!(error = %e, "export stream failed");
-            actix_web::Error::from(ApiError::from(e))
-        });
+    // The version is pinned and the first line read before the 200 is built, so a database
+    // that cannot be reached is a 503, not a 200 whose body breaks off.
+    let export = store::export::Export::start(&pool, chunk_rows.0)
+        .await?
+        .ok_or_else(|| {
+            ApiError::Internal(anyhow::anyhow!(
+                "no dataset loaded: serve loads one at start-up"
+            ))
+        })?;
+    if params.as_of.is_none() {
+        db.read_at(export.stamp().clone());
+    }
+    let stream = export.ndjson().map_ok(Bytes::from).map_err(|e| {
+        tracing::error!(error = %e, "export stream failed");
+        actix_web::Error::from(ApiError::from(e))
+    });
     Ok(HttpResponse::Ok()
         .content_type("application/x-ndjson")
         .insert_header((
@@ -162,6 +179,10 @@ pub async fn export(db: Db, Params(params): Params<AsOfParams>) -> Result<HttpRe
         ))
         .streaming(stream))
 }
+
+/// How many records an export reads per query (`DURAND_EXPORT_CHUNK_ROWS`).
+#[derive(Debug, Clone, Copy)]
+pub struct ExportChunkRows(pub u32);
 
 /// The kinds of line in the export: a record's type, or `end`.
 #[derive(Debug, Serialize, ToSchema)]
