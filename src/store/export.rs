@@ -21,7 +21,10 @@ use super::dataset::Stamp;
 use super::incidents::IncidentRow;
 use crate::domain::{Actor, Claim, DatasetMeta, ForceFigure, Incident, Source};
 
-/// Rows per chunk unless configured otherwise (`DURAND_EXPORT_CHUNK_ROWS`).
+/// Rows per chunk unless configured otherwise (`DURAND_EXPORT_CHUNK_ROWS`). At a million
+/// incidents a chunk of 500 is read off the id indexes in a few ms (far inside the statement
+/// timeout) and is about 1 MB of lines in memory; larger chunks export a little faster and
+/// hold more.
 pub const DEFAULT_CHUNK_ROWS: u32 = 500;
 
 /// One NDJSON record line: `{"type": ..., "data": ...}`.
