@@ -55,6 +55,15 @@ pub struct ServerSettings {
     /// before the server stops anyway. Give the orchestrator's kill timeout a little more.
     #[arg(long, env = "DURAND_SHUTDOWN_GRACE", default_value_t = 30)]
     pub shutdown_grace: u64,
+    /// Records `/v1/export` reads per query. Each chunk is one short read (a connection
+    /// taken and given back), so an export holds no connection while its client is not reading.
+    #[arg(
+        long,
+        env = "DURAND_EXPORT_CHUNK_ROWS",
+        default_value_t = crate::store::export::DEFAULT_CHUNK_ROWS,
+        value_parser = clap::value_parser!(u32).range(1..=10_000)
+    )]
+    pub export_chunk_rows: u32,
 }
 
 impl Default for ServerSettings {
@@ -65,6 +74,7 @@ impl Default for ServerSettings {
             rate_limit: RateLimitSettings::default(),
             waits: WaitSettings::default(),
             shutdown_grace: 30,
+            export_chunk_rows: crate::store::export::DEFAULT_CHUNK_ROWS,
         }
     }
 }

@@ -68,6 +68,9 @@ impl Application {
                 .waiting_at_most(Duration::from_millis(settings.waits.lock_timeout_ms)),
         );
         let router = web::Data::new(ReadRouter::new(&pools, stamps.clone()));
+        let export = web::Data::new(routes::v1::dataset::ExportChunkRows(
+            settings.export_chunk_rows,
+        ));
         let pool = web::Data::new(pools.primary.clone());
         let drain = web::Data::new(Drain::default());
         let app_drain = drain.clone();
@@ -89,6 +92,7 @@ impl Application {
                 .app_data(circuit.clone())
                 .app_data(stamps.clone())
                 .app_data(curator.clone())
+                .app_data(export.clone())
                 .app_data(
                     web::QueryConfig::default()
                         .error_handler(|e, _| ApiError::invalid("query", e.to_string()).into()),

@@ -64,6 +64,15 @@ impl Reader {
         }
     }
 
+    /// The same data, pinned at dataset `version` (the version it is now, for a reader of the
+    /// current data): its later reads see that version however many writes land meanwhile.
+    pub fn pinned(&self, version: i64) -> Self {
+        Self {
+            from: self.from.clone(),
+            version: Some(version),
+        }
+    }
+
     /// The past version read, or `None` for the current data.
     pub fn version(&self) -> Option<i64> {
         self.version

@@ -103,9 +103,15 @@ impl TestApp {
         Self::serve_with(pool, ServerSettings::default())
     }
 
-    fn serve_with(pool: PgPool, mut settings: ServerSettings) -> Self {
-        settings.workers = Some(1);
+    fn serve_with(pool: PgPool, settings: ServerSettings) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        Self::serve_on(listener, pool, settings)
+    }
+
+    /// Serves whatever `pool` holds on `listener`, bound by the caller (for socket options a
+    /// test needs), with `settings`.
+    pub fn serve_on(listener: TcpListener, pool: PgPool, mut settings: ServerSettings) -> Self {
+        settings.workers = Some(1);
         let app = Application::with_listener(listener, &settings, pool.clone()).expect("build");
         let base = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());

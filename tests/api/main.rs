@@ -8,6 +8,7 @@ mod contract;
 mod curation;
 mod dataset;
 mod errors;
+mod export;
 mod force_figures;
 mod formats;
 mod generate;

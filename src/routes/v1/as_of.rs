@@ -113,6 +113,13 @@ impl Db {
         Ok((primary, at))
     }
 
+    /// Tells the caching middleware which current data the handler read when it pinned the
+    /// version itself (the export reads one version in many queries), so the headers name
+    /// that version. A read of a past version is described by its `as_of` stamp instead.
+    pub fn read_at(&self, stamp: Stamp) {
+        self.req.extensions_mut().insert(ReadStamp(stamp));
+    }
+
     /// The pool holding the version `as_of` names, and that version. A version is read from
     /// the replica when it has replayed it; a time is resolved on the primary, which makes
     /// sure no version at or before it is still being written (the replica cannot), and

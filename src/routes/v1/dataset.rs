@@ -126,13 +126,21 @@ pub async fn get_dataset(
 ///
 /// Every record as NDJSON (`application/x-ndjson`): one JSON object per line,
 /// `{"type": "dataset" | "source" | "actor" | "incident" | "claim" | "force_figure", "data": ...}`,
-/// in that order and by id within each type, from one consistent snapshot. Streamed, so
-/// its memory does not grow with the dataset.
+/// in that order and by id within each type, then one last line `{"type": "end", "count": N}`.
+///
+/// Every line is from one dataset version, named by the `Durand-Dataset-Version` header:
+/// the current version when the export starts (or the one `as_of` names), however long the
+/// download takes and whatever is written meanwhile.
+///
+/// N, on the end line, is the number of lines before it: the dataset line plus one line per
+/// record. A body without the end line was cut short (a dropped connection, or the database
+/// failing after the 200 was sent): download it again. Streamed in chunks, so its memory
+/// does not grow with the dataset.
 #[utoipa::path(
     tag = "dataset",
     params(AsOfParams),
     responses(
-        (status = 200, description = "The dataset, one record per line",
+        (status = 200, description = "The dataset, one record per line, then the end line",
             content((ExportLine = "application/x-ndjson"))),
         (status = 400, response = BadRequest),
         (status = 429, response = TooManyRequests),
@@ -141,14 +149,28 @@ pub async fn get_dataset(
     )
 )]
 #[get("/export")]
-pub async fn export(db: Db, Params(params): Params<AsOfParams>) -> Result<HttpResponse, ApiError> {
+pub async fn export(
+    db: Db,
+    Params(params): Params<AsOfParams>,
+    chunk_rows: web::Data<ExportChunkRows>,
+) -> Result<HttpResponse, ApiError> {
     let pool = db.at(params.as_of).await?;
-    let stream = store::export::ndjson(store::Reader::clone(&pool))
-        .map_ok(Bytes::from)
-        .map_err(|e| {
-            tracing::error!(error = %e, "export stream failed");
-            actix_web::Error::from(ApiError::from(e))
-        });
+    // The version is pinned and the first line read before the 200 is built, so a database
+    // that cannot be reached is a 503, not a 200 whose body breaks off.
+    let export = store::export::Export::start(&pool, chunk_rows.0)
+        .await?
+        .ok_or_else(|| {
+            ApiError::Internal(anyhow::anyhow!(
+                "no dataset loaded: serve loads one at start-up"
+            ))
+        })?;
+    if params.as_of.is_none() {
+        db.read_at(export.stamp().clone());
+    }
+    let stream = export.ndjson().map_ok(Bytes::from).map_err(|e| {
+        tracing::error!(error = %e, "export stream failed");
+        actix_web::Error::from(ApiError::from(e))
+    });
     Ok(HttpResponse::Ok()
         .content_type("application/x-ndjson")
         .insert_header((
@@ -158,7 +180,11 @@ pub async fn export(db: Db, Params(params): Params<AsOfParams>) -> Result<HttpRe
         .streaming(stream))
 }
 
-/// The kinds of record in an export line.
+/// How many records an export reads per query (`DURAND_EXPORT_CHUNK_ROWS`).
+#[derive(Debug, Clone, Copy)]
+pub struct ExportChunkRows(pub u32);
+
+/// The kinds of line in the export: a record's type, or `end`.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ExportLineType {
@@ -168,16 +194,26 @@ pub enum ExportLineType {
     Incident,
     Claim,
     ForceFigure,
+    /// The last line: the export is complete.
+    End,
 }
 
-/// One line of the NDJSON export.
+/// One line of the NDJSON export: a record (`data`), or the end line (`count`).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ExportLine {
     #[serde(rename = "type")]
     pub kind: ExportLineType,
     /// The record, shaped as the matching endpoint serves it (`DatasetMeta`, `Source`,
     /// `Actor`, `Incident`, `Claim` or `ForceFigure`), without the generated `attribution`.
-    pub data: serde_json::Value,
+    /// Absent on the end line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub data: Option<serde_json::Value>,
+    /// On the end line only: the number of lines before it (the dataset line plus one line
+    /// per record). A body without the end line was cut short.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, minimum = 1)]
+    pub count: Option<u64>,
 }
 
 /// The OpenAPI document
