@@ -289,7 +289,16 @@ def main():
     token = json.loads(cli("keys", "create", "--name", "faults", "--scope", "write", db=WRITES_DB))["token"]
     ids = psql("select id from claims order by id limit 2", WRITES_DB).split()
     PATCHED[:] = ids
-    TEMPLATE.update(json.loads(psql(f"select doc from claims where id = '{ids[0]}'", WRITES_DB)))
+    # A claim no other contradicts (a denied or disputed one needs its counterparts).
+    TEMPLATE.update(
+        json.loads(
+            psql(
+                "select doc from claims where doc->'contradicted_by' = '[]' "
+                "and doc->>'status' not in ('denied', 'disputed', 'contradicted') order by id limit 1",
+                WRITES_DB,
+            )
+        )
+    )
     lines = []
 
     print(f"\n1. SIGTERM with writes waiting for the lock and reads running ({ROUNDS} rounds)")
