@@ -9,12 +9,12 @@ use durand::generate::{self, Generator, Plan};
 use durand::store;
 use durand::store::keys::{self, Scope};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::json;
 use sqlx::PgPool;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 
-use crate::helpers::{TestApp, reply};
+use crate::helpers::{TestApp, export_records, reply};
 
 /// Records an export reads per query in these tests: small, so an export is many chunks.
 const CHUNK_ROWS: u32 = 10;
@@ -151,21 +151,6 @@ fn dechunk(mut body: &[u8]) -> Vec<u8> {
     }
 }
 
-/// The body's lines, parsed, with the end line checked and taken off.
-fn records(body: &str) -> Vec<Value> {
-    let mut lines: Vec<Value> = body
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("a JSON line"))
-        .collect();
-    let end = lines.pop().expect("an end line");
-    assert_eq!(
-        end,
-        json!({"type": "end", "count": lines.len()}),
-        "the end line counts the lines before it"
-    );
-    lines
-}
-
 /// How many records of each resource `/v1/dataset` says there are, plus the dataset line.
 async fn expected_lines(app: &TestApp) -> usize {
     let counts = app.get_ok("/v1/dataset").await["counts"].clone();
@@ -239,7 +224,7 @@ async fn exports_whose_clients_stop_reading_hold_no_pool_connection(pool: PgPool
              stalled",
             body.len()
         );
-        assert_eq!(records(&body).len(), lines);
+        assert_eq!(export_records(&body).len(), lines);
     }
 }
 
@@ -286,7 +271,7 @@ async fn an_export_is_the_version_it_started_at_whatever_is_written_meanwhile(po
     );
 
     let body = export.finish().await;
-    let lines = records(&body);
+    let lines = export_records(&body);
     let line = lines
         .iter()
         .find(|l| l["type"] == "claim" && l["data"]["id"] == id.as_str())
@@ -311,7 +296,7 @@ async fn an_export_is_the_version_it_started_at_whatever_is_written_meanwhile(po
         now.headers()["durand-dataset-version"],
         &(pinned + 1).to_string()
     );
-    let lines = records(&now.text().await.unwrap());
+    let lines = export_records(&now.text().await.unwrap());
     let line = lines
         .iter()
         .find(|l| l["type"] == "claim" && l["data"]["id"] == id.as_str())
@@ -372,7 +357,7 @@ async fn an_export_while_the_database_is_down_is_a_503_problem_not_a_200(pool: P
     // Served once, so the server holds a recent dataset stamp (what the headers are made of).
     let first = app.request(reqwest::Method::GET, "/v1/export").await;
     assert_eq!(first.status(), 200);
-    records(&first.text().await.unwrap());
+    export_records(&first.text().await.unwrap());
 
     serving.close().await;
     assert_unavailable(app.request(reqwest::Method::GET, "/v1/export").await).await;

@@ -308,3 +308,28 @@ impl Drop for ServerProcess {
         let _ = self.child.wait();
     }
 }
+
+/// An NDJSON export body's lines, parsed, with its end line checked (it counts the lines
+/// before it) and taken off.
+#[allow(dead_code, reason = "used by some test modules only")]
+pub fn export_records(body: &str) -> Vec<Value> {
+    let mut lines: Vec<Value> = body
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    let end = lines.pop().expect("an end line");
+    assert_eq!(
+        end,
+        serde_json::json!({"type": "end", "count": lines.len()}),
+        "the end line counts the lines before it"
+    );
+    lines
+}
+
+/// The value of the unlabelled metric `name` on a Prometheus text page.
+#[allow(dead_code, reason = "used by some test modules only")]
+pub fn metric(page: &str, name: &str) -> Option<f64> {
+    page.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
+        .and_then(|v| v.trim().parse().ok())
+}

@@ -13,7 +13,7 @@ use sqlx::PgPool;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::AbortHandle;
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, metric};
 
 /// A TCP proxy to PostgreSQL that can be cut (open connections dropped, new ones closed at
 /// once, as a server that went away) and restored. Counts the connections it is asked for.
@@ -70,13 +70,6 @@ impl Proxy {
     pub fn attempts(&self) -> usize {
         self.attempts.load(Ordering::SeqCst)
     }
-}
-
-/// The value of a metric without labels in a Prometheus text page.
-fn metric(page: &str, name: &str) -> Option<f64> {
-    page.lines()
-        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
-        .and_then(|v| v.trim().parse().ok())
 }
 
 #[sqlx::test]
