@@ -10,6 +10,7 @@
 //! cached for good: it never changes.
 
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use actix_web::body::{BoxBody, MessageBody};
@@ -21,6 +22,7 @@ use actix_web::{HttpMessage, HttpResponse, web};
 use sqlx::PgPool;
 
 use crate::replicas::{self, ReadRouter};
+use crate::response_cache::Cacheable;
 use crate::store::dataset::Stamp;
 
 /// The header carrying the dataset version on every data response.
@@ -38,29 +40,59 @@ pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 #[derive(Debug, Clone)]
 pub struct AsOfStamp(pub Stamp);
 
+/// The stamp of the pool chosen for a read by the response cache (which routes before it
+/// looks itself up), so that this middleware does not choose again.
+#[derive(Debug, Clone)]
+pub struct RoutedStamp(pub Option<Stamp>);
+
 /// The stamp of the current data a handler read when it had to read another pool than the
 /// one chosen before it ran (the replica lagged behind what the request asked for); the
 /// headers then describe what it read.
 #[derive(Debug, Clone)]
 pub struct ReadStamp(pub Stamp);
 
-/// The dataset stamp, re-read from the database at most once per `ttl`, so that a write
-/// (or an import) shows in headers within seconds without a query per request.
+/// The dataset stamp as this process knows it.
+///
+/// While the version listener ([`crate::notifications`]) is connected, a cached stamp is
+/// current until a notification (or a write of this process) invalidates it, and is
+/// *trusted*: the response cache may answer from it. While the listener is down, the stamp
+/// is re-read at most once per `ttl`, and not trusted.
 pub struct DatasetStamp {
     ttl: Duration,
-    cached: Mutex<Option<(Instant, Stamp)>>,
+    cached: Mutex<Option<Cached>>,
+    /// Whether the listener is connected and listening.
+    listening: AtomicBool,
+    /// Bumped by every invalidation: a stamp read that began before one is not kept.
+    generation: AtomicU64,
+}
+
+#[derive(Clone)]
+struct Cached {
+    at: Instant,
+    stamp: Stamp,
+    /// Read while the listener was listening, with no invalidation during the read.
+    trusted: bool,
+}
+
+/// A stamp, and whether it is known to be current (see [`DatasetStamp`]).
+#[derive(Debug, Clone)]
+pub struct Known {
+    pub stamp: Stamp,
+    pub trusted: bool,
 }
 
 impl DatasetStamp {
-    /// A stamp cache that re-reads after `ttl`.
+    /// A stamp cache that re-reads after `ttl` while no listener keeps it current.
     pub fn new(ttl: Duration) -> Self {
         Self {
             ttl,
             cached: Mutex::new(None),
+            listening: AtomicBool::new(false),
+            generation: AtomicU64::new(0),
         }
     }
 
-    /// How long a read stamp is kept.
+    /// How long a stamp read without a listener is kept.
     pub fn ttl(&self) -> Duration {
         self.ttl
     }
@@ -74,28 +106,76 @@ impl DatasetStamp {
     /// The current stamp, re-read now if the cached one is older than `min_version` (a
     /// version the client has already seen, perhaps from another process).
     pub async fn get_at_least(&self, pool: &PgPool, min_version: Option<i64>) -> Option<Stamp> {
-        if let Some((at, stamp)) = self.cached.lock().ok()?.as_ref()
-            && at.elapsed() < self.ttl
-            && min_version.is_none_or(|n| stamp.version >= n)
+        self.known(pool, min_version).await.map(|k| k.stamp)
+    }
+
+    /// The current stamp and whether it is trusted, read as [`get_at_least`](Self::get_at_least) does.
+    pub async fn known(&self, pool: &PgPool, min_version: Option<i64>) -> Option<Known> {
+        let listening = self.listening.load(Ordering::Acquire);
+        if let Some(c) = self.cached.lock().ok()?.as_ref()
+            && (c.trusted || c.at.elapsed() < self.ttl)
+            && min_version.is_none_or(|n| c.stamp.version >= n)
         {
-            return Some(stamp.clone());
+            return Some(Known {
+                stamp: c.stamp.clone(),
+                trusted: c.trusted && listening,
+            });
         }
+        let generation = self.generation.load(Ordering::Acquire);
         let stamp = crate::store::dataset::stamp(&crate::store::Reader::current(pool.clone()))
             .await
             .ok()??;
-        if let Ok(mut cached) = self.cached.lock() {
-            *cached = Some((Instant::now(), stamp.clone()));
+        let mut cached = self.cached.lock().ok()?;
+        // An invalidation during the read may mean the stamp read is already old: answer
+        // with it (the request began before the change), but do not keep it.
+        let unchanged = self.generation.load(Ordering::Acquire) == generation;
+        let trusted = listening && unchanged && self.listening.load(Ordering::Acquire);
+        if unchanged {
+            *cached = Some(Cached {
+                at: Instant::now(),
+                stamp: stamp.clone(),
+                trusted,
+            });
         }
-        Some(stamp)
+        Some(Known { stamp, trusted })
     }
-}
 
-impl DatasetStamp {
-    /// Forgets the cached stamp, so the next response reads the new one (after a write).
+    /// The trusted current version, if one is cached (no database read).
+    pub fn trusted_version(&self) -> Option<i64> {
+        if !self.listening.load(Ordering::Acquire) {
+            return None;
+        }
+        let cached = self.cached.lock().ok()?;
+        cached
+            .as_ref()
+            .filter(|c| c.trusted)
+            .map(|c| c.stamp.version)
+    }
+
+    /// Forgets the cached stamp, so the next response reads the new one (after a write, or
+    /// a notification of one).
     pub fn invalidate(&self) {
         if let Ok(mut cached) = self.cached.lock() {
+            self.generation.fetch_add(1, Ordering::AcqRel);
             *cached = None;
         }
+    }
+
+    /// Records whether the listener is listening. Either way the cached stamp is forgotten:
+    /// one read before the listener began cannot be trusted, and without it nothing is.
+    pub fn set_listening(&self, listening: bool) {
+        if listening {
+            self.invalidate();
+            self.listening.store(true, Ordering::Release);
+        } else {
+            self.listening.store(false, Ordering::Release);
+            self.invalidate();
+        }
+    }
+
+    /// Whether the listener is listening (the response cache is bypassed while it is not).
+    pub fn is_listening(&self) -> bool {
+        self.listening.load(Ordering::Acquire)
     }
 }
 
@@ -105,34 +185,52 @@ pub fn etag_of(bytes: &[u8]) -> String {
     format!("\"{:032x}\"", xxhash_rust::xxh3::xxh3_128(bytes))
 }
 
-/// Whether `If-None-Match` matches `etag` (weak comparison, as RFC 9110 asks for this header).
-fn none_match(req: &actix_web::HttpRequest, etag: &str) -> bool {
-    let Some(value) = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return false;
+/// Whether a conditional read (its `request` headers) is answered 304 by a response with
+/// these `headers`: its `ETag`
+/// matches `If-None-Match` (weak comparison, as RFC 9110 asks for this header), or, when no
+/// `If-None-Match` is sent, its `Last-Modified` is no later than `If-Modified-Since`.
+pub fn not_modified(request: &header::HeaderMap, headers: &header::HeaderMap) -> bool {
+    let text = |map: &header::HeaderMap, name| {
+        map.get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+            .map(str::to_owned)
     };
-    value
-        .split(',')
-        .map(str::trim)
-        .any(|candidate| candidate == "*" || candidate.trim_start_matches("W/") == etag)
+    if let Some(condition) = text(request, header::IF_NONE_MATCH) {
+        let Some(etag) = text(headers, header::ETAG) else {
+            return false;
+        };
+        return condition
+            .split(',')
+            .map(str::trim)
+            .any(|candidate| candidate == "*" || candidate.trim_start_matches("W/") == etag);
+    }
+    let date =
+        |map, name| text(map, name).and_then(|v| chrono::DateTime::parse_from_rfc2822(&v).ok());
+    match (
+        date(request, header::IF_MODIFIED_SINCE),
+        date(headers, header::LAST_MODIFIED),
+    ) {
+        (Some(since), Some(modified)) => modified.timestamp() <= since.timestamp(),
+        _ => false,
+    }
 }
 
-/// Whether `If-Modified-Since` is at or after `last_modified` (ignored when `If-None-Match` is sent).
-fn not_modified_since(
-    req: &actix_web::HttpRequest,
-    last_modified: chrono::DateTime<chrono::Utc>,
-) -> bool {
-    if req.headers().contains_key(header::IF_NONE_MATCH) {
-        return false;
+/// The 304 for a response with these headers: its validators and caching headers, no body.
+pub fn not_modified_response(headers: &header::HeaderMap) -> HttpResponse {
+    let mut nm = HttpResponse::new(StatusCode::NOT_MODIFIED);
+    for name in [
+        header::ETAG,
+        header::LAST_MODIFIED,
+        header::CACHE_CONTROL,
+        header::VARY,
+        header::LINK,
+        DATASET_VERSION,
+    ] {
+        for v in headers.get_all(&name) {
+            nm.headers_mut().append(name.clone(), v.clone());
+        }
     }
-    req.headers()
-        .get(header::IF_MODIFIED_SINCE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| chrono::DateTime::parse_from_rfc2822(v).ok())
-        .is_some_and(|since| last_modified.timestamp() <= since.timestamp())
+    nm
 }
 
 fn http_date(t: chrono::DateTime<chrono::Utc>) -> String {
@@ -149,7 +247,9 @@ pub async fn http_cache(
     let is_data = req.path().starts_with("/v1/");
     // Choose the pool the read's data comes from before the handler runs, and take the
     // stamp from that same pool, so the headers never name a version the body lacks.
+    let routed = req.extensions().get::<RoutedStamp>().cloned();
     let stamp = match (is_read && is_data, req.app_data::<web::Data<ReadRouter>>()) {
+        (true, _) if routed.is_some() => routed.and_then(|r| r.0),
         (true, Some(router)) => {
             let min_version = match replicas::min_version(req.headers()) {
                 Ok(n) => n,
@@ -166,11 +266,12 @@ pub async fn http_cache(
         }
         _ => None,
     };
-    let if_none_match = is_read && req.headers().contains_key(header::IF_NONE_MATCH);
     let res = next.call(req).await?.map_into_boxed_body();
     let (req, res) = res.into_parts();
     let as_of = req.extensions().get::<AsOfStamp>().map(|s| s.0.clone());
     let read = req.extensions().get::<ReadStamp>().map(|s| s.0.clone());
+    // A read of another pool than the one routed to is not filed under the routed version.
+    let cacheable = read.is_none();
     let (stamp, max_age) = match (as_of, read) {
         (Some(past), _) => (Some(past), IMMUTABLE),
         (None, Some(read)) => (Some(read), DATA_MAX_AGE),
@@ -190,8 +291,12 @@ pub async fn http_cache(
     } else {
         // Hash the exact bytes; streamed bodies fall back to the dataset stamp.
         let (head, body) = res.into_parts();
+        let mut len = None;
         let (etag, body) = match body.try_into_bytes() {
-            Ok(bytes) => (Some(etag_of(&bytes)), BoxBody::new(bytes)),
+            Ok(bytes) => {
+                len = Some(bytes.len());
+                (Some(etag_of(&bytes)), BoxBody::new(bytes))
+            }
             Err(body) => {
                 let etag = stamp.as_ref().map(|s| {
                     let key = format!(
@@ -225,28 +330,17 @@ pub async fn http_cache(
         {
             headers.insert(header::LAST_MODIFIED, v);
         }
-        let not_modified = etag
-            .as_deref()
-            .is_some_and(|e| if_none_match && none_match(&req, e))
-            || stamp
-                .as_ref()
-                .is_some_and(|s| not_modified_since(&req, s.changed_at));
-        if not_modified {
-            let mut nm = HttpResponse::new(StatusCode::NOT_MODIFIED);
-            for name in [
-                header::ETAG,
-                header::LAST_MODIFIED,
-                header::CACHE_CONTROL,
-                header::VARY,
-                header::LINK,
-            ] {
-                for v in res.headers().get_all(&name) {
-                    nm.headers_mut().append(name.clone(), v.clone());
-                }
-            }
-            return Ok(ServiceResponse::new(req, with_version(nm, stamp.as_ref())));
+        let mut res = with_version(res, stamp.as_ref());
+        if not_modified(req.headers(), res.headers()) {
+            return Ok(ServiceResponse::new(
+                req,
+                not_modified_response(res.headers()),
+            ));
         }
-        return Ok(ServiceResponse::new(req, with_version(res, stamp.as_ref())));
+        if let Some(len) = len.filter(|_| cacheable && status == StatusCode::OK) {
+            res.extensions_mut().insert(Cacheable { len });
+        }
+        return Ok(ServiceResponse::new(req, res));
     };
     if is_data {
         res = with_version(res, stamp.as_ref());

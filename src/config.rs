@@ -64,6 +64,15 @@ pub struct ServerSettings {
         value_parser = clap::value_parser!(u32).range(1..=10_000)
     )]
     pub export_chunk_rows: u32,
+    /// Bytes of finished responses kept in memory, keyed by dataset version, so repeated
+    /// reads of unchanged data cost no database work; 0 turns the cache off.
+    #[arg(long, env = "DURAND_CACHE_BYTES", default_value_t = crate::response_cache::DEFAULT_BYTES)]
+    pub cache_bytes: u64,
+    /// While the version listener is down (PostgreSQL restarting, say), how long a read
+    /// of the dataset version is reused, in milliseconds. While it is up, versions arrive
+    /// as notifications and this does not apply.
+    #[arg(long, env = "DURAND_STAMP_TTL_MS", default_value_t = 2_000)]
+    pub stamp_ttl_ms: u64,
 }
 
 impl Default for ServerSettings {
@@ -75,6 +84,8 @@ impl Default for ServerSettings {
             waits: WaitSettings::default(),
             shutdown_grace: 30,
             export_chunk_rows: crate::store::export::DEFAULT_CHUNK_ROWS,
+            cache_bytes: crate::response_cache::DEFAULT_BYTES,
+            stamp_ttl_ms: 2_000,
         }
     }
 }

@@ -19,6 +19,7 @@ use sqlx::PgPool;
 
 use crate::caching::DatasetStamp;
 use crate::error::ApiError;
+use crate::response_cache::ResponseCache;
 
 /// The content type of the Prometheus text exposition format.
 pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -44,6 +45,12 @@ pub struct Metrics {
     dataset_info: IntGaugeVec,
     /// Readiness checks that reached the database (`/readyz` answers from a cache between).
     pub readiness_checks: prometheus::IntCounter,
+    /// Reads answered from the response cache (`hit`), built and kept (`miss`).
+    response_cache: IntCounterVec,
+    /// 1 while the version listener is listening (the response cache is used), else 0.
+    listener_up: prometheus::IntGauge,
+    /// Bytes the response cache holds.
+    response_cache_bytes: prometheus::IntGauge,
     /// 1 while the database circuit is open (PostgreSQL known unreachable), else 0.
     pub circuit_open: prometheus::IntGauge,
     /// Serialises the reset-and-set of per-scrape gauges with the gathering that follows, so
@@ -109,8 +116,29 @@ impl Metrics {
             "1 while PostgreSQL is known to be unreachable and requests that need it are answered 503 at once; else 0.",
         )
         .expect("valid gauge");
+        let response_cache = IntCounterVec::new(
+            Opts::new(
+                "durand_response_cache_total",
+                "Reads of /v1/ looked up in the response cache, by outcome: hit (answered from memory) or miss (built, then kept if it could be). Reads that bypass the cache are not counted.",
+            ),
+            &["outcome"],
+        )
+        .expect("valid counter");
+        let listener_up = prometheus::IntGauge::new(
+            "durand_version_listener_up",
+            "1 while this process listens for new dataset versions and answers unchanged reads from its response cache; 0 while the listener reconnects (the cache is bypassed).",
+        )
+        .expect("valid gauge");
+        let response_cache_bytes = prometheus::IntGauge::new(
+            "durand_response_cache_bytes",
+            "Bytes of responses the response cache holds (bounded by DURAND_CACHE_BYTES).",
+        )
+        .expect("valid gauge");
         for collector in [
             Box::new(readiness_checks.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(listener_up.clone()),
+            Box::new(response_cache_bytes.clone()),
+            Box::new(response_cache.clone()),
             Box::new(circuit_open.clone()),
             Box::new(requests.clone()),
             Box::new(durations.clone()),
@@ -127,9 +155,17 @@ impl Metrics {
             pool_connections,
             dataset_info,
             readiness_checks,
+            response_cache,
+            listener_up,
+            response_cache_bytes,
             circuit_open,
             scrape: Mutex::new(()),
         }
+    }
+
+    /// Counts one lookup in the response cache (`hit` or `miss`).
+    pub fn response_cache(&self, outcome: &'static str) {
+        self.response_cache.with_label_values(&[outcome]).inc();
     }
 
     /// Counts one answered request and its latency.
@@ -227,8 +263,13 @@ pub async fn metrics_endpoint(
     metrics: web::Data<Metrics>,
     pool: web::Data<PgPool>,
     stamps: web::Data<DatasetStamp>,
+    cache: web::Data<ResponseCache>,
 ) -> Result<HttpResponse, ApiError> {
     let version = stamps.get(&pool).await.map(|s| s.version.to_string());
+    metrics.listener_up.set(i64::from(stamps.is_listening()));
+    metrics
+        .response_cache_bytes
+        .set(i64::try_from(cache.weighted_size()).unwrap_or(i64::MAX));
     let body = metrics
         .render(&pool, version.as_deref())
         .map_err(|e| ApiError::Internal(e.into()))?;

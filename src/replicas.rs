@@ -5,8 +5,9 @@
 //! `last_used_at`), migrations and imports always use the primary. A replica replays the
 //! primary's WAL with some lag, so a client that has just written sends the version its
 //! write answered with (`Durand-Dataset-Version: N`) and is read from the primary until the
-//! replica has replayed N. LISTEN/NOTIFY is not delivered on a standby: nothing here, and
-//! nothing that reads from the replica, may rely on it.
+//! replica has replayed N. LISTEN/NOTIFY is not delivered on a standby: versions are
+//! listened for on the primary, and a replica's read is cached only when the replica's own
+//! stamp equals the primary's notified version.
 
 use actix_web::http::header::HeaderMap;
 use actix_web::web;
@@ -56,6 +57,10 @@ pub struct ReadFrom {
 pub struct Route {
     pub from: ReadFrom,
     pub stamp: Option<Stamp>,
+    /// The version the response cache may file this read under: the stamp's version when
+    /// it is known to be current (the version listener is up and, for the replica, the
+    /// replica has replayed the primary's current version), else `None` (bypass the cache).
+    pub cache_version: Option<i64>,
 }
 
 /// Chooses the pool for reads of the current data, keeping a short-lived stamp per pool.
@@ -90,24 +95,42 @@ impl ReadRouter {
                 (Some(_), None) => false,
             };
             if caught_up {
+                // The replica's data is current when it has replayed the version the
+                // primary is known to be at (it cannot be ahead of it).
+                let current = match self.primary_stamp.trusted_version() {
+                    Some(v) => Some(v),
+                    None => self
+                        .primary_stamp
+                        .known(&self.primary, None)
+                        .await
+                        .filter(|k| k.trusted)
+                        .map(|k| k.stamp.version),
+                };
+                let cache_version = stamp
+                    .as_ref()
+                    .map(|s| s.version)
+                    .filter(|v| current == Some(*v));
                 return Route {
                     from: ReadFrom {
                         pool: replica.clone(),
                         replica: true,
                     },
                     stamp,
+                    cache_version,
                 };
             }
         }
+        let known = self.primary_stamp.known(&self.primary, min_version).await;
         Route {
             from: ReadFrom {
                 pool: self.primary.clone(),
                 replica: false,
             },
-            stamp: self
-                .primary_stamp
-                .get_at_least(&self.primary, min_version)
-                .await,
+            cache_version: known
+                .as_ref()
+                .filter(|k| k.trusted)
+                .map(|k| k.stamp.version),
+            stamp: known.map(|k| k.stamp),
         }
     }
 }

@@ -22,9 +22,10 @@ use crate::curation::{Curator, Validators};
 use crate::error::ApiError;
 use crate::openapi::{self, SpecJson};
 use crate::replicas::{Pools, ReadRouter};
+use crate::response_cache::{self, ResponseCache};
 use crate::routes::{self, fallback::KnownPaths};
 use crate::shutdown::{self, Drain};
-use crate::{caching, metrics, rate_limit, telemetry, wire};
+use crate::{caching, metrics, notifications, rate_limit, telemetry, wire};
 
 /// A bound, not yet running, HTTP server.
 pub struct Application {
@@ -60,14 +61,18 @@ impl Application {
             metrics.readiness_checks.clone(),
         ));
         let circuit = web::Data::from(Circuit::start(&pools, metrics.circuit_open.clone()));
-        let stamps = web::Data::new(caching::DatasetStamp::new(Duration::from_secs(2)));
+        let stamps = web::Data::new(caching::DatasetStamp::new(Duration::from_millis(
+            settings.stamp_ttl_ms,
+        )));
         let validators = Validators::compile(&spec).map_err(std::io::Error::other)?;
         // Writes (and key lookups, which record `last_used_at`) go to the primary only.
         let curator = web::Data::new(
             Curator::new(pools.primary.clone(), validators)
                 .waiting_at_most(Duration::from_millis(settings.waits.lock_timeout_ms)),
         );
+        notifications::start(&pools.primary, stamps.clone());
         let router = web::Data::new(ReadRouter::new(&pools, stamps.clone()));
+        let responses = web::Data::new(ResponseCache::new(settings.cache_bytes));
         let export = web::Data::new(routes::v1::dataset::ExportChunkRows(
             settings.export_chunk_rows,
         ));
@@ -91,6 +96,7 @@ impl Application {
                 .app_data(readiness.clone())
                 .app_data(circuit.clone())
                 .app_data(stamps.clone())
+                .app_data(responses.clone())
                 .app_data(curator.clone())
                 .app_data(export.clone())
                 .app_data(
@@ -106,11 +112,13 @@ impl Application {
                 .default_service(web::to(routes::fallback::not_found))
                 // Listed innermost first: caching sees the handler's own bytes, the circuit
                 // answers before caching asks the database for a stamp, compression comes
-                // after the ETag, CORS headers reach 429s, the request span and metrics cover
+                // after the ETag, the response cache keeps compressed bodies and sees HEAD as
+                // GET, CORS headers reach 429s, the request span and metrics cover
                 // everything, and shutdown counts every request until its body is sent.
                 .wrap(from_fn(caching::http_cache))
                 .wrap(from_fn(circuit::guard))
                 .wrap(Compress::default())
+                .wrap(from_fn(response_cache::serve))
                 .wrap(from_fn(head_as_get))
                 .wrap(from_fn(problem_bodies))
                 .wrap(from_fn(rate_limit::enforce))

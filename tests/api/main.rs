@@ -19,6 +19,7 @@ mod incidents;
 mod observability;
 mod outage;
 mod pagination;
+mod response_cache;
 mod row_versions;
 mod search;
 mod shutdown;
