@@ -20,6 +20,7 @@ use sqlx::PgPool;
 use crate::caching::DatasetStamp;
 use crate::error::ApiError;
 use crate::response_cache::ResponseCache;
+use crate::telemetry::route_pattern;
 
 /// The content type of the Prometheus text exposition format.
 pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -235,19 +236,20 @@ pub async fn track(
     let started = Instant::now();
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
     let method = req.method().clone();
-    // Resolved now as well, for the rare inner error that carries no request back.
-    let pattern = req.match_pattern();
+    // No clone of the request is held across the call: an inner middleware may need it
+    // unshared (`headers_mut`). A middleware's own error (no request comes back with it;
+    // handlers' errors are responses) is counted as unmatched.
     let result = next.call(req).await;
     if let Some(metrics) = metrics {
         let seconds = started.elapsed().as_secs_f64();
         match &result {
             Ok(res) => {
-                let route = res.request().match_pattern().or(pattern);
-                metrics.observe(&method, route.as_deref(), res.status().as_u16(), seconds);
+                let pattern = route_pattern(res.request());
+                metrics.observe(&method, pattern.as_deref(), res.status().as_u16(), seconds);
             }
             Err(e) => {
                 let status = e.as_response_error().status_code().as_u16();
-                metrics.observe(&method, pattern.as_deref(), status, seconds);
+                metrics.observe(&method, None, status, seconds);
             }
         }
     }

@@ -24,6 +24,7 @@ use crate::circuit::Circuit;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::replicas::{self, ReadRouter};
+use crate::telemetry::{RoutePattern, route_pattern};
 
 /// The default bound on the bytes the cache keeps (`DURAND_CACHE_BYTES`).
 pub const DEFAULT_BYTES: u64 = 32 * 1024 * 1024;
@@ -40,6 +41,11 @@ const MAX_KEY_PART: usize = 1024;
 pub struct Cacheable {
     pub len: usize,
 }
+
+/// Tells the caching middleware to answer in full whatever the request's conditions: the
+/// response cache keeps the full response and answers the conditions itself.
+#[derive(Debug, Clone, Copy)]
+pub struct Unconditional;
 
 /// What a response is kept under.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -58,6 +64,8 @@ struct Entry {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
+    /// The route template, so a hit spares the span and metrics a match of every route.
+    route: Option<std::sync::Arc<str>>,
 }
 
 /// The cache, shared by every worker.
@@ -102,7 +110,7 @@ impl ResponseCache {
 
 /// Middleware: answers a read from the cache when it can, and keeps what it could not.
 pub async fn serve(
-    mut req: ServiceRequest,
+    req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let Some(key) = route(&req).await else {
@@ -111,17 +119,15 @@ pub async fn serve(
     let (cache, metrics) = handles(&req);
     if let Some(entry) = cache.entries.get(&key) {
         metrics.response_cache("hit");
+        req.extensions_mut()
+            .insert(RoutePattern(entry.route.clone()));
         let res = respond(req.headers(), &entry);
         return Ok(req.into_response(res));
     }
     metrics.response_cache("miss");
-    // The entry is built from the full response; conditions are checked against it below.
-    let mut conditions = HeaderMap::new();
-    for name in [header::IF_NONE_MATCH, header::IF_MODIFIED_SINCE] {
-        for value in req.headers_mut().remove(&name) {
-            conditions.append(name.clone(), value);
-        }
-    }
+    // The entry is built from the full response (the caching middleware is told to ignore
+    // the request's conditions); they are checked against it below.
+    req.extensions_mut().insert(Unconditional);
     let res = next.call(req).await?;
     let keep = res
         .response()
@@ -132,7 +138,7 @@ pub async fn serve(
     let (req, res) = res.into_parts();
     if !keep {
         // Not kept (a streamed export, a body too large): answer its conditions from it.
-        if res.status().is_success() && caching::not_modified(&conditions, res.headers()) {
+        if res.status().is_success() && caching::not_modified(req.headers(), res.headers()) {
             let res = caching::not_modified_response(res.headers());
             return Ok(ServiceResponse::new(req, res));
         }
@@ -146,9 +152,10 @@ pub async fn serve(
         status: head.status(),
         headers: head.headers().clone(),
         body,
+        route: route_pattern(&req),
     });
     cache.entries.insert(key, entry.clone());
-    let res = respond(&conditions, &entry);
+    let res = respond(req.headers(), &entry);
     Ok(ServiceResponse::new(req, res))
 }
 

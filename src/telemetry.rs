@@ -2,6 +2,7 @@
 
 use std::time::Instant;
 
+use actix_web::HttpMessage;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
@@ -51,6 +52,22 @@ fn request_id(req: &ServiceRequest) -> String {
         .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned)
 }
 
+/// The route template a request matched (`/v1/claims/{id}`), found once per request and
+/// kept in its extensions: matching runs every route's pattern, so the span, the metrics
+/// and the response cache (which files it with the response it keeps) share one lookup.
+#[derive(Debug, Clone)]
+pub struct RoutePattern(pub Option<std::sync::Arc<str>>);
+
+/// The request's [`RoutePattern`], matched now if nobody has yet.
+pub fn route_pattern(req: &actix_web::HttpRequest) -> Option<std::sync::Arc<str>> {
+    if let Some(known) = req.extensions().get::<RoutePattern>() {
+        return known.0.clone();
+    }
+    let pattern: Option<std::sync::Arc<str>> = req.match_pattern().map(Into::into);
+    req.extensions_mut().insert(RoutePattern(pattern.clone()));
+    pattern
+}
+
 /// Middleware: one span per request with its id, method, route and path; logs the outcome
 /// and echoes `X-Request-Id`.
 pub async fn request_span(
@@ -72,12 +89,12 @@ pub async fn request_span(
     let mut response = next.call(req).instrument(span.clone()).await?;
     let status = response.status().as_u16();
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
-    span.record(
-        "route",
-        response.request().match_pattern().as_deref().unwrap_or("-"),
-    );
-    span.record("status", status);
-    span.in_scope(|| tracing::info!(latency_ms, "served"));
+    if !span.is_disabled() {
+        let route = route_pattern(response.request());
+        span.record("route", route.as_deref().unwrap_or("-"));
+        span.record("status", status);
+        span.in_scope(|| tracing::info!(latency_ms, "served"));
+    }
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID, value);
     }
