@@ -51,7 +51,7 @@ pub async fn ensure_database(url: &str) -> Result<(), sqlx::Error> {
 /// page through an `as_of` view is estimated as costly enough to compile, which took 320 ms
 /// for a read that runs in under 1 ms (bench/scale, 1M incidents).
 pub fn connect(options: PgConnectOptions, max_connections: u32) -> PgPool {
-    PgPoolOptions::new()
+    pool_options()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(5))
         .connect_lazy_with(options.options([("jit", "off")]))
@@ -67,7 +67,7 @@ pub fn connect_serving(
 ) -> PgPool {
     let statement = format!("{}ms", waits.statement_timeout_ms);
     let lock = format!("{}ms", waits.lock_timeout_ms);
-    PgPoolOptions::new()
+    pool_options()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_millis(waits.acquire_timeout_ms))
         .connect_lazy_with(options.options([
@@ -75,6 +75,27 @@ pub fn connect_serving(
             ("statement_timeout", statement.as_str()),
             ("lock_timeout", lock.as_str()),
         ]))
+}
+
+/// How long a pooled connection may sit idle before it is pinged on its way out of the pool.
+const PING_IF_IDLE_FOR: Duration = Duration::from_secs(1);
+
+/// Pool options shared by every pool. sqlx pings each connection as it goes back to the
+/// pool, and by default again as it comes out: two round trips per query on top of the
+/// query, for a page that reads four times. A connection released less than a second ago
+/// was just found alive, so only one idle for longer (which a server restart may have cut)
+/// is pinged before use.
+fn pool_options() -> PgPoolOptions {
+    PgPoolOptions::new()
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= PING_IF_IDLE_FOR {
+                    sqlx::Connection::ping(conn).await?;
+                }
+                Ok(true)
+            })
+        })
 }
 
 /// Applies every pending migration, then gives data written before row versions existed its

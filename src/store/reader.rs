@@ -98,18 +98,17 @@ impl Reader {
             }
             From::Pool(pool) => pool,
         };
-        let mut tx = pool.begin().await?;
-        sqlx::query("set transaction isolation level repeatable read, read only")
-            .execute(&mut *tx)
-            .await?;
-        if let Some(version) = self.version {
-            sqlx::query(
-                "select set_config('search_path', 'asof', true), set_config('durand.as_of', $1, true)",
-            )
-            .bind(version.to_string())
-            .execute(&mut *tx)
-            .await?;
-        }
+        // One round trip: the transaction's mode and, for a past version, the `asof`
+        // views' settings, sent together.
+        let begin = match self.version {
+            None => "begin isolation level repeatable read, read only".to_owned(),
+            Some(version) => format!(
+                "begin isolation level repeatable read, read only; \
+                 select set_config('search_path', 'asof', true), \
+                 set_config('durand.as_of', '{version}', true)"
+            ),
+        };
+        let tx = pool.begin_with(begin).await?;
         Ok(tx)
     }
 }
