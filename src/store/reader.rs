@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use sqlx::pool::PoolConnection;
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
-use tokio::sync::{Mutex, OwnedMutexGuard};
+use tokio::sync::{Mutex, OnceCell, OwnedMutexGuard};
 
 /// The data a store read function reads: current, or as of one dataset version, or as a
 /// write's own transaction sees it.
@@ -27,6 +27,18 @@ enum From {
     Pool(PgPool),
     /// One open transaction, shared by the reads made inside it.
     Within(Arc<Mutex<Transaction<'static, Postgres>>>),
+    /// One connection (for a past version, one read-only transaction) taken from `pool` at
+    /// the first read and held until the reader and its clones are dropped.
+    Held {
+        pool: PgPool,
+        slot: Arc<OnceCell<Arc<Mutex<Held>>>>,
+    },
+}
+
+/// What a per-request reader holds ([`Reader::per_request`]).
+pub enum Held {
+    Conn(PoolConnection<Postgres>),
+    Tx(Transaction<'static, Postgres>),
 }
 
 impl std::fmt::Debug for From {
@@ -34,6 +46,7 @@ impl std::fmt::Debug for From {
         match self {
             Self::Pool(pool) => f.debug_tuple("Pool").field(pool).finish(),
             Self::Within(_) => f.write_str("Within(transaction)"),
+            Self::Held { pool, .. } => f.debug_tuple("Held").field(pool).finish(),
         }
     }
 }
@@ -44,6 +57,21 @@ impl Reader {
         Self {
             from: From::Pool(pool),
             version: None,
+        }
+    }
+
+    /// The data a request reads (current, or at `version`), on one connection taken at its
+    /// first query and given back when the reader is dropped: a page's queries (the page,
+    /// then what its attribution needs) cost one trip to the pool, not one each, and a past
+    /// version's are one snapshot. For a request's handler, not for anything that lives on
+    /// (an export's stream reads through [`pinned`](Self::pinned), which takes and gives back).
+    pub fn per_request(pool: PgPool, version: Option<i64>) -> Self {
+        Self {
+            from: From::Held {
+                pool,
+                slot: Arc::new(OnceCell::new()),
+            },
+            version,
         }
     }
 
@@ -67,8 +95,13 @@ impl Reader {
     /// The same data, pinned at dataset `version` (the version it is now, for a reader of the
     /// current data): its later reads see that version however many writes land meanwhile.
     pub fn pinned(&self, version: i64) -> Self {
+        let from = match &self.from {
+            // A pinned reader outlives the request: it takes connections as it needs them.
+            From::Held { pool, .. } => From::Pool(pool.clone()),
+            other => other.clone(),
+        };
         Self {
-            from: self.from.clone(),
+            from,
             version: Some(version),
         }
     }
@@ -84,6 +117,18 @@ impl Reader {
             (From::Within(tx), _) => Ok(ReadConn::Within(Arc::clone(tx).lock_owned().await)),
             (From::Pool(pool), None) => Ok(ReadConn::Current(pool.acquire().await?)),
             (From::Pool(_), Some(_)) => Ok(ReadConn::Past(self.begin().await?)),
+            (From::Held { pool, slot }, version) => {
+                let held = slot
+                    .get_or_try_init(|| async {
+                        let held = match version {
+                            None => Held::Conn(pool.acquire().await?),
+                            Some(_) => Held::Tx(self.begin().await?),
+                        };
+                        Ok::<_, sqlx::Error>(Arc::new(Mutex::new(held)))
+                    })
+                    .await?;
+                Ok(ReadConn::Held(Arc::clone(held).lock_owned().await))
+            }
         }
     }
 
@@ -96,7 +141,7 @@ impl Reader {
                     "a read within a write's transaction cannot begin another".into(),
                 ));
             }
-            From::Pool(pool) => pool,
+            From::Pool(pool) | From::Held { pool, .. } => pool,
         };
         // One round trip: the transaction's mode and, for a past version, the `asof`
         // views' settings, sent together.
@@ -119,6 +164,7 @@ pub enum ReadConn {
     Current(PoolConnection<Postgres>),
     Past(Transaction<'static, Postgres>),
     Within(OwnedMutexGuard<Transaction<'static, Postgres>>),
+    Held(OwnedMutexGuard<Held>),
 }
 
 impl Deref for ReadConn {
@@ -129,6 +175,10 @@ impl Deref for ReadConn {
             Self::Current(c) => c,
             Self::Past(t) => t,
             Self::Within(t) => t,
+            Self::Held(h) => match &**h {
+                Held::Conn(c) => c,
+                Held::Tx(t) => t,
+            },
         }
     }
 }
@@ -139,6 +189,10 @@ impl DerefMut for ReadConn {
             Self::Current(c) => c,
             Self::Past(t) => t,
             Self::Within(t) => t,
+            Self::Held(h) => match &mut **h {
+                Held::Conn(c) => c,
+                Held::Tx(t) => t,
+            },
         }
     }
 }

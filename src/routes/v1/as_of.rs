@@ -65,13 +65,13 @@ impl Db {
     pub async fn at(&self, as_of: Option<AsOf>) -> Result<DataPool, ApiError> {
         let Some(as_of) = as_of else {
             return Ok(DataPool {
-                reader: Reader::current(self.current.pool.clone()),
+                reader: Reader::per_request(self.current.pool.clone(), None),
                 main: self.current.pool.clone(),
             });
         };
         let (pool, version) = self.resolve(as_of).await?;
         Ok(DataPool {
-            reader: Reader::at(pool.clone(), version),
+            reader: Reader::per_request(pool.clone(), Some(version)),
             main: pool,
         })
     }
