@@ -190,13 +190,8 @@ pub fn etag_of(bytes: &[u8]) -> String {
 /// matches `If-None-Match` (weak comparison, as RFC 9110 asks for this header), or, when no
 /// `If-None-Match` is sent, its `Last-Modified` is no later than `If-Modified-Since`.
 pub fn not_modified(request: &header::HeaderMap, headers: &header::HeaderMap) -> bool {
-    let text = |map: &header::HeaderMap, name| {
-        map.get(name)
-            .and_then(|v: &HeaderValue| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    if let Some(condition) = text(request, header::IF_NONE_MATCH) {
-        let Some(etag) = text(headers, header::ETAG) else {
+    if let Some(condition) = text(request, &header::IF_NONE_MATCH) {
+        let Some(etag) = text(headers, &header::ETAG) else {
             return false;
         };
         return condition
@@ -205,19 +200,31 @@ pub fn not_modified(request: &header::HeaderMap, headers: &header::HeaderMap) ->
             .any(|candidate| candidate == "*" || candidate.trim_start_matches("W/") == etag);
     }
     let date =
-        |map, name| text(map, name).and_then(|v| chrono::DateTime::parse_from_rfc2822(&v).ok());
+        |map, name| text(map, name).and_then(|v| chrono::DateTime::parse_from_rfc2822(v).ok());
     match (
-        date(request, header::IF_MODIFIED_SINCE),
-        date(headers, header::LAST_MODIFIED),
+        date(request, &header::IF_MODIFIED_SINCE),
+        date(headers, &header::LAST_MODIFIED),
     ) {
         (Some(since), Some(modified)) => modified.timestamp() <= since.timestamp(),
         _ => false,
     }
 }
 
+/// A header's value as text, if it has one that is.
+fn text<'a>(map: &'a header::HeaderMap, name: &HeaderName) -> Option<&'a str> {
+    map.get(name).and_then(|v| v.to_str().ok())
+}
+
 /// The 304 for a response with these headers: its validators and caching headers, no body.
 pub fn not_modified_response(headers: &header::HeaderMap) -> HttpResponse {
     let mut nm = HttpResponse::new(StatusCode::NOT_MODIFIED);
+    *nm.headers_mut() = not_modified_headers(headers);
+    nm
+}
+
+/// The headers a 304 repeats from the full response.
+pub fn not_modified_headers(headers: &header::HeaderMap) -> header::HeaderMap {
+    let mut kept = header::HeaderMap::new();
     for name in [
         header::ETAG,
         header::LAST_MODIFIED,
@@ -227,10 +234,10 @@ pub fn not_modified_response(headers: &header::HeaderMap) -> HttpResponse {
         DATASET_VERSION,
     ] {
         for v in headers.get_all(&name) {
-            nm.headers_mut().append(name.clone(), v.clone());
+            kept.append(name.clone(), v.clone());
         }
     }
-    nm
+    kept
 }
 
 fn http_date(t: chrono::DateTime<chrono::Utc>) -> String {

@@ -23,7 +23,7 @@ use crate::caching::{self, RoutedStamp};
 use crate::circuit::Circuit;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
-use crate::replicas::{self, ReadRouter};
+use crate::replicas::{self, ReadRouter, Route};
 use crate::telemetry::{RoutePattern, route_pattern};
 
 /// The default bound on the bytes the cache keeps (`DURAND_CACHE_BYTES`).
@@ -66,6 +66,8 @@ struct Entry {
     body: Bytes,
     /// The route template, so a hit spares the span and metrics a match of every route.
     route: Option<std::sync::Arc<str>>,
+    /// The headers of the 304 that answers a matching condition.
+    not_modified: HeaderMap,
 }
 
 /// The cache, shared by every worker.
@@ -84,6 +86,7 @@ impl ResponseCache {
                 let headers: usize = entry
                     .headers
                     .iter()
+                    .chain(entry.not_modified.iter())
                     .map(|(n, v)| n.as_str().len() + v.len() + 32)
                     .sum();
                 let size = entry.body.len() + headers + key.path.len() + key.query.len() + 128;
@@ -113,17 +116,27 @@ pub async fn serve(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let Some(key) = route(&req).await else {
+    let Some((route, key)) = lookup(&req).await else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
+    let cached = key.as_ref().and_then(|key| {
+        let cache = req.app_data::<web::Data<ResponseCache>>()?;
+        cache.entries.get(key)
+    });
     let (cache, metrics) = handles(&req);
-    if let Some(entry) = cache.entries.get(&key) {
+    if let Some(entry) = cached {
         metrics.response_cache("hit");
         req.extensions_mut()
             .insert(RoutePattern(entry.route.clone()));
         let res = respond(req.headers(), &entry);
         return Ok(req.into_response(res));
     }
+    // Not answered from memory: the caching middleware reads from the pool chosen here.
+    req.extensions_mut().insert(route.from);
+    req.extensions_mut().insert(RoutedStamp(route.stamp));
+    let Some(key) = key else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
     metrics.response_cache("miss");
     // The entry is built from the full response (the caching middleware is told to ignore
     // the request's conditions); they are checked against it below.
@@ -151,6 +164,7 @@ pub async fn serve(
     let entry = std::sync::Arc::new(Entry {
         status: head.status(),
         headers: head.headers().clone(),
+        not_modified: caching::not_modified_headers(head.headers()),
         body,
         route: route_pattern(&req),
     });
@@ -159,9 +173,9 @@ pub async fn serve(
     Ok(ServiceResponse::new(req, res))
 }
 
-/// The key a request is cached under, having chosen (and recorded in its extensions) the
-/// pool its data comes from; `None` when it must not be answered from the cache.
-async fn route(req: &ServiceRequest) -> Option<Key> {
+/// The pool a read's data comes from, and the key it is cached under (`None` when it must not
+/// be answered from the cache); `None` for a request the cache does not handle at all.
+async fn lookup(req: &ServiceRequest) -> Option<(Route, Option<Key>)> {
     let cacheable = req.method() == Method::GET
         && req.path().starts_with("/v1/")
         && req.app_data::<web::Data<ResponseCache>>()?.enabled()
@@ -175,9 +189,13 @@ async fn route(req: &ServiceRequest) -> Option<Key> {
     // A malformed version header is the caching middleware's 400 to give.
     let min_version = replicas::min_version(req.headers()).ok()?;
     let route = router.route(min_version).await;
-    req.extensions_mut().insert(route.from);
-    req.extensions_mut().insert(RoutedStamp(route.stamp));
-    let version = route.cache_version?;
+    let key = key(req, route.cache_version);
+    Some((route, key))
+}
+
+/// The key of a read of `version` (if the version is known to be current).
+fn key(req: &ServiceRequest, version: Option<i64>) -> Option<Key> {
+    let version = version?;
     let encoding = match req.get_header::<AcceptEncoding>() {
         None => "identity",
         Some(accept) => match accept.negotiate(ENCODINGS.iter())? {
@@ -220,7 +238,9 @@ fn handles(req: &ServiceRequest) -> (web::Data<ResponseCache>, web::Data<Metrics
 /// The kept response, or a 304 when the request's conditions match it.
 fn respond(conditions: &HeaderMap, entry: &Entry) -> HttpResponse {
     if caching::not_modified(conditions, &entry.headers) {
-        return caching::not_modified_response(&entry.headers);
+        let mut res = HttpResponse::new(StatusCode::NOT_MODIFIED);
+        *res.headers_mut() = entry.not_modified.clone();
+        return res;
     }
     let mut res = HttpResponse::with_body(entry.status, BoxBody::new(entry.body.clone()));
     *res.headers_mut() = entry.headers.clone();
