@@ -3,7 +3,7 @@
 
 Run through `bench/speed` (which provides DATABASE_URL). It builds release, fills a fresh
 database with synthetic records (`durand generate`), and measures a fixed mix of reads with
-wrk (-t2 -c64, rate limiting off) against, one server at a time on the same 2 cores:
+wrk (-t2 -c64, rate limiting off) against these servers, on the same 2 cores as wrk:
 
   ceiling   a minimal actix-web server answering each read with Durand's exact bytes
             from memory (examples/ceiling.rs): the most this framework does here;
@@ -11,7 +11,8 @@ wrk (-t2 -c64, rate limiting off) against, one server at a time on the same 2 co
   uncached  Durand with DURAND_CACHE_BYTES=0: every read is built from PostgreSQL;
   datasette Datasette (PyPI) serving the same records, exported to SQLite.
 
-It prints requests/s, p50/p99 and each server's RSS after its mix, Durand's ratios to both,
+Every server runs at once and each read is measured on all four back to back. It prints
+requests/s, p50/p99 and each server's RSS after the mix, Durand's ratios to both,
 the first read after a write against an uncached read, and writes the table into
 bench/RESULTS.md between its markers. Settings: BENCH_SECONDS (4), BENCH_CONNECTIONS (64),
 BENCH_INCIDENTS (2000).
@@ -202,17 +203,6 @@ def to_sqlite(export_lines, path):
     return counts
 
 
-def measure(name, base, targets, pid):
-    results = {}
-    for label, path, headers in targets:
-        if not headers:  # warm: the first read of each builds what the next ones reuse
-            for _ in range(3):
-                get(base + path)
-        results[label] = wrk(base + path, headers)
-        log(f"  {name:9} {label:22} {results[label]['rps']:>10,.0f} req/s")
-    return results, rss_mib(pid)
-
-
 def first_read_after_write(url, cached_base, uncached_base, rounds=40):
     """Median ms of the first read of a claim page after a write (cache on), and of the same
     read on the uncached server."""
@@ -276,24 +266,16 @@ def main():
         _, _, export = get(f"{base}/v1/export")
         counts = to_sqlite(export.decode().splitlines(), work / "bench.db")
         log(f"bench: SQLite for Datasette: {counts}")
-        results, rss = {}, {}
-        results["cached"], rss["cached"] = measure("cached", base, targets, cached.pid)
-        stop(cached)
-
+        # Every server up at once (an idle one costs nothing), and each read measured on
+        # all of them back to back, so that a ratio compares runs seconds apart.
         uncached = durand(url, PORTS["uncached"], {"DURAND_CACHE_BYTES": "0"})
         procs.append(uncached)
         ubase = f"http://127.0.0.1:{PORTS['uncached']}"
-        results["uncached"], rss["uncached"] = measure("uncached", ubase, targets, uncached.pid)
-        stop(uncached)
-
         ceiling = subprocess.Popen([str(ROOT / "target/release/examples/ceiling"),
                                     f"127.0.0.1:{PORTS['ceiling']}", str(work / "manifest.json")])
         procs.append(ceiling)
         cbase = f"http://127.0.0.1:{PORTS['ceiling']}"
         wait_ready(f"{cbase}/v1/actors", ceiling)
-        results["ceiling"], rss["ceiling"] = measure("ceiling", cbase, targets, ceiling.pid)
-        stop(ceiling)
-
         ds = subprocess.Popen([str(datasette), "serve", "-i", str(work / "bench.db"), "-p",
                                str(PORTS["datasette"]), "--setting", "max_returned_rows", "1000",
                                "--setting", "suggest_facets", "off"],
@@ -302,14 +284,27 @@ def main():
         dbase = f"http://127.0.0.1:{PORTS['datasette']}"
         wait_ready(f"{dbase}/bench.json", ds)
         dpaths = datasette_paths(picked)
-        dtargets = [(label, dpaths[label], []) for label, _, _ in targets if label in dpaths]
-        results["datasette"], rss["datasette"] = measure("datasette", dbase, dtargets, ds.pid)
+        servers = {"ceiling": (cbase, ceiling), "cached": (base, cached),
+                   "uncached": (ubase, uncached), "datasette": (dbase, ds)}
+        results = {name: {} for name in servers}
+        for label, path, headers in targets:
+            for name, (server_base, _) in servers.items():
+                if name == "datasette":
+                    if label not in dpaths:
+                        continue
+                    path_here, headers_here = dpaths[label], []
+                else:
+                    path_here, headers_here = path, headers
+                if not headers_here:  # warm: the first read builds what the next reuse
+                    for _ in range(3):
+                        get(server_base + path_here)
+                results[name][label] = wrk(server_base + path_here, headers_here)
+                log(f"  {name:9} {label:22} {results[name][label]['rps']:>10,.0f} req/s")
+        rss = {name: rss_mib(proc.pid) for name, (_, proc) in servers.items()}
+        stop(ceiling)
         stop(ds)
 
-        # The first read after a write, with both Durands up (one at a time measured).
-        cached = durand(url, PORTS["cached"])
-        uncached = durand(url, PORTS["uncached"], {"DURAND_CACHE_BYTES": "0"})
-        procs += [cached, uncached]
+        # The first read after a write on the cached server, against the same read uncached.
         after, cold = first_read_after_write(url, base, ubase)
         stop(cached)
         stop(uncached)
@@ -329,7 +324,7 @@ def main():
 def report(targets, results, rss, after, cold):
     c, d, u, s = (results[k] for k in ("ceiling", "cached", "uncached", "datasette"))
     lines = [
-        f"wrk -t2 -c{CONNECTIONS} -d{SECONDS}s per read, one server at a time, {os.cpu_count()} cores, "
+        f"wrk -t2 -c{CONNECTIONS} -d{SECONDS}s per read and server, each read on the four servers back to back, {os.cpu_count()} cores, "
         f"{INCIDENTS} incidents / {2 * INCIDENTS} claims (durand generate); "
         f"{time.strftime('%Y-%m-%d')}",
         "",
@@ -345,7 +340,7 @@ def report(targets, results, rss, after, cold):
             + (f"{fmt(ds)} | {u[label]['rps'] / ds['rps']:.1f}× |" if ds else "— | — |"))
     lines += [
         "",
-        f"RSS after each server's mix: ceiling {rss['ceiling']:.1f} MiB, Durand cached "
+        f"RSS after the mix: ceiling {rss['ceiling']:.1f} MiB, Durand cached "
         f"{rss['cached']:.1f} MiB (cache bound {32} MiB, default), Durand uncached "
         f"{rss['uncached']:.1f} MiB, Datasette {rss['datasette']:.1f} MiB.",
         f"First read of a 50-claim page after a write (cache on): median {after:.2f} ms; the same "
