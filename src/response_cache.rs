@@ -116,16 +116,20 @@ pub async fn serve(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let Some((route, key)) = lookup(&req).await else {
+    let (Some(cache), Some((route, key))) = (
+        req.app_data::<web::Data<ResponseCache>>().cloned(),
+        lookup(&req).await,
+    ) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    let cached = key.as_ref().and_then(|key| {
-        let cache = req.app_data::<web::Data<ResponseCache>>()?;
-        cache.entries.get(key)
-    });
-    let (cache, metrics) = handles(&req);
-    if let Some(entry) = cached {
-        metrics.response_cache("hit");
+    let metrics = req.app_data::<web::Data<Metrics>>().cloned();
+    let count = |outcome| {
+        if let Some(m) = &metrics {
+            m.response_cache(outcome);
+        }
+    };
+    if let Some(entry) = key.as_ref().and_then(|key| cache.entries.get(key)) {
+        count("hit");
         req.extensions_mut()
             .insert(RoutePattern(entry.route.clone()));
         let res = respond(req.headers(), &entry);
@@ -137,7 +141,7 @@ pub async fn serve(
     let Some(key) = key else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    metrics.response_cache("miss");
+    count("miss");
     // The entry is built from the full response (the caching middleware is told to ignore
     // the request's conditions); they are checked against it below.
     req.extensions_mut().insert(Unconditional);
@@ -222,17 +226,6 @@ fn normalise(query: &str) -> String {
     let mut pairs: Vec<&str> = query.split('&').filter(|p| !p.is_empty()).collect();
     pairs.sort_by_key(|p| p.split('=').next().unwrap_or(""));
     pairs.join("&")
-}
-
-fn handles(req: &ServiceRequest) -> (web::Data<ResponseCache>, web::Data<Metrics>) {
-    (
-        req.app_data::<web::Data<ResponseCache>>()
-            .cloned()
-            .expect("the response cache is registered"),
-        req.app_data::<web::Data<Metrics>>()
-            .cloned()
-            .expect("metrics are registered"),
-    )
 }
 
 /// The kept response, or a 304 when the request's conditions match it.

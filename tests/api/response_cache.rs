@@ -27,16 +27,21 @@ fn settings() -> ServerSettings {
     settings
 }
 
-/// The `durand_response_cache_total` count for `outcome` on a process's metrics page.
-async fn lookups(client: &reqwest::Client, base: &str, outcome: &str) -> f64 {
-    let page = client
+/// A process's metrics page.
+async fn metrics_page(client: &reqwest::Client, base: &str) -> String {
+    client
         .get(format!("{base}/metrics"))
         .send()
         .await
         .unwrap()
         .text()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// The `durand_response_cache_total` count for `outcome` on a process's metrics page.
+async fn lookups(client: &reqwest::Client, base: &str, outcome: &str) -> f64 {
+    let page = metrics_page(client, base).await;
     metric(
         &page,
         &format!("durand_response_cache_total{{outcome=\"{outcome}\"}}"),
@@ -48,14 +53,7 @@ async fn lookups(client: &reqwest::Client, base: &str, outcome: &str) -> f64 {
 async fn listening(client: &reqwest::Client, base: &str) {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let page = client
-            .get(format!("{base}/metrics"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = metrics_page(client, base).await;
         if metric(&page, "durand_version_listener_up") == Some(1.0) {
             return;
         }
