@@ -395,3 +395,30 @@ async fn without_a_listener_no_version_is_trusted_and_the_cache_is_bypassed(pool
     stamps.invalidate();
     assert_eq!(router.route(None).await.cache_version, Some(2));
 }
+
+#[sqlx::test]
+async fn the_cache_never_holds_more_than_its_byte_bound(pool: PgPool) {
+    const BOUND: u64 = 16 * 1024;
+    let mut settings = settings();
+    settings.cache_bytes = BOUND;
+    let app = TestApp::spawn_with(pool, settings).await;
+    listening(&app.client, &app.base).await;
+    // Every claim and actor read twice: far more kept-size responses than the bound holds.
+    let mut offered = 0;
+    for collection in ["claims", "actors"] {
+        for id in app.ids(&format!("/v1/{collection}?limit=200")).await {
+            for _ in 0..2 {
+                let path = format!("/v1/{collection}/{id}");
+                let (status, _, body) = fetch(&app.client, &app.base, &path, &[]).await;
+                assert_eq!(status, 200);
+                offered += body.len();
+            }
+        }
+    }
+    assert!(offered as u64 > 2 * BOUND, "only {offered} bytes offered");
+    let page = metrics_page(&app.client, &app.base).await;
+    let held = metric(&page, "durand_response_cache_bytes").unwrap();
+    assert!(held > 0.0, "nothing was kept");
+    assert!(held <= BOUND as f64, "{held} bytes held, bound {BOUND}");
+    assert!(lookups(&app.client, &app.base, "hit").await >= 1.0);
+}
