@@ -5,9 +5,10 @@
 
 use actix_web::App;
 use utoipa::OpenApi;
+use utoipa::openapi::extensions::ExtensionsBuilder;
 use utoipa::openapi::header::{Header, HeaderBuilder};
 use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
-use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{RefOr, Required, ResponseBuilder};
 use utoipa_actix_web::AppExt;
@@ -29,7 +30,6 @@ pub const REGENERATE: &str = "make spec";
     // on, wherever that is; then the default local address, for the committed file.
     servers(
         (url = "/", description = "The server this document is served from"),
-        (url = "http://127.0.0.1:8080", description = "A local server (`make run`)"),
     ),
     tags(
         (name = "actors", description = "States, de facto governments, armed groups and others"),
@@ -52,7 +52,6 @@ pub const REGENERATE: &str = "make spec";
             crate::error::ParameterError,
             crate::store::history::Tombstone,
             crate::domain::Resource,
-            crate::domain::AsOf,
             crate::routes::v1::format::Format,
             crate::routes::v1::format::TabularFormat,
             crate::routes::v1::params::DateBound,
@@ -96,6 +95,7 @@ pub fn spec() -> utoipa::openapi::OpenApi {
         .split_for_parts();
     document_caching(&mut spec);
     document_write_inputs(&mut spec);
+    name_enum_values(&mut spec);
     split_summaries(&mut spec);
     // Reads are public: say so, rather than leave readers (and linters) wondering whether a
     // security requirement was forgotten. Writes name the bearer scheme themselves.
@@ -114,6 +114,65 @@ pub fn spec() -> utoipa::openapi::OpenApi {
         );
     }
     spec
+}
+
+/// Gives every enum value of a named schema a name unique in the document
+/// (`x-enum-varnames`): `ActorSort`'s `-date` is `ACTOR_SORT_DATE_DESC`. Generators that
+/// declare enum constants at package level (Go) otherwise declare `ID` once per sort enum,
+/// and the client does not build.
+fn name_enum_values(spec: &mut utoipa::openapi::OpenApi) {
+    let Some(components) = spec.components.as_mut() else {
+        return;
+    };
+    for (name, schema) in components.schemas.iter_mut() {
+        let RefOr::T(Schema::Object(object)) = schema else {
+            continue;
+        };
+        let Some(values) = &object.enum_values else {
+            continue;
+        };
+        let names: Vec<String> = values
+            .iter()
+            .filter_map(serde_json::Value::as_str)
+            .map(|value| enum_value_name(name, value))
+            .collect();
+        if names.len() != values.len() {
+            continue;
+        }
+        let extension = ExtensionsBuilder::new()
+            .add("x-enum-varnames", names)
+            .build();
+        object
+            .extensions
+            .get_or_insert_with(Default::default)
+            .merge(extension);
+    }
+}
+
+/// `ActorSort` and `-date` → `ACTOR_SORT_DATE_DESC`: the schema's name in upper snake case,
+/// then the value's, a leading `-` (descending) read as a `_DESC` suffix.
+fn enum_value_name(schema: &str, value: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in schema.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_uppercase());
+    }
+    let (value, suffix) = match value.strip_prefix('-') {
+        Some(rest) => (rest, "_DESC"),
+        None => (value, ""),
+    };
+    out.push('_');
+    for c in value.chars() {
+        out.push(if c.is_ascii_alphanumeric() {
+            c.to_ascii_uppercase()
+        } else {
+            '_'
+        });
+    }
+    out.push_str(suffix);
+    out
 }
 
 /// Operations documented by one `#[doc = "Summary\n\nDescription"]` attribute (the write

@@ -148,3 +148,146 @@ fn every_error_response_is_the_one_problem_schema() {
     }
     assert!(checked > 50);
 }
+
+/// What every operation's parameters are, as (method, path, parameter).
+fn parameters(spec: &serde_json::Value) -> Vec<(String, String, serde_json::Value)> {
+    let mut out = Vec::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                out.push((method.clone(), path.clone(), p.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// `as_of` is a plain string with a pattern wherever it is taken: a `$ref` to a `oneOf` made
+/// generated clients crash without it (Java) or send it JSON-quoted (Rust, Go).
+#[test]
+fn as_of_is_a_plain_string_with_a_pattern_everywhere() {
+    let spec: serde_json::Value = serde_json::from_str(&durand::openapi::spec_json()).unwrap();
+    let as_of: Vec<_> = parameters(&spec)
+        .into_iter()
+        .filter(|(_, _, p)| p["name"] == "as_of")
+        .collect();
+    assert!(as_of.len() >= 20, "{}", as_of.len());
+    let pattern = regex::Regex::new(durand::domain::as_of::AS_OF_PATTERN).unwrap();
+    for (method, path, p) in &as_of {
+        let schema = &p["schema"];
+        assert_eq!(schema["type"], "string", "{method} {path}: {schema}");
+        assert_eq!(
+            schema["pattern"],
+            durand::domain::as_of::AS_OF_PATTERN,
+            "{method} {path}"
+        );
+        assert!(schema.get("$ref").is_none() && schema.get("oneOf").is_none());
+    }
+    for good in [
+        "1",
+        "42",
+        "2026-03-01T12:00:00Z",
+        "2026-03-01T12:00:00.5+05:00",
+    ] {
+        assert!(
+            pattern.is_match(good) && good.parse::<durand::domain::AsOf>().is_ok(),
+            "{good}"
+        );
+    }
+    for bad in [
+        "0",
+        "-1",
+        "1.5",
+        "2026-03-01",
+        "2026-03-01T12:00:00",
+        "2026-13-01T00:00:00Z",
+    ] {
+        assert!(
+            !pattern.is_match(bad) && bad.parse::<durand::domain::AsOf>().is_err(),
+            "{bad}"
+        );
+    }
+}
+
+/// Enum constants get document-wide unique names, one per value: Go declares them at package
+/// level, and `ID` of five sort enums does not build.
+#[test]
+fn every_enum_value_has_a_name_unique_in_the_document() {
+    let spec: serde_json::Value = serde_json::from_str(&durand::openapi::spec_json()).unwrap();
+    let mut seen = std::collections::HashMap::new();
+    for (name, schema) in spec["components"]["schemas"].as_object().unwrap() {
+        let Some(values) = schema["enum"].as_array() else {
+            continue;
+        };
+        let names = schema["x-enum-varnames"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{name} has no x-enum-varnames"));
+        assert_eq!(names.len(), values.len(), "{name}");
+        for n in names {
+            let n = n.as_str().unwrap().to_owned();
+            if let Some(other) = seen.insert(n.clone(), name.clone()) {
+                panic!("{n} names a value of both {other} and {name}");
+            }
+        }
+    }
+    assert!(seen.len() > 50, "{}", seen.len());
+}
+
+/// Relative servers only: an absolute `http://127.0.0.1:8080` sent generated clients to a
+/// machine that is not the reader's.
+#[test]
+fn servers_are_relative() {
+    let spec: serde_json::Value = serde_json::from_str(&durand::openapi::spec_json()).unwrap();
+    for server in spec["servers"].as_array().unwrap() {
+        let url = server["url"].as_str().unwrap();
+        assert!(url.starts_with('/'), "{url}");
+    }
+}
+
+/// Each request body lists one media type, so a generator builds one body type (two made
+/// openapi-python-client's PATCH modules fail to import).
+#[test]
+fn request_bodies_list_one_media_type() {
+    let spec: serde_json::Value = serde_json::from_str(&durand::openapi::spec_json()).unwrap();
+    let mut patches = 0;
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if let Some(content) = op["requestBody"]["content"].as_object() {
+                assert_eq!(content.len(), 1, "{method} {path}: {:?}", content.keys());
+                if method == "patch" {
+                    assert!(content.contains_key("application/merge-patch+json"));
+                    patches += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(patches, 5);
+}
+
+/// Export lines and change-feed entries are `oneOf`s whose discriminator maps every tag
+/// value to the variant that holds it, and each variant's tag admits that value only.
+#[test]
+fn tagged_unions_map_every_tag_to_its_variant() {
+    let spec: serde_json::Value = serde_json::from_str(&durand::openapi::spec_json()).unwrap();
+    let schemas = &spec["components"]["schemas"];
+    for (union, tags) in [("ExportLine", 7), ("FeedChange", 5)] {
+        let schema = &schemas[union];
+        let property = schema["discriminator"]["propertyName"].as_str().unwrap();
+        let mapping = schema["discriminator"]["mapping"].as_object().unwrap();
+        assert_eq!(mapping.len(), tags, "{union}");
+        assert_eq!(schema["oneOf"].as_array().unwrap().len(), tags, "{union}");
+        for (tag, target) in mapping {
+            let variant = &schemas[target.as_str().unwrap().rsplit('/').next().unwrap()];
+            assert_eq!(
+                variant["properties"][property]["enum"],
+                serde_json::json!([tag])
+            );
+            assert!(
+                variant["required"]
+                    .as_array()
+                    .unwrap()
+                    .contains(&serde_json::json!(property))
+            );
+        }
+    }
+}

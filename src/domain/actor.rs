@@ -125,6 +125,7 @@ pub struct ActorPlace {
 #[serde(deny_unknown_fields)]
 pub struct Actor {
     pub id: ActorId,
+    #[schema(min_length = 1, pattern = r"\S")]
     pub name: String,
     /// Other names the sources use.
     pub aliases: Vec<String>,
@@ -133,6 +134,7 @@ pub struct Actor {
     pub country: Option<CountryCode>,
     pub founded: Option<PartialDate>,
     /// A summary in Durand's own words.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub description: String,
     pub relations: Vec<Relation>,
     /// Places the sources tie the actor to (where it was formed, holds ground, operates from).
@@ -151,7 +153,9 @@ impl Actor {
     /// What is wrong with this actor on its own (references are checked by the dataset),
     /// with the field each problem is at.
     pub fn problems(&self) -> Vec<Problem> {
-        let mut problems = evidence::problems(self, &self.sources);
+        let mut problems =
+            problem::blank(&[("name", &self.name), ("description", &self.description)]);
+        problems.extend(evidence::problems(self, &self.sources));
         for (i, r) in self.relations.iter().enumerate() {
             let at = format!("/relations/{i}");
             problems.extend(problem::within(r.problems(), &at));

@@ -5,8 +5,8 @@ use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer};
-use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, Schema, Type};
-use utoipa::openapi::{KnownFormat, RefOr, SchemaFormat};
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 
 /// A dataset version (`42`) or an RFC 3339 time (`2026-03-01T12:00:00Z`), as asked for;
 /// which version a time means depends on the history, so resolving it is the store's job.
@@ -65,32 +65,27 @@ impl fmt::Display for AsOf {
     }
 }
 
-// By hand: a version or a time is `anyOf` an integer and a date-time string, which the
-// derive cannot say.
+/// What `as_of` matches: a version from 1, or an RFC 3339 time with its offset.
+pub const AS_OF_PATTERN: &str = r"^(0*[1-9][0-9]{0,17}|[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9]))$";
+
+// By hand: a plain string with a pattern, inlined where it is used. A `oneOf` of an integer
+// and a date-time (said once) made generators send `as_of` JSON-quoted, or crash without it.
 impl utoipa::PartialSchema for AsOf {
     fn schema() -> RefOr<Schema> {
-        AnyOfBuilder::new()
-            .item(
-                ObjectBuilder::new()
-                    .schema_type(Type::Integer)
-                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
-                    .minimum(Some(1))
-                    .description(Some("A dataset version, at most the current one.")),
-            )
-            .item(
-                ObjectBuilder::new()
-                    .schema_type(Type::String)
-                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
-                    .description(Some(
-                        "An RFC 3339 time, not in the future and not before the first version: \
-                         the latest version at or before it.",
-                    )),
-            )
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(AS_OF_PATTERN))
             .description(Some(
-                "Time travel: the data as it was at this dataset version, or at this time. The \
-                 same request with the same `as_of` always returns the same bytes.",
+                "Time travel: the data as it was at a dataset version (`42`: a whole number from \
+                 1, at most the current version) or at a time (RFC 3339 with an offset, \
+                 `2026-03-01T12:00:00Z`: the latest version at or before it, not in the future \
+                 and not before the first version). The same request with the same `as_of` \
+                 always returns the same bytes.",
             ))
-            .examples([serde_json::json!(1)])
+            .examples([
+                serde_json::json!("1"),
+                serde_json::json!("2026-03-01T12:00:00Z"),
+            ])
             .into()
     }
 }

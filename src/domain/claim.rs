@@ -63,7 +63,7 @@ pub struct Spokesperson {
     /// The role as a noun phrase in lower case, as it reads after "through": "a spokesman for
     /// the prime minister on foreign media" (after a name), "the defence minister",
     /// "officials" (when the source names nobody).
-    #[schema(example = "the defence minister")]
+    #[schema(example = "the defence minister", min_length = 1, pattern = r"\S")]
     pub role: String,
 }
 
@@ -89,6 +89,7 @@ pub struct Claim {
     pub made_at_note: Option<String>,
     pub kind: ClaimKind,
     /// What was claimed, in Durand's own words.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub statement: String,
     /// A short direct quote, when the source gives one.
     pub quote: Option<String>,
@@ -142,8 +143,12 @@ impl Claim {
                 ),
             ));
         }
-        if self.statement.trim().is_empty() {
-            problems.push(Problem::at("/statement", "`statement` is empty"));
+        problems.extend(problem::blank(&[("statement", &self.statement)]));
+        if let Some(s) = &self.spokesperson {
+            problems.extend(problem::within(
+                problem::blank(&[("role", &s.role)]),
+                "/spokesperson",
+            ));
         }
         if self.relayed_by.as_ref() == Some(&self.claimant) {
             problems.push(Problem::at(

@@ -38,11 +38,13 @@ pub struct Figure {
     #[schema(pattern = "^[a-z][a-z0-9_]*$")]
     pub metric: String,
     /// The number as stated; null when the source gave none (`qualifier` is then `unquantified`).
+    #[schema(minimum = 0)]
     pub value: Option<i64>,
     pub qualifier: Qualifier,
     /// The unit counted: `people`, `posts`, `vehicles`, ...
     pub unit: Option<String>,
     /// Who or what the number is about, in words: "Pakistani soldiers".
+    #[schema(min_length = 1, pattern = r"\S")]
     pub subject: String,
     /// The amount as the source put it ("more than 200", "dozens"); required when `value` is null.
     pub text: Option<String>,
@@ -96,6 +98,7 @@ impl Figure {
     /// What is wrong with this figure, if anything.
     pub fn problems(&self) -> Vec<Problem> {
         let mut problems = amount_problems(self.value, self.qualifier, self.text.as_deref());
+        problems.extend(super::problem::blank(&[("subject", &self.subject)]));
         if !is_metric_name(&self.metric) {
             problems.push(Problem::at(
                 "/metric",

@@ -44,6 +44,7 @@ pub struct ForceFigure {
     pub claimant: ActorId,
     pub metric: ForceMetric,
     /// The number as stated; null for `unquantified` figures.
+    #[schema(minimum = 0)]
     pub value: Option<i64>,
     pub qualifier: Qualifier,
     pub unit: Option<String>,

@@ -91,6 +91,7 @@ impl GeoPrecision {
 #[serde(deny_unknown_fields)]
 pub struct Location {
     /// The place as the source describes it ("along the border", "Bajaur").
+    #[schema(min_length = 1, pattern = r"\S")]
     pub name: String,
     /// Province or equivalent (first-level administrative division).
     pub admin1: Option<String>,
@@ -132,7 +133,8 @@ impl Location {
 
     /// What is wrong with this place on its own.
     pub fn problems(&self, sources: &Sources) -> Vec<Problem> {
-        let mut problems = evidence::problems(self, sources);
+        let mut problems = problem::blank(&[("name", &self.name)]);
+        problems.extend(evidence::problems(self, sources));
         match (self.lat, self.lon) {
             (Some(lat), Some(lon)) => {
                 if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
@@ -175,6 +177,7 @@ pub struct IncidentActor {
 #[serde(deny_unknown_fields)]
 pub struct Incident {
     pub id: IncidentId,
+    #[schema(min_length = 1, pattern = r"\S")]
     pub title: String,
     pub kind: IncidentKind,
     pub date: PartialDate,
@@ -186,6 +189,7 @@ pub struct Incident {
     pub locations: Vec<Location>,
     pub actors: Vec<IncidentActor>,
     /// What happened, in Durand's own words; what only one party says is attributed to it.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub summary: String,
     /// Claims about this incident. Derived from each claim's `incident`: served, and checked
     /// rather than trusted on import.
@@ -203,7 +207,7 @@ pub struct Incident {
 impl Incident {
     /// What is wrong with this incident on its own (references are checked by the dataset).
     pub fn problems(&self) -> Vec<Problem> {
-        let mut problems = Vec::new();
+        let mut problems = problem::blank(&[("title", &self.title), ("summary", &self.summary)]);
         for (i, l) in self.locations.iter().enumerate() {
             problems.extend(problem::within(
                 l.problems(&self.sources),

@@ -33,6 +33,17 @@ pub fn within(problems: Vec<Problem>, prefix: &str) -> Vec<Problem> {
     problems.into_iter().map(|p| p.within(prefix)).collect()
 }
 
+/// Problems for required text that says nothing (empty, or only white space), each at its
+/// field: `[("name", &actor.name)]`. The schemas state the same rule (`minLength: 1` and a
+/// pattern asking for one character that is not white space).
+pub fn blank(fields: &[(&str, &str)]) -> Vec<Problem> {
+    fields
+        .iter()
+        .filter(|(_, text)| text.trim().is_empty())
+        .map(|(name, _)| Problem::at(format!("/{name}"), format!("`{name}` is blank")))
+        .collect()
+}
+
 /// A serde-style path (`figures[0].value`; `.` or empty for the root) as a JSON Pointer
 /// (`/figures/0/value`).
 pub fn pointer_of(path: &str) -> String {

@@ -26,6 +26,7 @@ pub struct Source {
     /// The actor whose words or data this is, when the dataset has one. A claim or force
     /// figure citing a second-hand source (one with `cited_in`) is credited to its author.
     pub author: Option<ActorId>,
+    #[schema(min_length = 1, pattern = r"\S")]
     pub title: String,
     pub kind: SourceKind,
     pub published: Option<PartialDate>,
@@ -49,7 +50,7 @@ impl Source {
     /// What is wrong with this source on its own: its evidence must come from itself or the
     /// source that carries it, and it cannot be cited in itself.
     pub fn problems(&self) -> Vec<Problem> {
-        let mut problems = Vec::new();
+        let mut problems = super::problem::blank(&[("title", &self.title)]);
         for (i, e) in self.evidence.iter().enumerate() {
             if e.source != self.id && Some(&e.source) != self.cited_in.as_ref() {
                 problems.push(Problem::at(

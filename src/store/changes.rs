@@ -107,8 +107,9 @@ pub async fn list_revisions(
         .collect()
 }
 
-/// One entry of the change feed: a record as it became in some dataset version.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+/// One entry of the change feed: a record as it became in some dataset version (published
+/// as `routes::v1::tagged::FeedChange`, typed by `resource`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FeedChange {
     /// The dataset version that made this change.
     pub version: i64,
@@ -123,7 +124,6 @@ pub struct FeedChange {
     /// The stored document after the change (upsert it); null for a delete (remove the
     /// record). Incidents come without their derived `claims` list, claims and force figures
     /// without the generated `attribution`.
-    #[schema(value_type = Option<Object>)]
     pub record: Option<Value>,
     /// For a delete: when, by whom and why; null otherwise.
     pub tombstone: Option<Tombstone>,

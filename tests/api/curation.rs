@@ -981,3 +981,144 @@ async fn a_bad_date_does_not_hide_a_dangling_reference(pool: PgPool) {
         r.body
     );
 }
+
+/// A validator for the spec's component `name`, resolved against all its components.
+fn component_validator(spec: &Value, name: &str) -> jsonschema::Validator {
+    let root = json!({
+        "$ref": format!("#/components/schemas/{name}"),
+        "components": spec["components"],
+    });
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true)
+        .build(&root)
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// Checks items against a tagged `oneOf`: exactly one variant holds each, the one its tag
+/// maps to. Validators are compiled once (compiling one per item made the test slow enough
+/// for idle keep-alive connections to be closed under it).
+struct Tagged<'a> {
+    spec: &'a Value,
+    union: &'static str,
+    validators: std::collections::HashMap<String, jsonschema::Validator>,
+}
+
+impl<'a> Tagged<'a> {
+    fn new(spec: &'a Value, union: &'static str) -> Self {
+        let mut validators = std::collections::HashMap::new();
+        validators.insert(union.to_owned(), component_validator(spec, union));
+        Self {
+            spec,
+            union,
+            validators,
+        }
+    }
+
+    fn check(&mut self, item: &Value) {
+        let discriminator = &self.spec["components"]["schemas"][self.union]["discriminator"];
+        let tag = item[discriminator["propertyName"].as_str().unwrap()]
+            .as_str()
+            .unwrap();
+        let variant = discriminator["mapping"][tag]
+            .as_str()
+            .unwrap_or_else(|| panic!("{} maps no `{tag}`", self.union))
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_owned();
+        let spec = self.spec;
+        self.validators
+            .entry(variant.clone())
+            .or_insert_with(|| component_validator(spec, &variant));
+        for name in [self.union, variant.as_str()] {
+            let errors: Vec<String> = self.validators[name]
+                .iter_errors(item)
+                .map(|e| format!("{} at {}", e, e.instance_path()))
+                .collect();
+            assert!(errors.is_empty(), "{name}: {errors:?}\n{item}");
+        }
+    }
+}
+
+#[sqlx::test]
+async fn export_lines_and_feed_changes_fit_their_tagged_schemas(pool: PgPool) {
+    let (app, token) = editor(pool, Scope::Write).await;
+    let spec = app.get_ok("/v1/openapi.json").await;
+    // A create, an update and a delete, so the feed holds every operation.
+    let r = post(&app, &token, "/v1/claims", new_claim(Some("tagged-claim"))).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let etag = r.headers["etag"].to_str().unwrap().to_owned();
+    let path = "/v1/claims/tagged-claim";
+    let r = send_patch(&app, &token, path, Some(&etag), json!({"quote": "12"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let etag = r.headers["etag"].to_str().unwrap().to_owned();
+    let r = send_delete(&app, &token, &format!("{path}?reason=test"), Some(&etag)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    let changes = app.walk("/v1/changes", 200).await;
+    let body = app
+        .request(Method::GET, "/v1/export")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let mut feed = Tagged::new(&spec, "FeedChange");
+    let mut resources = BTreeSet::new();
+    for change in &changes {
+        feed.check(change);
+        resources.insert(change["resource"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(resources.len(), 5, "{resources:?}");
+    let operations: Vec<&str> = changes
+        .iter()
+        .filter(|c| c["id"] == "tagged-claim")
+        .map(|c| c["operation"].as_str().unwrap())
+        .collect();
+    assert_eq!(operations, ["create", "update", "delete"]);
+
+    let mut export = Tagged::new(&spec, "ExportLine");
+    let mut types = BTreeSet::new();
+    for line in body.lines() {
+        let line: Value = serde_json::from_str(line).unwrap();
+        export.check(&line);
+        types.insert(line["type"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(types.len(), 7, "{types:?}");
+}
+
+#[sqlx::test]
+async fn required_text_that_says_nothing_is_refused_where_the_schema_says_so(pool: PgPool) {
+    let (app, token) = editor(pool, Scope::Write).await;
+    let spec = app.get_ok("/v1/openapi.json").await;
+    for (schema, field) in [
+        ("ClaimInput", "statement"),
+        ("ActorInput", "name"),
+        ("SourceInput", "title"),
+        ("IncidentInput", "summary"),
+    ] {
+        let property = &spec["components"]["schemas"][schema]["properties"][field];
+        assert_eq!(property["minLength"], 1, "{schema}.{field}");
+        assert!(property["pattern"].is_string(), "{schema}.{field}");
+    }
+    let mut body = new_claim(Some("blank-claim"));
+    body["statement"] = json!(" \t\u{3000}");
+    let r = post(&app, &token, "/v1/claims", body).await;
+    assert!(pointers(r.assert_problem(422)).contains(&"/statement"));
+    let mut body = new_claim(Some("blank-figure"));
+    body["figures"][0]["subject"] = json!("");
+    let r = post(&app, &token, "/v1/claims", body).await;
+    assert!(pointers(r.assert_problem(422)).contains(&"/figures/0/subject"));
+
+    let (_, etag) = read(&app, "/v1/actors/pakistan").await;
+    let r = send_patch(
+        &app,
+        &token,
+        "/v1/actors/pakistan",
+        Some(&etag),
+        json!({"name": "  "}),
+    )
+    .await;
+    assert!(pointers(r.assert_problem(422)).contains(&"/name"));
+    assert_eq!(dataset_version(&app).await, 1, "nothing was written");
+}

@@ -61,6 +61,7 @@ pub struct ListActorsParams {
     cursor: Option<String>,
     /// Time travel: the data as it was at this dataset version (`42`) or time (RFC 3339,
     /// e.g. `2026-03-01T12:00:00Z`); the same request always returns the same bytes.
+    #[param(inline)]
     as_of: Option<AsOf>,
 }
 
@@ -189,6 +190,7 @@ pub struct ActorClaimsParams {
     cursor: Option<String>,
     /// Time travel: the data as it was at this dataset version (`42`) or time (RFC 3339,
     /// e.g. `2026-03-01T12:00:00Z`); the same request always returns the same bytes.
+    #[param(inline)]
     as_of: Option<AsOf>,
 }
 
@@ -268,6 +270,7 @@ pub struct ActorIncidentsParams {
     cursor: Option<String>,
     /// Time travel: the data as it was at this dataset version (`42`) or time (RFC 3339,
     /// e.g. `2026-03-01T12:00:00Z`); the same request always returns the same bytes.
+    #[param(inline)]
     as_of: Option<AsOf>,
 }
 
@@ -343,6 +346,7 @@ pub struct ActorForceFiguresParams {
     cursor: Option<String>,
     /// Time travel: the data as it was at this dataset version (`42`) or time (RFC 3339,
     /// e.g. `2026-03-01T12:00:00Z`); the same request always returns the same bytes.
+    #[param(inline)]
     as_of: Option<AsOf>,
 }
 

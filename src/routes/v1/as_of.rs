@@ -195,6 +195,7 @@ impl DataPool {
 pub struct AsOfParams {
     /// Time travel: the data as it was at this dataset version (`42`) or time (RFC 3339,
     /// e.g. `2026-03-01T12:00:00Z`); the same request always returns the same bytes.
+    #[param(inline)]
     pub as_of: Option<AsOf>,
 }
 

@@ -141,7 +141,7 @@ pub async fn get_dataset(
     params(AsOfParams),
     responses(
         (status = 200, description = "The dataset, one record per line, then the end line",
-            content((ExportLine = "application/x-ndjson"))),
+            content((super::tagged::ExportLine = "application/x-ndjson"))),
         (status = 400, response = BadRequest),
         (status = 429, response = TooManyRequests),
         (status = 500, response = InternalError),
@@ -183,38 +183,6 @@ pub async fn export(
 /// How many records an export reads per query (`DURAND_EXPORT_CHUNK_ROWS`).
 #[derive(Debug, Clone, Copy)]
 pub struct ExportChunkRows(pub u32);
-
-/// The kinds of line in the export: a record's type, or `end`.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ExportLineType {
-    Dataset,
-    Source,
-    Actor,
-    Incident,
-    Claim,
-    ForceFigure,
-    /// The last line: the export is complete.
-    End,
-}
-
-/// One line of the NDJSON export: a record (`data`), or the end line (`count`).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ExportLine {
-    #[serde(rename = "type")]
-    pub kind: ExportLineType,
-    /// The record, shaped as the matching endpoint serves it (`DatasetMeta`, `Source`,
-    /// `Actor`, `Incident`, `Claim` or `ForceFigure`), without the generated `attribution`.
-    /// Absent on the end line.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
-    pub data: Option<serde_json::Value>,
-    /// On the end line only: the number of lines before it (the dataset line plus one line
-    /// per record). A body without the end line was cut short.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false, minimum = 1)]
-    pub count: Option<u64>,
-}
 
 /// The OpenAPI document
 ///

@@ -40,6 +40,7 @@ pub struct ListRevisionsParams {
     /// Time travel: the history as it was at this dataset version (`42`) or time (RFC 3339,
     /// e.g. `2026-03-01T12:00:00Z`): nothing after it; the same request always returns the
     /// same bytes.
+    #[param(inline)]
     as_of: Option<crate::domain::AsOf>,
 }
 
@@ -173,6 +174,7 @@ pub struct ListChangesParams {
     /// Time travel: the history as it was at this dataset version (`42`) or time (RFC 3339,
     /// e.g. `2026-03-01T12:00:00Z`): nothing after it; the same request always returns the
     /// same bytes.
+    #[param(inline)]
     as_of: Option<crate::domain::AsOf>,
 }
 
@@ -193,6 +195,7 @@ pub struct ChangePageMeta {
 /// A page of the change feed, in `(version, resource, id)` order.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ChangePage {
+    #[schema(value_type = Vec<super::tagged::FeedChange>)]
     pub data: Vec<FeedChange>,
     pub meta: ChangePageMeta,
     pub links: PageLinks,

@@ -73,6 +73,7 @@ pub struct ListIncidentsParams {
     cursor: Option<String>,
     /// Time travel: the data as it was at this dataset version (`42`) or time (RFC 3339,
     /// e.g. `2026-03-01T12:00:00Z`); the same request always returns the same bytes.
+    #[param(inline)]
     as_of: Option<AsOf>,
 }
 

@@ -16,6 +16,7 @@ pub mod pagination;
 pub mod params;
 pub mod search;
 pub mod sources;
+pub mod tagged;
 pub mod timeline;
 pub mod writes;
 

@@ -1,0 +1,161 @@
+//! The published shapes of items whose content depends on a tag: export lines (by `type`)
+//! and change-feed entries (by `resource`). Each is a `oneOf` with a discriminator and its
+//! mapping, so generated clients decode a line or a change into the record type it holds.
+//!
+//! These types describe what the exporter and the feed write (as JSON from the store); they
+//! are never built. The API tests decode every served line and change against them.
+
+#![allow(dead_code)]
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::domain::{Actor, Claim, DatasetMeta, ForceFigure, Incident, Source};
+use crate::store::changes::Operation;
+use crate::store::history::Tombstone;
+
+/// Declares one variant: a struct whose tag property holds a single value, and that value's
+/// one-variant enum (inlined, so it names no component of its own).
+macro_rules! tagged_variant {
+    ($(#[$doc:meta])* $name:ident, $tag_type:ident, $tag:tt = $value:tt { $($fields:tt)* }) => {
+        $(#[$doc])*
+        #[derive(Serialize, ToSchema)]
+        pub struct $name {
+            #[serde(rename = $tag)]
+            #[schema(inline)]
+            pub tag: $tag_type,
+            $($fields)*
+        }
+
+        #[derive(Serialize, ToSchema)]
+        pub enum $tag_type {
+            #[serde(rename = $value)]
+            Value,
+        }
+    };
+}
+
+tagged_variant!(
+    /// The export's first line: what the dataset is and how to cite it.
+    DatasetLine, DatasetLineType, "type" = "dataset" { pub data: DatasetMeta }
+);
+tagged_variant!(
+    /// A source, as `/v1/sources/{id}` serves it.
+    SourceLine, SourceLineType, "type" = "source" { pub data: Source }
+);
+tagged_variant!(
+    /// An actor, as `/v1/actors/{id}` serves it.
+    ActorLine, ActorLineType, "type" = "actor" { pub data: Actor }
+);
+tagged_variant!(
+    /// An incident, as `/v1/incidents/{id}` serves it.
+    IncidentLine, IncidentLineType, "type" = "incident" { pub data: Incident }
+);
+tagged_variant!(
+    /// A claim, as `/v1/claims/{id}` serves it without the generated `attribution`.
+    ClaimLine, ClaimLineType, "type" = "claim" { pub data: Claim }
+);
+tagged_variant!(
+    /// A force figure, as `/v1/force-figures/{id}` serves it without the generated
+    /// `attribution`.
+    ForceFigureLine, ForceFigureLineType, "type" = "force_figure" { pub data: ForceFigure }
+);
+tagged_variant!(
+    /// The last line: the export is complete.
+    EndLine, EndLineType, "type" = "end" {
+        /// The number of lines before it (the dataset line plus one line per record). A
+        /// body without the end line was cut short.
+        #[schema(minimum = 1)]
+        pub count: u64
+    }
+);
+
+/// One line of the NDJSON export, told apart by `type`: the dataset line first, then one
+/// line per record (sources, actors, incidents, claims, force figures), then the end line.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+#[schema(discriminator(property_name = "type", mapping(
+    ("dataset" = "#/components/schemas/DatasetLine"),
+    ("source" = "#/components/schemas/SourceLine"),
+    ("actor" = "#/components/schemas/ActorLine"),
+    ("incident" = "#/components/schemas/IncidentLine"),
+    ("claim" = "#/components/schemas/ClaimLine"),
+    ("force_figure" = "#/components/schemas/ForceFigureLine"),
+    ("end" = "#/components/schemas/EndLine"),
+)))]
+pub enum ExportLine {
+    Dataset(DatasetLine),
+    Source(SourceLine),
+    Actor(ActorLine),
+    Incident(IncidentLine),
+    Claim(ClaimLine),
+    ForceFigure(ForceFigureLine),
+    End(EndLine),
+}
+
+/// Declares the change-feed variant of one resource: the change's facts, and the record as
+/// the change left it.
+macro_rules! feed_change {
+    ($(#[$doc:meta])* $name:ident, $tag_type:ident, $value:tt, $record:ty) => {
+        tagged_variant!(
+            $(#[$doc])*
+            $name, $tag_type, "resource" = $value {
+                /// The dataset version that made this change.
+                pub version: i64,
+                /// When that version was committed.
+                pub at: DateTime<Utc>,
+                /// Who made it: the name of the key that wrote it, or `import` for a bulk load.
+                pub author: String,
+                pub operation: Operation,
+                /// The record's id.
+                pub id: String,
+                /// The stored record after the change (upsert it); null for a delete (remove
+                /// it).
+                pub record: Option<$record>,
+                /// For a delete: when, by whom and why; null otherwise.
+                pub tombstone: Option<Tombstone>,
+            }
+        );
+    };
+}
+
+feed_change!(
+    /// A change to a source.
+    SourceChange, SourceChangeResource, "sources", Source
+);
+feed_change!(
+    /// A change to an actor.
+    ActorChange, ActorChangeResource, "actors", Actor
+);
+feed_change!(
+    /// A change to an incident; the record comes without its derived `claims` list.
+    IncidentChange, IncidentChangeResource, "incidents", Incident
+);
+feed_change!(
+    /// A change to a claim; the record comes without the generated `attribution`.
+    ClaimChange, ClaimChangeResource, "claims", Claim
+);
+feed_change!(
+    /// A change to a force figure; the record comes without the generated `attribution`.
+    ForceFigureChange, ForceFigureChangeResource, "force-figures", ForceFigure
+);
+
+/// One entry of the change feed, told apart by `resource`: a record as it became in some
+/// dataset version.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+#[schema(discriminator(property_name = "resource", mapping(
+    ("sources" = "#/components/schemas/SourceChange"),
+    ("actors" = "#/components/schemas/ActorChange"),
+    ("incidents" = "#/components/schemas/IncidentChange"),
+    ("claims" = "#/components/schemas/ClaimChange"),
+    ("force-figures" = "#/components/schemas/ForceFigureChange"),
+)))]
+pub enum FeedChange {
+    Source(SourceChange),
+    Actor(ActorChange),
+    Incident(IncidentChange),
+    Claim(ClaimChange),
+    ForceFigure(ForceFigureChange),
+}
