@@ -305,13 +305,20 @@ pub async fn http_cache(
                 (Some(etag_of(&bytes)), BoxBody::new(bytes))
             }
             Err(body) => {
+                // The media type too: `Accept` picks CSV or GeoJSON for the same URL.
+                let media_type = head
+                    .headers()
+                    .get(header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default();
                 let etag = stamp.as_ref().map(|s| {
                     let key = format!(
-                        "{}|{}|{}|{}",
+                        "{}|{}|{}|{}|{}",
                         s.version,
                         s.changed_at.timestamp_micros(),
                         req.path(),
-                        req.query_string()
+                        req.query_string(),
+                        media_type
                     );
                     etag_of(key.as_bytes())
                 });

@@ -384,3 +384,188 @@ async fn an_export_from_a_database_that_cannot_be_reached_is_a_503_problem() {
     let app = TestApp::serve(store::connect_serving(options, 2, &WaitSettings::default()));
     assert_unavailable(app.request(reqwest::Method::GET, "/v1/export").await).await;
 }
+
+/// The ids in the first column of a CSV body, in order, without the header row.
+fn csv_ids(body: &str) -> Vec<String> {
+    csv::Reader::from_reader(body.as_bytes())
+        .records()
+        .map(|r| r.unwrap()[0].to_owned())
+        .collect()
+}
+
+#[sqlx::test]
+async fn a_csv_download_without_limit_is_every_record_at_the_version_it_started_at(pool: PgPool) {
+    load_synthetic(&pool).await;
+    let app = serve_with_small_buffers(pool.clone());
+    let (token, _) = keys::create(&pool, "editor", Scope::Write).await.unwrap();
+    let total = app.get_ok("/v1/incidents?count=true&limit=1").await["meta"]["total"]
+        .as_u64()
+        .unwrap();
+    // The last incident by id: its row comes long after the point where the download stalls.
+    let id: String = sqlx::query_scalar("select id from incidents order by id desc limit 1")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let path = format!("/v1/incidents/{id}");
+    let before = app.request(reqwest::Method::GET, &path).await;
+    let etag = before.headers()["etag"].to_str().unwrap().to_owned();
+
+    let download = StalledExport::start(&app, "/v1/incidents?format=csv&sort=id").await;
+    assert_eq!(download.status_line(), "http/1.1 200 ok");
+    assert_eq!(
+        download.header("link"),
+        None,
+        "a whole download has no next page"
+    );
+    let pinned: i64 = download
+        .header("durand-dataset-version")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let summary = "Changed while a CSV was being downloaded.";
+    let patched = app
+        .client
+        .patch(format!("{}{path}", app.base))
+        .bearer_auth(&token)
+        .header("If-Match", &etag)
+        .header("Content-Type", "application/merge-patch+json")
+        .body(json!({"summary": summary}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply(patched).await.status, 200);
+
+    let body = download.finish().await;
+    let ids = csv_ids(&body);
+    assert_eq!(ids.len() as u64, total, "every incident, one row each");
+    assert_eq!(ids.last(), Some(&id));
+    assert!(
+        !body.contains(summary),
+        "a write after the start is not in it"
+    );
+    // Byte for byte the pinned version, and the same rows a client paging through gets.
+    let past = app
+        .request(
+            reqwest::Method::GET,
+            &format!("/v1/incidents?format=csv&sort=id&as_of={pinned}"),
+        )
+        .await;
+    assert_eq!(past.text().await.unwrap(), body);
+    let paged: Vec<String> = app
+        .walk(&format!("/v1/incidents?sort=id&as_of={pinned}"), 37)
+        .await
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(paged, ids);
+    // With `limit`, CSV is a page again, with its `Link` to the next one.
+    let page = app.get("/v1/incidents?format=csv&sort=id&limit=5").await;
+    assert_eq!(csv_ids(page.body.as_str().unwrap()).len(), 5);
+    assert!(page.headers.contains_key("link"));
+}
+
+#[sqlx::test]
+async fn geojson_and_filtered_downloads_hold_every_matching_record(pool: PgPool) {
+    load_synthetic(&pool).await;
+    let app = serve_with_small_buffers(pool.clone());
+    let whole = app
+        .get_with_header("/v1/incidents", "Accept", "application/geo+json")
+        .await;
+    assert_eq!(whole.status(), 200);
+    assert_eq!(whole.headers()["content-type"], "application/geo+json");
+    let whole: serde_json::Value = whole.json().await.unwrap();
+    // One page of 500 holds the same collection (the synthetic data has 200 incidents).
+    let page = app.get_ok("/v1/incidents?format=geojson&limit=500").await;
+    assert_eq!(whole["type"], "FeatureCollection");
+    assert!(whole["features"].as_array().unwrap().len() > 50);
+    assert_eq!(whole["features"], page["features"]);
+
+    // Filters apply to every chunk.
+    let actor: String = sqlx::query_scalar(
+        "select claimant_id from claims group by claimant_id order by count(*) desc limit 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let r = app
+        .get(&format!("/v1/claims?format=csv&claimant={actor}&sort=id"))
+        .await;
+    let mut ids = csv_ids(r.body.as_str().unwrap());
+    ids.dedup(); // one row per figure
+    let expected: Vec<String> = app
+        .walk(&format!("/v1/claims?claimant={actor}&sort=id"), 50)
+        .await
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(expected.len() > 20, "{}", expected.len());
+    assert_eq!(ids, expected);
+}
+
+#[sqlx::test]
+async fn a_month_in_csv_stays_a_month_in_a_spreadsheet(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let r = app.get("/v1/incidents?format=csv").await;
+    let mut reader = csv::Reader::from_reader(r.body.as_str().unwrap().as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (date, precision, start, end) = (
+        column("date"),
+        column("date_precision"),
+        column("date_start"),
+        column("date_end"),
+    );
+    let mut months = 0;
+    for row in reader.records() {
+        let row = row.unwrap();
+        if &row[precision] == "month" {
+            months += 1;
+            // `2025-10-XX`, never `2025-10`, which spreadsheets read as 1 October 2025.
+            let month = row[date].strip_suffix("-XX").expect("an unspecified day");
+            assert_eq!(month.len(), 7, "{}", &row[date]);
+            assert_eq!(&row[start], format!("{month}-01"));
+            assert!(row[end].starts_with(month) && row[end].len() == 10);
+        } else {
+            assert!(!row[date].contains('X'), "{}", &row[date]);
+        }
+    }
+    assert!(
+        months >= 1,
+        "the bundled data has a month-precision incident"
+    );
+    // JSON keeps the date as stated.
+    let json = app.get_ok("/v1/incidents?limit=500").await;
+    assert!(
+        json["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["date"]["precision"] == "month"
+                && !i["date"]["value"].as_str().unwrap().contains('X'))
+    );
+}
+
+#[sqlx::test]
+async fn downloads_of_one_url_in_two_formats_have_their_own_etags(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let csv = app
+        .get_with_header("/v1/incidents", "Accept", "text/csv")
+        .await;
+    let geojson = app
+        .get_with_header("/v1/incidents", "Accept", "application/geo+json")
+        .await;
+    let (csv_tag, geojson_tag) = (
+        csv.headers()["etag"].to_str().unwrap().to_owned(),
+        geojson.headers()["etag"].to_str().unwrap().to_owned(),
+    );
+    assert_ne!(csv_tag, geojson_tag);
+    let again = app
+        .client
+        .get(format!("{}/v1/incidents", app.base))
+        .header("Accept", "text/csv")
+        .header("If-None-Match", &csv_tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+}

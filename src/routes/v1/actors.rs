@@ -8,11 +8,12 @@ use serde_json::json;
 
 use super::as_of::{AsOfParams, DataPool, Db};
 use super::claims::{ClaimPage, claims_page};
+use super::download;
 use super::force_figures::{ForceFigurePage, force_figures_page};
 use super::format::{Format, JSON_CSV, negotiate};
 use super::geojson::IncidentFeatureCollection;
 use super::incidents::{IncidentPage, incidents_page};
-use super::pagination::{self, Listing, Page, page_type};
+use super::pagination::{self, Chunk, Listing, Page, page_type};
 use super::params::{DateBound, Limit, date_range};
 use crate::domain::{
     Actor, ActorId, ActorKind, AsOf, ClaimKind, ClaimStatus, CountryCode, ForceMetric,
@@ -24,6 +25,7 @@ use crate::error::{
 };
 use crate::extract::Params;
 use crate::store;
+use crate::store::Reader;
 use crate::store::actors::{ActorFilter, ActorSort};
 use crate::store::claims::{ClaimFilter, ClaimSort};
 use crate::store::force_figures::{ForceFigureFilter, ForceFigureSort};
@@ -52,8 +54,10 @@ pub struct ListActorsParams {
     /// Response format; overrides `Accept`.
     #[param(value_type = Option<super::format::TabularFormat>)]
     format: Option<Format>,
-    /// Page size, 1 to 500.
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
+    /// Page size, 1 to 500; 50 when not given. CSV and GeoJSON without `limit` are not
+    /// paged: every matching record, in one streamed body (a URL pasted into a spreadsheet
+    /// gets the whole collection).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
     limit: Option<Limit>,
     /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
     /// this API issued for the same collection and `sort` is accepted; any other is a 400.
@@ -90,30 +94,42 @@ pub async fn list_actors(
 ) -> Result<HttpResponse, ApiError> {
     let pool = db.at(params.as_of).await?;
     let format = negotiate(&req, params.format, JSON_CSV)?;
-    let limit = Limit::or_default(params.limit);
     let sort = params.sort.unwrap_or(ActorSort::Id);
-    let after = pagination::position(
-        "actors",
-        sort.as_str(),
-        &sort.order(),
-        params.cursor.as_deref(),
-    )?;
     let filter = ActorFilter {
         kind: params.kind,
         country: params.country,
     };
-    let rows =
-        store::actors::list_actors(&pool, &filter, sort, after.as_ref(), i64::from(limit) + 1)
+    let owned = filter.clone();
+    let fetch = move |reader: Reader, cursor: Option<String>, limit: u32| {
+        let filter = owned.clone();
+        async move {
+            let after =
+                pagination::position("actors", sort.as_str(), &sort.order(), cursor.as_deref())?;
+            let rows = store::actors::list_actors(
+                &reader,
+                &filter,
+                sort,
+                after.as_ref(),
+                i64::from(limit) + 1,
+            )
             .await?;
+            let key = |a: &Actor| match sort {
+                ActorSort::Name | ActorSort::NameDesc => (vec![json!(a.name)], a.id.to_string()),
+                ActorSort::Id | ActorSort::IdDesc => (Vec::new(), a.id.to_string()),
+            };
+            Ok(Chunk::new(rows, limit, key, "actors", sort.as_str()))
+        }
+    };
+    if download::is_whole(format, params.limit) {
+        return download::respond(&req, &pool, format, "actors", params.cursor, fetch).await;
+    }
+    let limit = Limit::or_default(params.limit);
+    let chunk = fetch(Reader::clone(&pool), params.cursor, limit).await?;
     let total = match params.count {
         Some(true) => Some(store::actors::count_actors(&pool, &filter).await?),
         _ => None,
     };
-    let key = |a: &Actor| match sort {
-        ActorSort::Name | ActorSort::NameDesc => (vec![json!(a.name)], a.id.to_string()),
-        ActorSort::Id | ActorSort::IdDesc => (Vec::new(), a.id.to_string()),
-    };
-    let page = Page::new(&req, rows, limit, key, "actors", sort.as_str()).with_total(total);
+    let page = Page::from_chunk(&req, chunk, limit).with_total(total);
     Ok(pagination::respond::<_, ActorPage>(page, format, "actors"))
 }
 
@@ -181,8 +197,10 @@ pub struct ActorClaimsParams {
     /// Response format; overrides `Accept`.
     #[param(value_type = Option<super::format::TabularFormat>)]
     format: Option<Format>,
-    /// Page size, 1 to 500.
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
+    /// Page size, 1 to 500; 50 when not given. CSV and GeoJSON without `limit` are not
+    /// paged: every matching record, in one streamed body (a URL pasted into a spreadsheet
+    /// gets the whole collection).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
     limit: Option<Limit>,
     /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
     /// this API issued for the same collection and `sort` is accepted; any other is a 400.
@@ -261,8 +279,10 @@ pub struct ActorIncidentsParams {
     count: Option<bool>,
     /// Response format; overrides `Accept`.
     format: Option<Format>,
-    /// Page size, 1 to 500.
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
+    /// Page size, 1 to 500; 50 when not given. CSV and GeoJSON without `limit` are not
+    /// paged: every matching record, in one streamed body (a URL pasted into a spreadsheet
+    /// gets the whole collection).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
     limit: Option<Limit>,
     /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
     /// this API issued for the same collection and `sort` is accepted; any other is a 400.
@@ -337,8 +357,10 @@ pub struct ActorForceFiguresParams {
     /// Response format; overrides `Accept`.
     #[param(value_type = Option<super::format::TabularFormat>)]
     format: Option<Format>,
-    /// Page size, 1 to 500.
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
+    /// Page size, 1 to 500; 50 when not given. CSV and GeoJSON without `limit` are not
+    /// paged: every matching record, in one streamed body (a URL pasted into a spreadsheet
+    /// gets the whole collection).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
     limit: Option<Limit>,
     /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
     /// this API issued for the same collection and `sort` is accepted; any other is a 400.

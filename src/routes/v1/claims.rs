@@ -7,8 +7,9 @@ use serde_json::{Value, json};
 use super::as_of::{AsOfParams, Db};
 use utoipa::IntoParams;
 
+use super::download;
 use super::format::{Format, JSON_CSV, negotiate};
-use super::pagination::{self, Listing, Page, page_type};
+use super::pagination::{self, Chunk, Listing, Page, page_type};
 use super::params::{DateBound, Limit, SearchText, date_range};
 use crate::domain::{ActorId, AsOf, Claim, ClaimId, ClaimKind, ClaimStatus, IncidentId, Resource};
 use crate::error::{
@@ -63,8 +64,10 @@ pub struct ListClaimsParams {
     /// Response format; overrides `Accept`. CSV has one row per figure.
     #[param(value_type = Option<super::format::TabularFormat>)]
     format: Option<Format>,
-    /// Page size, 1 to 500.
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
+    /// Page size, 1 to 500; 50 when not given. CSV and GeoJSON without `limit` are not
+    /// paged: every matching record, in one streamed body (a URL pasted into a spreadsheet
+    /// gets the whole collection).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
     limit: Option<Limit>,
     /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
     /// this API issued for the same collection and `sort` is accepted; any other is a 400.
@@ -100,7 +103,7 @@ fn sort_key(sort: ClaimSort, c: &Claim) -> Vec<Value> {
     }
 }
 
-/// Lists claims matching `filter` as one page of the response.
+/// Lists claims matching `filter`: one page, or every one (CSV without `limit`).
 pub(super) async fn claims_page(
     req: &HttpRequest,
     pool: &Reader,
@@ -108,26 +111,42 @@ pub(super) async fn claims_page(
     listing: Listing<'_, ClaimSort>,
 ) -> Result<HttpResponse, ApiError> {
     let format = negotiate(req, listing.format, JSON_CSV)?;
-    let limit = Limit::or_default(listing.limit);
     let sort = listing.sort.unwrap_or(ClaimSort::MadeAt);
-    let after = pagination::position("claims", sort.as_str(), &sort.order(), listing.cursor)?;
-    let mut rows =
-        store::claims::list_claims(pool, filter, sort, after.as_ref(), i64::from(limit) + 1)
+    let owned = filter.clone();
+    let fetch = move |reader: Reader, cursor: Option<String>, limit: u32| {
+        let filter = owned.clone();
+        async move {
+            let after =
+                pagination::position("claims", sort.as_str(), &sort.order(), cursor.as_deref())?;
+            let mut rows = store::claims::list_claims(
+                &reader,
+                &filter,
+                sort,
+                after.as_ref(),
+                i64::from(limit) + 1,
+            )
             .await?;
-    representation::attribute_claims(pool, &mut rows).await?;
+            representation::attribute_claims(&reader, &mut rows).await?;
+            Ok(Chunk::new(
+                rows,
+                limit,
+                |c: &Claim| (sort_key(sort, c), c.id.to_string()),
+                "claims",
+                sort.as_str(),
+            ))
+        }
+    };
+    let cursor = listing.cursor.map(str::to_owned);
+    if download::is_whole(format, listing.limit) {
+        return download::respond(req, pool, format, "claims", cursor, fetch).await;
+    }
+    let limit = Limit::or_default(listing.limit);
+    let chunk = fetch(pool.clone(), cursor, limit).await?;
     let total = match listing.count {
         Some(true) => Some(store::claims::count_claims(pool, filter).await?),
         _ => None,
     };
-    let page = Page::new(
-        req,
-        rows,
-        limit,
-        |c: &Claim| (sort_key(sort, c), c.id.to_string()),
-        "claims",
-        sort.as_str(),
-    )
-    .with_total(total);
+    let page = Page::from_chunk(req, chunk, limit).with_total(total);
     Ok(pagination::respond::<_, ClaimPage>(page, format, "claims"))
 }
 

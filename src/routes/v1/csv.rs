@@ -4,8 +4,12 @@
 //! - one row per record, except claims: **one row per figure** (a claim without figures is one
 //!   row with empty `figure_*` columns), so numbers can be filtered and summed;
 //! - lists of ids or names are joined with `; ` (`about`, `sources`, `aliases`, ...);
-//! - a partial date is three columns: `<name>` (as stated), `<name>_precision`,
-//!   `<name>_start`/`<name>_end` (the days it may mean; empty on an open side: `../2016`);
+//! - a partial date is four columns: `<name>` (as stated), `<name>_precision`,
+//!   `<name>_start`/`<name>_end` (ISO dates: the days it may mean; empty on an open side:
+//!   `../2016`). A month is written `2026-02-XX` (ISO 8601-2's unspecified day), not
+//!   `2026-02`, which spreadsheets turn into 1 February 2026; days, years and ranges are
+//!   written as stated (a spreadsheet reads a day as that day, a year as a number, a range as
+//!   text);
 //! - columns added after `/v1` was published come last, so existing readers keep working;
 //! - incident places are parallel lists (`location_names`, `location_countries`, ...), in the
 //!   same order; GeoJSON is the better format for mapping them.
@@ -13,7 +17,7 @@
 use actix_web::HttpResponse;
 use actix_web::http::header;
 
-use crate::domain::{Actor, Claim, ForceFigure, Incident, PartialDate, Source};
+use crate::domain::{Actor, Claim, DatePrecision, ForceFigure, Incident, PartialDate, Source};
 
 /// A record that can be written as CSV rows under a fixed header.
 pub trait CsvRecord {
@@ -36,8 +40,14 @@ fn opt<T: ToString>(v: Option<&T>) -> String {
 }
 
 fn date(d: &PartialDate) -> [String; 4] {
+    // A month as stated (`2026-02`) is one a spreadsheet reads as 1 February 2026; written as
+    // ISO 8601-2's unspecified day (`2026-02-XX`), it stays the month it is.
+    let stated = match d.precision() {
+        DatePrecision::Month => format!("{}-XX", d.value()),
+        _ => d.value().to_owned(),
+    };
     [
-        d.value().to_owned(),
+        stated,
         d.precision().as_str().to_owned(),
         opt(d.first_day().as_ref()),
         opt(d.last_day().as_ref()),
@@ -393,18 +403,34 @@ impl CsvRecord for super::search::SearchHit {
 
 /// Writes records as CSV text with the header row.
 pub fn to_csv<T: CsvRecord>(records: &[T]) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let write = |w: &mut csv::Writer<Vec<u8>>| -> csv::Result<()> {
-        w.write_record(T::HEADER)?;
+    let mut out = csv_header::<T>();
+    out.push_str(&csv_rows(records));
+    out
+}
+
+/// The header row of `T`'s CSV.
+pub fn csv_header<T: CsvRecord>() -> String {
+    write_csv(|w| w.write_record(T::HEADER))
+}
+
+/// Records as CSV rows, without the header row.
+pub fn csv_rows<T: CsvRecord>(records: &[T]) -> String {
+    write_csv(|w| {
         for r in records {
             for row in r.rows() {
                 w.write_record(&row)?;
             }
         }
-        w.flush()?;
         Ok(())
-    };
-    write(&mut w).expect("writing CSV to memory cannot fail");
+    })
+}
+
+/// What `write` writes, as CSV text.
+fn write_csv(write: impl FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    write(&mut w)
+        .and_then(|()| w.flush().map_err(csv::Error::from))
+        .expect("writing CSV to memory cannot fail");
     String::from_utf8(w.into_inner().expect("flushed")).expect("CSV of UTF-8 fields is UTF-8")
 }
 

@@ -8,8 +8,9 @@ use super::as_of::{AsOfParams, Db};
 
 use serde_json::{Value, json};
 
+use super::download;
 use super::format::{Format, JSON_CSV, negotiate};
-use super::pagination::{self, Listing, Page, page_type};
+use super::pagination::{self, Chunk, Listing, Page, page_type};
 use super::params::{ActorList, DateBound, Limit};
 use crate::domain::{ActorId, AsOf, Claim, ClaimKind, ForceFigure, ForceFigureId, ForceMetric};
 use crate::error::{
@@ -55,8 +56,10 @@ pub struct ListForceFiguresParams {
     /// Response format; overrides `Accept`.
     #[param(value_type = Option<super::format::TabularFormat>)]
     format: Option<Format>,
-    /// Page size, 1 to 500.
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
+    /// Page size, 1 to 500; 50 when not given. CSV and GeoJSON without `limit` are not
+    /// paged: every matching record, in one streamed body (a URL pasted into a spreadsheet
+    /// gets the whole collection).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
     limit: Option<Limit>,
     /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
     /// this API issued for the same collection and `sort` is accepted; any other is a 400.
@@ -75,7 +78,7 @@ fn sort_key(sort: ForceFigureSort, f: &ForceFigure) -> Vec<Value> {
     }
 }
 
-/// Lists force figures matching `filter` as one page of the response.
+/// Lists force figures matching `filter`: one page, or every one (CSV without `limit`).
 pub(super) async fn force_figures_page(
     req: &HttpRequest,
     pool: &Reader,
@@ -83,36 +86,46 @@ pub(super) async fn force_figures_page(
     listing: Listing<'_, ForceFigureSort>,
 ) -> Result<HttpResponse, ApiError> {
     let format = negotiate(req, listing.format, JSON_CSV)?;
-    let limit = Limit::or_default(listing.limit);
     let sort = listing.sort.unwrap_or(ForceFigureSort::Id);
-    let after = pagination::position(
-        "force-figures",
-        sort.as_str(),
-        &sort.order(),
-        listing.cursor,
-    )?;
-    let mut rows = store::force_figures::list_force_figures(
-        pool,
-        filter,
-        sort,
-        after.as_ref(),
-        i64::from(limit) + 1,
-    )
-    .await?;
-    representation::attribute_figures(pool, &mut rows).await?;
+    let owned = filter.clone();
+    let fetch = move |reader: Reader, cursor: Option<String>, limit: u32| {
+        let filter = owned.clone();
+        async move {
+            let after = pagination::position(
+                "force-figures",
+                sort.as_str(),
+                &sort.order(),
+                cursor.as_deref(),
+            )?;
+            let mut rows = store::force_figures::list_force_figures(
+                &reader,
+                &filter,
+                sort,
+                after.as_ref(),
+                i64::from(limit) + 1,
+            )
+            .await?;
+            representation::attribute_figures(&reader, &mut rows).await?;
+            Ok(Chunk::new(
+                rows,
+                limit,
+                |f: &ForceFigure| (sort_key(sort, f), f.id.to_string()),
+                "force-figures",
+                sort.as_str(),
+            ))
+        }
+    };
+    let cursor = listing.cursor.map(str::to_owned);
+    if download::is_whole(format, listing.limit) {
+        return download::respond(req, pool, format, "force-figures", cursor, fetch).await;
+    }
+    let limit = Limit::or_default(listing.limit);
+    let chunk = fetch(pool.clone(), cursor, limit).await?;
     let total = match listing.count {
         Some(true) => Some(store::force_figures::count_force_figures(pool, filter).await?),
         _ => None,
     };
-    let page = Page::new(
-        req,
-        rows,
-        limit,
-        |f: &ForceFigure| (sort_key(sort, f), f.id.to_string()),
-        "force-figures",
-        sort.as_str(),
-    )
-    .with_total(total);
+    let page = Page::from_chunk(req, chunk, limit).with_total(total);
     Ok(pagination::respond::<_, ForceFigurePage>(
         page,
         format,

@@ -8,9 +8,10 @@ use super::as_of::{AsOfParams, Db};
 
 use serde_json::{Value, json};
 
+use super::download;
 use super::format::{Format, JSON_CSV_GEOJSON, negotiate};
 use super::geojson::{self, IncidentFeatureCollection};
-use super::pagination::{self, Listing, Page, page_type};
+use super::pagination::{self, Chunk, Listing, Page, page_type};
 use super::params::{BBoxParam, DateBound, Limit, SearchText, date_range};
 use crate::domain::{ActorId, AsOf, CountryCode, Incident, IncidentId, IncidentKind, Resource};
 use crate::error::{
@@ -64,8 +65,10 @@ pub struct ListIncidentsParams {
     count: Option<bool>,
     /// Response format; overrides `Accept`. GeoJSON has one feature per located place.
     format: Option<Format>,
-    /// Page size, 1 to 500.
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
+    /// Page size, 1 to 500; 50 when not given. CSV and GeoJSON without `limit` are not
+    /// paged: every matching record, in one streamed body (a URL pasted into a spreadsheet
+    /// gets the whole collection).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
     limit: Option<Limit>,
     /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
     /// this API issued for the same collection and `sort` is accepted; any other is a 400.
@@ -101,7 +104,8 @@ fn sort_key(sort: IncidentSort, i: &Incident) -> Vec<Value> {
     }
 }
 
-/// Lists incidents matching `filter` as one page of the response.
+/// Lists incidents matching `filter`: one page, or every one (CSV or GeoJSON without
+/// `limit`).
 pub(super) async fn incidents_page(
     req: &HttpRequest,
     pool: &Reader,
@@ -109,25 +113,41 @@ pub(super) async fn incidents_page(
     listing: Listing<'_, IncidentSort>,
 ) -> Result<HttpResponse, ApiError> {
     let format = negotiate(req, listing.format, JSON_CSV_GEOJSON)?;
-    let limit = Limit::or_default(listing.limit);
     let sort = listing.sort.unwrap_or(IncidentSort::Date);
-    let after = pagination::position("incidents", sort.as_str(), &sort.order(), listing.cursor)?;
-    let rows =
-        store::incidents::list_incidents(pool, filter, sort, after.as_ref(), i64::from(limit) + 1)
+    let owned = filter.clone();
+    let fetch = move |reader: Reader, cursor: Option<String>, limit: u32| {
+        let filter = owned.clone();
+        async move {
+            let after =
+                pagination::position("incidents", sort.as_str(), &sort.order(), cursor.as_deref())?;
+            let rows = store::incidents::list_incidents(
+                &reader,
+                &filter,
+                sort,
+                after.as_ref(),
+                i64::from(limit) + 1,
+            )
             .await?;
+            Ok(Chunk::new(
+                rows,
+                limit,
+                |i: &Incident| (sort_key(sort, i), i.id.to_string()),
+                "incidents",
+                sort.as_str(),
+            ))
+        }
+    };
+    let cursor = listing.cursor.map(str::to_owned);
+    if download::is_whole(format, listing.limit) {
+        return download::respond(req, pool, format, "incidents", cursor, fetch).await;
+    }
+    let limit = Limit::or_default(listing.limit);
+    let chunk = fetch(pool.clone(), cursor, limit).await?;
     let total = match listing.count {
         Some(true) => Some(store::incidents::count_incidents(pool, filter).await?),
         _ => None,
     };
-    let page = Page::new(
-        req,
-        rows,
-        limit,
-        |i: &Incident| (sort_key(sort, i), i.id.to_string()),
-        "incidents",
-        sort.as_str(),
-    )
-    .with_total(total);
+    let page = Page::from_chunk(req, chunk, limit).with_total(total);
     if format == Format::Geojson {
         let mut response = HttpResponse::Ok();
         response.content_type(Format::Geojson.media_type());

@@ -7,6 +7,7 @@ pub mod body;
 pub mod claims;
 pub mod csv;
 pub mod dataset;
+pub mod download;
 pub mod force_figures;
 pub mod format;
 pub mod geojson;

@@ -200,11 +200,16 @@ fn link(req: &HttpRequest, cursor: &str) -> String {
     format!("{}?{}", req.path(), query.finish())
 }
 
-impl<T> Page<T> {
-    /// Builds a page from up to `limit + 1` rows (the extra row only says a next page exists);
-    /// `position` gives a record's sort key and id, from which the next cursor is made.
+/// One read of a listing: its records, and the cursor after the last one when more follow.
+pub struct Chunk<T> {
+    pub rows: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+impl<T> Chunk<T> {
+    /// From up to `limit + 1` rows (the extra row only says more follow); `position` gives a
+    /// record's sort key and id, from which the next cursor is made.
     pub fn new(
-        req: &HttpRequest,
         mut rows: Vec<T>,
         limit: u32,
         position: impl Fn(&T) -> (Vec<Value>, String),
@@ -217,6 +222,31 @@ impl<T> Page<T> {
             let (key, id) = position(last);
             encode_cursor(collection, sort, key, id)
         });
+        Self { rows, next_cursor }
+    }
+}
+
+impl<T> Page<T> {
+    /// Builds a page from up to `limit + 1` rows (the extra row only says a next page exists);
+    /// `position` gives a record's sort key and id, from which the next cursor is made.
+    pub fn new(
+        req: &HttpRequest,
+        rows: Vec<T>,
+        limit: u32,
+        position: impl Fn(&T) -> (Vec<Value>, String),
+        collection: &str,
+        sort: &str,
+    ) -> Self {
+        Self::from_chunk(
+            req,
+            Chunk::new(rows, limit, position, collection, sort),
+            limit,
+        )
+    }
+
+    /// The page of one chunk read with `limit`.
+    pub fn from_chunk(req: &HttpRequest, chunk: Chunk<T>, limit: u32) -> Self {
+        let Chunk { rows, next_cursor } = chunk;
         Self {
             meta: PageMeta {
                 count: rows.len(),

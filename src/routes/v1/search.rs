@@ -6,13 +6,14 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::as_of::Db;
 
-use super::pagination::{Cursor, Page, page_type};
+use super::pagination::{Chunk, Cursor, Page, page_type};
 use super::params::{Limit, SearchText};
 use super::timeline::claim_title;
 use crate::domain::AsOf;
 use crate::error::{ApiError, BadRequest, InternalError, Unavailable};
 use crate::extract::Params;
 use crate::store;
+use crate::store::Reader;
 use crate::store::search::{SearchAfter, SearchHitRow, SearchHitType};
 
 /// One record that matches a search.
@@ -80,8 +81,10 @@ pub struct SearchParams {
     /// Response format; overrides `Accept`.
     #[param(value_type = Option<super::format::TabularFormat>)]
     format: Option<super::format::Format>,
-    /// Page size, 1 to 500.
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
+    /// Page size, 1 to 500; 50 when not given. CSV and GeoJSON without `limit` are not
+    /// paged: every matching record, in one streamed body (a URL pasted into a spreadsheet
+    /// gets the whole collection).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
     limit: Option<Limit>,
     /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
     /// this API issued for the same collection and `sort` is accepted; any other is a 400.
@@ -120,38 +123,43 @@ pub async fn search(
 ) -> Result<HttpResponse, ApiError> {
     let pool = db.at(params.as_of).await?;
     let format = super::format::negotiate(&req, params.format, super::format::JSON_CSV)?;
+    let (q, hit_type) = (params.q.0.clone(), params.hit_type);
+    let fetch = move |reader: Reader, cursor: Option<String>, limit: u32| {
+        let q = q.clone();
+        async move {
+            let after = Cursor::decode("search", "rank", cursor.as_deref())?
+                .map(|c| {
+                    Ok::<_, ApiError>(SearchAfter {
+                        rank: c.key_as::<f32>("search", 0)?,
+                        hit_type: c.key_as::<SearchHitType>("search", 1)?,
+                        id: c.id,
+                    })
+                })
+                .transpose()?;
+            let rows =
+                store::search::search(&reader, &q, hit_type, after.as_ref(), i64::from(limit) + 1)
+                    .await?;
+            let hits = rows.into_iter().map(SearchHit::from).collect();
+            Ok(Chunk::new(
+                hits,
+                limit,
+                |h: &SearchHit| {
+                    (
+                        vec![serde_json::json!(h.rank), serde_json::json!(h.hit_type)],
+                        h.id.clone(),
+                    )
+                },
+                "search",
+                "rank",
+            ))
+        }
+    };
+    if super::download::is_whole(format, params.limit) {
+        return super::download::respond(&req, &pool, format, "search", params.cursor, fetch).await;
+    }
     let limit = Limit::or_default(params.limit);
-    let after = Cursor::decode("search", "rank", params.cursor.as_deref())?
-        .map(|c| {
-            Ok::<_, ApiError>(SearchAfter {
-                rank: c.key_as::<f32>("search", 0)?,
-                hit_type: c.key_as::<SearchHitType>("search", 1)?,
-                id: c.id,
-            })
-        })
-        .transpose()?;
-    let rows = store::search::search(
-        &pool,
-        &params.q.0,
-        params.hit_type,
-        after.as_ref(),
-        i64::from(limit) + 1,
-    )
-    .await?;
-    let hits = rows.into_iter().map(SearchHit::from).collect();
-    let page = Page::new(
-        &req,
-        hits,
-        limit,
-        |h: &SearchHit| {
-            (
-                vec![serde_json::json!(h.rank), serde_json::json!(h.hit_type)],
-                h.id.clone(),
-            )
-        },
-        "search",
-        "rank",
-    );
+    let chunk = fetch(Reader::clone(&pool), params.cursor, limit).await?;
+    let page = Page::from_chunk(&req, chunk, limit);
     Ok(super::pagination::respond::<_, SearchPage>(
         page, format, "search",
     ))

@@ -5,8 +5,9 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::as_of::{AsOfParams, Db};
+use super::download;
 use super::format::{Format, JSON_CSV, negotiate};
-use super::pagination::{self, Page, page_type};
+use super::pagination::{self, Chunk, Page, page_type};
 use super::params::Limit;
 use crate::domain::{AsOf, Resource, Source, SourceId, SourceKind};
 use crate::error::{
@@ -15,6 +16,7 @@ use crate::error::{
 };
 use crate::extract::Params;
 use crate::store;
+use crate::store::Reader;
 use crate::store::sources::SourceSort;
 
 page_type!(
@@ -37,8 +39,10 @@ pub struct ListSourcesParams {
     /// Response format; overrides `Accept`.
     #[param(value_type = Option<super::format::TabularFormat>)]
     format: Option<Format>,
-    /// Page size, 1 to 500.
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
+    /// Page size, 1 to 500; 50 when not given. CSV and GeoJSON without `limit` are not
+    /// paged: every matching record, in one streamed body (a URL pasted into a spreadsheet
+    /// gets the whole collection).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
     limit: Option<Limit>,
     /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
     /// this API issued for the same collection and `sort` is accepted; any other is a 400.
@@ -75,35 +79,32 @@ pub async fn list_sources(
 ) -> Result<HttpResponse, ApiError> {
     let pool = db.at(params.as_of).await?;
     let format = negotiate(&req, params.format, JSON_CSV)?;
-    let limit = Limit::or_default(params.limit);
     let sort = params.sort.unwrap_or(SourceSort::Id);
-    let after = pagination::position(
-        "sources",
-        sort.as_str(),
-        &sort.order(),
-        params.cursor.as_deref(),
-    )?;
-    let rows = store::sources::list_sources(
-        &pool,
-        params.kind,
-        sort,
-        after.as_ref(),
-        i64::from(limit) + 1,
-    )
-    .await?;
+    let kind = params.kind;
+    let fetch = move |reader: Reader, cursor: Option<String>, limit: u32| async move {
+        let after =
+            pagination::position("sources", sort.as_str(), &sort.order(), cursor.as_deref())?;
+        let rows =
+            store::sources::list_sources(&reader, kind, sort, after.as_ref(), i64::from(limit) + 1)
+                .await?;
+        Ok(Chunk::new(
+            rows,
+            limit,
+            |s: &Source| (Vec::new(), s.id.to_string()),
+            "sources",
+            sort.as_str(),
+        ))
+    };
+    if download::is_whole(format, params.limit) {
+        return download::respond(&req, &pool, format, "sources", params.cursor, fetch).await;
+    }
+    let limit = Limit::or_default(params.limit);
+    let chunk = fetch(Reader::clone(&pool), params.cursor, limit).await?;
     let total = match params.count {
         Some(true) => Some(store::sources::count_sources(&pool, params.kind).await?),
         _ => None,
     };
-    let page = Page::new(
-        &req,
-        rows,
-        limit,
-        |s: &Source| (Vec::new(), s.id.to_string()),
-        "sources",
-        sort.as_str(),
-    )
-    .with_total(total);
+    let page = Page::from_chunk(&req, chunk, limit).with_total(total);
     Ok(pagination::respond::<_, SourcePage>(
         page, format, "sources",
     ))

@@ -7,12 +7,13 @@ use sqlx::types::Json;
 use utoipa::{IntoParams, ToSchema};
 
 use super::as_of::Db;
-use super::pagination::{Cursor, Page, page_type};
+use super::pagination::{Chunk, Cursor, Page, page_type};
 use super::params::{DateBound, Limit, date_range};
 use crate::domain::{ActorId, AsOf, PartialDate};
 use crate::error::{ApiError, BadRequest, InternalError, Unavailable};
 use crate::extract::Params;
 use crate::store;
+use crate::store::Reader;
 use crate::store::timeline::{TimelineAfter, TimelineEntryType, TimelineFilter, TimelineRow};
 
 /// Longest claim statement, in characters, that a title carries whole.
@@ -112,8 +113,10 @@ pub struct TimelineParams {
     /// Response format; overrides `Accept`.
     #[param(value_type = Option<super::format::TabularFormat>)]
     format: Option<super::format::Format>,
-    /// Page size, 1 to 500.
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
+    /// Page size, 1 to 500; 50 when not given. CSV and GeoJSON without `limit` are not
+    /// paged: every matching record, in one streamed body (a URL pasted into a spreadsheet
+    /// gets the whole collection).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
     limit: Option<Limit>,
     /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
     /// this API issued for the same collection and `sort` is accepted; any other is a 400.
@@ -166,37 +169,52 @@ pub async fn list_timeline(
     let pool = db.at(params.as_of).await?;
     let filter = params.filter()?;
     let format = super::format::negotiate(&req, params.format, super::format::JSON_CSV)?;
-    let limit = Limit::or_default(params.limit);
-    let after = Cursor::decode("timeline", "date", params.cursor.as_deref())?
-        .map(|c| {
-            Ok::<_, ApiError>(TimelineAfter {
-                start: c.key_as::<NaiveDate>("timeline", 0)?,
-                end: c.key_as::<NaiveDate>("timeline", 1)?,
-                entry_type: c.key_as::<TimelineEntryType>("timeline", 2)?,
-                id: c.id,
-            })
-        })
-        .transpose()?;
-    let rows = store::timeline::list_timeline(&pool, &filter, after.as_ref(), i64::from(limit) + 1)
-        .await?;
-    let entries = rows.into_iter().map(TimelineEntry::from).collect();
-    let page = Page::new(
-        &req,
-        entries,
-        limit,
-        |e: &TimelineEntry| {
-            (
-                vec![
-                    serde_json::json!(e.date.start()),
-                    serde_json::json!(e.date.end()),
-                    serde_json::json!(e.entry_type),
-                ],
-                e.id.clone(),
+    let fetch = move |reader: Reader, cursor: Option<String>, limit: u32| {
+        let filter = filter.clone();
+        async move {
+            let after = Cursor::decode("timeline", "date", cursor.as_deref())?
+                .map(|c| {
+                    Ok::<_, ApiError>(TimelineAfter {
+                        start: c.key_as::<NaiveDate>("timeline", 0)?,
+                        end: c.key_as::<NaiveDate>("timeline", 1)?,
+                        entry_type: c.key_as::<TimelineEntryType>("timeline", 2)?,
+                        id: c.id,
+                    })
+                })
+                .transpose()?;
+            let rows = store::timeline::list_timeline(
+                &reader,
+                &filter,
+                after.as_ref(),
+                i64::from(limit) + 1,
             )
-        },
-        "timeline",
-        "date",
-    );
+            .await?;
+            let entries = rows.into_iter().map(TimelineEntry::from).collect();
+            Ok(Chunk::new(
+                entries,
+                limit,
+                |e: &TimelineEntry| {
+                    (
+                        vec![
+                            serde_json::json!(e.date.start()),
+                            serde_json::json!(e.date.end()),
+                            serde_json::json!(e.entry_type),
+                        ],
+                        e.id.clone(),
+                    )
+                },
+                "timeline",
+                "date",
+            ))
+        }
+    };
+    if super::download::is_whole(format, params.limit) {
+        return super::download::respond(&req, &pool, format, "timeline", params.cursor, fetch)
+            .await;
+    }
+    let limit = Limit::or_default(params.limit);
+    let chunk = fetch(Reader::clone(&pool), params.cursor, limit).await?;
+    let page = Page::from_chunk(&req, chunk, limit);
     Ok(super::pagination::respond::<_, TimelinePage>(
         page, format, "timeline",
     ))
