@@ -12,7 +12,7 @@ use actix_web::middleware::{Compress, Next, from_fn};
 use actix_web::rt::net::TcpStream;
 use actix_web::{App, web};
 use utoipa_actix_web::AppExt;
-use utoipa_swagger_ui::SwaggerUi;
+use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::circuit::{self, Circuit};
 use crate::config::ServerSettings;
@@ -106,7 +106,13 @@ impl Application {
                 }))
                 .service(web::resource("/metrics").get(metrics::metrics_endpoint))
                 .service(web::redirect("/docs", "/docs/"))
-                .service(SwaggerUi::new("/docs/{_:.*}").url("/docs/openapi.json", spec.clone()))
+                // No validator: Swagger UI would send the spec's address to validator.swagger.io
+                // whenever it is served under a host name other than localhost.
+                .service(
+                    SwaggerUi::new("/docs/{_:.*}")
+                        .url("/docs/openapi.json", spec.clone())
+                        .config(Config::default().validator_url("none")),
+                )
                 .default_service(web::to(routes::fallback::not_found))
                 // Listed innermost first: caching sees the handler's own bytes, the circuit
                 // answers before caching asks the database for a stamp, compression comes
