@@ -11,7 +11,7 @@ WITH_DB := scripts/with-db
 SQLX_DB := durand_sqlx_prepare
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-replicas contract bench spec sqlx-prepare fmt lint ci
+.PHONY: help run test test-replicas contract browser bench spec sqlx-prepare fmt lint ci
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -29,6 +29,9 @@ test-replicas: ## Run the read-replica test against a throwaway primary + stream
 
 contract: ## Lint the spec, run generated TS/Python SDKs and schemathesis against a live server
 	$(WITH_DB) scripts/contract
+
+browser: ## Check the HTML pages (the docs page) in headless Chromium against a live server
+	$(WITH_DB) browser/run.sh
 
 bench: ## Measure reads against the framework's ceiling and Datasette (writes bench/RESULTS.md)
 	bench/speed

@@ -186,7 +186,7 @@ pub fn etag_of(bytes: &[u8]) -> String {
 }
 
 /// Whether a conditional read (its `request` headers) is answered 304 by a response with
-/// these `headers`: its `ETag`
+/// these `headers`: its `ETag` (of the coding it is sent in, see [`crate::encoding`])
 /// matches `If-None-Match` (weak comparison, as RFC 9110 asks for this header), or, when no
 /// `If-None-Match` is sent, its `Last-Modified` is no later than `If-Modified-Since`.
 pub fn not_modified(request: &header::HeaderMap, headers: &header::HeaderMap) -> bool {
@@ -244,8 +244,7 @@ fn http_date(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 
-/// Middleware: adds validators and cache headers to successful reads, and answers
-/// conditional requests with 304.
+/// Middleware: adds validators and cache headers to successful reads.
 pub async fn http_cache(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -344,14 +343,8 @@ pub async fn http_cache(
         {
             headers.insert(header::LAST_MODIFIED, v);
         }
+        // Conditions are answered by [`conditional`], once compression has chosen the ETag.
         let mut res = with_version(res, stamp.as_ref());
-        let answer_in_full = req.extensions().get::<Unconditional>().is_some();
-        if !answer_in_full && not_modified(req.headers(), res.headers()) {
-            return Ok(ServiceResponse::new(
-                req,
-                not_modified_response(res.headers()),
-            ));
-        }
         if let Some(len) = len.filter(|_| cacheable && status == StatusCode::OK) {
             res.extensions_mut().insert(Cacheable { len });
         }
@@ -368,4 +361,29 @@ fn with_version(mut res: HttpResponse, stamp: Option<&Stamp>) -> HttpResponse {
         res.headers_mut().insert(DATASET_VERSION, v);
     }
     res
+}
+
+/// Middleware, outside compression: gives a compressed response its own ETag (the identity
+/// one with the coding appended: `"…-br"`, `"…-gzip"`), then answers a conditional read that
+/// names it in `If-None-Match` (or whose `If-Modified-Since` is not older than the data) with
+/// a 304 for that coding. The body built for it is dropped before anything compresses it.
+pub async fn conditional(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let mut res = next.call(req).await?;
+    crate::encoding::tag_coding(res.headers_mut());
+    let request = res.request();
+    let conditional_read = matches!(*request.method(), Method::GET | Method::HEAD)
+        && request.path().starts_with("/v1/")
+        && res.status().is_success()
+        && request.extensions().get::<Unconditional>().is_none();
+    if conditional_read && not_modified(request.headers(), res.headers()) {
+        let (req, res) = res.into_parts();
+        return Ok(ServiceResponse::new(
+            req,
+            not_modified_response(res.headers()),
+        ));
+    }
+    Ok(res.map_into_boxed_body())
 }

@@ -147,6 +147,9 @@ pub enum ApiError {
     /// No representation the client accepts: `offered` lists what this resource has.
     #[error("not acceptable")]
     NotAcceptable { offered: &'static [&'static str] },
+    /// `Accept-Encoding` (`asked`) rules out every content coding the server can send.
+    #[error("no acceptable content coding")]
+    EncodingNotAcceptable { asked: String },
     /// The client is over its rate limit; it may retry after `retry_after` seconds.
     #[error("too many requests")]
     TooManyRequests { retry_after: u64 },
@@ -310,10 +313,24 @@ impl ApiError {
             Self::MethodNotAllowed { method, allowed } => blank(format!(
                 "`{method}` is not supported here; allowed: {allowed}."
             )),
+            // A resource with one representation has no `format` parameter.
+            Self::NotAcceptable { offered: [only] } => blank(format!(
+                "This resource is available only as {only}; send an `Accept` that allows it, or none."
+            )),
             Self::NotAcceptable { offered } => blank(format!(
                 "This resource is available as {}; ask for one of them with `Accept` or `format`.",
                 offered.join(", ")
             )),
+            Self::EncodingNotAcceptable { asked } => Problem {
+                errors: vec![ParameterError::new(
+                    "Accept-Encoding",
+                    format!("is `{asked}`, which rules out every coding offered: {}", crate::encoding::OFFERED),
+                )],
+                ..blank(format!(
+                    "`Accept-Encoding` rules out every content coding this server sends: {}. Allow one of them, or send no `Accept-Encoding`.",
+                    crate::encoding::OFFERED
+                ))
+            },
             Self::TooManyRequests { retry_after } => blank(format!(
                 "Too many requests from this client; retry after {retry_after} s. The limit is per client address, for anonymous reads."
             )),
@@ -435,7 +452,9 @@ impl ResponseError for ApiError {
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            Self::NotAcceptable { .. } => StatusCode::NOT_ACCEPTABLE,
+            Self::NotAcceptable { .. } | Self::EncodingNotAcceptable { .. } => {
+                StatusCode::NOT_ACCEPTABLE
+            }
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_)
             | Self::Busy(_)

@@ -229,7 +229,7 @@ fn document_caching(spec: &mut utoipa::openapi::OpenApi) {
     let on_success = [
         (
             "ETag",
-            "Strong validator: a hash of these exact bytes (for the export: of the dataset's state).",
+            "Strong validator: a hash of these exact bytes before compression (for the export: of the dataset's state), with the coding appended for a compressed response (`\"…-br\"`, `\"…-gzip\"`), so each coding has its own.",
         ),
         (
             "Last-Modified",

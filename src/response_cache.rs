@@ -13,7 +13,7 @@
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, AcceptEncoding, Encoding, HeaderMap, HeaderValue};
+use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::web::Bytes;
@@ -29,9 +29,6 @@ use crate::telemetry::{RoutePattern, route_pattern};
 /// The default bound on the bytes the cache keeps (`DURAND_CACHE_BYTES`).
 pub const DEFAULT_BYTES: u64 = 32 * 1024 * 1024;
 
-/// The encodings the compression middleware offers, in the order it prefers them.
-const ENCODINGS: [Encoding; 2] = [Encoding::gzip(), Encoding::identity()];
-
 /// Longest `Accept` or query string a key is made of; longer requests bypass the cache.
 const MAX_KEY_PART: usize = 1024;
 
@@ -42,7 +39,7 @@ pub struct Cacheable {
     pub len: usize,
 }
 
-/// Tells the caching middleware to answer in full whatever the request's conditions: the
+/// Tells [`caching::conditional`] to answer in full whatever the request's conditions: the
 /// response cache keeps the full response and answers the conditions itself.
 #[derive(Debug, Clone, Copy)]
 pub struct Unconditional;
@@ -200,13 +197,9 @@ async fn lookup(req: &ServiceRequest) -> Option<(Route, Option<Key>)> {
 /// The key of a read of `version` (if the version is known to be current).
 fn key(req: &ServiceRequest, version: Option<i64>) -> Option<Key> {
     let version = version?;
-    let encoding = match req.get_header::<AcceptEncoding>() {
-        None => "identity",
-        Some(accept) => match accept.negotiate(ENCODINGS.iter())? {
-            e if e == Encoding::gzip() => "gzip",
-            _ => "identity",
-        },
-    };
+    // The coding compression will choose: each is kept apart (a request ruling them all out
+    // is answered 406 before it gets here).
+    let encoding = crate::encoding::negotiate(req)?.as_str();
     let accept = req.headers().get(header::ACCEPT).cloned();
     let query = req.query_string();
     if query.len() > MAX_KEY_PART || accept.as_ref().is_some_and(|a| a.len() > MAX_KEY_PART) {

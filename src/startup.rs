@@ -3,8 +3,6 @@
 use std::net::TcpListener;
 use std::time::Duration;
 
-use actix_cors::Cors;
-
 use actix_http::{HttpService, error::DispatchError};
 use actix_service::{IntoServiceFactory, ServiceFactoryExt, map_config};
 use actix_web::body::MessageBody;
@@ -14,7 +12,7 @@ use actix_web::middleware::{Compress, Next, from_fn};
 use actix_web::rt::net::TcpStream;
 use actix_web::{App, web};
 use utoipa_actix_web::AppExt;
-use utoipa_swagger_ui::SwaggerUi;
+use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::circuit::{self, Circuit};
 use crate::config::ServerSettings;
@@ -25,7 +23,7 @@ use crate::replicas::{Pools, ReadRouter};
 use crate::response_cache::{self, ResponseCache};
 use crate::routes::{self, fallback::KnownPaths};
 use crate::shutdown::{self, Drain};
-use crate::{caching, metrics, notifications, rate_limit, telemetry, wire};
+use crate::{caching, cors, encoding, metrics, notifications, rate_limit, telemetry, wire};
 
 /// A bound, not yet running, HTTP server.
 pub struct Application {
@@ -108,21 +106,32 @@ impl Application {
                 }))
                 .service(web::resource("/metrics").get(metrics::metrics_endpoint))
                 .service(web::redirect("/docs", "/docs/"))
-                .service(SwaggerUi::new("/docs/{_:.*}").url("/docs/openapi.json", spec.clone()))
+                // No validator: Swagger UI would send the spec's address to validator.swagger.io
+                // whenever it is served under a host name other than localhost.
+                .service(
+                    SwaggerUi::new("/docs/{_:.*}")
+                        .url("/docs/openapi.json", spec.clone())
+                        .config(Config::default().validator_url("none")),
+                )
                 .default_service(web::to(routes::fallback::not_found))
                 // Listed innermost first: caching sees the handler's own bytes, the circuit
                 // answers before caching asks the database for a stamp, compression comes
-                // after the ETag, the response cache keeps compressed bodies and sees HEAD as
-                // GET, CORS headers reach 429s, the request span and metrics cover
+                // after the ETag, conditions are answered once the coding (and so the ETag)
+                // is known, the response cache keeps compressed bodies and sees HEAD as GET
+                // but never a request no coding suits, CORS headers reach 429s (and its
+                // refusals and `Vary` are tidied), the request span and metrics cover
                 // everything, and shutdown counts every request until its body is sent.
                 .wrap(from_fn(caching::http_cache))
                 .wrap(from_fn(circuit::guard))
                 .wrap(Compress::default())
+                .wrap(from_fn(caching::conditional))
                 .wrap(from_fn(response_cache::serve))
+                .wrap(from_fn(encoding::require_acceptable))
                 .wrap(from_fn(head_as_get))
                 .wrap(from_fn(problem_bodies))
                 .wrap(from_fn(rate_limit::enforce))
-                .wrap(cors())
+                .wrap(cors::policy())
+                .wrap(from_fn(cors::tidy))
                 .wrap(from_fn(metrics::track))
                 .wrap(from_fn(telemetry::request_span))
                 .wrap(from_fn(shutdown::track))
@@ -228,28 +237,4 @@ async fn head_as_get(
         req.head_mut().method = Method::GET;
     }
     next.call(req).await
-}
-
-/// CORS open for reads from any origin, exposing the headers browser code needs.
-fn cors() -> Cors {
-    Cors::default()
-        .allow_any_origin()
-        .send_wildcard()
-        .allowed_methods(["GET", "HEAD", "OPTIONS", "POST", "PATCH", "DELETE"])
-        .allow_any_header()
-        .expose_headers([
-            "ETag",
-            "Location",
-            "Idempotent-Replayed",
-            "Last-Modified",
-            "Link",
-            "Retry-After",
-            "RateLimit-Limit",
-            "RateLimit-Remaining",
-            "RateLimit-Reset",
-            "RateLimit-Policy",
-            "X-Request-Id",
-            "Durand-Dataset-Version",
-        ])
-        .max_age(86_400)
 }

@@ -33,13 +33,16 @@ pub struct Author<'a> {
     pub name: &'a str,
 }
 
-/// What `If-Match` named: `*` or exact ETags, compared strongly (RFC 9110 §13.1.1).
+/// What `If-Match` named: `*` or exact ETags, compared strongly (RFC 9110 §13.1.1). The ETag
+/// of a compressed read (`"…-gzip"`) names the same record as the identity one.
 #[derive(Debug, Clone)]
 pub struct IfMatch(pub Vec<String>);
 
 impl IfMatch {
     fn admits(&self, current: &str) -> bool {
-        self.0.iter().any(|t| t == "*" || t == current)
+        self.0
+            .iter()
+            .any(|t| t == "*" || crate::encoding::identity_etag(t) == current)
     }
 }
 

@@ -333,3 +333,31 @@ pub fn metric(page: &str, name: &str) -> Option<f64> {
         .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
         .and_then(|v| v.trim().parse().ok())
 }
+
+/// A process's metrics page.
+pub async fn metrics_page(client: &reqwest::Client, base: &str) -> String {
+    client
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Waits until the process's version listener is listening.
+pub async fn listening(client: &reqwest::Client, base: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let page = metrics_page(client, base).await;
+        if metric(&page, "durand_version_listener_up") == Some(1.0) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the listener never listened"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}

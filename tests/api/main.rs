@@ -5,6 +5,7 @@ mod actors;
 mod caching;
 mod claims;
 mod contract;
+mod conventions;
 mod curation;
 mod dataset;
 mod errors;

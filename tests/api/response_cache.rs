@@ -12,7 +12,7 @@ use durand::store::keys::{self, Scope};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
-use crate::helpers::{ServerProcess, TestApp, database_url, metric};
+use crate::helpers::{ServerProcess, TestApp, database_url, listening, metric, metrics_page};
 
 const CLAIM: &str = "pakistan-claims-133-taliban-killed";
 
@@ -27,18 +27,6 @@ fn settings() -> ServerSettings {
     settings
 }
 
-/// A process's metrics page.
-async fn metrics_page(client: &reqwest::Client, base: &str) -> String {
-    client
-        .get(format!("{base}/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-}
-
 /// The `durand_response_cache_total` count for `outcome` on a process's metrics page.
 async fn lookups(client: &reqwest::Client, base: &str, outcome: &str) -> f64 {
     let page = metrics_page(client, base).await;
@@ -47,19 +35,6 @@ async fn lookups(client: &reqwest::Client, base: &str, outcome: &str) -> f64 {
         &format!("durand_response_cache_total{{outcome=\"{outcome}\"}}"),
     )
     .unwrap_or(0.0)
-}
-
-/// Waits until the process's version listener is listening.
-async fn listening(client: &reqwest::Client, base: &str) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let page = metrics_page(client, base).await;
-        if metric(&page, "durand_version_listener_up") == Some(1.0) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "the listener never listened");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }
 
 /// GETs `path` with extra headers; status, headers and body bytes.

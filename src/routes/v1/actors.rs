@@ -153,6 +153,7 @@ async fn existing_actor(pool: &DataPool, id: &str) -> Result<ActorId, ApiError> 
     responses(
         (status = 200, description = "The actor", body = Actor),
         (status = 400, response = BadRequest),
+        (status = 406, response = crate::error::NotAcceptable),
         (status = 404, response = NotFound),
         (status = 410, response = Gone),
         (status = 429, response = TooManyRequests),
@@ -165,6 +166,7 @@ pub async fn get_actor(
     db: Db,
     id: web::Path<String>,
     Params(params): Params<AsOfParams>,
+    _: super::format::JsonOnly,
 ) -> Result<web::Json<Actor>, ApiError> {
     let pool = db.at(params.as_of).await?;
     let not_found = || ApiError::NotFound(format!("No actor has the id `{id}`."));

@@ -199,6 +199,7 @@ pub async fn list_claims(
     responses(
         (status = 200, description = "The claim", body = Claim),
         (status = 400, response = BadRequest),
+        (status = 406, response = crate::error::NotAcceptable),
         (status = 404, response = NotFound),
         (status = 410, response = Gone),
         (status = 429, response = TooManyRequests),
@@ -211,6 +212,7 @@ pub async fn get_claim(
     db: Db,
     id: web::Path<String>,
     Params(params): Params<AsOfParams>,
+    _: super::format::JsonOnly,
 ) -> Result<web::Json<Claim>, ApiError> {
     let pool = db.at(params.as_of).await?;
     let not_found = || ApiError::NotFound(format!("No claim has the id `{id}`."));

@@ -92,6 +92,7 @@ impl ToSchema for DatasetInfo {
     responses(
         (status = 200, description = "The dataset's description", body = DatasetInfo),
         (status = 400, response = BadRequest),
+        (status = 406, response = crate::error::NotAcceptable),
         (status = 429, response = TooManyRequests),
         (status = 500, response = InternalError),
         (status = 503, response = Unavailable),
@@ -101,6 +102,7 @@ impl ToSchema for DatasetInfo {
 pub async fn get_dataset(
     db: Db,
     Params(params): Params<AsOfParams>,
+    _: super::format::JsonOnly,
 ) -> Result<web::Json<DatasetInfo>, ApiError> {
     let pool = db.at(params.as_of).await?;
     let meta = store::dataset::get_meta(&pool).await?.ok_or_else(|| {
@@ -143,6 +145,7 @@ pub async fn get_dataset(
         (status = 200, description = "The dataset, one record per line, then the end line",
             content((super::tagged::ExportLine = "application/x-ndjson"))),
         (status = 400, response = BadRequest),
+        (status = 406, response = crate::error::NotAcceptable),
         (status = 429, response = TooManyRequests),
         (status = 500, response = InternalError),
         (status = 503, response = Unavailable),
@@ -153,6 +156,7 @@ pub async fn export(
     db: Db,
     Params(params): Params<AsOfParams>,
     chunk_rows: web::Data<ExportChunkRows>,
+    _: super::format::NdjsonOnly,
 ) -> Result<HttpResponse, ApiError> {
     let pool = db.at(params.as_of).await?;
     // The version is pinned and the first line read before the 200 is built, so a database
@@ -193,11 +197,12 @@ pub struct ExportChunkRows(pub u32);
     responses(
         (status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json",
             body = Object),
+        (status = 406, response = crate::error::NotAcceptable),
         (status = 429, response = TooManyRequests),
     )
 )]
 #[get("/openapi.json")]
-pub async fn get_openapi(spec: web::Data<SpecJson>) -> HttpResponse {
+pub async fn get_openapi(spec: web::Data<SpecJson>, _: super::format::JsonOnly) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/json")
         .body(spec.0.clone())

@@ -323,6 +323,7 @@ fn compare(actors: Vec<ActorId>, figures: Vec<ForceFigure>, stated: &[Claim]) ->
     responses(
         (status = 200, description = "The comparison", body = ForceComparison),
         (status = 400, response = BadRequest),
+        (status = 406, response = crate::error::NotAcceptable),
         (status = 404, response = NotFound),
         (status = 429, response = TooManyRequests),
         (status = 500, response = InternalError),
@@ -333,6 +334,7 @@ fn compare(actors: Vec<ActorId>, figures: Vec<ForceFigure>, stated: &[Claim]) ->
 pub async fn force_comparison(
     db: Db,
     Params(params): Params<ForceComparisonParams>,
+    _: super::format::JsonOnly,
 ) -> Result<web::Json<ForceComparison>, ApiError> {
     let pool = db.at(params.as_of).await?;
     let actors = params.actors.0;
@@ -383,6 +385,7 @@ pub async fn force_comparison(
     responses(
         (status = 200, description = "The force figure", body = ForceFigure),
         (status = 400, response = BadRequest),
+        (status = 406, response = crate::error::NotAcceptable),
         (status = 404, response = NotFound),
         (status = 410, response = crate::error::Gone),
         (status = 429, response = TooManyRequests),
@@ -395,6 +398,7 @@ pub async fn get_force_figure(
     db: Db,
     id: web::Path<String>,
     Params(params): Params<AsOfParams>,
+    _: super::format::JsonOnly,
 ) -> Result<web::Json<ForceFigure>, ApiError> {
     let pool = db.at(params.as_of).await?;
     let not_found = || ApiError::NotFound(format!("No force figure has the id `{id}`."));

@@ -3,8 +3,9 @@
 //! The format comes from `?format=` when given, else from `Accept` (q-values honoured). A
 //! format the resource does not offer is a 406 problem listing those it does.
 
-use actix_web::HttpRequest;
+use actix_web::dev::Payload;
 use actix_web::http::header::{self, Header};
+use actix_web::{FromRequest, HttpRequest};
 
 use crate::domain::string_enum;
 use crate::error::ApiError;
@@ -79,34 +80,155 @@ pub fn negotiate(
             Err(not_acceptable(offered))
         };
     }
+    preferred(req, offered, |f| f.essence()).ok_or_else(|| not_acceptable(offered))
+}
+
+/// The offered representation `Accept` prefers (each named by its media type), or `None` when
+/// it rules out all of them. No `Accept`, or one that does not parse, gets the first.
+///
+/// Each offered type takes the quality of the most specific range that covers it (RFC 9110
+/// §12.5.1), so `text/csv;q=0, */*` rules CSV out; the highest quality wins, then the more
+/// specific match (`text/csv, */*` is CSV), then the order offered. q=0 means "not this".
+fn preferred<T: Copy>(
+    req: &HttpRequest,
+    offered: &[T],
+    media_type: impl Fn(T) -> &'static str,
+) -> Option<T> {
     if !req.headers().contains_key(header::ACCEPT) {
-        return Ok(offered[0]);
+        return offered.first().copied();
     }
     let Ok(accept) = header::Accept::parse(req) else {
-        return Ok(offered[0]);
+        return offered.first().copied();
     };
-    // Highest quality first; among equals, exact types before wildcards. q=0 means "not this".
-    let mut ranked: Vec<_> = accept
-        .iter()
-        .filter(|i| i.quality > header::Quality::ZERO)
-        .collect();
-    ranked.sort_by_key(|i| {
-        (
-            std::cmp::Reverse(i.quality),
-            i.item.essence_str().contains('*'),
-        )
-    });
-    for item in ranked {
-        let essence = item.item.essence_str();
-        if essence == "*/*" || essence == "application/*" && offered[0] == Format::Json {
-            return Ok(offered[0]);
-        }
-        if essence == "text/*" && offered.contains(&Format::Csv) {
-            return Ok(Format::Csv);
-        }
-        if let Some(f) = offered.iter().find(|f| f.essence() == essence) {
-            return Ok(*f);
+    let mut best: Option<(header::Quality, u8, T)> = None;
+    for &candidate in offered {
+        let Some((quality, specificity)) = accept
+            .iter()
+            .filter_map(|i| {
+                specificity(i.item.essence_str(), media_type(candidate)).map(|s| (i.quality, s))
+            })
+            .max_by_key(|&(_, s)| s)
+        else {
+            continue;
+        };
+        let better = best.is_none_or(|(q, s, _)| (quality, specificity) > (q, s));
+        if quality > header::Quality::ZERO && better {
+            best = Some((quality, specificity, candidate));
         }
     }
-    Err(not_acceptable(offered))
+    best.map(|(_, _, chosen)| chosen)
+}
+
+/// How specifically a media range (`*/*`, `text/*`, `text/csv`) covers a media type
+/// (`text/csv`): 0, 1 or 2; `None` when it does not.
+fn specificity(range: &str, media_type: &str) -> Option<u8> {
+    match range.strip_suffix("/*") {
+        Some("*") => Some(0),
+        Some(kind) => (media_type.split('/').next() == Some(kind)).then_some(1),
+        None => (range == media_type).then_some(2),
+    }
+}
+
+/// The media type of resources served only as JSON: a record, the dataset, a feed.
+const JSON: &[&str] = &["application/json"];
+/// The media type of the export, served only as NDJSON.
+const NDJSON: &[&str] = &["application/x-ndjson"];
+
+/// Extractor for a resource served only as JSON: a request whose `Accept` rules JSON out
+/// (`text/csv`, say) is a 406 problem rather than JSON it did not ask for.
+pub struct JsonOnly;
+
+/// Extractor for the export, served only as NDJSON: as [`JsonOnly`], for `application/x-ndjson`.
+pub struct NdjsonOnly;
+
+/// A 406 unless `Accept` allows the one media type `only` holds.
+fn single(req: &HttpRequest, only: &'static [&'static str]) -> Result<(), ApiError> {
+    match preferred(req, only, |m| m) {
+        Some(_) => Ok(()),
+        None => Err(ApiError::NotAcceptable { offered: only }),
+    }
+}
+
+impl FromRequest for JsonOnly {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(single(req, JSON).map(|()| Self))
+    }
+}
+
+impl FromRequest for NdjsonOnly {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(single(req, NDJSON).map(|()| Self))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accepting(value: &str) -> HttpRequest {
+        actix_web::test::TestRequest::default()
+            .insert_header((header::ACCEPT, value))
+            .to_http_request()
+    }
+
+    #[test]
+    fn collections_negotiate_as_they_did() {
+        let cases = [
+            ("*/*", JSON_CSV, Some(Format::Json)),
+            ("text/*", JSON_CSV, Some(Format::Csv)),
+            ("application/*", JSON_CSV_GEOJSON, Some(Format::Json)),
+            (
+                "application/geo+json",
+                JSON_CSV_GEOJSON,
+                Some(Format::Geojson),
+            ),
+            (
+                "text/csv;q=0.5, application/json;q=0.9",
+                JSON_CSV,
+                Some(Format::Json),
+            ),
+            ("text/csv, */*;q=0.1", JSON_CSV, Some(Format::Csv)),
+            ("text/csv, */*", JSON_CSV, Some(Format::Csv)),
+            ("text/csv;q=0, */*", JSON_CSV, Some(Format::Json)),
+            (
+                "application/json;q=0, text/*;q=0.2",
+                JSON_CSV,
+                Some(Format::Csv),
+            ),
+            ("application/geo+json", JSON_CSV, None),
+            ("application/xml", JSON_CSV, None),
+        ];
+        for (accept, offered, want) in cases {
+            let got = negotiate(&accepting(accept), None, offered).ok();
+            assert_eq!(got, want, "{accept}");
+        }
+    }
+
+    #[test]
+    fn a_single_representation_is_refused_only_when_accept_rules_it_out() {
+        for accept in [
+            "*/*",
+            "application/*",
+            "application/json",
+            "text/csv, */*;q=0.1",
+        ] {
+            assert!(single(&accepting(accept), JSON).is_ok(), "{accept}");
+        }
+        for accept in [
+            "text/csv",
+            "text/*",
+            "application/json;q=0, */*",
+            "application/x-ndjson",
+        ] {
+            assert!(single(&accepting(accept), JSON).is_err(), "{accept}");
+        }
+        assert!(single(&accepting("application/x-ndjson"), NDJSON).is_ok());
+        assert!(single(&accepting("application/json"), NDJSON).is_err());
+    }
 }

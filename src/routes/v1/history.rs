@@ -81,6 +81,7 @@ fn record(path: &(String, String)) -> Result<(Resource, &str), ApiError> {
         (status = 200, description = "A page of the record's revisions, oldest first", body = RevisionPage,
             headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
         (status = 400, response = BadRequest),
+        (status = 406, response = crate::error::NotAcceptable),
         (status = 404, response = NotFound),
         (status = 429, response = TooManyRequests),
         (status = 500, response = InternalError),
@@ -93,6 +94,7 @@ pub async fn list_revisions(
     db: Db,
     path: web::Path<(String, String)>,
     Params(params): Params<ListRevisionsParams>,
+    _: super::format::JsonOnly,
 ) -> Result<HttpResponse, ApiError> {
     let (resource, id) = record(&path)?;
     let not_found = || ApiError::NotFound(format!("No record in {resource} has the id `{id}`."));
@@ -246,6 +248,7 @@ fn feed_position(cursor: Option<&str>) -> Result<Option<FeedPosition>, ApiError>
         (status = 200, description = "A page of changes, oldest first", body = ChangePage,
             headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
         (status = 400, response = BadRequest),
+        (status = 406, response = crate::error::NotAcceptable),
         (status = 429, response = TooManyRequests),
         (status = 500, response = InternalError),
         (status = 503, response = Unavailable),
@@ -256,6 +259,7 @@ pub async fn list_changes(
     req: HttpRequest,
     db: Db,
     Params(params): Params<ListChangesParams>,
+    _: super::format::JsonOnly,
 ) -> Result<HttpResponse, ApiError> {
     let since = params.since.map_or(0, |s| s.0);
     let limit = Limit::or_default(params.limit);

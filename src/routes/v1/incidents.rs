@@ -211,6 +211,7 @@ pub async fn list_incidents(
     responses(
         (status = 200, description = "The incident, with the ids of the claims about it", body = Incident),
         (status = 400, response = BadRequest),
+        (status = 406, response = crate::error::NotAcceptable),
         (status = 404, response = NotFound),
         (status = 410, response = Gone),
         (status = 429, response = TooManyRequests),
@@ -223,6 +224,7 @@ pub async fn get_incident(
     db: Db,
     id: web::Path<String>,
     Params(params): Params<AsOfParams>,
+    _: super::format::JsonOnly,
 ) -> Result<web::Json<Incident>, ApiError> {
     let pool = db.at(params.as_of).await?;
     let not_found = || ApiError::NotFound(format!("No incident has the id `{id}`."));

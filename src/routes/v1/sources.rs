@@ -120,6 +120,7 @@ pub async fn list_sources(
     responses(
         (status = 200, description = "The source", body = Source),
         (status = 400, response = BadRequest),
+        (status = 406, response = crate::error::NotAcceptable),
         (status = 404, response = NotFound),
         (status = 410, response = Gone),
         (status = 429, response = TooManyRequests),
@@ -132,6 +133,7 @@ pub async fn get_source(
     db: Db,
     id: web::Path<String>,
     Params(params): Params<AsOfParams>,
+    _: super::format::JsonOnly,
 ) -> Result<web::Json<Source>, ApiError> {
     let pool = db.at(params.as_of).await?;
     let not_found = || ApiError::NotFound(format!("No source has the id `{id}`."));

@@ -1,0 +1,85 @@
+// What every browser test shares: Debian's Chromium, launched headless with the served host
+// name mapped to this machine (and every other name unresolvable), and pages that record
+// whatever a Durand page must never do: ask any host but the one serving it, log a console
+// error, throw, or load something from the server that fails.
+import { chromium } from "playwright-core";
+
+/** The address the pages are served at, under a host name other than localhost. */
+export const base = new URL(required("DURAND_BROWSER_BASE"));
+
+/** The same server by its loopback address, for the test's own requests from Node. */
+export const local = new URL(required("DURAND_BROWSER_LOCAL"));
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests with browser/run.sh`);
+  return value;
+}
+
+/** `url` (a string or URL on the served host) with the loopback address instead. */
+export function onLoopback(url) {
+  const u = new URL(url, base);
+  u.protocol = local.protocol;
+  u.host = local.host;
+  return u.href;
+}
+
+/** Headless Chromium (DURAND_CHROMIUM, else /usr/bin/chromium); no browser is downloaded. */
+export function launch() {
+  return chromium.launch({
+    executablePath: process.env.DURAND_CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    // The served name reaches this machine; any other name fails to resolve, so a request the
+    // guard below misses still cannot leave.
+    args: [`--host-resolver-rules=MAP ${base.hostname} 127.0.0.1, MAP * ~NOTFOUND`],
+  });
+}
+
+/**
+ * A new page in a new context, with its guard: `outside` lists every request (HTTP or
+ * WebSocket) to another host than the served one, each aborted before it is sent;
+ * `problems` lists console errors, uncaught exceptions, and requests to the served host that
+ * failed or answered 4xx/5xx.
+ */
+export async function guardedPage(browser) {
+  const context = await browser.newContext();
+  const outside = [];
+  const problems = [];
+  await context.route("**/*", (route) => {
+    const url = new URL(route.request().url());
+    if (url.host !== base.host || url.protocol !== base.protocol) {
+      outside.push(url.href);
+      return route.abort("blockedbyclient");
+    }
+    return route.continue();
+  });
+  const page = await context.newPage();
+  page.on("websocket", (ws) => {
+    if (new URL(ws.url()).host !== base.host) outside.push(ws.url());
+  });
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`uncaught: ${error.message}`));
+  page.on("requestfailed", (request) => {
+    if (new URL(request.url()).host === base.host) {
+      problems.push(`failed: ${request.url()} (${request.failure()?.errorText})`);
+    }
+  });
+  page.on("response", (response) => {
+    if (new URL(response.url()).host === base.host && response.status() >= 400) {
+      problems.push(`${response.status()}: ${response.url()}`);
+    }
+  });
+  return { context, page, outside, problems };
+}
+
+/** Waits until `check()` is true, for at most `ms` milliseconds; returns whether it became so. */
+export async function eventually(check, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return check();
+}
