@@ -102,6 +102,10 @@ impl FromRequest for Editor {
 /// it is asked for more often than the entry it would evict.
 const KEY_CACHE_ENTRIES: u64 = 10_000;
 
+/// The longest `DURAND_KEY_CACHE_TTL_MS` taken: an hour (revocation should not wait longer,
+/// and moka refuses lifetimes of centuries).
+pub const MAX_KEY_CACHE_TTL_MS: u64 = 3_600_000;
+
 /// What the database said of a token, kept for the cache's time to live.
 #[derive(Debug, Clone)]
 enum Lookup {
@@ -129,12 +133,12 @@ pub struct KeyCache {
 }
 
 impl KeyCache {
-    /// An empty cache whose entries live `ttl`.
+    /// An empty cache whose entries live `ttl` (at most [`MAX_KEY_CACHE_TTL_MS`]).
     pub fn new(ttl: Duration) -> Self {
         Self {
             entries: moka::sync::Cache::builder()
                 .max_capacity(KEY_CACHE_ENTRIES)
-                .time_to_live(ttl)
+                .time_to_live(ttl.min(Duration::from_millis(MAX_KEY_CACHE_TTL_MS)))
                 .build(),
         }
     }

@@ -137,9 +137,15 @@ pub struct RateLimitSettings {
     /// Requests an API key may make in a burst above its sustained rate.
     #[arg(long, env = "DURAND_RATE_LIMIT_KEYED_BURST", default_value_t = 600)]
     pub keyed_burst: u32,
-    /// How long a key checked on a read is trusted without asking the database again, in ms:
-    /// a revoked key keeps reading (never writing) for up to this long.
-    #[arg(long, env = "DURAND_KEY_CACHE_TTL_MS", default_value_t = 30_000)]
+    /// How long a key checked on a read is trusted without asking the database again, in ms
+    /// (0 to one hour; 0 asks on every keyed read): a revoked key keeps reading (never
+    /// writing) for up to this long.
+    #[arg(
+        long,
+        env = "DURAND_KEY_CACHE_TTL_MS",
+        default_value_t = 30_000,
+        value_parser = clap::value_parser!(u64).range(0..=crate::auth::MAX_KEY_CACHE_TTL_MS)
+    )]
     pub key_cache_ttl_ms: u64,
     /// Proxies whose `X-Forwarded-For` is trusted to name the client (comma-separated IPs).
     #[arg(long, env = "DURAND_TRUSTED_PROXIES", value_delimiter = ',')]
