@@ -1,12 +1,16 @@
-//! Who is writing: the `Authorization: Bearer` key on every write, checked before the body
-//! is read. Reads need no key.
+//! Who is calling: the `Authorization: Bearer` key on every write, checked in the database
+//! before the body is read; and on a read that carries one, checked through [`KeyCache`] so
+//! that the rate limiter can count the read against the key rather than its address. Reads
+//! need no key.
 //!
 //! The token is never logged: it is read here, hashed, and dropped.
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
 
-use actix_web::http::header;
+use actix_web::http::header::{self, HeaderMap};
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use sqlx::PgPool;
 
@@ -35,9 +39,18 @@ fn unauthorized(detail: &str, invalid_token: bool) -> ApiError {
 
 /// The bearer token of a request, or the 401 saying what is wrong with the header.
 fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
-    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
-        return Err(unauthorized("This operation needs an API key.", false));
-    };
+    credentials(req.headers())
+        .unwrap_or_else(|| Err(unauthorized("This operation needs an API key.", false)))
+}
+
+/// The bearer token in `headers`: `None` without an `Authorization` header, the 401 saying
+/// what is wrong with one that holds no usable bearer token.
+pub fn credentials(headers: &HeaderMap) -> Option<Result<String, ApiError>> {
+    let value = headers.get(header::AUTHORIZATION)?;
+    Some(parse_bearer(value))
+}
+
+fn parse_bearer(value: &header::HeaderValue) -> Result<String, ApiError> {
     let value = value
         .to_str()
         .map_err(|_| unauthorized("The Authorization header is not readable text.", true))?;
@@ -81,5 +94,78 @@ impl FromRequest for Editor {
             tracing::Span::current().record("key", key.name.as_str());
             Ok(Editor { key })
         })
+    }
+}
+
+/// How many token lookups [`KeyCache`] keeps: a few hundred bytes each. A flood of made-up
+/// tokens cannot push out keys in use: moka admits a new entry over a full cache only when
+/// it is asked for more often than the entry it would evict.
+const KEY_CACHE_ENTRIES: u64 = 10_000;
+
+/// The longest `DURAND_KEY_CACHE_TTL_MS` taken: an hour (revocation should not wait longer,
+/// and moka refuses lifetimes of centuries).
+pub const MAX_KEY_CACHE_TTL_MS: u64 = 3_600_000;
+
+/// What the database said of a token, kept for the cache's time to live.
+#[derive(Debug, Clone)]
+enum Lookup {
+    Valid(Arc<KeyInfo>),
+    Unknown,
+    Revoked,
+}
+
+impl Lookup {
+    fn into_result(self) -> Result<Arc<KeyInfo>, ApiError> {
+        match self {
+            Self::Valid(key) => Ok(key),
+            Self::Unknown => Err(unauthorized("The API key is not known.", true)),
+            Self::Revoked => Err(unauthorized("The API key has been revoked.", true)),
+        }
+    }
+}
+
+/// Token lookups for reads, by the token's SHA-256, each kept for a time to live
+/// (`DURAND_KEY_CACHE_TTL_MS`): a key that reads at any rate costs one database query per
+/// TTL, and a key revoked stops reading within a TTL. Writes do not use it: a revoked key
+/// cannot write from the moment it is revoked.
+pub struct KeyCache {
+    entries: moka::sync::Cache<[u8; 32], Lookup>,
+}
+
+impl KeyCache {
+    /// An empty cache whose entries live `ttl` (at most [`MAX_KEY_CACHE_TTL_MS`]).
+    pub fn new(ttl: Duration) -> Self {
+        Self {
+            entries: moka::sync::Cache::builder()
+                .max_capacity(KEY_CACHE_ENTRIES)
+                .time_to_live(ttl.min(Duration::from_millis(MAX_KEY_CACHE_TTL_MS)))
+                .build(),
+        }
+    }
+
+    /// The key holding `token` as last looked up, or the 401 saying why it is none; `None`
+    /// when it has not been looked up within the TTL.
+    pub fn cached(&self, token: &str) -> Option<Result<Arc<KeyInfo>, ApiError>> {
+        self.entries
+            .get(&keys::digest(token))
+            .map(Lookup::into_result)
+    }
+
+    /// Looks `token` up in the database (recording that the key was used) and keeps the
+    /// answer. A token not of the form keys have is refused without a query.
+    pub async fn look_up(&self, pool: &PgPool, token: &str) -> Result<Arc<KeyInfo>, ApiError> {
+        if !keys::is_well_formed(token) {
+            return Err(unauthorized(
+                "The Bearer token is not a Durand API key (`durand_` and 43 more characters).",
+                true,
+            ));
+        }
+        let lookup = match keys::authenticate(pool, token).await? {
+            None => Lookup::Unknown,
+            Some(key) if key.revoked_at.is_some() => Lookup::Revoked,
+            Some(key) => Lookup::Valid(Arc::new(key)),
+        };
+        self.entries.insert(keys::digest(token), lookup.clone());
+        lookup.into_result()
     }
 }

@@ -85,7 +85,7 @@ pub enum Command {
     },
     /// Print the OpenAPI document on stdout.
     Openapi,
-    /// Manage the API keys editors write with.
+    /// Manage API keys: editors write with them; any key reads with its own rate limit.
     Keys {
         #[command(subcommand)]
         action: KeysAction,
@@ -102,13 +102,15 @@ pub enum KeysAction {
         /// Who holds the key; recorded as the author of every revision it writes.
         #[arg(long)]
         name: String,
-        /// What the key may do.
+        /// What the key may do: `read` (reads with the key's own rate limit), `write` (also
+        /// writes) or `admin`. Anything else is refused.
         #[arg(long, value_enum, default_value_t = Scope::Write)]
         scope: Scope,
     },
     /// List keys (never their tokens), with when each was last used.
     List,
-    /// Revoke every key with this name (or this numeric id); writes with it then get 401.
+    /// Revoke every key with this name (or this numeric id); writes with it then get 401, and
+    /// reads too once the servers' key caches let it go (DURAND_KEY_CACHE_TTL_MS).
     Revoke {
         /// The key's name or id.
         key: String,

@@ -151,7 +151,7 @@ async fn keys(pool: &PgPool, action: KeysAction) -> anyhow::Result<()> {
             print_json(&serde_json::json!({
                 "token": token,
                 "key": key,
-                "note": "Shown once: store the token now. Send it as `Authorization: Bearer <token>`.",
+                "note": "Shown once: store the token now. Send it as `Authorization: Bearer <token>`; reads with it count against the key's own rate limit.",
             }))?;
         }
         KeysAction::List => print_json(&store::keys::list(pool).await?)?,

@@ -116,15 +116,37 @@ impl Default for WaitSettings {
     }
 }
 
-/// Per-client rate limiting of anonymous reads.
+/// Rate limiting: per client address for anonymous requests, per key for keyed ones.
 #[derive(Debug, Clone, clap::Args)]
 pub struct RateLimitSettings {
-    /// Requests each client address may make per minute, sustained (0 turns limiting off).
+    /// Requests each client address may make per minute without a key, sustained (0 turns
+    /// all limiting off, and with it the checking of keys on reads).
     #[arg(long, env = "DURAND_RATE_LIMIT_PER_MINUTE", default_value_t = 1200)]
     pub per_minute: u32,
-    /// Requests a client may make in a burst above the sustained rate.
+    /// Requests a client address may make in a burst above the sustained rate.
     #[arg(long, env = "DURAND_RATE_LIMIT_BURST", default_value_t = 120)]
     pub burst: u32,
+    /// Requests each API key may make per minute, sustained, wherever they come from
+    /// (0: keyed requests are not limited).
+    #[arg(
+        long,
+        env = "DURAND_RATE_LIMIT_KEYED_PER_MINUTE",
+        default_value_t = 6000
+    )]
+    pub keyed_per_minute: u32,
+    /// Requests an API key may make in a burst above its sustained rate.
+    #[arg(long, env = "DURAND_RATE_LIMIT_KEYED_BURST", default_value_t = 600)]
+    pub keyed_burst: u32,
+    /// How long a key checked on a read is trusted without asking the database again, in ms
+    /// (0 to one hour; 0 asks on every keyed read): a revoked key keeps reading (never
+    /// writing) for up to this long.
+    #[arg(
+        long,
+        env = "DURAND_KEY_CACHE_TTL_MS",
+        default_value_t = 30_000,
+        value_parser = clap::value_parser!(u64).range(0..=crate::auth::MAX_KEY_CACHE_TTL_MS)
+    )]
+    pub key_cache_ttl_ms: u64,
     /// Proxies whose `X-Forwarded-For` is trusted to name the client (comma-separated IPs).
     #[arg(long, env = "DURAND_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<std::net::IpAddr>,
@@ -135,6 +157,9 @@ impl Default for RateLimitSettings {
         Self {
             per_minute: 1200,
             burst: 120,
+            keyed_per_minute: 6000,
+            keyed_burst: 600,
+            key_cache_ttl_ms: 30_000,
             trusted_proxies: Vec::new(),
         }
     }

@@ -150,10 +150,15 @@ pub enum ApiError {
     /// `Accept-Encoding` (`asked`) rules out every content coding the server can send.
     #[error("no acceptable content coding")]
     EncodingNotAcceptable { asked: String },
-    /// The client is over its rate limit; it may retry after `retry_after` seconds.
+    /// The client is over the rate limit of the `policy` bucket; it may retry after
+    /// `retry_after` seconds.
     #[error("too many requests")]
-    TooManyRequests { retry_after: u64 },
-    /// No usable credentials on a write: `detail` says what was wrong.
+    TooManyRequests {
+        retry_after: u64,
+        policy: crate::rate_limit::Policy,
+    },
+    /// No usable credentials on a write, or unusable ones on a read: `detail` says what was
+    /// wrong.
     #[error("unauthorized")]
     Unauthorized { detail: String, invalid_token: bool },
     /// The key is valid but may not do this.
@@ -261,7 +266,7 @@ impl ApiError {
                 errors,
             ),
             Self::Unauthorized { detail, .. } => blank(format!(
-                "{detail} Writes need `Authorization: Bearer <token>` with a key from `durand keys create`."
+                "{detail} Writes need `Authorization: Bearer <token>` with a key from `durand keys create`; reads need no key, and with a valid one count against the key's own rate limit instead of the address's."
             )),
             Self::Forbidden(detail) => blank(detail.clone()),
             Self::Gone(tombstone) => Problem {
@@ -331,9 +336,23 @@ impl ApiError {
                     crate::encoding::OFFERED
                 ))
             },
-            Self::TooManyRequests { retry_after } => blank(format!(
-                "Too many requests from this client; retry after {retry_after} s. The limit is per client address, for anonymous reads."
-            )),
+            Self::TooManyRequests {
+                retry_after,
+                policy,
+            } => {
+                use crate::rate_limit::Policy;
+                blank(match policy {
+                    Policy::Anonymous => format!(
+                        "Too many requests from this address: requests without an API key share one allowance per client address (`RateLimit-Policy` says how large). Retry after {retry_after} s, or read with a key of your own (`Authorization: Bearer <token>`), which has its own, larger allowance: ask the operators of this server for one (`durand keys create --scope read`)."
+                    ),
+                    Policy::Key => format!(
+                        "This API key has used its allowance (`RateLimit-Policy` says how large); it is per key, wherever the requests come from. Retry after {retry_after} s."
+                    ),
+                    Policy::KeyCheck => format!(
+                        "Too many requests from this address with an `Authorization` header that is not a valid API key, or with keys not checked recently (`RateLimit-Policy` says how many a minute). Retry after {retry_after} s, with a valid key or with none."
+                    ),
+                })
+            }
             Self::Unavailable(_) => {
                 blank("The database is unavailable right now; retry shortly.".into())
             }
@@ -500,7 +519,7 @@ impl ResponseError for ApiError {
         if let Self::PreconditionFailed { current } = self {
             response.insert_header((header::ETAG, current.as_str()));
         }
-        if let Self::TooManyRequests { retry_after } = self {
+        if let Self::TooManyRequests { retry_after, .. } = self {
             response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
         }
         response.json(self.problem().bounded())
@@ -552,17 +571,18 @@ pub struct Unavailable(Problem);
 )]
 pub struct NotAcceptable(Problem);
 
-/// 429: over the per-client rate limit.
+/// 429: over the rate limit of the client's address or of its API key.
 #[expect(dead_code, reason = "only its schema is used, for the spec")]
 #[derive(ToResponse)]
 #[response(
-    description = "Too many requests from this client address; retry after `Retry-After` seconds.",
+    description = "Too many requests: from this client address without an API key (`anonymous`), with this key (`key`), or from this address with credentials that are no valid key (`key-check`); `RateLimit-Policy` names the bucket. Retry after `Retry-After` seconds.",
     content_type = "application/problem+json",
     headers(
         ("Retry-After" = u64, description = "Seconds to wait before retrying"),
         ("RateLimit-Limit" = u64, description = "Requests allowed in a burst"),
         ("RateLimit-Remaining" = u64, description = "Requests left before the limit applies"),
         ("RateLimit-Reset" = u64, description = "Seconds until the allowance is full again"),
+        ("RateLimit-Policy" = String, description = "The bucket's quota, as `<per_minute>;w=60;burst=<burst>;policy=\"<anonymous|key|key-check>\"` (draft-ietf-httpapi-ratelimit-headers-06)"),
     )
 )]
 pub struct TooManyRequests(Problem);
@@ -571,7 +591,7 @@ pub struct TooManyRequests(Problem);
 #[expect(dead_code, reason = "only its schema is used, for the spec")]
 #[derive(ToResponse)]
 #[response(
-    description = "No `Authorization: Bearer` token, or one that is unknown or revoked.",
+    description = "No `Authorization: Bearer` token on a write, or, on any request, an `Authorization` header that is not a valid key (unreadable, another scheme, unknown or revoked).",
     content_type = "application/problem+json",
     headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"durand\"`, with `error=\"invalid_token\"` when a token was sent but is not valid"))
 )]

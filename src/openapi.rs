@@ -94,6 +94,7 @@ pub fn spec() -> utoipa::openapi::OpenApi {
         .configure(routes::configure)
         .split_for_parts();
     document_caching(&mut spec);
+    document_optional_key(&mut spec);
     document_write_inputs(&mut spec);
     name_enum_values(&mut spec);
     split_summaries(&mut spec);
@@ -107,7 +108,7 @@ pub fn spec() -> utoipa::openapi::OpenApi {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some(
-                        "An API key from `durand keys create --name <who> --scope write`, sent as `Authorization: Bearer <token>`. Needed for writes only; the key's name is recorded on every revision it makes.",
+                        "An API key from `durand keys create --name <who> --scope read|write`, sent as `Authorization: Bearer <token>`. Needed for writes (scope `write`), where the key's name is recorded on every revision it makes. Optional on reads: with a key of any scope, reads count against the key's own, larger rate limit instead of the client address's; a key that is not valid is a 401, never read as anonymous.",
                     ))
                     .build(),
             ),
@@ -431,5 +432,29 @@ fn document_write_inputs(spec: &mut utoipa::openapi::OpenApi) {
             }
             Err(e) => panic!("the write schema {name} does not parse: {e}"),
         }
+    }
+}
+
+/// Documents the optional key on reads, which the rate limiter (not the handlers) reads: each
+/// `/v1` GET may be called anonymously or with the `bearer` key (`[{}, {"bearer": []}]`, so
+/// generated clients send a key when they have one and need none), and answers 401 to a key
+/// that is not valid.
+fn document_optional_key(spec: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::security::SecurityRequirement;
+    for (path, item) in spec.paths.paths.iter_mut() {
+        if !path.starts_with("/v1/") {
+            continue;
+        }
+        let Some(op) = item.get.as_mut() else {
+            continue;
+        };
+        op.security = Some(vec![
+            SecurityRequirement::default(),
+            SecurityRequirement::new("bearer", Vec::<String>::new()),
+        ]);
+        op.responses.responses.insert(
+            "401".to_owned(),
+            RefOr::Ref(utoipa::openapi::Ref::from_response_name("Unauthorized")),
+        );
     }
 }

@@ -82,7 +82,7 @@ pub async fn request_span(
         path = %req.path(),
         route = tracing::field::Empty,
         status = tracing::field::Empty,
-        // The name of the API key on a write (never the token).
+        // The name of the API key on a keyed request (never the token).
         key = tracing::field::Empty,
     );
     let started = Instant::now();

@@ -1,4 +1,6 @@
-//! API keys: created and revoked from the command line, checked on every write.
+//! API keys: created and revoked from the command line, checked on every write, and on reads
+//! that carry one (for the key's own rate limit; `auth::KeyCache` keeps those checks off the
+//! database for a few seconds at a time).
 //!
 //! A token is 32 random bytes shown once as `durand_<base64url>`; only its SHA-256 is
 //! stored, so a copy of the database does not hand out write access. Lookups are by hash
@@ -11,11 +13,12 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 
-/// What a key may do.
+/// What a key may do. Every scope reads with the key's own rate limit; `write` and `admin`
+/// include everything `read` may.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Scope {
-    /// Identifies its holder but may not write (for tooling and tests of the auth rules).
+    /// Reads with the key's own, larger rate limit instead of its address's; may not write.
     Read,
     /// May create, correct and delete records.
     Write,
@@ -33,11 +36,14 @@ impl Scope {
         }
     }
 
-    fn parse(s: &str) -> Self {
+    /// The scope stored as `s`; `None` for anything else, which is never taken for a scope
+    /// (the table's check constraint allows only these three).
+    fn parse(s: &str) -> Option<Self> {
         match s {
-            "admin" => Self::Admin,
-            "write" => Self::Write,
-            _ => Self::Read,
+            "read" => Some(Self::Read),
+            "write" => Some(Self::Write),
+            "admin" => Some(Self::Admin),
+            _ => None,
         }
     }
 }
@@ -60,7 +66,26 @@ const TOKEN_PREFIX: &str = "durand_";
 
 /// SHA-256 of a token, as stored.
 pub fn hash(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
+    digest(token).to_vec()
+}
+
+/// SHA-256 of a token, as a fixed-size value (what caches key on instead of the token).
+pub fn digest(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+/// Base64url characters in a token after its prefix: 32 bytes, unpadded.
+const TOKEN_SECRET_CHARS: usize = 43;
+
+/// Whether `token` has the form `create` gives every token (`durand_` and 43 base64url
+/// characters): anything else is surely no key and needs no database lookup.
+pub fn is_well_formed(token: &str) -> bool {
+    token.strip_prefix(TOKEN_PREFIX).is_some_and(|secret| {
+        secret.len() == TOKEN_SECRET_CHARS
+            && secret
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    })
 }
 
 /// Why a key could not be created.
@@ -133,17 +158,23 @@ struct KeyRow {
     revoked_at: Option<DateTime<Utc>>,
 }
 
-impl From<KeyRow> for KeyInfo {
-    fn from(r: KeyRow) -> Self {
-        Self {
+impl TryFrom<KeyRow> for KeyInfo {
+    type Error = sqlx::Error;
+
+    /// Fails on a scope this code does not know, rather than guess what the key may do.
+    fn try_from(r: KeyRow) -> Result<Self, sqlx::Error> {
+        let scope = Scope::parse(&r.scope).ok_or_else(|| {
+            sqlx::Error::Decode(format!("key {} has an unknown scope `{}`", r.id, r.scope).into())
+        })?;
+        Ok(Self {
             id: r.id,
             name: r.name,
-            scope: Scope::parse(&r.scope),
+            scope,
             prefix: r.prefix,
             created_at: r.created_at,
             last_used_at: r.last_used_at,
             revoked_at: r.revoked_at,
-        }
+        })
     }
 }
 
@@ -158,7 +189,7 @@ pub async fn list(pool: &PgPool) -> Result<Vec<KeyInfo>, sqlx::Error> {
     )
     .fetch_all(pool)
     .await?;
-    Ok(rows.into_iter().map(KeyInfo::from).collect())
+    rows.into_iter().map(KeyInfo::try_from).collect()
 }
 
 /// Revokes the keys with this name (or this numeric id); returns how many were revoked.
@@ -191,5 +222,35 @@ pub async fn authenticate(pool: &PgPool, token: &str) -> Result<Option<KeyInfo>,
     )
     .fetch_optional(pool)
     .await?;
-    Ok(row.map(KeyInfo::from))
+    row.map(KeyInfo::try_from).transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_tokens_of_the_created_form_are_well_formed() {
+        let token = format!("{TOKEN_PREFIX}{}", URL_SAFE_NO_PAD.encode([7u8; 32]));
+        assert!(is_well_formed(&token), "{token}");
+        for bad in [
+            "",
+            "durand_",
+            &token[..token.len() - 1],
+            &format!("{token}A"),
+            &token.replacen("durand_", "durand-", 1),
+            &format!("{}+", &token[..token.len() - 1]),
+        ] {
+            assert!(!is_well_formed(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn unknown_scopes_are_not_taken_for_a_scope() {
+        for scope in [Scope::Read, Scope::Write, Scope::Admin] {
+            assert_eq!(Scope::parse(scope.as_str()), Some(scope));
+        }
+        assert_eq!(Scope::parse("reader"), None);
+        assert_eq!(Scope::parse(""), None);
+    }
 }

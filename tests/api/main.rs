@@ -20,6 +20,7 @@ mod incidents;
 mod observability;
 mod outage;
 mod pagination;
+mod rate_limits;
 mod response_cache;
 mod row_versions;
 mod search;

@@ -19,6 +19,7 @@ fn limited(per_minute: u32, burst: u32, trusted_proxies: &[&str]) -> ServerSetti
                 .iter()
                 .map(|ip| ip.parse().expect("an IP address"))
                 .collect(),
+            ..RateLimitSettings::default()
         },
         ..ServerSettings::default()
     }
@@ -60,7 +61,10 @@ async fn past_the_burst_a_client_gets_a_429_problem_with_retry_after(pool: PgPoo
         assert_eq!(number(&r, "ratelimit-remaining"), expected_remaining);
         let reset = number(&r, "ratelimit-reset");
         assert!((1..=30).contains(&reset), "reset {reset}");
-        assert_eq!(r.headers["ratelimit-policy"], "6;w=60;burst=3");
+        assert_eq!(
+            r.headers["ratelimit-policy"],
+            r#"6;w=60;burst=3;policy="anonymous""#
+        );
     }
 
     let r = app.get("/v1/dataset").await;
@@ -71,7 +75,10 @@ async fn past_the_burst_a_client_gets_a_429_problem_with_retry_after(pool: PgPoo
     assert_eq!(number(&r, "ratelimit-limit"), 3);
     assert_eq!(number(&r, "ratelimit-remaining"), 0);
     assert!(number(&r, "ratelimit-reset") >= retry_after);
-    assert_eq!(r.headers["ratelimit-policy"], "6;w=60;burst=3");
+    assert_eq!(
+        r.headers["ratelimit-policy"],
+        r#"6;w=60;burst=3;policy="anonymous""#
+    );
     // The limit applies per client, not per route.
     app.get(CLAIM).await.assert_problem(429);
 }
