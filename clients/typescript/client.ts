@@ -564,7 +564,7 @@ async function main(): Promise<void> {
             .filter((l) => l !== "")
             .map((l) => JSON.parse(l) as Schemas["ExportLine"]);
         assert.equal(at(lines, 0).type, "dataset");
-        const count = (type: Schemas["ExportLineType"]) => lines.filter((l) => l.type === type).length;
+        const count = (type: Schemas["ExportLine"]["type"]) => lines.filter((l) => l.type === type).length;
         assert.ok(counts, "the dataset counts (from /v1/dataset)");
         assert.equal(count("claim"), counts.claims);
         assert.equal(count("force_figure"), counts.force_figures);
