@@ -43,7 +43,9 @@ if ! openapi-generator-cli generate -g java --library native -i "$DURAND_SPEC" -
     echo "contract: java: openapi-generator FAILED"
     exit 1
 fi
-bash "$here/../openapi-generator/warnings.sh" java "$gen/generate.log"
+# A new warning fails the step, after the program has run.
+new_warnings=0
+bash "$here/../openapi-generator/warnings.sh" java "$gen/generate.log" || new_warnings=1
 
 # Jackson out of the generator's jar (see above).
 jar=$(python -c 'import openapi_generator_cli, pathlib; print(pathlib.Path(openapi_generator_cli.__file__).with_name("openapi-generator.jar"))')
@@ -66,4 +68,5 @@ if ! javac -nowarn -encoding UTF-8 -d "$gen/classes" -cp "$cp" @"$gen/sources.tx
 fi
 echo "contract: java client generated and compiled: $sources source files, javac $(javac -version 2>&1 | cut -d' ' -f2)"
 
-java -cp "$gen/classes:$cp" CheckClient "$DURAND_BASE_URL" "$DURAND_SPEC"
+java -cp "$gen/classes:$cp" CheckClient "$DURAND_BASE_URL" "$DURAND_SPEC" || exit 1
+[ "$new_warnings" -eq 0 ] || { echo "contract: java: openapi-generator logged a new warning (above)"; exit 1; }

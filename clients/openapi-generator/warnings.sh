@@ -16,6 +16,12 @@ KNOWN = [
     # document as 3.0 does not. The output is unaffected (the model ignores unknown fields).
     ("*", r"^Failed to get the schema name: null$",
      "the generator's 3.1 parser on `additionalProperties: false`; harmless"),
+    # search's `type` parameter (what kind of record): a Go keyword, so the builder method is
+    # Type_(). The model-name twin is logged for the same name; no model is renamed.
+    ("go", r"^type \(reserved word\) cannot be used as parameter name\. Renamed to type_$",
+     "search's `type` parameter is a Go keyword: its builder method is Type_()"),
+    ("go", r"^type \(reserved word\) cannot be used as model name\. Renamed to model_type$",
+     "logged for the same name; no model is named type"),
 ]
 
 warnings = []
