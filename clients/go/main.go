@@ -203,7 +203,8 @@ func (c *checks) run(client *openapi.APIClient, spec map[string]any, base string
 		switch {
 		case err == nil:
 			// The client decodes one JSON value: the body's first line.
-			eq(line.GetType(), openapi.ExportLineType("dataset"), "first line")
+			_, ok := line.GetActualInstance().(*openapi.DatasetLine)
+			check(ok, "first line %T", line.GetActualInstance())
 		case errors.As(err, &apiErr) && res != nil && res.StatusCode == 200:
 			// The client decodes no application/x-ndjson: it hands back the body.
 			body = apiErr.Body()
@@ -225,24 +226,40 @@ func (c *checks) run(client *openapi.APIClient, spec map[string]any, base string
 			must(err)
 			body = buf.Bytes()
 		}
-		// Each line decoded into the client's ExportLine model.
-		kinds := map[openapi.ExportLineType]int64{}
+		// Each line decoded into the client's ExportLine (a oneOf by type).
+		kinds := map[string]int64{}
+		var last any
+		n := 0
 		lines := bufio.NewScanner(bytes.NewReader(body))
 		lines.Buffer(make([]byte, 1<<20), 1<<24)
 		for lines.Scan() {
 			if len(lines.Bytes()) == 0 {
 				continue
 			}
+			n++
 			var l openapi.ExportLine
 			must(json.Unmarshal(lines.Bytes(), &l))
-			kinds[l.GetType()]++
+			last = l.GetActualInstance()
+			kinds[fmt.Sprintf("%T", last)]++
+			switch v := last.(type) {
+			case *openapi.ClaimLine:
+				check(v.Data.GetClaimant() != "", "a claim line without claimant")
+			case *openapi.ForceFigureLine:
+				check(v.Data.GetQualifier() != "", "a figure line without qualifier")
+			}
 		}
 		must(lines.Err())
-		eq(kinds[openapi.ExportLineType("actor")], counts["actors"], "actor lines")
-		eq(kinds[openapi.ExportLineType("source")], counts["sources"], "source lines")
-		eq(kinds[openapi.ExportLineType("claim")], counts["claims"], "claim lines")
-		eq(kinds[openapi.ExportLineType("incident")], counts["incidents"], "incident lines")
-		eq(kinds[openapi.ExportLineType("force_figure")], counts["force_figures"], "force figure lines")
+		eq(kinds, map[string]int64{
+			"*openapi.DatasetLine":     1,
+			"*openapi.ActorLine":       counts["actors"],
+			"*openapi.SourceLine":      counts["sources"],
+			"*openapi.ClaimLine":       counts["claims"],
+			"*openapi.IncidentLine":    counts["incidents"],
+			"*openapi.ForceFigureLine": counts["force_figures"],
+			"*openapi.EndLine":         1,
+		}, "lines by type")
+		end, ok := last.(*openapi.EndLine)
+		check(ok && end.GetCount() == int64(n-1), "the end line %+v", last)
 	})
 
 	c.op("get_openapi", func(string) {
@@ -530,11 +547,74 @@ func (c *checks) run(client *openapi.APIClient, spec map[string]any, base string
 		must(err)
 		eq(len(page.Data), 5, "changes")
 		check(page.Meta.GetNextCursor() != "", "no next cursor")
-		for _, ch := range page.Data {
-			eq(ch.GetOperation(), openapi.Operation("create"), "operation")
-			check(ch.Record != nil, "a create without its record")
+		// The whole feed, page by page, each entry decoded into its variant (a oneOf by
+		// resource): at version 1, the import's creates; after it, whatever earlier steps
+		// wrote, deletes (a tombstone and no record) included.
+		ops := map[openapi.Operation]int64{}
+		cursor := ""
+		for {
+			r := client.HistoryAPI.ListChanges(ctx).Since(0).Limit(500)
+			if cursor != "" {
+				r = r.Cursor(cursor)
+			}
+			page, _, err := at(r, asOf).Execute()
+			must(err)
+			for _, ch := range page.Data {
+				c := changeOf(ch.GetActualInstance())
+				ops[c.operation]++
+				if c.operation == openapi.Operation("delete") {
+					check(c.recordID == "" && c.tombstone != nil, "a delete: %+v", c)
+				} else {
+					check(c.recordID == c.id && c.tombstone == nil, "a %s: %+v", c.operation, c)
+				}
+			}
+			cursor = page.Meta.GetNextCursor()
+			if cursor == "" {
+				break
+			}
+		}
+		if asOf == "1" {
+			var all int64
+			for _, n := range counts {
+				all += n
+			}
+			eq(ops, map[openapi.Operation]int64{"create": all}, "changes at version 1")
 		}
 	})
+}
+
+// change is what every variant of a change-feed entry holds, read through its typed getters.
+type change struct {
+	operation openapi.Operation
+	id        string
+	recordID  string
+	tombstone *openapi.Tombstone
+}
+
+func changeOf(v any) change {
+	switch c := v.(type) {
+	case *openapi.SourceChange:
+		r, _ := c.GetRecordOk()
+		t, _ := c.GetTombstoneOk()
+		return change{c.GetOperation(), c.GetId(), r.GetId(), t}
+	case *openapi.ActorChange:
+		r, _ := c.GetRecordOk()
+		t, _ := c.GetTombstoneOk()
+		return change{c.GetOperation(), c.GetId(), r.GetId(), t}
+	case *openapi.IncidentChange:
+		r, _ := c.GetRecordOk()
+		t, _ := c.GetTombstoneOk()
+		return change{c.GetOperation(), c.GetId(), r.GetId(), t}
+	case *openapi.ClaimChange:
+		r, _ := c.GetRecordOk()
+		t, _ := c.GetTombstoneOk()
+		return change{c.GetOperation(), c.GetId(), r.GetId(), t}
+	case *openapi.ForceFigureChange:
+		r, _ := c.GetRecordOk()
+		t, _ := c.GetTombstoneOk()
+		return change{c.GetOperation(), c.GetId(), r.GetId(), t}
+	}
+	panic(failure{fmt.Sprintf("a change of no known kind: %T", v)})
 }
 
 func contains(xs []string, x string) bool {

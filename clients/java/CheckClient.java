@@ -184,22 +184,30 @@ public final class CheckClient {
             // The generated method decodes one JSON value: the body's first line.
             ApiResponse<ExportLine> first = dataset.exportWithHttpInfo(request);
             eq(first.getStatusCode(), 200, "status");
-            eq(first.getData().getType(), ExportLineType.DATASET, "first line");
-            // The whole body, each line decoded into the client's ExportLine model.
+            check(first.getData().getActualInstance() instanceof DatasetLine, "first line " + first.getData());
+            // The whole body, each line decoded into the client's ExportLine (a oneOf by type).
             String url = client.getBaseUri() + "/v1/export" + (asOf == null ? "" : "?as_of=" + asOf.replace(":", "%3A"));
             HttpResponse<String> all = client.getHttpClient()
                     .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
             responses.add(all);
             eq(all.statusCode(), 200, "status");
             check(all.headers().firstValue("content-type").orElse("").startsWith("application/x-ndjson"), all.headers());
-            Map<ExportLineType, Long> kinds = new TreeMap<>();
+            Map<Class<?>, Long> kinds = new java.util.HashMap<>();
             List<String> lines = all.body().lines().filter(l -> !l.isEmpty()).toList();
-            for (String line : lines) kinds.merge(mapper.readValue(line, ExportLine.class).getType(), 1L, Long::sum);
-            eq(kinds.get(ExportLineType.ACTOR), COUNTS.get("actors"), "actor lines");
-            eq(kinds.get(ExportLineType.SOURCE), COUNTS.get("sources"), "source lines");
-            eq(kinds.get(ExportLineType.CLAIM), COUNTS.get("claims"), "claim lines");
-            eq(kinds.get(ExportLineType.INCIDENT), COUNTS.get("incidents"), "incident lines");
-            eq(kinds.get(ExportLineType.FORCE_FIGURE), COUNTS.get("force_figures"), "force figure lines");
+            Object last = null;
+            for (String line : lines) {
+                last = mapper.readValue(line, ExportLine.class).getActualInstance();
+                kinds.merge(last.getClass(), 1L, Long::sum);
+                if (last instanceof ClaimLine c) check(c.getData().getClaimant() != null, "a claim line without claimant");
+                if (last instanceof ForceFigureLine f) check(f.getData().getQualifier() != null, "a figure line without qualifier");
+            }
+            eq(kinds.get(DatasetLine.class), 1L, "dataset lines");
+            eq(kinds.get(ActorLine.class), COUNTS.get("actors"), "actor lines");
+            eq(kinds.get(SourceLine.class), COUNTS.get("sources"), "source lines");
+            eq(kinds.get(ClaimLine.class), COUNTS.get("claims"), "claim lines");
+            eq(kinds.get(IncidentLine.class), COUNTS.get("incidents"), "incident lines");
+            eq(kinds.get(ForceFigureLine.class), COUNTS.get("force_figures"), "force figure lines");
+            check(last instanceof EndLine end && end.getCount() == lines.size() - 1, "the end line " + last);
         });
 
         op("get_openapi", asOf -> {
@@ -438,10 +446,45 @@ public final class CheckClient {
                     .since(0L).limit(5).asOf(asOf).build());
             eq(page.getData().size(), 5, "changes");
             check(page.getMeta().getNextCursor() != null, "no next cursor");
-            eq(page.getData().stream().map(FeedChange::getOperation).collect(Collectors.toSet()),
-                    Set.of(Operation.fromValue("create")), "operations");
-            check(page.getData().stream().allMatch(ch -> ch.getRecord() != null), "a create without its record");
+            // The whole feed, page by page, each entry decoded into its variant (a oneOf by
+            // resource): at version 1, the import's creates; after it, whatever earlier steps
+            // wrote, deletes (a tombstone and no record) included.
+            Map<Operation, Long> ops = new TreeMap<>();
+            String cursor = null;
+            do {
+                page = history.listChanges(HistoryApi.APIListChangesRequest.newBuilder()
+                        .since(0L).limit(500).cursor(cursor).asOf(asOf).build());
+                for (FeedChange ch : page.getData()) {
+                    Change c = Change.of(ch.getActualInstance());
+                    ops.merge(c.operation(), 1L, Long::sum);
+                    if (c.operation() == Operation.fromValue("delete")) {
+                        check(c.recordId() == null && c.tombstone() != null, "a delete: " + c);
+                    } else {
+                        check(Objects.equals(c.recordId(), c.id()) && c.tombstone() == null, "a " + c.operation() + ": " + c);
+                    }
+                }
+                cursor = page.getMeta().getNextCursor();
+            } while (cursor != null);
+            long all = COUNTS.values().stream().mapToLong(Long::longValue).sum();
+            if ("1".equals(asOf)) eq(ops, Map.of(Operation.fromValue("create"), all), "changes at version 1");
         });
+    }
+
+    /** What every variant of a change-feed entry holds, read through its own typed getters. */
+    record Change(String resource, Operation operation, String id, String recordId, Tombstone tombstone) {
+        static Change of(Object v) {
+            if (v instanceof SourceChange c)
+                return new Change("sources", c.getOperation(), c.getId(), c.getRecord() == null ? null : c.getRecord().getId(), c.getTombstone());
+            if (v instanceof ActorChange c)
+                return new Change("actors", c.getOperation(), c.getId(), c.getRecord() == null ? null : c.getRecord().getId(), c.getTombstone());
+            if (v instanceof IncidentChange c)
+                return new Change("incidents", c.getOperation(), c.getId(), c.getRecord() == null ? null : c.getRecord().getId(), c.getTombstone());
+            if (v instanceof ClaimChange c)
+                return new Change("claims", c.getOperation(), c.getId(), c.getRecord() == null ? null : c.getRecord().getId(), c.getTombstone());
+            if (v instanceof ForceFigureChange c)
+                return new Change("force-figures", c.getOperation(), c.getId(), c.getRecord() == null ? null : c.getRecord().getId(), c.getTombstone());
+            throw new AssertionError("a change of no known kind: " + v);
+        }
     }
 
     public static void main(String[] args) throws Exception {
