@@ -61,12 +61,13 @@ cp="$gen/jackson:$jakarta"
 sources=$(find "$gen/client/src/main/java" -name '*.java' | wc -l)
 find "$gen/client/src/main/java" -name '*.java' > "$gen/sources.txt"
 echo "$here/CheckClient.java" >> "$gen/sources.txt"
-if ! javac -nowarn -encoding UTF-8 -d "$gen/classes" -cp "$cp" @"$gen/sources.txt" >"$gen/javac.log" 2>&1; then
+# C1 only (-XX:TieredStopAtLevel=1): javac is a short run; this takes it from 11 s to 4 s of CPU.
+if ! javac -J-XX:TieredStopAtLevel=1 -nowarn -encoding UTF-8 -d "$gen/classes" -cp "$cp" @"$gen/sources.txt" >"$gen/javac.log" 2>&1; then
     head -c 4000 "$gen/javac.log"
     echo "contract: java: the generated client (or CheckClient.java) does not compile"
     exit 1
 fi
 echo "contract: java client generated and compiled: $sources source files, javac $(javac -version 2>&1 | cut -d' ' -f2)"
 
-java -cp "$gen/classes:$cp" CheckClient "$DURAND_BASE_URL" "$DURAND_SPEC" || exit 1
+java -XX:TieredStopAtLevel=1 -cp "$gen/classes:$cp" CheckClient "$DURAND_BASE_URL" "$DURAND_SPEC" || exit 1
 [ "$new_warnings" -eq 0 ] || { echo "contract: java: openapi-generator logged a new warning (above)"; exit 1; }
