@@ -6,12 +6,14 @@
 #
 # Default settings but one: useOneOfDiscriminatorLookup=true, so that a oneOf (export lines,
 # change-feed entries) is decoded by the spec's discriminator. By default the client tries every
-# variant and checks each with gopkg.in/validator.v2, which (measured with Debian's
-# golang-gopkg-validator.v2-dev) fails on both: "data failed to match schemas in
-# oneOf(ExportLine): Data.Author: unsupported type" (a `regexp` tag on a nullable string) and, for
-# a delete (record null), "data matches more than one schema in oneOf(FeedChange)". With the
-# lookup the generated module needs only the standard library (its go.mod requires nothing), so
-# it builds offline: no module proxy (GOPROXY=off), no checksum database, the toolchain at hand
+# variant and checks each with gopkg.in/validator.v2, which is not to be had here but from
+# Debian (golang-gopkg-validator.v2-dev), and with it (measured) both fail: "data failed to
+# match schemas in oneOf(ExportLine): Data.Author: unsupported type" (the generator puts the
+# referenced id's pattern on a NullableString as a `regexp` tag, which validator.v2 cannot
+# apply), and for a delete (record null) "data matches more than one schema in
+# oneOf(FeedChange)" (the variants' one-value `resource` enums are not checked). With the lookup
+# the generated module needs only the standard library (its go.mod requires nothing), so it
+# builds offline: no module proxy (GOPROXY=off), no checksum database, the toolchain at hand
 # (Debian 12's Go 1.19; the generated go.mod asks for 1.23, which Go 1.19 does not enforce, and
 # GOTOOLCHAIN=local stops a newer go from downloading one).
 #
