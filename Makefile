@@ -27,7 +27,7 @@ test: ## Run all tests against PostgreSQL
 test-replicas: ## Run the read-replica test against a throwaway primary + streaming replica
 	scripts/with-replica cargo test --test replicas -- --nocapture
 
-contract: ## Lint the spec, run generated TS/Python SDKs and schemathesis against a live server
+contract: ## Lint the spec, run generated TS/Python/Java/Go clients and schemathesis against a live server
 	$(WITH_DB) scripts/contract
 
 browser: ## Check the HTML pages (the docs page) in headless Chromium against a live server

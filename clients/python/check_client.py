@@ -33,6 +33,7 @@ from durand_client.models import (  # noqa: E402
     ActorKind,
     ActorPage,
     Claim,
+    ClaimChange,
     ClaimInput,
     ClaimKind,
     ClaimPage,
@@ -40,8 +41,6 @@ from durand_client.models import (  # noqa: E402
     ClaimSort,
     DatasetInfo,
     DatePrecision,
-    ExportLine,
-    ExportLineType,
     ActorInput,
     ActorPatch,
     ChangePage,
@@ -62,6 +61,7 @@ from durand_client.models import (  # noqa: E402
     Format,
     Health,
     Incident,
+    IncidentFeatureCollection,
     IncidentPage,
     IncidentSort,
     Problem,
@@ -71,10 +71,10 @@ from durand_client.models import (  # noqa: E402
     Source,
     SourceKind,
     SourcePage,
-    TabularFormat,
     TimelineEntryType,
     TimelinePage,
 )
+from durand_client import models  # noqa: E402
 from durand_client.types import Response  # noqa: E402
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -148,18 +148,25 @@ def run(c: Checks, base_url: str) -> None:
         assert r.status_code == 200, r.status_code
         assert r.headers["content-type"].startswith("application/x-ndjson"), r.headers["content-type"]
         cached(r)
-        # The SDK does not parse NDJSON; each line is an ExportLine.
-        lines = [ExportLine.from_dict(json.loads(line)) for line in r.content.splitlines() if line]
-        kinds = [line.type_ for line in lines]
-        assert kinds[0] == ExportLineType.DATASET, kinds[0]
+        # The SDK parses no NDJSON (the generator skips application/x-ndjson), and has no parser
+        # of its own for the ExportLine oneOf (nothing else refers to it): each line goes to the
+        # SDK model that the spec's discriminator mapping names for its `type`.
+        lines = [json.loads(line) for line in r.content.splitlines() if line]
+        mapping = c.spec["components"]["schemas"]["ExportLine"]["discriminator"]["mapping"]
+        parsed = [getattr(models, mapping[line["type"]].rsplit("/", 1)[1]).from_dict(line) for line in lines]
+        kinds = [type(line).__name__ for line in parsed]
+        assert kinds[0] == "DatasetLine" and kinds[-1] == "EndLine", (kinds[0], kinds[-1])
+        assert parsed[-1].count == len(lines) - 1, parsed[-1].count
         for kind, n in [
-            (ExportLineType.ACTOR, COUNTS["actors"]),
-            (ExportLineType.SOURCE, COUNTS["sources"]),
-            (ExportLineType.CLAIM, COUNTS["claims"]),
-            (ExportLineType.INCIDENT, COUNTS["incidents"]),
-            (ExportLineType.FORCE_FIGURE, COUNTS["force_figures"]),
+            ("ActorLine", COUNTS["actors"]),
+            ("SourceLine", COUNTS["sources"]),
+            ("ClaimLine", COUNTS["claims"]),
+            ("IncidentLine", COUNTS["incidents"]),
+            ("ForceFigureLine", COUNTS["force_figures"]),
         ]:
-            assert kinds.count(kind) == n, f"{kinds.count(kind)} {kind} lines, not {n}"
+            assert kinds.count(kind) == n, f"{kinds.count(kind)} {kind}s, not {n}"
+        claims = [line.data for line in parsed if type(line).__name__ == "ClaimLine"]
+        assert all(isinstance(cl, Claim) for cl in claims) and CLAIM_133 in [cl.id for cl in claims]
 
     with c.operation("meta.get_openapi") as api:
         r = api.sync_detailed(client=client)
@@ -178,16 +185,16 @@ def run(c: Checks, base_url: str) -> None:
         assert page.meta.total == COUNTS["actors"] == page.meta.count == len(page.data)
         ids = [a.id for a in page.data]
         assert ids == sorted(ids), ids
-        states = ok(api.sync_detailed(client=client, kind=ActorKind.STATE, country="PK"), ActorPage)
+        states = ok(api.sync_detailed(client=client, kind=ActorKind("state"), country="PK"), ActorPage)
         assert [a.id for a in states.data] == ["pakistan"], [a.id for a in states.data]
         assert problem(api.sync_detailed(client=client, limit=0), 400).errors[0].parameter == "limit"
-        problem(api.sync_detailed(client=client, format_=Format.GEOJSON), 406)
+        problem(api.sync_detailed(client=client, format_=Format("geojson")), 406)
 
     with c.operation("actors.get_actor") as api:
         ttp = ok(api.sync_detailed("ttp", client=client), Actor)
         assert ttp.name == "Tehreek-e-Taliban Pakistan" and "Pakistani Taliban" in ttp.aliases
-        assert ttp.kind == ActorKind.ARMED_GROUP
-        assert ttp.founded.value == "2007" and ttp.founded.precision == DatePrecision.YEAR
+        assert ttp.kind == ActorKind("armed_group")
+        assert ttp.founded.value == "2007" and ttp.founded.precision == DatePrecision("year")
         problem(api.sync_detailed("no-such-actor", client=client), 404)
 
     with c.operation("actors.list_actor_claims") as api:
@@ -209,24 +216,24 @@ def run(c: Checks, base_url: str) -> None:
 
     with c.operation("actors.list_actor_force_figures") as api:
         page = ok(
-            api.sync_detailed("afghan-taliban", client=client, metric=ForceMetric.ACTIVE_PERSONNEL),
+            api.sync_detailed("afghan-taliban", client=client, metric=ForceMetric("active_personnel")),
             ForceFigurePage,
         )
         [fig] = page.data
         # The source gives the Taliban's figures in its own voice, undated.
-        assert (fig.value, fig.qualifier, fig.claimant) == (172000, Qualifier.EXACT, "press-reports"), fig
+        assert (fig.value, fig.qualifier, fig.claimant) == (172000, Qualifier("exact"), "press-reports"), fig
         assert fig.as_of.value == "../2026-02-27" and fig.as_of.start is None, fig.as_of
         problem(api.sync_detailed("no-such-actor", client=client), 404)
 
     with c.operation("sources.list_sources") as api:
         page = ok(api.sync_detailed(client=client, count=True), SourcePage)
         assert page.meta.total == COUNTS["sources"] == len(page.data)
-        think = ok(api.sync_detailed(client=client, kind=SourceKind.THINK_TANK), SourcePage)
+        think = ok(api.sync_detailed(client=client, kind=SourceKind("think_tank")), SourcePage)
         assert [s.id for s in think.data] == ["iiss-2025"], [s.id for s in think.data]
 
     with c.operation("sources.get_source") as api:
         src = ok(api.sync_detailed("iiss-2025", client=client), Source)
-        assert src.kind == SourceKind.THINK_TANK and src.cited_in == "explainer-2026-02-27", src
+        assert src.kind == SourceKind("think_tank") and src.cited_in == "explainer-2026-02-27", src
         problem(api.sync_detailed("no-such-source", client=client), 404)
 
     with c.operation("claims.list_claims") as api:
@@ -239,24 +246,25 @@ def run(c: Checks, base_url: str) -> None:
         starts = [first_day(cl.made_at) for cl in first.data + second.data]
         assert starts == sorted(starts)
         casualties = ok(
-            api.sync_detailed(client=client, kind=ClaimKind.CASUALTIES, claimant="pakistan"), ClaimPage
+            api.sync_detailed(client=client, kind=ClaimKind("casualties"), claimant="pakistan"), ClaimPage
         )
         assert CLAIM_133 in [cl.id for cl in casualties.data]
-        found = ok(api.sync_detailed(client=client, q="soldiers", sort=ClaimSort.ID), ClaimPage)
+        found = ok(api.sync_detailed(client=client, q="soldiers", sort=ClaimSort("id")), ClaimPage)
         assert found.data and all(cl.attribution for cl in found.data)
         p = problem(api.sync_detailed(client=client, limit=0), 400)
         assert p.errors[0].parameter == "limit", p.errors
         assert p.type_ == "urn:durand:problem:invalid-parameter", p.type_
         # Claims offer JSON and CSV (TabularFormat): GeoJSON, by `format` (outside the enum the
         # spec offers here) or by `Accept`, is a 406 listing what is offered.
-        p = problem(api.sync_detailed(client=client, format_=Format.GEOJSON), 406)
+        p = problem(api.sync_detailed(client=client, format_=Format("geojson")), 406)
         assert "text/csv" in p.detail, p.detail
         # (A client of its own: with_headers also changes the httpx client it shares.)
         geo = Client(base_url=base_url, headers={"Accept": "application/geo+json"})
         problem(api.sync_detailed(client=geo), 406)
-        # The SDK parses every 200 as JSON, so CSV goes through its request builder only.
-        kwargs = api._get_kwargs(format_=TabularFormat.CSV, limit=500)
-        csv = client.get_httpx_client().request(**kwargs)
+        # The SDK parses every 200 as the JSON page (openapi-python-client generates one parser
+        # per status, from the first media type it knows), so format=csv (TabularFormat) through
+        # api.sync_detailed raises JSONDecodeError. CSV is read with the SDK's own httpx client.
+        csv = client.get_httpx_client().get("/v1/claims", params={"format": "csv", "limit": 500})
         assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
         rows = csv.text.splitlines()
         assert rows[0].startswith("id,") and any(CLAIM_133 in row for row in rows), rows[:2]
@@ -267,15 +275,15 @@ def run(c: Checks, base_url: str) -> None:
         claim = ok(r, Claim)
         etag = cached(r)
         assert claim.claimant == "pakistan" and claim.about == ["afghan-taliban"]
-        assert claim.kind == ClaimKind.CASUALTIES and claim.status.value == "unverified"
+        assert claim.kind == ClaimKind("casualties") and claim.status.value == "unverified"
         assert claim.spokesperson.name == "Mosharraf Zaidi", claim.spokesperson
-        assert claim.made_at.value == "2026-02-27" and claim.made_at.precision == DatePrecision.DAY
+        assert claim.made_at.value == "2026-02-27" and claim.made_at.precision == DatePrecision("day")
         assert claim.incident == "pakistan-strikes-on-taliban-2026-02-27"
         figures = [(f.metric, f.value, f.qualifier) for f in claim.figures]
         assert figures == [
-            ("killed", 133, Qualifier.AT_LEAST),
-            ("wounded", 200, Qualifier.MORE_THAN),
-            ("casualties_estimated", None, Qualifier.UNQUANTIFIED),
+            ("killed", 133, Qualifier("at_least")),
+            ("wounded", 200, Qualifier("more_than")),
+            ("casualties_estimated", None, Qualifier("unquantified")),
         ], figures
         assert claim.attribution.startswith(
             "Pakistan said on 27 February 2026 (date inferred from the source), through Mosharraf Zaidi"
@@ -295,6 +303,13 @@ def run(c: Checks, base_url: str) -> None:
         total = ok(api.sync_detailed(client=client, count=True, limit=1), IncidentPage)
         assert total.meta.total == COUNTS["incidents"]
         problem(api.sync_detailed(client=client, bbox="1,2,3"), 400)
+        # GeoJSON: api.sync_detailed would parse it as an IncidentPage (KeyError, as CSV above),
+        # so it is read with the SDK's httpx client and parsed into the SDK's GeoJSON model.
+        geo = client.get_httpx_client().get("/v1/incidents", params={"format": "geojson"})
+        assert geo.status_code == 200 and geo.headers["content-type"] == "application/geo+json", geo.status_code
+        features = IncidentFeatureCollection.from_dict(geo.json())
+        assert features.type_ == "FeatureCollection" and features.features, features
+        assert "pakistan-strikes-on-taliban-2026-02-27" in {f.properties.incident for f in features.features}
 
     with c.operation("incidents.get_incident") as api:
         inc = ok(api.sync_detailed("pakistan-strikes-on-taliban-2026-02-27", client=client), Incident)
@@ -313,16 +328,16 @@ def run(c: Checks, base_url: str) -> None:
         )
         assert page.meta.total == COUNTS["force_figures"], page.meta.total
         pk = [f for f in page.data if f.id == "pakistan-active-personnel-2025"]
-        assert pk and (pk[0].value, pk[0].qualifier, pk[0].claimant) == (600000, Qualifier.MORE_THAN, "iiss")
+        assert pk and (pk[0].value, pk[0].qualifier, pk[0].claimant) == (600000, Qualifier("more_than"), "iiss")
 
     with c.operation("force_figures.force_comparison") as api:
         cmp = ok(api.sync_detailed(client=client, actors="pakistan,afghan-taliban"), ForceComparison)
         assert cmp.actors == ["pakistan", "afghan-taliban"], cmp.actors
-        active = next(m for m in cmp.metrics if m.metric == ForceMetric.ACTIVE_PERSONNEL)
+        active = next(m for m in cmp.metrics if m.metric == ForceMetric("active_personnel"))
         sides = {s.actor: s.figures[0] for s in active.actors}
         pk, tb = sides["pakistan"], sides["afghan-taliban"]
-        assert (pk.value, pk.qualifier, pk.claimant) == (600000, Qualifier.MORE_THAN, "iiss"), pk
-        assert (tb.value, tb.qualifier, tb.claimant) == (172000, Qualifier.EXACT, "press-reports"), tb
+        assert (pk.value, pk.qualifier, pk.claimant) == (600000, Qualifier("more_than"), "iiss"), pk
+        assert (tb.value, tb.qualifier, tb.claimant) == (172000, Qualifier("exact"), "press-reports"), tb
         assert pk.as_of.value == "2025" and tb.as_of.value == "../2026-02-27"
         assert [s.id for s in active.stated] == ["source-compares-taliban-personnel-to-pakistan"], active.stated
         assert active.ratio.value == 3.49 and active.ratio.exact is False, active.ratio
@@ -336,7 +351,7 @@ def run(c: Checks, base_url: str) -> None:
             api.sync_detailed(client=client, from_="2026-02", actor="afghan-taliban", limit=500), TimelinePage
         )
         types = {e.type_ for e in page.data}
-        assert types == {TimelineEntryType.CLAIM, TimelineEntryType.INCIDENT}, types
+        assert types == {TimelineEntryType("claim"), TimelineEntryType("incident")}, types
         starts = [first_day(e.date) for e in page.data]
         assert starts == sorted(starts)
         assert all("afghan-taliban" in e.actors for e in page.data)
@@ -344,10 +359,10 @@ def run(c: Checks, base_url: str) -> None:
     with c.operation("search.search") as api:
         page = ok(api.sync_detailed(client=client, q="Bajaur"), SearchPage)
         top = page.data[0]
-        assert (top.type_, top.id) == (SearchHitType.INCIDENT, "bajaur-assault-2026"), top
+        assert (top.type_, top.id) == (SearchHitType("incident"), "bajaur-assault-2026"), top
         assert "<mark>Bajaur</mark>" in top.snippet and top.url == "/v1/incidents/bajaur-assault-2026"
         ttp = ok(
-            api.sync_detailed(client=client, q='"Pakistani Taliban"', type_=SearchHitType.ACTOR), SearchPage
+            api.sync_detailed(client=client, q='"Pakistani Taliban"', type_=SearchHitType("actor")), SearchPage
         )
         assert ttp.data[0].url == "/v1/actors/ttp", ttp.data[0]
         assert problem(api.sync_detailed(client=client, q=" "), 400).errors[0].parameter == "q"
@@ -395,21 +410,34 @@ def history(c: Checks) -> None:
 
     with c.operation("force_figures.get_force_figure") as api:
         fig = ok(api.sync_detailed("afghan-taliban-active-personnel-2025", client=client), ForceFigure)
-        assert (fig.actor, fig.value, fig.qualifier) == ("afghan-taliban", 172000, Qualifier.EXACT), fig
+        assert (fig.actor, fig.value, fig.qualifier) == ("afghan-taliban", 172000, Qualifier("exact")), fig
         assert fig.attribution, "an attribution sentence"
         problem(api.sync_detailed("no-such-figure", client=client), 404)
 
     with c.operation("history.list_revisions") as api:
-        page = ok(api.sync_detailed(Resource.CLAIMS, CLAIM_133, client=client), RevisionPage)
+        page = ok(api.sync_detailed(Resource("claims"), CLAIM_133, client=client), RevisionPage)
         first = page.data[0]
-        assert (first.operation, first.id, first.author) == (Operation.CREATE, CLAIM_133, "import"), first
-        problem(api.sync_detailed(Resource.CLAIMS, "no-such-claim", client=client), 404)
+        assert (first.operation, first.id, first.author) == (Operation("create"), CLAIM_133, "import"), first
+        problem(api.sync_detailed(Resource("claims"), "no-such-claim", client=client), 404)
 
     with c.operation("history.list_changes") as api:
         page = ok(api.sync_detailed(client=client, since=0, limit=5), ChangePage)
         assert len(page.data) == 5 and page.meta.next_cursor, page.meta
-        assert {ch.operation for ch in page.data} == {Operation.CREATE}
+        assert {ch.operation for ch in page.data} == {Operation("create")}
         assert problem(api.sync_detailed(client=client, since=page.meta.latest_version + 1), 400).errors[0].parameter == "since"
+        # The import, as of version 1: one create per record, each parsed into the variant of the
+        # FeedChange oneOf that its `resource` names, with the record as that resource's model.
+        page = ok(api.sync_detailed(client=client, since=0, limit=500, as_of="1"), ChangePage)
+        kinds = [(type(ch).__name__, type(ch.record).__name__) for ch in page.data]
+        assert len(kinds) == sum(COUNTS.values()) and page.meta.next_cursor is None, page.meta
+        for (kind, record), n in [
+            (("ActorChange", "Actor"), COUNTS["actors"]),
+            (("SourceChange", "Source"), COUNTS["sources"]),
+            (("ClaimChange", "Claim"), COUNTS["claims"]),
+            (("IncidentChange", "Incident"), COUNTS["incidents"]),
+            (("ForceFigureChange", "ForceFigure"), COUNTS["force_figures"]),
+        ]:
+            assert kinds.count((kind, record)) == n, f"{kinds.count((kind, record))} {kind}s of a {record}, not {n}"
 
 
 def writes(c: Checks, writer: AuthenticatedClient) -> None:
@@ -469,23 +497,26 @@ def writes(c: Checks, writer: AuthenticatedClient) -> None:
         r = api.sync_detailed(claim_id, client=writer, body=body, if_match=first_etag)
         problem(r, 412)
         assert r.headers["etag"] == new_etag
-        # No If-Match (the SDK requires it, so through its request builder): 428.
-        kwargs = api._get_kwargs(claim_id, body=body, if_match="unused")
-        del kwargs["headers"]["If-Match"]
-        raw = writer.get_httpx_client().request(**kwargs)
-        assert problem(api._build_response(client=writer, response=raw), 428).errors[0].parameter == "If-Match"
+        # No If-Match (the SDK requires it, so with the SDK's httpx client): 428.
+        raw = writer.get_httpx_client().patch(
+            f"/v1/claims/{claim_id}", json=body.to_dict(), headers={"Content-Type": "application/merge-patch+json"}
+        )
+        assert raw.status_code == 428 and raw.headers["content-type"] == "application/problem+json", raw.status_code
+        assert Problem.from_dict(raw.json()).errors[0].parameter == "If-Match"
 
     with c.operation("history.list_revisions") as api:
-        page = ok(api.sync_detailed(Resource.CLAIMS, claim_id, client=client), RevisionPage)
+        page = ok(api.sync_detailed(Resource("claims"), claim_id, client=client), RevisionPage)
         ops = [(rev.operation, rev.author) for rev in page.data]
-        assert ops == [(Operation.CREATE, "contract"), (Operation.UPDATE, "contract")], ops
+        assert ops == [(Operation("create"), "contract"), (Operation("update"), "contract")], ops
         assert before < page.data[0].version < page.data[1].version
         assert page.data[1].after.to_dict()["statement"] == statement
 
     with c.operation("history.list_changes") as api:
         page = ok(api.sync_detailed(client=client, since=before, limit=500), ChangePage)
-        mine = [ch.operation for ch in page.data if ch.resource == Resource.CLAIMS and ch.id == claim_id]
-        assert mine == [Operation.CREATE, Operation.UPDATE], mine
+        mine = [ch for ch in page.data if ch.resource == Resource("claims") and ch.id == claim_id]
+        assert [ch.operation for ch in mine] == [Operation("create"), Operation("update")], mine
+        assert all(isinstance(ch, ClaimChange) and isinstance(ch.record, Claim) for ch in mine), mine
+        assert mine[1].record.statement == statement, mine[1].record
         assert all(ch.version > before for ch in page.data)
 
     with c.operation("claims.delete_claim") as api:
@@ -496,6 +527,11 @@ def writes(c: Checks, writer: AuthenticatedClient) -> None:
         p = problem(get_claim.sync_detailed(claim_id, client=client), gone_status(c.spec, "/v1/claims/{id}"))
         if p.status == 410:
             assert p.tombstone.id == claim_id, p.tombstone
+        # The feed's delete: a ClaimChange with the tombstone and no record.
+        page = ok(list_changes.sync_detailed(client=client, since=before, limit=500), ChangePage)
+        [delete] = [ch for ch in page.data if ch.id == claim_id and ch.operation == Operation("delete")]
+        assert isinstance(delete, ClaimChange) and delete.record is None, delete
+        assert isinstance(delete.tombstone, Tombstone) and delete.tombstone.reason == "contract test", delete.tombstone
 
     # The other collections: create, patch, delete (in reverse order of reference).
     ids = {k: f"contract-py-{k}-{suffix}" for k in ("source", "actor", "incident", "figure")}

@@ -564,11 +564,14 @@ async function main(): Promise<void> {
             .filter((l) => l !== "")
             .map((l) => JSON.parse(l) as Schemas["ExportLine"]);
         assert.equal(at(lines, 0).type, "dataset");
+        // ExportLine is a oneOf told apart by `type`: each line narrows to its variant by it.
         const count = (type: Schemas["ExportLine"]["type"]) => lines.filter((l) => l.type === type).length;
         assert.ok(counts, "the dataset counts (from /v1/dataset)");
         assert.equal(count("claim"), counts.claims);
         assert.equal(count("force_figure"), counts.force_figures);
         assert.equal(count("actor"), counts.actors);
+        const end = at(lines, lines.length - 1);
+        assert.ok(end.type === "end" && end.count === lines.length - 1, "the end line counts the lines before it");
     });
     await check("/v1/openapi.json", "serves the same document as DURAND_SPEC", async () => {
         const served = ok(await client.GET("/v1/openapi.json"));
