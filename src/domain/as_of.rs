@@ -82,10 +82,9 @@ impl utoipa::PartialSchema for AsOf {
                  and not before the first version). The same request with the same `as_of` \
                  always returns the same bytes.",
             ))
-            .examples([
-                serde_json::json!("1"),
-                serde_json::json!("2026-03-01T12:00:00Z"),
-            ])
+            // A version only: any fixed time falls before the first version of a database
+            // loaded after it (the description shows the form).
+            .examples([serde_json::json!("1")])
             .into()
     }
 }
