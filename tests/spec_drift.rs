@@ -289,11 +289,14 @@ fn tagged_unions_map_every_tag_to_its_variant() {
                 variant["properties"][property]["enum"],
                 serde_json::json!([tag])
             );
+            // Sent always, but not `required`: serde-based clients (Rust) take the tag off
+            // before they decode the variant, which then must not ask for it.
             assert!(
-                variant["required"]
+                !variant["required"]
                     .as_array()
                     .unwrap()
-                    .contains(&serde_json::json!(property))
+                    .contains(&serde_json::json!(property)),
+                "{target}"
             );
         }
     }

@@ -10,14 +10,11 @@
 # that no longer fits the generated Cargo.toml fails the step instead of being rewritten). The
 # build (debug) goes to .contract/rust-target, kept between runs.
 #
-# Not yet in scripts/contract: with the spec as it is, export lines and change-feed entries do not
-# decode. The generator makes ExportLine and FeedChange serde internally tagged enums
-# (#[serde(tag = "type")], #[serde(tag = "resource")]); serde takes the tag out of the object
-# before it decodes the variant, and each variant struct (ActorLine, ActorChange, ...) requires
-# the tag as a field of its own: "missing field `type`" / "missing field `resource`". Measured on
-# copies of the spec: with the tag property left out of each variant's `required` (kept in its
-# properties, with its one-value enum; the discriminator and its mapping unchanged), the field is
-# an Option and every check passes, as do the Go, Java and Python clients'.
+# The spec's tagged unions (ExportLine, FeedChange) list their tag property but do not require
+# it: the generator makes them serde internally tagged enums, serde takes the tag out of the
+# object before it decodes the variant, and a variant struct that required the tag failed with
+# "missing field `type`" (measured on copies of the spec against the Rust, Go, Java and Python
+# clients before the spec changed).
 #
 # Needs DURAND_BASE_URL and DURAND_SPEC (scripts/contract sets both) and cargo.
 set -euo pipefail
