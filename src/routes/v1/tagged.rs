@@ -18,17 +18,17 @@ use crate::store::history::Tombstone;
 /// Declares one variant: a struct whose tag property holds a single value, and that value's
 /// one-variant enum (inlined, so it names no component of its own).
 ///
-/// The tag is always sent, but not listed as `required` in the variant: generators that
-/// decode the union as a tagged enum (openapi-generator's Rust client, through serde) take
-/// the tag off before decoding the variant, and a variant that required it then failed with
-/// "missing field `type`". Go, Java and Python decode it either way.
+/// The tag is `required` in each variant, as the discriminator needs (Redocly and
+/// openapi-generator's Java and Go warn otherwise, and a value without it would match several
+/// variants). openapi-generator's Rust client cannot decode the union for it (serde takes the
+/// tag off before it decodes the variant, which then misses it): see `clients/rust/run.sh`.
 macro_rules! tagged_variant {
     ($(#[$doc:meta])* $name:ident, $tag_type:ident, $tag:tt = $value:tt { $($fields:tt)* }) => {
         $(#[$doc])*
         #[derive(Serialize, ToSchema)]
         pub struct $name {
             #[serde(rename = $tag)]
-            #[schema(inline, required = false)]
+            #[schema(inline)]
             pub tag: $tag_type,
             $($fields)*
         }
