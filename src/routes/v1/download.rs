@@ -3,8 +3,8 @@
 //! not its first page with the rest behind a `Link` header.
 //!
 //! The listing reads itself page by page, as a client would, with its own cursors, in chunks
-//! of the export's size (`DURAND_EXPORT_CHUNK_ROWS`), all at one pinned dataset version (the current one when the download
-//! starts, or the `as_of` one). As with the export, each chunk takes a connection and gives
+//! of the export's size (`DURAND_EXPORT_CHUNK_ROWS`), all at one pinned dataset version (the
+//! current one when the download starts, or the `as_of` one). As with the export, each chunk takes a connection and gives
 //! it back before its bytes are handed on: a slow reader holds no connection, and memory
 //! stays one chunk whatever the collection's size. The first chunk is read before the 200,
 //! so a database that cannot be reached is a 503, not a body that breaks off.
@@ -33,9 +33,9 @@ pub fn is_whole(format: Format, limit: Option<super::params::Limit>) -> bool {
 
 /// A record a download can write: as CSV rows, and (incidents) as GeoJSON features.
 pub trait Downloadable: CsvRecord + Sized {
-    /// The GeoJSON features of `records`, each serialised; `None` for records without places.
-    fn features(_records: &[Self]) -> Option<Vec<String>> {
-        None
+    /// The GeoJSON features of `records`, each serialised; none for records without places.
+    fn features(_records: &[Self]) -> serde_json::Result<Vec<String>> {
+        Ok(Vec::new())
     }
 }
 
@@ -47,11 +47,11 @@ impl Downloadable for super::timeline::TimelineEntry {}
 impl Downloadable for super::search::SearchHit {}
 
 impl Downloadable for Incident {
-    fn features(records: &[Self]) -> Option<Vec<String>> {
+    fn features(records: &[Self]) -> serde_json::Result<Vec<String>> {
         super::geojson::feature_collection(records)
             .features
             .iter()
-            .map(|f| serde_json::to_string(f).ok())
+            .map(serde_json::to_string)
             .collect()
     }
 }
@@ -130,7 +130,10 @@ where
         loop {
             if geojson {
                 let mut out = String::new();
-                for feature in T::features(&chunk.rows).unwrap_or_default() {
+                // A feature that does not serialise ends the body short (no closing `]}`):
+                // invalid JSON, never a collection silently missing records.
+                let features = T::features(&chunk.rows).map_err(|e| ApiError::Internal(e.into()))?;
+                for feature in features {
                     if features_written {
                         out.push(',');
                     }
