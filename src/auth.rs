@@ -169,3 +169,23 @@ impl KeyCache {
         lookup.into_result()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// However many distinct tokens are looked up (made-up ones included), the cache keeps
+    /// at most `KEY_CACHE_ENTRIES`.
+    #[test]
+    fn the_key_cache_holds_at_most_its_bound() {
+        let cache = KeyCache::new(Duration::from_secs(60));
+        for i in 0..3 * KEY_CACHE_ENTRIES {
+            let token = format!("durand_made-up-{i}");
+            cache.entries.insert(keys::digest(&token), Lookup::Unknown);
+        }
+        cache.entries.run_pending_tasks();
+        let held = cache.entries.entry_count();
+        assert!(held <= KEY_CACHE_ENTRIES, "{held} entries held");
+        assert!(held > 0);
+    }
+}
