@@ -2,22 +2,21 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
+use serde_json::{Value, json};
 use utoipa::IntoParams;
 
-use serde_json::json;
-
 use super::as_of::{AsOfParams, DataPool, Db};
-use super::claims::{ClaimPage, claims_page};
-use super::download;
-use super::force_figures::{ForceFigurePage, force_figures_page};
-use super::format::{Format, JSON_CSV, negotiate};
+use super::claims::{ClaimPage, Claims};
+use super::force_figures::{ForceFigurePage, ForceFigures};
+use super::format::{Format, JSON_CSV};
 use super::geojson::IncidentFeatureCollection;
-use super::incidents::{IncidentPage, incidents_page};
-use super::pagination::{self, Chunk, Listing, Page, page_type};
-use super::params::{DateBound, Limit, date_range};
+use super::incidents::{IncidentPage, Incidents};
+use super::listing::{self, Collection, Docs, Filters, ListParams, keyset_after};
+use super::pagination::page_type;
+use super::params::{DateBound, date_range};
 use crate::domain::{
-    Actor, ActorId, ActorKind, AsOf, ClaimKind, ClaimStatus, CountryCode, ForceMetric,
-    IncidentKind, Resource,
+    Actor, ActorId, ActorKind, ClaimKind, ClaimStatus, CountryCode, ForceMetric, IncidentKind,
+    Resource,
 };
 use crate::error::{
     ApiError, BadRequest, Gone, InternalError, NotAcceptable, NotFound, TooManyRequests,
@@ -27,9 +26,10 @@ use crate::extract::Params;
 use crate::store;
 use crate::store::Reader;
 use crate::store::actors::{ActorFilter, ActorSort};
-use crate::store::claims::{ClaimFilter, ClaimSort};
-use crate::store::force_figures::{ForceFigureFilter, ForceFigureSort};
-use crate::store::incidents::{IncidentFilter, IncidentSort};
+use crate::store::claims::ClaimFilter;
+use crate::store::force_figures::ForceFigureFilter;
+use crate::store::incidents::IncidentFilter;
+use crate::store::keyset::Position;
 
 page_type!(
     /// A page of actors.
@@ -37,9 +37,50 @@ page_type!(
     Actor
 );
 
-/// Query parameters of `GET /v1/actors`.
+/// The actors collection.
+pub struct Actors;
+
+impl Collection for Actors {
+    type Item = Actor;
+    type Filter = ActorFilter;
+    type Sort = ActorSort;
+    type After = Position;
+    type Page = ActorPage;
+    const NAME: &'static str = "actors";
+    const FORMATS: &'static [Format] = JSON_CSV;
+    const DEFAULT_SORT: ActorSort = ActorSort::Id;
+
+    fn sort_name(sort: ActorSort) -> &'static str {
+        sort.as_str()
+    }
+    fn sort_schema() -> Option<std::borrow::Cow<'static, str>> {
+        Some(<ActorSort as utoipa::ToSchema>::name())
+    }
+    fn after(sort: ActorSort, cursor: Option<&str>) -> Result<Option<Position>, ApiError> {
+        keyset_after::<Self>(sort, &sort.order(), cursor)
+    }
+    async fn read(
+        reader: &Reader,
+        filter: &ActorFilter,
+        sort: ActorSort,
+        after: Option<&Position>,
+        limit: i64,
+    ) -> Result<Vec<Actor>, ApiError> {
+        Ok(store::actors::list_actors(reader, filter, sort, after, limit).await?)
+    }
+    fn key(sort: ActorSort, a: &Actor) -> (Vec<Value>, String) {
+        match sort {
+            ActorSort::Name | ActorSort::NameDesc => (vec![json!(a.name)], a.id.to_string()),
+            ActorSort::Id | ActorSort::IdDesc => (Vec::new(), a.id.to_string()),
+        }
+    }
+    async fn count(reader: &Reader, filter: &ActorFilter) -> Result<Option<i64>, ApiError> {
+        Ok(Some(store::actors::count_actors(reader, filter).await?))
+    }
+}
+
+/// Filters of `GET /v1/actors`.
 #[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListActorsParams {
     /// Only actors of this kind.
@@ -47,26 +88,18 @@ pub struct ListActorsParams {
     /// Only actors based in this country (ISO 3166-1 alpha-2).
     #[param(value_type = Option<String>, example = "PK", pattern = "^[A-Z]{2}$")]
     country: Option<CountryCode>,
-    /// Sort order (default `id`); `-` for descending; ties broken by id.
-    sort: Option<ActorSort>,
-    /// `true` adds `meta.total`, the number of matching records (costs a count query).
-    count: Option<bool>,
-    /// Response format; overrides `Accept`.
-    #[param(value_type = Option<super::format::TabularFormat>)]
-    format: Option<Format>,
-    /// Page size, 1 to 500; 50 when not given. CSV and GeoJSON without `limit` are not
-    /// paged: every matching record, in one streamed body (a URL pasted into a spreadsheet
-    /// gets the whole collection).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
-    limit: Option<Limit>,
-    /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
-    /// this API issued for the same collection and `sort` is accepted; any other is a 400.
-    #[param(pattern = "^[A-Za-z0-9_-]+$")]
-    cursor: Option<String>,
-    /// Time travel: the data as it was at this dataset version (`42`) or time (RFC 3339,
-    /// e.g. `2026-03-01T12:00:00Z`); the same request always returns the same bytes.
-    #[param(inline)]
-    as_of: Option<AsOf>,
+}
+
+impl Filters for ListActorsParams {
+    type Of = Actors;
+    const DOCS: Docs =
+        Docs::sorted("Sort order (default `id`); `-` for descending; ties broken by id.");
+    fn filter(&self) -> Result<ActorFilter, ApiError> {
+        Ok(ActorFilter {
+            kind: self.kind,
+            country: self.country.clone(),
+        })
+    }
 }
 
 /// List actors
@@ -74,7 +107,7 @@ pub struct ListActorsParams {
 /// States, de facto governments, armed groups, coalitions, organisations and media, in id order.
 #[utoipa::path(
     tag = "actors",
-    params(ListActorsParams),
+    params(ListParams<ListActorsParams>),
     responses(
         (status = 200, description = "A page of actors",
             content((ActorPage = "application/json"), (String = "text/csv")),
@@ -90,47 +123,11 @@ pub struct ListActorsParams {
 pub async fn list_actors(
     req: HttpRequest,
     db: Db,
-    Params(params): Params<ListActorsParams>,
+    params: ListParams<ListActorsParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let pool = db.at(params.as_of).await?;
-    let format = negotiate(&req, params.format, JSON_CSV)?;
-    let sort = params.sort.unwrap_or(ActorSort::Id);
-    let filter = ActorFilter {
-        kind: params.kind,
-        country: params.country,
-    };
-    let owned = filter.clone();
-    let fetch = move |reader: Reader, cursor: Option<String>, limit: u32| {
-        let filter = owned.clone();
-        async move {
-            let after =
-                pagination::position("actors", sort.as_str(), &sort.order(), cursor.as_deref())?;
-            let rows = store::actors::list_actors(
-                &reader,
-                &filter,
-                sort,
-                after.as_ref(),
-                i64::from(limit) + 1,
-            )
-            .await?;
-            let key = |a: &Actor| match sort {
-                ActorSort::Name | ActorSort::NameDesc => (vec![json!(a.name)], a.id.to_string()),
-                ActorSort::Id | ActorSort::IdDesc => (Vec::new(), a.id.to_string()),
-            };
-            Ok(Chunk::new(rows, limit, key, "actors", sort.as_str()))
-        }
-    };
-    if download::is_whole(format, params.limit) {
-        return download::respond(&req, &pool, format, "actors", params.cursor, fetch).await;
-    }
-    let limit = Limit::or_default(params.limit);
-    let chunk = fetch(Reader::clone(&pool), params.cursor, limit).await?;
-    let total = match params.count {
-        Some(true) => Some(store::actors::count_actors(&pool, &filter).await?),
-        _ => None,
-    };
-    let page = Page::from_chunk(&req, chunk, limit).with_total(total);
-    Ok(pagination::respond::<_, ActorPage>(page, format, "actors"))
+    let pool = db.at(params.as_of()).await?;
+    let filter = params.filters.filter()?;
+    listing::respond(&req, &pool, filter, params).await
 }
 
 /// Parses a path id into an actor that exists, or a 404 (410 if it was deleted).
@@ -177,9 +174,8 @@ pub async fn get_actor(
     }
 }
 
-/// Query parameters of `GET /v1/actors/{id}/claims`.
+/// Filters of `GET /v1/actors/{id}/claims`.
 #[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ActorClaimsParams {
     /// Only claims of this kind.
@@ -192,26 +188,22 @@ pub struct ActorClaimsParams {
     /// Claims that may have been made on or before this date.
     #[param(example = "2026-02-28")]
     to: Option<DateBound>,
-    /// Sort order (default `made_at`); `-` for descending; ties broken by id.
-    sort: Option<ClaimSort>,
-    /// `true` adds `meta.total`, the number of matching records (costs a count query).
-    count: Option<bool>,
-    /// Response format; overrides `Accept`.
-    #[param(value_type = Option<super::format::TabularFormat>)]
-    format: Option<Format>,
-    /// Page size, 1 to 500; 50 when not given. CSV and GeoJSON without `limit` are not
-    /// paged: every matching record, in one streamed body (a URL pasted into a spreadsheet
-    /// gets the whole collection).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
-    limit: Option<Limit>,
-    /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
-    /// this API issued for the same collection and `sort` is accepted; any other is a 400.
-    #[param(pattern = "^[A-Za-z0-9_-]+$")]
-    cursor: Option<String>,
-    /// Time travel: the data as it was at this dataset version (`42`) or time (RFC 3339,
-    /// e.g. `2026-03-01T12:00:00Z`); the same request always returns the same bytes.
-    #[param(inline)]
-    as_of: Option<AsOf>,
+}
+
+impl Filters for ActorClaimsParams {
+    type Of = Claims;
+    const DOCS: Docs =
+        Docs::sorted("Sort order (default `made_at`); `-` for descending; ties broken by id.");
+    fn filter(&self) -> Result<ClaimFilter, ApiError> {
+        let (from, to) = date_range(self.from.as_ref(), self.to.as_ref())?;
+        Ok(ClaimFilter {
+            kind: self.kind,
+            status: self.status,
+            from,
+            to,
+            ..ClaimFilter::default()
+        })
+    }
 }
 
 /// List an actor's claims
@@ -220,7 +212,7 @@ pub struct ActorClaimsParams {
 /// the actor, use `GET /v1/claims?about={id}`.
 #[utoipa::path(
     tag = "actors",
-    params(("id" = String, Path, description = "Actor id", example = "pakistan"), ActorClaimsParams),
+    params(("id" = String, Path, description = "Actor id", example = "pakistan"), ListParams<ActorClaimsParams>),
     responses(
         (status = 200, description = "A page of the actor's claims (CSV: one row per figure)",
             content((ClaimPage = "application/json"), (String = "text/csv")),
@@ -239,32 +231,16 @@ pub async fn list_actor_claims(
     req: HttpRequest,
     db: Db,
     id: web::Path<String>,
-    Params(params): Params<ActorClaimsParams>,
+    params: ListParams<ActorClaimsParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let pool = db.at(params.as_of).await?;
-    let (from, to) = date_range(params.from.as_ref(), params.to.as_ref())?;
-    let claimant = existing_actor(&pool, &id).await?;
-    let filter = ClaimFilter {
-        claimant: Some(claimant),
-        kind: params.kind,
-        status: params.status,
-        from,
-        to,
-        ..ClaimFilter::default()
-    };
-    let listing = Listing {
-        sort: params.sort,
-        count: params.count,
-        format: params.format,
-        limit: params.limit,
-        cursor: params.cursor.as_deref(),
-    };
-    claims_page(&req, &pool, &filter, listing).await
+    let pool = db.at(params.as_of()).await?;
+    let mut filter = params.filters.filter()?;
+    filter.claimant = Some(existing_actor(&pool, &id).await?);
+    listing::respond(&req, &pool, filter, params).await
 }
 
-/// Query parameters of `GET /v1/actors/{id}/incidents`.
+/// Filters of `GET /v1/actors/{id}/incidents`.
 #[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ActorIncidentsParams {
     /// Only incidents of this kind.
@@ -275,25 +251,21 @@ pub struct ActorIncidentsParams {
     /// Incidents that may have happened on or before this date.
     #[param(example = "2026-02")]
     to: Option<DateBound>,
-    /// Sort order (default `date`); `-` for descending; ties broken by id.
-    sort: Option<IncidentSort>,
-    /// `true` adds `meta.total`, the number of matching records (costs a count query).
-    count: Option<bool>,
-    /// Response format; overrides `Accept`.
-    format: Option<Format>,
-    /// Page size, 1 to 500; 50 when not given. CSV and GeoJSON without `limit` are not
-    /// paged: every matching record, in one streamed body (a URL pasted into a spreadsheet
-    /// gets the whole collection).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
-    limit: Option<Limit>,
-    /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
-    /// this API issued for the same collection and `sort` is accepted; any other is a 400.
-    #[param(pattern = "^[A-Za-z0-9_-]+$")]
-    cursor: Option<String>,
-    /// Time travel: the data as it was at this dataset version (`42`) or time (RFC 3339,
-    /// e.g. `2026-03-01T12:00:00Z`); the same request always returns the same bytes.
-    #[param(inline)]
-    as_of: Option<AsOf>,
+}
+
+impl Filters for ActorIncidentsParams {
+    type Of = Incidents;
+    const DOCS: Docs =
+        Docs::sorted("Sort order (default `date`); `-` for descending; ties broken by id.");
+    fn filter(&self) -> Result<IncidentFilter, ApiError> {
+        let (from, to) = date_range(self.from.as_ref(), self.to.as_ref())?;
+        Ok(IncidentFilter {
+            kind: self.kind,
+            from,
+            to,
+            ..IncidentFilter::default()
+        })
+    }
 }
 
 /// List an actor's incidents
@@ -301,7 +273,7 @@ pub struct ActorIncidentsParams {
 /// Incidents the actor took part in, in any role, in chronological order.
 #[utoipa::path(
     tag = "actors",
-    params(("id" = String, Path, description = "Actor id", example = "ttp"), ActorIncidentsParams),
+    params(("id" = String, Path, description = "Actor id", example = "ttp"), ListParams<ActorIncidentsParams>),
     responses(
         (status = 200, description = "A page of the actor's incidents",
             content((IncidentPage = "application/json"), (String = "text/csv"), (IncidentFeatureCollection = "application/geo+json")),
@@ -320,31 +292,16 @@ pub async fn list_actor_incidents(
     req: HttpRequest,
     db: Db,
     id: web::Path<String>,
-    Params(params): Params<ActorIncidentsParams>,
+    params: ListParams<ActorIncidentsParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let pool = db.at(params.as_of).await?;
-    let (from, to) = date_range(params.from.as_ref(), params.to.as_ref())?;
-    let actor = existing_actor(&pool, &id).await?;
-    let filter = IncidentFilter {
-        actor: Some(actor),
-        kind: params.kind,
-        from,
-        to,
-        ..IncidentFilter::default()
-    };
-    let listing = Listing {
-        sort: params.sort,
-        count: params.count,
-        format: params.format,
-        limit: params.limit,
-        cursor: params.cursor.as_deref(),
-    };
-    incidents_page(&req, &pool, &filter, listing).await
+    let pool = db.at(params.as_of()).await?;
+    let mut filter = params.filters.filter()?;
+    filter.actor = Some(existing_actor(&pool, &id).await?);
+    listing::respond(&req, &pool, filter, params).await
 }
 
-/// Query parameters of `GET /v1/actors/{id}/force-figures`.
+/// Filters of `GET /v1/actors/{id}/force-figures`.
 #[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ActorForceFiguresParams {
     /// Only figures of this metric.
@@ -352,26 +309,19 @@ pub struct ActorForceFiguresParams {
     /// Only figures describing a period that overlaps this date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
     #[param(example = "2025")]
     dated: Option<DateBound>,
-    /// Sort order (default `id`); `-` for descending; ties broken by id.
-    sort: Option<ForceFigureSort>,
-    /// `true` adds `meta.total`, the number of matching records (costs a count query).
-    count: Option<bool>,
-    /// Response format; overrides `Accept`.
-    #[param(value_type = Option<super::format::TabularFormat>)]
-    format: Option<Format>,
-    /// Page size, 1 to 500; 50 when not given. CSV and GeoJSON without `limit` are not
-    /// paged: every matching record, in one streamed body (a URL pasted into a spreadsheet
-    /// gets the whole collection).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
-    limit: Option<Limit>,
-    /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
-    /// this API issued for the same collection and `sort` is accepted; any other is a 400.
-    #[param(pattern = "^[A-Za-z0-9_-]+$")]
-    cursor: Option<String>,
-    /// Time travel: the data as it was at this dataset version (`42`) or time (RFC 3339,
-    /// e.g. `2026-03-01T12:00:00Z`); the same request always returns the same bytes.
-    #[param(inline)]
-    as_of: Option<AsOf>,
+}
+
+impl Filters for ActorForceFiguresParams {
+    type Of = ForceFigures;
+    const DOCS: Docs =
+        Docs::sorted("Sort order (default `id`); `-` for descending; ties broken by id.");
+    fn filter(&self) -> Result<ForceFigureFilter, ApiError> {
+        Ok(ForceFigureFilter {
+            actors: Vec::new(),
+            metric: self.metric,
+            dated: self.dated.as_ref().map(|d| (d.first_day(), d.last_day())),
+        })
+    }
 }
 
 /// List an actor's force figures
@@ -380,7 +330,7 @@ pub struct ActorForceFiguresParams {
 /// it, its qualifier as stated, the period it describes and its sources.
 #[utoipa::path(
     tag = "actors",
-    params(("id" = String, Path, description = "Actor id", example = "afghan-taliban"), ActorForceFiguresParams),
+    params(("id" = String, Path, description = "Actor id", example = "afghan-taliban"), ListParams<ActorForceFiguresParams>),
     responses(
         (status = 200, description = "A page of figures about the actor's forces",
             content((ForceFigurePage = "application/json"), (String = "text/csv")),
@@ -399,21 +349,10 @@ pub async fn list_actor_force_figures(
     req: HttpRequest,
     db: Db,
     id: web::Path<String>,
-    Params(params): Params<ActorForceFiguresParams>,
+    params: ListParams<ActorForceFiguresParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let pool = db.at(params.as_of).await?;
-    let actor = existing_actor(&pool, &id).await?;
-    let filter = ForceFigureFilter {
-        actors: vec![actor],
-        metric: params.metric,
-        dated: params.dated.map(|d| (d.first_day(), d.last_day())),
-    };
-    let listing = Listing {
-        sort: params.sort,
-        count: params.count,
-        format: params.format,
-        limit: params.limit,
-        cursor: params.cursor.as_deref(),
-    };
-    force_figures_page(&req, &pool, &filter, listing).await
+    let pool = db.at(params.as_of()).await?;
+    let mut filter = params.filters.filter()?;
+    filter.actors = vec![existing_actor(&pool, &id).await?];
+    listing::respond(&req, &pool, filter, params).await
 }

@@ -190,7 +190,6 @@ impl DataPool {
 /// Query parameters of the reads that take no other: single records, `/v1/dataset` and
 /// `/v1/export`.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct AsOfParams {
     /// Time travel: the data as it was at this dataset version (`42`) or time (RFC 3339,

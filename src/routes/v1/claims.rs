@@ -3,15 +3,14 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 use serde_json::{Value, json};
-
-use super::as_of::{AsOfParams, Db};
 use utoipa::IntoParams;
 
-use super::download;
-use super::format::{Format, JSON_CSV, negotiate};
-use super::pagination::{self, Chunk, Listing, Page, page_type};
-use super::params::{DateBound, Limit, SearchText, date_range};
-use crate::domain::{ActorId, AsOf, Claim, ClaimId, ClaimKind, ClaimStatus, IncidentId, Resource};
+use super::as_of::{AsOfParams, Db};
+use super::format::{Format, JSON_CSV};
+use super::listing::{self, Collection, Docs, Filters, ListParams, keyset_after};
+use super::pagination::page_type;
+use super::params::{DateBound, SearchText, date_range};
+use crate::domain::{ActorId, Claim, ClaimId, ClaimKind, ClaimStatus, IncidentId, Resource};
 use crate::error::{
     ApiError, BadRequest, Gone, InternalError, NotAcceptable, NotFound, TooManyRequests,
     Unavailable,
@@ -21,6 +20,7 @@ use crate::representation;
 use crate::store;
 use crate::store::Reader;
 use crate::store::claims::{ClaimFilter, ClaimSort};
+use crate::store::keyset::Position;
 
 page_type!(
     /// A page of claims.
@@ -28,9 +28,53 @@ page_type!(
     Claim
 );
 
-/// Query parameters of `GET /v1/claims`.
+/// The claims collection; each claim with its attribution sentence.
+pub struct Claims;
+
+impl Collection for Claims {
+    type Item = Claim;
+    type Filter = ClaimFilter;
+    type Sort = ClaimSort;
+    type After = Position;
+    type Page = ClaimPage;
+    const NAME: &'static str = "claims";
+    const FORMATS: &'static [Format] = JSON_CSV;
+    const DEFAULT_SORT: ClaimSort = ClaimSort::MadeAt;
+
+    fn sort_name(sort: ClaimSort) -> &'static str {
+        sort.as_str()
+    }
+    fn sort_schema() -> Option<std::borrow::Cow<'static, str>> {
+        Some(<ClaimSort as utoipa::ToSchema>::name())
+    }
+    fn after(sort: ClaimSort, cursor: Option<&str>) -> Result<Option<Position>, ApiError> {
+        keyset_after::<Self>(sort, &sort.order(), cursor)
+    }
+    async fn read(
+        reader: &Reader,
+        filter: &ClaimFilter,
+        sort: ClaimSort,
+        after: Option<&Position>,
+        limit: i64,
+    ) -> Result<Vec<Claim>, ApiError> {
+        let mut rows = store::claims::list_claims(reader, filter, sort, after, limit).await?;
+        representation::attribute_claims(reader, &mut rows).await?;
+        Ok(rows)
+    }
+    fn key(sort: ClaimSort, c: &Claim) -> (Vec<Value>, String) {
+        let key = match sort {
+            ClaimSort::MadeAt | ClaimSort::MadeAtDesc => vec![json!(c.made_at.start())],
+            ClaimSort::Id | ClaimSort::IdDesc => Vec::new(),
+        };
+        (key, c.id.to_string())
+    }
+    async fn count(reader: &Reader, filter: &ClaimFilter) -> Result<Option<i64>, ApiError> {
+        Ok(Some(store::claims::count_claims(reader, filter).await?))
+    }
+}
+
+/// Filters of `GET /v1/claims`.
 #[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListClaimsParams {
     /// Only claims made by this actor.
@@ -57,30 +101,15 @@ pub struct ListClaimsParams {
     /// words, "quoted phrases", `or`, `-excluded`).
     #[param(example = "soldiers")]
     q: Option<SearchText>,
-    /// Sort order (default `made_at`); `-` for descending; ties broken by id.
-    sort: Option<ClaimSort>,
-    /// `true` adds `meta.total`, the number of matching claims (costs a count query).
-    count: Option<bool>,
-    /// Response format; overrides `Accept`. CSV has one row per figure.
-    #[param(value_type = Option<super::format::TabularFormat>)]
-    format: Option<Format>,
-    /// Page size, 1 to 500; 50 when not given. CSV and GeoJSON without `limit` are not
-    /// paged: every matching record, in one streamed body (a URL pasted into a spreadsheet
-    /// gets the whole collection).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
-    limit: Option<Limit>,
-    /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
-    /// this API issued for the same collection and `sort` is accepted; any other is a 400.
-    #[param(pattern = "^[A-Za-z0-9_-]+$")]
-    cursor: Option<String>,
-    /// Time travel: the data as it was at this dataset version (`42`) or time (RFC 3339,
-    /// e.g. `2026-03-01T12:00:00Z`); the same request always returns the same bytes.
-    #[param(inline)]
-    as_of: Option<AsOf>,
 }
 
-impl ListClaimsParams {
-    /// The store filter these parameters ask for.
+impl Filters for ListClaimsParams {
+    type Of = Claims;
+    const DOCS: Docs = Docs {
+        count: "`true` adds `meta.total`, the number of matching claims (costs a count query).",
+        format: "Response format; overrides `Accept`. CSV has one row per figure.",
+        ..Docs::sorted("Sort order (default `made_at`); `-` for descending; ties broken by id.")
+    };
     fn filter(&self) -> Result<ClaimFilter, ApiError> {
         let (from, to) = date_range(self.from.as_ref(), self.to.as_ref())?;
         Ok(ClaimFilter {
@@ -96,60 +125,6 @@ impl ListClaimsParams {
     }
 }
 
-fn sort_key(sort: ClaimSort, c: &Claim) -> Vec<Value> {
-    match sort {
-        ClaimSort::MadeAt | ClaimSort::MadeAtDesc => vec![json!(c.made_at.start())],
-        ClaimSort::Id | ClaimSort::IdDesc => Vec::new(),
-    }
-}
-
-/// Lists claims matching `filter`: one page, or every one (CSV without `limit`).
-pub(super) async fn claims_page(
-    req: &HttpRequest,
-    pool: &Reader,
-    filter: &ClaimFilter,
-    listing: Listing<'_, ClaimSort>,
-) -> Result<HttpResponse, ApiError> {
-    let format = negotiate(req, listing.format, JSON_CSV)?;
-    let sort = listing.sort.unwrap_or(ClaimSort::MadeAt);
-    let owned = filter.clone();
-    let fetch = move |reader: Reader, cursor: Option<String>, limit: u32| {
-        let filter = owned.clone();
-        async move {
-            let after =
-                pagination::position("claims", sort.as_str(), &sort.order(), cursor.as_deref())?;
-            let mut rows = store::claims::list_claims(
-                &reader,
-                &filter,
-                sort,
-                after.as_ref(),
-                i64::from(limit) + 1,
-            )
-            .await?;
-            representation::attribute_claims(&reader, &mut rows).await?;
-            Ok(Chunk::new(
-                rows,
-                limit,
-                |c: &Claim| (sort_key(sort, c), c.id.to_string()),
-                "claims",
-                sort.as_str(),
-            ))
-        }
-    };
-    let cursor = listing.cursor.map(str::to_owned);
-    if download::is_whole(format, listing.limit) {
-        return download::respond(req, pool, format, "claims", cursor, fetch).await;
-    }
-    let limit = Limit::or_default(listing.limit);
-    let chunk = fetch(pool.clone(), cursor, limit).await?;
-    let total = match listing.count {
-        Some(true) => Some(store::claims::count_claims(pool, filter).await?),
-        _ => None,
-    };
-    let page = Page::from_chunk(req, chunk, limit).with_total(total);
-    Ok(pagination::respond::<_, ClaimPage>(page, format, "claims"))
-}
-
 /// List claims
 ///
 /// Claims in chronological order (by the first day each may have been made, then id) unless
@@ -158,7 +133,7 @@ pub(super) async fn claims_page(
 /// ready to print.
 #[utoipa::path(
     tag = "claims",
-    params(ListClaimsParams),
+    params(ListParams<ListClaimsParams>),
     responses(
         (status = 200, description = "A page of claims (CSV: one row per figure)",
             content((ClaimPage = "application/json"), (String = "text/csv")),
@@ -174,18 +149,11 @@ pub(super) async fn claims_page(
 pub async fn list_claims(
     req: HttpRequest,
     db: Db,
-    Params(params): Params<ListClaimsParams>,
+    params: ListParams<ListClaimsParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let pool = db.at(params.as_of).await?;
-    let filter = params.filter()?;
-    let listing = Listing {
-        sort: params.sort,
-        count: params.count,
-        format: params.format,
-        limit: params.limit,
-        cursor: params.cursor.as_deref(),
-    };
-    claims_page(&req, &pool, &filter, listing).await
+    let pool = db.at(params.as_of()).await?;
+    let filter = params.filters.filter()?;
+    listing::respond(&req, &pool, filter, params).await
 }
 
 /// Get a claim

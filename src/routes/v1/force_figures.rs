@@ -2,16 +2,14 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
 
 use super::as_of::{AsOfParams, Db};
-
-use serde_json::{Value, json};
-
-use super::download;
-use super::format::{Format, JSON_CSV, negotiate};
-use super::pagination::{self, Chunk, Listing, Page, page_type};
-use super::params::{ActorList, DateBound, Limit};
+use super::format::{Format, JSON_CSV};
+use super::listing::{self, Collection, Docs, Filters, ListParams, keyset_after};
+use super::pagination::page_type;
+use super::params::{ActorList, DateBound};
 use crate::domain::{ActorId, AsOf, Claim, ClaimKind, ForceFigure, ForceFigureId, ForceMetric};
 use crate::error::{
     ApiError, BadRequest, InternalError, NotAcceptable, NotFound, TooManyRequests, Unavailable,
@@ -22,6 +20,7 @@ use crate::store;
 use crate::store::Reader;
 use crate::store::claims::{ClaimFilter, ClaimSort};
 use crate::store::force_figures::{ForceFigureFilter, ForceFigureSort};
+use crate::store::keyset::Position;
 
 page_type!(
     /// A page of force figures.
@@ -29,9 +28,56 @@ page_type!(
     ForceFigure
 );
 
-/// Query parameters of `GET /v1/force-figures`.
+/// The force figures collection; each figure with its attribution sentence.
+pub struct ForceFigures;
+
+impl Collection for ForceFigures {
+    type Item = ForceFigure;
+    type Filter = ForceFigureFilter;
+    type Sort = ForceFigureSort;
+    type After = Position;
+    type Page = ForceFigurePage;
+    const NAME: &'static str = "force-figures";
+    const FORMATS: &'static [Format] = JSON_CSV;
+    const DEFAULT_SORT: ForceFigureSort = ForceFigureSort::Id;
+
+    fn sort_name(sort: ForceFigureSort) -> &'static str {
+        sort.as_str()
+    }
+    fn sort_schema() -> Option<std::borrow::Cow<'static, str>> {
+        Some(<ForceFigureSort as utoipa::ToSchema>::name())
+    }
+    fn after(sort: ForceFigureSort, cursor: Option<&str>) -> Result<Option<Position>, ApiError> {
+        keyset_after::<Self>(sort, &sort.order(), cursor)
+    }
+    async fn read(
+        reader: &Reader,
+        filter: &ForceFigureFilter,
+        sort: ForceFigureSort,
+        after: Option<&Position>,
+        limit: i64,
+    ) -> Result<Vec<ForceFigure>, ApiError> {
+        let mut rows =
+            store::force_figures::list_force_figures(reader, filter, sort, after, limit).await?;
+        representation::attribute_figures(reader, &mut rows).await?;
+        Ok(rows)
+    }
+    fn key(sort: ForceFigureSort, f: &ForceFigure) -> (Vec<Value>, String) {
+        let key = match sort {
+            ForceFigureSort::Metric | ForceFigureSort::MetricDesc => vec![json!(f.metric)],
+            ForceFigureSort::Id | ForceFigureSort::IdDesc => Vec::new(),
+        };
+        (key, f.id.to_string())
+    }
+    async fn count(reader: &Reader, filter: &ForceFigureFilter) -> Result<Option<i64>, ApiError> {
+        Ok(Some(
+            store::force_figures::count_force_figures(reader, filter).await?,
+        ))
+    }
+}
+
+/// Filters of `GET /v1/force-figures`.
 #[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListForceFiguresParams {
     /// Only figures about these actors: distinct actor ids (each 1 to 100 characters),
@@ -49,88 +95,21 @@ pub struct ListForceFiguresParams {
     /// the figures' `as_of` field: `as_of` is time travel, as on every read.)
     #[param(example = "2025")]
     dated: Option<DateBound>,
-    /// Sort order (default `id`); `-` for descending; ties broken by id.
-    sort: Option<ForceFigureSort>,
-    /// `true` adds `meta.total`, the number of matching figures.
-    count: Option<bool>,
-    /// Response format; overrides `Accept`.
-    #[param(value_type = Option<super::format::TabularFormat>)]
-    format: Option<Format>,
-    /// Page size, 1 to 500; 50 when not given. CSV and GeoJSON without `limit` are not
-    /// paged: every matching record, in one streamed body (a URL pasted into a spreadsheet
-    /// gets the whole collection).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
-    limit: Option<Limit>,
-    /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
-    /// this API issued for the same collection and `sort` is accepted; any other is a 400.
-    #[param(pattern = "^[A-Za-z0-9_-]+$")]
-    cursor: Option<String>,
-    /// Time travel: the data as it was at this dataset version (`42`) or time (RFC 3339,
-    /// e.g. `2026-03-01T12:00:00Z`); the same request always returns the same bytes.
-    #[param(inline)]
-    as_of: Option<AsOf>,
 }
 
-fn sort_key(sort: ForceFigureSort, f: &ForceFigure) -> Vec<Value> {
-    match sort {
-        ForceFigureSort::Metric | ForceFigureSort::MetricDesc => vec![json!(f.metric)],
-        ForceFigureSort::Id | ForceFigureSort::IdDesc => Vec::new(),
-    }
-}
-
-/// Lists force figures matching `filter`: one page, or every one (CSV without `limit`).
-pub(super) async fn force_figures_page(
-    req: &HttpRequest,
-    pool: &Reader,
-    filter: &ForceFigureFilter,
-    listing: Listing<'_, ForceFigureSort>,
-) -> Result<HttpResponse, ApiError> {
-    let format = negotiate(req, listing.format, JSON_CSV)?;
-    let sort = listing.sort.unwrap_or(ForceFigureSort::Id);
-    let owned = filter.clone();
-    let fetch = move |reader: Reader, cursor: Option<String>, limit: u32| {
-        let filter = owned.clone();
-        async move {
-            let after = pagination::position(
-                "force-figures",
-                sort.as_str(),
-                &sort.order(),
-                cursor.as_deref(),
-            )?;
-            let mut rows = store::force_figures::list_force_figures(
-                &reader,
-                &filter,
-                sort,
-                after.as_ref(),
-                i64::from(limit) + 1,
-            )
-            .await?;
-            representation::attribute_figures(&reader, &mut rows).await?;
-            Ok(Chunk::new(
-                rows,
-                limit,
-                |f: &ForceFigure| (sort_key(sort, f), f.id.to_string()),
-                "force-figures",
-                sort.as_str(),
-            ))
-        }
+impl Filters for ListForceFiguresParams {
+    type Of = ForceFigures;
+    const DOCS: Docs = Docs {
+        count: "`true` adds `meta.total`, the number of matching figures.",
+        ..Docs::sorted("Sort order (default `id`); `-` for descending; ties broken by id.")
     };
-    let cursor = listing.cursor.map(str::to_owned);
-    if download::is_whole(format, listing.limit) {
-        return download::respond(req, pool, format, "force-figures", cursor, fetch).await;
+    fn filter(&self) -> Result<ForceFigureFilter, ApiError> {
+        Ok(ForceFigureFilter {
+            actors: self.actor.as_ref().map(|a| a.0.clone()).unwrap_or_default(),
+            metric: self.metric,
+            dated: self.dated.as_ref().map(|d| (d.first_day(), d.last_day())),
+        })
     }
-    let limit = Limit::or_default(listing.limit);
-    let chunk = fetch(pool.clone(), cursor, limit).await?;
-    let total = match listing.count {
-        Some(true) => Some(store::force_figures::count_force_figures(pool, filter).await?),
-        _ => None,
-    };
-    let page = Page::from_chunk(req, chunk, limit).with_total(total);
-    Ok(pagination::respond::<_, ForceFigurePage>(
-        page,
-        format,
-        "force-figures",
-    ))
 }
 
 /// List force figures
@@ -140,7 +119,7 @@ pub(super) async fn force_figures_page(
 /// describes, and its sources.
 #[utoipa::path(
     tag = "force-figures",
-    params(ListForceFiguresParams),
+    params(ListParams<ListForceFiguresParams>),
     responses(
         (status = 200, description = "A page of force figures",
             content((ForceFigurePage = "application/json"), (String = "text/csv")),
@@ -156,27 +135,15 @@ pub(super) async fn force_figures_page(
 pub async fn list_force_figures(
     req: HttpRequest,
     db: Db,
-    Params(params): Params<ListForceFiguresParams>,
+    params: ListParams<ListForceFiguresParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let pool = db.at(params.as_of).await?;
-    let filter = ForceFigureFilter {
-        actors: params.actor.map(|a| a.0).unwrap_or_default(),
-        metric: params.metric,
-        dated: params.dated.map(|d| (d.first_day(), d.last_day())),
-    };
-    let listing = Listing {
-        sort: params.sort,
-        count: params.count,
-        format: params.format,
-        limit: params.limit,
-        cursor: params.cursor.as_deref(),
-    };
-    force_figures_page(&req, &pool, &filter, listing).await
+    let pool = db.at(params.as_of()).await?;
+    let filter = params.filters.filter()?;
+    listing::respond(&req, &pool, filter, params).await
 }
 
 /// Query parameters of `GET /v1/force-comparison`.
 #[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ForceComparisonParams {
     /// Two to ten distinct actor ids (each 1 to 100 characters), comma-separated. The ratio

@@ -27,7 +27,6 @@ page_type!(
 
 /// Query parameters of `GET /v1/{resource}/{id}/revisions`.
 #[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListRevisionsParams {
     /// Page size, 1 to 500.
@@ -158,7 +157,6 @@ impl<'de> Deserialize<'de> for Since {
 
 /// Query parameters of `GET /v1/changes`.
 #[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListChangesParams {
     /// Changes made after this dataset version: the version of your copy (from an export's

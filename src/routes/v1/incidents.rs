@@ -2,18 +2,16 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
+use serde_json::{Value, json};
 use utoipa::IntoParams;
 
 use super::as_of::{AsOfParams, Db};
-
-use serde_json::{Value, json};
-
-use super::download;
-use super::format::{Format, JSON_CSV_GEOJSON, negotiate};
-use super::geojson::{self, IncidentFeatureCollection};
-use super::pagination::{self, Chunk, Listing, Page, page_type};
-use super::params::{BBoxParam, DateBound, Limit, SearchText, date_range};
-use crate::domain::{ActorId, AsOf, CountryCode, Incident, IncidentId, IncidentKind, Resource};
+use super::format::{Format, JSON_CSV_GEOJSON};
+use super::geojson::IncidentFeatureCollection;
+use super::listing::{self, Collection, Docs, Filters, ListParams, keyset_after};
+use super::pagination::page_type;
+use super::params::{BBoxParam, DateBound, SearchText, date_range};
+use crate::domain::{ActorId, CountryCode, Incident, IncidentId, IncidentKind, Resource};
 use crate::error::{
     ApiError, BadRequest, Gone, InternalError, NotAcceptable, NotFound, TooManyRequests,
     Unavailable,
@@ -22,6 +20,7 @@ use crate::extract::Params;
 use crate::store;
 use crate::store::Reader;
 use crate::store::incidents::{IncidentFilter, IncidentSort};
+use crate::store::keyset::Position;
 
 page_type!(
     /// A page of incidents.
@@ -29,9 +28,53 @@ page_type!(
     Incident
 );
 
-/// Query parameters of `GET /v1/incidents`.
+/// The incidents collection, also as GeoJSON.
+pub struct Incidents;
+
+impl Collection for Incidents {
+    type Item = Incident;
+    type Filter = IncidentFilter;
+    type Sort = IncidentSort;
+    type After = Position;
+    type Page = IncidentPage;
+    const NAME: &'static str = "incidents";
+    const FORMATS: &'static [Format] = JSON_CSV_GEOJSON;
+    const DEFAULT_SORT: IncidentSort = IncidentSort::Date;
+
+    fn sort_name(sort: IncidentSort) -> &'static str {
+        sort.as_str()
+    }
+    fn sort_schema() -> Option<std::borrow::Cow<'static, str>> {
+        Some(<IncidentSort as utoipa::ToSchema>::name())
+    }
+    fn after(sort: IncidentSort, cursor: Option<&str>) -> Result<Option<Position>, ApiError> {
+        keyset_after::<Self>(sort, &sort.order(), cursor)
+    }
+    async fn read(
+        reader: &Reader,
+        filter: &IncidentFilter,
+        sort: IncidentSort,
+        after: Option<&Position>,
+        limit: i64,
+    ) -> Result<Vec<Incident>, ApiError> {
+        Ok(store::incidents::list_incidents(reader, filter, sort, after, limit).await?)
+    }
+    fn key(sort: IncidentSort, i: &Incident) -> (Vec<Value>, String) {
+        let key = match sort {
+            IncidentSort::Date | IncidentSort::DateDesc => vec![json!(i.date.start())],
+            IncidentSort::Id | IncidentSort::IdDesc => Vec::new(),
+        };
+        (key, i.id.to_string())
+    }
+    async fn count(reader: &Reader, filter: &IncidentFilter) -> Result<Option<i64>, ApiError> {
+        Ok(Some(
+            store::incidents::count_incidents(reader, filter).await?,
+        ))
+    }
+}
+
+/// Filters of `GET /v1/incidents`.
 #[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListIncidentsParams {
     /// Only incidents this actor took part in (in any role).
@@ -59,29 +102,15 @@ pub struct ListIncidentsParams {
     /// Full-text search in the title, summary and place names (web-search syntax).
     #[param(example = "Bajaur")]
     q: Option<SearchText>,
-    /// Sort order (default `date`); `-` for descending; ties broken by id.
-    sort: Option<IncidentSort>,
-    /// `true` adds `meta.total`, the number of matching incidents (costs a count query).
-    count: Option<bool>,
-    /// Response format; overrides `Accept`. GeoJSON has one feature per located place.
-    format: Option<Format>,
-    /// Page size, 1 to 500; 50 when not given. CSV and GeoJSON without `limit` are not
-    /// paged: every matching record, in one streamed body (a URL pasted into a spreadsheet
-    /// gets the whole collection).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
-    limit: Option<Limit>,
-    /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
-    /// this API issued for the same collection and `sort` is accepted; any other is a 400.
-    #[param(pattern = "^[A-Za-z0-9_-]+$")]
-    cursor: Option<String>,
-    /// Time travel: the data as it was at this dataset version (`42`) or time (RFC 3339,
-    /// e.g. `2026-03-01T12:00:00Z`); the same request always returns the same bytes.
-    #[param(inline)]
-    as_of: Option<AsOf>,
 }
 
-impl ListIncidentsParams {
-    /// The store filter these parameters ask for.
+impl Filters for ListIncidentsParams {
+    type Of = Incidents;
+    const DOCS: Docs = Docs {
+        count: "`true` adds `meta.total`, the number of matching incidents (costs a count query).",
+        format: "Response format; overrides `Accept`. GeoJSON has one feature per located place.",
+        ..Docs::sorted("Sort order (default `date`); `-` for descending; ties broken by id.")
+    };
     fn filter(&self) -> Result<IncidentFilter, ApiError> {
         let (from, to) = date_range(self.from.as_ref(), self.to.as_ref())?;
         Ok(IncidentFilter {
@@ -97,81 +126,13 @@ impl ListIncidentsParams {
     }
 }
 
-fn sort_key(sort: IncidentSort, i: &Incident) -> Vec<Value> {
-    match sort {
-        IncidentSort::Date | IncidentSort::DateDesc => vec![json!(i.date.start())],
-        IncidentSort::Id | IncidentSort::IdDesc => Vec::new(),
-    }
-}
-
-/// Lists incidents matching `filter`: one page, or every one (CSV or GeoJSON without
-/// `limit`).
-pub(super) async fn incidents_page(
-    req: &HttpRequest,
-    pool: &Reader,
-    filter: &IncidentFilter,
-    listing: Listing<'_, IncidentSort>,
-) -> Result<HttpResponse, ApiError> {
-    let format = negotiate(req, listing.format, JSON_CSV_GEOJSON)?;
-    let sort = listing.sort.unwrap_or(IncidentSort::Date);
-    let owned = filter.clone();
-    let fetch = move |reader: Reader, cursor: Option<String>, limit: u32| {
-        let filter = owned.clone();
-        async move {
-            let after =
-                pagination::position("incidents", sort.as_str(), &sort.order(), cursor.as_deref())?;
-            let rows = store::incidents::list_incidents(
-                &reader,
-                &filter,
-                sort,
-                after.as_ref(),
-                i64::from(limit) + 1,
-            )
-            .await?;
-            Ok(Chunk::new(
-                rows,
-                limit,
-                |i: &Incident| (sort_key(sort, i), i.id.to_string()),
-                "incidents",
-                sort.as_str(),
-            ))
-        }
-    };
-    let cursor = listing.cursor.map(str::to_owned);
-    if download::is_whole(format, listing.limit) {
-        return download::respond(req, pool, format, "incidents", cursor, fetch).await;
-    }
-    let limit = Limit::or_default(listing.limit);
-    let chunk = fetch(pool.clone(), cursor, limit).await?;
-    let total = match listing.count {
-        Some(true) => Some(store::incidents::count_incidents(pool, filter).await?),
-        _ => None,
-    };
-    let page = Page::from_chunk(req, chunk, limit).with_total(total);
-    if format == Format::Geojson {
-        let mut response = HttpResponse::Ok();
-        response.content_type(Format::Geojson.media_type());
-        if let Some(link) = page.link_header() {
-            response.insert_header(link);
-        }
-        let body = serde_json::to_string(&geojson::feature_collection(&page.data))
-            .map_err(|e| ApiError::Internal(e.into()))?;
-        return Ok(response.body(body));
-    }
-    Ok(pagination::respond::<_, IncidentPage>(
-        page,
-        format,
-        "incidents",
-    ))
-}
-
 /// List incidents
 ///
 /// Incidents in chronological order (by the first day each may have happened, then id).
 /// Dates keep their precision (`day`, `month`, `year` or `range`).
 #[utoipa::path(
     tag = "incidents",
-    params(ListIncidentsParams),
+    params(ListParams<ListIncidentsParams>),
     responses(
         (status = 200, description = "A page of incidents (GeoJSON: one feature per located place)",
             content((IncidentPage = "application/json"), (String = "text/csv"), (IncidentFeatureCollection = "application/geo+json")),
@@ -187,18 +148,11 @@ pub(super) async fn incidents_page(
 pub async fn list_incidents(
     req: HttpRequest,
     db: Db,
-    Params(params): Params<ListIncidentsParams>,
+    params: ListParams<ListIncidentsParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let pool = db.at(params.as_of).await?;
-    let filter = params.filter()?;
-    let listing = Listing {
-        sort: params.sort,
-        count: params.count,
-        format: params.format,
-        limit: params.limit,
-        cursor: params.cursor.as_deref(),
-    };
-    incidents_page(&req, &pool, &filter, listing).await
+    let pool = db.at(params.as_of()).await?;
+    let filter = params.filters.filter()?;
+    listing::respond(&req, &pool, filter, params).await
 }
 
 /// Get an incident

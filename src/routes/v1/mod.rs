@@ -13,6 +13,7 @@ pub mod format;
 pub mod geojson;
 pub mod history;
 pub mod incidents;
+pub mod listing;
 pub mod pagination;
 pub mod params;
 pub mod search;

@@ -2,16 +2,16 @@
 
 use actix_web::{HttpRequest, HttpResponse, get};
 use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
 
 use super::as_of::Db;
-
-use super::pagination::{Chunk, Cursor, Page, page_type};
-use super::params::{Limit, SearchText};
+use super::format::{Format, JSON_CSV};
+use super::listing::{self, Collection, Docs, Filters, ListParams};
+use super::pagination::{Cursor, page_type};
+use super::params::SearchText;
 use super::timeline::claim_title;
-use crate::domain::AsOf;
 use crate::error::{ApiError, BadRequest, InternalError, Unavailable};
-use crate::extract::Params;
 use crate::store;
 use crate::store::Reader;
 use crate::store::search::{SearchAfter, SearchHitRow, SearchHitType};
@@ -65,9 +65,49 @@ page_type!(
     SearchHit
 );
 
-/// Query parameters of `GET /v1/search`.
+/// Search hits, best first: by rank, then type, then id.
+pub struct Search;
+
+impl Collection for Search {
+    type Item = SearchHit;
+    type Filter = (String, Option<SearchHitType>);
+    type Sort = ();
+    type After = SearchAfter;
+    type Page = SearchPage;
+    const NAME: &'static str = "search";
+    const FORMATS: &'static [Format] = JSON_CSV;
+    const DEFAULT_SORT: () = ();
+
+    fn sort_name((): ()) -> &'static str {
+        "rank"
+    }
+    fn after((): (), cursor: Option<&str>) -> Result<Option<SearchAfter>, ApiError> {
+        let Some(c) = Cursor::decode(Self::NAME, "rank", cursor)? else {
+            return Ok(None);
+        };
+        Ok(Some(SearchAfter {
+            rank: c.key_as::<f32>(Self::NAME, 0)?,
+            hit_type: c.key_as::<SearchHitType>(Self::NAME, 1)?,
+            id: c.id,
+        }))
+    }
+    async fn read(
+        reader: &Reader,
+        (q, hit_type): &(String, Option<SearchHitType>),
+        (): (),
+        after: Option<&SearchAfter>,
+        limit: i64,
+    ) -> Result<Vec<SearchHit>, ApiError> {
+        let rows = store::search::search(reader, q, *hit_type, after, limit).await?;
+        Ok(rows.into_iter().map(SearchHit::from).collect())
+    }
+    fn key((): (), h: &SearchHit) -> (Vec<Value>, String) {
+        (vec![json!(h.rank), json!(h.hit_type)], h.id.clone())
+    }
+}
+
+/// Filters of `GET /v1/search`.
 #[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// What to look for, 1 to 200 characters, in web-search syntax: words (all must match,
@@ -78,22 +118,14 @@ pub struct SearchParams {
     /// Only hits of this type.
     #[serde(rename = "type")]
     hit_type: Option<SearchHitType>,
-    /// Response format; overrides `Accept`.
-    #[param(value_type = Option<super::format::TabularFormat>)]
-    format: Option<super::format::Format>,
-    /// Page size, 1 to 500; 50 when not given. CSV and GeoJSON without `limit` are not
-    /// paged: every matching record, in one streamed body (a URL pasted into a spreadsheet
-    /// gets the whole collection).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
-    limit: Option<Limit>,
-    /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
-    /// this API issued for the same collection and `sort` is accepted; any other is a 400.
-    #[param(pattern = "^[A-Za-z0-9_-]+$")]
-    cursor: Option<String>,
-    /// Time travel: the data as it was at this dataset version (`42`) or time (RFC 3339,
-    /// e.g. `2026-03-01T12:00:00Z`); the same request always returns the same bytes.
-    #[param(inline)]
-    as_of: Option<AsOf>,
+}
+
+impl Filters for SearchParams {
+    type Of = Search;
+    const DOCS: Docs = Docs::UNSORTED;
+    fn filter(&self) -> Result<(String, Option<SearchHitType>), ApiError> {
+        Ok((self.q.0.clone(), self.hit_type))
+    }
 }
 
 /// Search
@@ -103,7 +135,7 @@ pub struct SearchParams {
 /// nothing is an empty page, not an error.
 #[utoipa::path(
     tag = "search",
-    params(SearchParams),
+    params(ListParams<SearchParams>),
     responses(
         (status = 200, description = "A page of search hits, best first",
             content((SearchPage = "application/json"), (String = "text/csv")),
@@ -119,48 +151,9 @@ pub struct SearchParams {
 pub async fn search(
     req: HttpRequest,
     db: Db,
-    Params(params): Params<SearchParams>,
+    params: ListParams<SearchParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let pool = db.at(params.as_of).await?;
-    let format = super::format::negotiate(&req, params.format, super::format::JSON_CSV)?;
-    let (q, hit_type) = (params.q.0.clone(), params.hit_type);
-    let fetch = move |reader: Reader, cursor: Option<String>, limit: u32| {
-        let q = q.clone();
-        async move {
-            let after = Cursor::decode("search", "rank", cursor.as_deref())?
-                .map(|c| {
-                    Ok::<_, ApiError>(SearchAfter {
-                        rank: c.key_as::<f32>("search", 0)?,
-                        hit_type: c.key_as::<SearchHitType>("search", 1)?,
-                        id: c.id,
-                    })
-                })
-                .transpose()?;
-            let rows =
-                store::search::search(&reader, &q, hit_type, after.as_ref(), i64::from(limit) + 1)
-                    .await?;
-            let hits = rows.into_iter().map(SearchHit::from).collect();
-            Ok(Chunk::new(
-                hits,
-                limit,
-                |h: &SearchHit| {
-                    (
-                        vec![serde_json::json!(h.rank), serde_json::json!(h.hit_type)],
-                        h.id.clone(),
-                    )
-                },
-                "search",
-                "rank",
-            ))
-        }
-    };
-    if super::download::is_whole(format, params.limit) {
-        return super::download::respond(&req, &pool, format, "search", params.cursor, fetch).await;
-    }
-    let limit = Limit::or_default(params.limit);
-    let chunk = fetch(Reader::clone(&pool), params.cursor, limit).await?;
-    let page = Page::from_chunk(&req, chunk, limit);
-    Ok(super::pagination::respond::<_, SearchPage>(
-        page, format, "search",
-    ))
+    let pool = db.at(params.as_of()).await?;
+    let filter = params.filters.filter()?;
+    listing::respond(&req, &pool, filter, params).await
 }

@@ -2,14 +2,14 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
+use serde_json::Value;
 use utoipa::IntoParams;
 
 use super::as_of::{AsOfParams, Db};
-use super::download;
-use super::format::{Format, JSON_CSV, negotiate};
-use super::pagination::{self, Chunk, Page, page_type};
-use super::params::Limit;
-use crate::domain::{AsOf, Resource, Source, SourceId, SourceKind};
+use super::format::{Format, JSON_CSV};
+use super::listing::{self, Collection, Docs, Filters, ListParams, keyset_after};
+use super::pagination::page_type;
+use crate::domain::{Resource, Source, SourceId, SourceKind};
 use crate::error::{
     ApiError, BadRequest, Gone, InternalError, NotAcceptable, NotFound, TooManyRequests,
     Unavailable,
@@ -17,6 +17,7 @@ use crate::error::{
 use crate::extract::Params;
 use crate::store;
 use crate::store::Reader;
+use crate::store::keyset::Position;
 use crate::store::sources::SourceSort;
 
 page_type!(
@@ -25,33 +26,62 @@ page_type!(
     Source
 );
 
-/// Query parameters of `GET /v1/sources`.
+/// The sources collection.
+pub struct Sources;
+
+impl Collection for Sources {
+    type Item = Source;
+    type Filter = Option<SourceKind>;
+    type Sort = SourceSort;
+    type After = Position;
+    type Page = SourcePage;
+    const NAME: &'static str = "sources";
+    const FORMATS: &'static [Format] = JSON_CSV;
+    const DEFAULT_SORT: SourceSort = SourceSort::Id;
+
+    fn sort_name(sort: SourceSort) -> &'static str {
+        sort.as_str()
+    }
+    fn sort_schema() -> Option<std::borrow::Cow<'static, str>> {
+        Some(<SourceSort as utoipa::ToSchema>::name())
+    }
+    fn after(sort: SourceSort, cursor: Option<&str>) -> Result<Option<Position>, ApiError> {
+        keyset_after::<Self>(sort, &sort.order(), cursor)
+    }
+    async fn read(
+        reader: &Reader,
+        kind: &Option<SourceKind>,
+        sort: SourceSort,
+        after: Option<&Position>,
+        limit: i64,
+    ) -> Result<Vec<Source>, ApiError> {
+        Ok(store::sources::list_sources(reader, *kind, sort, after, limit).await?)
+    }
+    fn key(_: SourceSort, s: &Source) -> (Vec<Value>, String) {
+        (Vec::new(), s.id.to_string())
+    }
+    async fn count(reader: &Reader, kind: &Option<SourceKind>) -> Result<Option<i64>, ApiError> {
+        Ok(Some(store::sources::count_sources(reader, *kind).await?))
+    }
+}
+
+/// Filters of `GET /v1/sources`.
 #[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListSourcesParams {
     /// Only sources of this kind.
     kind: Option<SourceKind>,
-    /// Sort order (default `id`); `-` for descending.
-    sort: Option<SourceSort>,
-    /// `true` adds `meta.total`, the number of matching sources.
-    count: Option<bool>,
-    /// Response format; overrides `Accept`.
-    #[param(value_type = Option<super::format::TabularFormat>)]
-    format: Option<Format>,
-    /// Page size, 1 to 500; 50 when not given. CSV and GeoJSON without `limit` are not
-    /// paged: every matching record, in one streamed body (a URL pasted into a spreadsheet
-    /// gets the whole collection).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
-    limit: Option<Limit>,
-    /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
-    /// this API issued for the same collection and `sort` is accepted; any other is a 400.
-    #[param(pattern = "^[A-Za-z0-9_-]+$")]
-    cursor: Option<String>,
-    /// Time travel: the data as it was at this dataset version (`42`) or time (RFC 3339,
-    /// e.g. `2026-03-01T12:00:00Z`); the same request always returns the same bytes.
-    #[param(inline)]
-    as_of: Option<AsOf>,
+}
+
+impl Filters for ListSourcesParams {
+    type Of = Sources;
+    const DOCS: Docs = Docs {
+        count: "`true` adds `meta.total`, the number of matching sources.",
+        ..Docs::sorted("Sort order (default `id`); `-` for descending.")
+    };
+    fn filter(&self) -> Result<Option<SourceKind>, ApiError> {
+        Ok(self.kind)
+    }
 }
 
 /// List sources
@@ -59,7 +89,7 @@ pub struct ListSourcesParams {
 /// Every publication the dataset cites, in id order.
 #[utoipa::path(
     tag = "sources",
-    params(ListSourcesParams),
+    params(ListParams<ListSourcesParams>),
     responses(
         (status = 200, description = "A page of sources",
             content((SourcePage = "application/json"), (String = "text/csv")),
@@ -75,39 +105,11 @@ pub struct ListSourcesParams {
 pub async fn list_sources(
     req: HttpRequest,
     db: Db,
-    Params(params): Params<ListSourcesParams>,
+    params: ListParams<ListSourcesParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let pool = db.at(params.as_of).await?;
-    let format = negotiate(&req, params.format, JSON_CSV)?;
-    let sort = params.sort.unwrap_or(SourceSort::Id);
-    let kind = params.kind;
-    let fetch = move |reader: Reader, cursor: Option<String>, limit: u32| async move {
-        let after =
-            pagination::position("sources", sort.as_str(), &sort.order(), cursor.as_deref())?;
-        let rows =
-            store::sources::list_sources(&reader, kind, sort, after.as_ref(), i64::from(limit) + 1)
-                .await?;
-        Ok(Chunk::new(
-            rows,
-            limit,
-            |s: &Source| (Vec::new(), s.id.to_string()),
-            "sources",
-            sort.as_str(),
-        ))
-    };
-    if download::is_whole(format, params.limit) {
-        return download::respond(&req, &pool, format, "sources", params.cursor, fetch).await;
-    }
-    let limit = Limit::or_default(params.limit);
-    let chunk = fetch(Reader::clone(&pool), params.cursor, limit).await?;
-    let total = match params.count {
-        Some(true) => Some(store::sources::count_sources(&pool, params.kind).await?),
-        _ => None,
-    };
-    let page = Page::from_chunk(&req, chunk, limit).with_total(total);
-    Ok(pagination::respond::<_, SourcePage>(
-        page, format, "sources",
-    ))
+    let pool = db.at(params.as_of()).await?;
+    let filter = params.filters.filter()?;
+    listing::respond(&req, &pool, filter, params).await
 }
 
 /// Get a source

@@ -3,15 +3,17 @@
 use actix_web::{HttpRequest, HttpResponse, get};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
 use sqlx::types::Json;
 use utoipa::{IntoParams, ToSchema};
 
 use super::as_of::Db;
-use super::pagination::{Chunk, Cursor, Page, page_type};
-use super::params::{DateBound, Limit, date_range};
-use crate::domain::{ActorId, AsOf, PartialDate};
+use super::format::{Format, JSON_CSV};
+use super::listing::{self, Collection, Docs, Filters, ListParams};
+use super::pagination::{Cursor, page_type};
+use super::params::{DateBound, date_range};
+use crate::domain::{ActorId, PartialDate};
 use crate::error::{ApiError, BadRequest, InternalError, Unavailable};
-use crate::extract::Params;
 use crate::store;
 use crate::store::Reader;
 use crate::store::timeline::{TimelineAfter, TimelineEntryType, TimelineFilter, TimelineRow};
@@ -93,9 +95,55 @@ page_type!(
     TimelineEntry
 );
 
-/// Query parameters of `GET /v1/timeline`.
+/// Incidents and claims in one chronological list.
+pub struct Timeline;
+
+impl Collection for Timeline {
+    type Item = TimelineEntry;
+    type Filter = TimelineFilter;
+    type Sort = ();
+    type After = TimelineAfter;
+    type Page = TimelinePage;
+    const NAME: &'static str = "timeline";
+    const FORMATS: &'static [Format] = JSON_CSV;
+    const DEFAULT_SORT: () = ();
+
+    fn sort_name((): ()) -> &'static str {
+        "date"
+    }
+    fn after((): (), cursor: Option<&str>) -> Result<Option<TimelineAfter>, ApiError> {
+        let Some(c) = Cursor::decode(Self::NAME, "date", cursor)? else {
+            return Ok(None);
+        };
+        Ok(Some(TimelineAfter {
+            start: c.key_as::<NaiveDate>(Self::NAME, 0)?,
+            end: c.key_as::<NaiveDate>(Self::NAME, 1)?,
+            entry_type: c.key_as::<TimelineEntryType>(Self::NAME, 2)?,
+            id: c.id,
+        }))
+    }
+    async fn read(
+        reader: &Reader,
+        filter: &TimelineFilter,
+        (): (),
+        after: Option<&TimelineAfter>,
+        limit: i64,
+    ) -> Result<Vec<TimelineEntry>, ApiError> {
+        let rows = store::timeline::list_timeline(reader, filter, after, limit).await?;
+        Ok(rows.into_iter().map(TimelineEntry::from).collect())
+    }
+    fn key((): (), e: &TimelineEntry) -> (Vec<Value>, String) {
+        let key = vec![
+            json!(e.date.start()),
+            json!(e.date.end()),
+            json!(e.entry_type),
+        ];
+        (key, e.id.clone())
+    }
+}
+
+/// Filters of `GET /v1/timeline`.
 #[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct TimelineParams {
     /// Entries dated on or after this date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`; a partial date
@@ -110,26 +158,11 @@ pub struct TimelineParams {
     /// about it.
     #[param(example = "ttp")]
     actor: Option<ActorId>,
-    /// Response format; overrides `Accept`.
-    #[param(value_type = Option<super::format::TabularFormat>)]
-    format: Option<super::format::Format>,
-    /// Page size, 1 to 500; 50 when not given. CSV and GeoJSON without `limit` are not
-    /// paged: every matching record, in one streamed body (a URL pasted into a spreadsheet
-    /// gets the whole collection).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
-    limit: Option<Limit>,
-    /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
-    /// this API issued for the same collection and `sort` is accepted; any other is a 400.
-    #[param(pattern = "^[A-Za-z0-9_-]+$")]
-    cursor: Option<String>,
-    /// Time travel: the data as it was at this dataset version (`42`) or time (RFC 3339,
-    /// e.g. `2026-03-01T12:00:00Z`); the same request always returns the same bytes.
-    #[param(inline)]
-    as_of: Option<AsOf>,
 }
 
-impl TimelineParams {
-    /// The store filter these parameters ask for.
+impl Filters for TimelineParams {
+    type Of = Timeline;
+    const DOCS: Docs = Docs::UNSORTED;
     fn filter(&self) -> Result<TimelineFilter, ApiError> {
         let (from, to) = date_range(self.from.as_ref(), self.to.as_ref())?;
         Ok(TimelineFilter {
@@ -148,7 +181,7 @@ impl TimelineParams {
 /// made. Dates keep their precision.
 #[utoipa::path(
     tag = "timeline",
-    params(TimelineParams),
+    params(ListParams<TimelineParams>),
     responses(
         (status = 200, description = "A page of the timeline",
             content((TimelinePage = "application/json"), (String = "text/csv")),
@@ -164,60 +197,11 @@ impl TimelineParams {
 pub async fn list_timeline(
     req: HttpRequest,
     db: Db,
-    Params(params): Params<TimelineParams>,
+    params: ListParams<TimelineParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let pool = db.at(params.as_of).await?;
-    let filter = params.filter()?;
-    let format = super::format::negotiate(&req, params.format, super::format::JSON_CSV)?;
-    let fetch = move |reader: Reader, cursor: Option<String>, limit: u32| {
-        let filter = filter.clone();
-        async move {
-            let after = Cursor::decode("timeline", "date", cursor.as_deref())?
-                .map(|c| {
-                    Ok::<_, ApiError>(TimelineAfter {
-                        start: c.key_as::<NaiveDate>("timeline", 0)?,
-                        end: c.key_as::<NaiveDate>("timeline", 1)?,
-                        entry_type: c.key_as::<TimelineEntryType>("timeline", 2)?,
-                        id: c.id,
-                    })
-                })
-                .transpose()?;
-            let rows = store::timeline::list_timeline(
-                &reader,
-                &filter,
-                after.as_ref(),
-                i64::from(limit) + 1,
-            )
-            .await?;
-            let entries = rows.into_iter().map(TimelineEntry::from).collect();
-            Ok(Chunk::new(
-                entries,
-                limit,
-                |e: &TimelineEntry| {
-                    (
-                        vec![
-                            serde_json::json!(e.date.start()),
-                            serde_json::json!(e.date.end()),
-                            serde_json::json!(e.entry_type),
-                        ],
-                        e.id.clone(),
-                    )
-                },
-                "timeline",
-                "date",
-            ))
-        }
-    };
-    if super::download::is_whole(format, params.limit) {
-        return super::download::respond(&req, &pool, format, "timeline", params.cursor, fetch)
-            .await;
-    }
-    let limit = Limit::or_default(params.limit);
-    let chunk = fetch(Reader::clone(&pool), params.cursor, limit).await?;
-    let page = Page::from_chunk(&req, chunk, limit);
-    Ok(super::pagination::respond::<_, TimelinePage>(
-        page, format, "timeline",
-    ))
+    let pool = db.at(params.as_of()).await?;
+    let filter = params.filters.filter()?;
+    listing::respond(&req, &pool, filter, params).await
 }
 
 #[cfg(test)]

@@ -38,7 +38,6 @@ impl Writer<'_> {
 
 /// The query of `DELETE`: why the record is deleted, kept in its tombstone.
 #[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct DeleteParams {
     /// Why the record is deleted (kept in its tombstone and revision), 1 to 500 characters,

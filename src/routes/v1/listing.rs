@@ -1,0 +1,297 @@
+//! One listing for every collection endpoint: its query parameters (the endpoint's filters,
+//! then `sort`, `count`, `format`, `limit`, `cursor` and `as_of`, documented once) and the
+//! handler's tail (one page in the negotiated format, or every record for a download).
+//!
+//! An endpoint declares its filters ([`Filters`]) and the collection they select
+//! ([`Collection`]: how a chunk is read, sorted and counted); [`respond`] does the rest.
+
+use std::borrow::Cow;
+use std::future::{Ready, ready};
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, HttpResponse};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::IntoParams;
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::{Ref, RefOr, Required};
+
+use super::download::{self, Downloadable};
+use super::format::{Format, negotiate};
+use super::pagination::{self, Chunk, Page};
+use super::params::Limit;
+use crate::domain::AsOf;
+use crate::error::ApiError;
+use crate::store::Reader;
+use crate::store::keyset::{Order, Position};
+
+/// A collection a list endpoint serves: its records, filter, sort orders and how a chunk of
+/// it is read.
+#[expect(
+    async_fn_in_trait,
+    reason = "handlers run on actix's single-threaded workers: no Send bound is wanted"
+)]
+pub trait Collection: 'static {
+    /// A record of the collection.
+    type Item: Downloadable + 'static;
+    /// The store's filter.
+    type Filter: Clone + 'static;
+    /// The sort orders (`()` for a collection with one order).
+    type Sort: Copy + std::fmt::Debug + DeserializeOwned + 'static;
+    /// Where a cursor says the next chunk starts.
+    type After;
+    /// The named JSON page type.
+    type Page: From<Page<Self::Item>> + Serialize;
+
+    /// The collection's name: in cursors, and the download's file name.
+    const NAME: &'static str;
+    /// The formats it can be read in.
+    const FORMATS: &'static [Format];
+    /// The order when `sort` is not given.
+    const DEFAULT_SORT: Self::Sort;
+
+    /// The name of `sort`, which a cursor is bound to.
+    fn sort_name(sort: Self::Sort) -> &'static str;
+    /// The sort enum's schema name, for the `sort` parameter; `None` when there is no choice.
+    fn sort_schema() -> Option<Cow<'static, str>> {
+        None
+    }
+    /// Decodes `cursor`, issued for this collection and `sort`.
+    fn after(sort: Self::Sort, cursor: Option<&str>) -> Result<Option<Self::After>, ApiError>;
+    /// Up to `limit` records matching `filter` in `sort` order, after `after`.
+    async fn read(
+        reader: &Reader,
+        filter: &Self::Filter,
+        sort: Self::Sort,
+        after: Option<&Self::After>,
+        limit: i64,
+    ) -> Result<Vec<Self::Item>, ApiError>;
+    /// A record's sort key and id, from which the cursor after it is made.
+    fn key(sort: Self::Sort, item: &Self::Item) -> (Vec<Value>, String);
+    /// How many records match `filter` (for `count=true`).
+    async fn count(_reader: &Reader, _filter: &Self::Filter) -> Result<Option<i64>, ApiError> {
+        Ok(None)
+    }
+}
+
+/// The keyset position of a cursor, for a collection sorted by a store [`Order`].
+pub fn keyset_after<C: Collection>(
+    sort: C::Sort,
+    order: &Order,
+    cursor: Option<&str>,
+) -> Result<Option<Position>, ApiError> {
+    pagination::position(C::NAME, C::sort_name(sort), order, cursor)
+}
+
+/// One endpoint's filter parameters, and the collection they select.
+pub trait Filters: DeserializeOwned + IntoParams {
+    /// The collection listed.
+    type Of: Collection;
+    /// The descriptions of the shared parameters that say something of this endpoint.
+    const DOCS: Docs;
+    /// The store filter these parameters ask for (a 400 if they contradict each other).
+    fn filter(&self) -> Result<<Self::Of as Collection>::Filter, ApiError>;
+}
+
+/// What the descriptions of `sort`, `count` and `format` say of one endpoint.
+pub struct Docs {
+    /// `sort`'s description; `None`: the endpoint has neither `sort` nor `count`.
+    pub sort: Option<&'static str>,
+    /// `count`'s description.
+    pub count: &'static str,
+    /// `format`'s description.
+    pub format: &'static str,
+}
+
+impl Docs {
+    /// A sorted collection's usual descriptions, with `default` its default order.
+    pub const fn sorted(sort: &'static str) -> Self {
+        Self {
+            sort: Some(sort),
+            count: "`true` adds `meta.total`, the number of matching records (costs a count query).",
+            format: "Response format; overrides `Accept`.",
+        }
+    }
+    /// A collection with one order, and no count.
+    pub const UNSORTED: Self = Self {
+        sort: None,
+        count: "",
+        format: "Response format; overrides `Accept`.",
+    };
+}
+
+/// The parameters every listing takes after its filters' sort, count and format, as
+/// documented ([`Shared`] parses them).
+#[derive(IntoParams)]
+#[expect(dead_code, reason = "documents the parameters `Shared` parses")]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Page size, 1 to 500; 50 when not given. CSV and GeoJSON without `limit` are not
+    /// paged: every matching record, in one streamed body (a URL pasted into a spreadsheet
+    /// gets the whole collection).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
+    limit: Option<Limit>,
+    /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
+    /// this API issued for the same collection and `sort` is accepted; any other is a 400.
+    #[param(pattern = "^[A-Za-z0-9_-]+$")]
+    cursor: Option<String>,
+    /// Time travel: the data as it was at this dataset version (`42`) or time (RFC 3339,
+    /// e.g. `2026-03-01T12:00:00Z`); the same request always returns the same bytes.
+    #[param(inline)]
+    as_of: Option<AsOf>,
+}
+
+/// The shared parameters of a listing sorted by `S`, as parsed.
+#[derive(Debug, Deserialize)]
+struct Shared<S> {
+    sort: Option<S>,
+    count: Option<bool>,
+    format: Option<Format>,
+    limit: Option<Limit>,
+    cursor: Option<String>,
+    as_of: Option<AsOf>,
+}
+
+/// The names of the shared parameters, which [`Shared`] parses; the rest are the filters'.
+const SHARED: [&str; 6] = ["sort", "count", "format", "limit", "cursor", "as_of"];
+
+/// A listing's query: the endpoint's filters `F`, then the shared parameters. Its parameter
+/// list is the list of keys it accepts (see [`crate::extract`]).
+#[derive(Debug)]
+pub struct ListParams<F: Filters> {
+    pub filters: F,
+    shared: Shared<<F::Of as Collection>::Sort>,
+}
+
+impl<F: Filters> ListParams<F> {
+    /// The time-travel point asked for.
+    pub fn as_of(&self) -> Option<AsOf> {
+        self.shared.as_of
+    }
+}
+
+impl<F: Filters + 'static> FromRequest for ListParams<F> {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let parse = || {
+            let query = req.query_string();
+            crate::extract::check_keys::<Self>(query)?;
+            let (shared, filters) = crate::extract::split_query(query, |k| SHARED.contains(&k));
+            Ok(Self {
+                filters: crate::extract::deserialize_query(&filters)?,
+                shared: crate::extract::deserialize_query(&shared)?,
+            })
+        };
+        ready(parse())
+    }
+}
+
+impl<F: Filters> IntoParams for ListParams<F> {
+    fn into_params(parameter_in: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let query = |name: &str, description: &str, schema| {
+            ParameterBuilder::new()
+                .name(name)
+                .parameter_in(ParameterIn::Query)
+                .description(Some(description))
+                .required(Required::False)
+                .schema(Some(schema))
+                .build()
+        };
+        let mut params = F::into_params(&parameter_in);
+        if let (Some(sort), Some(schema)) = (F::DOCS.sort, F::Of::sort_schema()) {
+            params.push(query(
+                "sort",
+                sort,
+                RefOr::Ref(Ref::from_schema_name(schema)),
+            ));
+            let boolean = ObjectBuilder::new().schema_type(Type::Boolean).build();
+            params.push(query("count", F::DOCS.count, RefOr::T(boolean.into())));
+        }
+        let formats = if F::Of::FORMATS.contains(&Format::Geojson) {
+            "Format"
+        } else {
+            "TabularFormat"
+        };
+        let format = RefOr::Ref(Ref::from_schema_name(formats));
+        params.push(query("format", F::DOCS.format, format));
+        params.extend(PageParams::into_params(parameter_in));
+        params
+    }
+}
+
+/// Answers a listing of `C` with the records `filter` selects: one page in the negotiated
+/// format, or, for CSV and GeoJSON without `limit`, every one in a streamed download.
+pub async fn respond<F: Filters>(
+    req: &HttpRequest,
+    pool: &Reader,
+    filter: <F::Of as Collection>::Filter,
+    params: ListParams<F>,
+) -> Result<HttpResponse, ApiError> {
+    type C<F> = <F as Filters>::Of;
+    let Shared {
+        sort,
+        count,
+        format,
+        limit,
+        cursor,
+        ..
+    } = params.shared;
+    let format = negotiate(req, format, C::<F>::FORMATS)?;
+    let sort = sort.unwrap_or(C::<F>::DEFAULT_SORT);
+    let owned = filter.clone();
+    let fetch = move |reader: Reader, cursor: Option<String>, limit: u32| {
+        let filter = owned.clone();
+        async move { chunk::<C<F>>(&reader, &filter, sort, cursor.as_deref(), limit).await }
+    };
+    if download::is_whole(format, limit) {
+        return download::respond(req, pool, format, C::<F>::NAME, cursor, fetch).await;
+    }
+    let limit = Limit::or_default(limit);
+    let chunk = fetch(pool.clone(), cursor, limit).await?;
+    let total = match count {
+        Some(true) => C::<F>::count(pool, &filter).await?,
+        _ => None,
+    };
+    let page = Page::from_chunk(req, chunk, limit).with_total(total);
+    if format == Format::Geojson {
+        let features = <C<F> as Collection>::Item::features(&page.data)
+            .map_err(|e| ApiError::Internal(e.into()))?;
+        let mut response = HttpResponse::Ok();
+        response.content_type(Format::Geojson.media_type());
+        if let Some(link) = page.link_header() {
+            response.insert_header(link);
+        }
+        return Ok(response.body(format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        )));
+    }
+    Ok(pagination::respond::<_, <C<F> as Collection>::Page>(
+        page,
+        format,
+        C::<F>::NAME,
+    ))
+}
+
+/// One chunk of `C`: up to `limit` records after `cursor`, and the cursor after them.
+async fn chunk<C: Collection>(
+    reader: &Reader,
+    filter: &C::Filter,
+    sort: C::Sort,
+    cursor: Option<&str>,
+    limit: u32,
+) -> Result<Chunk<C::Item>, ApiError> {
+    let after = C::after(sort, cursor)?;
+    let rows = C::read(reader, filter, sort, after.as_ref(), i64::from(limit) + 1).await?;
+    Ok(Chunk::new(
+        rows,
+        limit,
+        |item| C::key(sort, item),
+        C::NAME,
+        C::sort_name(sort),
+    ))
+}
