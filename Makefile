@@ -20,9 +20,10 @@ help: ## List the targets
 run: ## Serve the API (migrates and loads the dataset)
 	$(WITH_DB) cargo run --release -- serve
 
-test: ## Run all tests against PostgreSQL
+test: ## Run all tests against PostgreSQL, then every curl example in README.md and docs/
 	$(WITH_DB) sh -c 'cargo run --quiet -- migrate && \
-	  exec cargo test --all-targets'
+	  cargo test --all-targets && \
+	  exec scripts/check-doc-examples'
 
 test-replicas: ## Run the read-replica test against a throwaway primary + streaming replica
 	scripts/with-replica cargo test --test replicas -- --nocapture
