@@ -18,10 +18,7 @@ use crate::domain::{
     Actor, ActorId, ActorKind, ClaimKind, ClaimStatus, CountryCode, ForceMetric, IncidentKind,
     Resource,
 };
-use crate::error::{
-    ApiError, BadRequest, Gone, InternalError, NotAcceptable, NotFound, TooManyRequests,
-    Unavailable,
-};
+use crate::error::ApiError;
 use crate::extract::Params;
 use crate::store;
 use crate::store::Reader;
@@ -112,11 +109,7 @@ impl Filters for ListActorsParams {
         (status = 200, description = "A page of actors",
             content((ActorPage = "application/json"), (String = "text/csv")),
             headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
-        (status = 400, response = BadRequest),
-        (status = 406, response = NotAcceptable),
-        (status = 429, response = TooManyRequests),
-        (status = 500, response = InternalError),
-        (status = 503, response = Unavailable),
+        super::responses::ListErrors,
     )
 )]
 #[get("/actors")]
@@ -149,13 +142,7 @@ async fn existing_actor(pool: &DataPool, id: &str) -> Result<ActorId, ApiError> 
     params(("id" = String, Path, description = "Actor id", example = "ttp"), AsOfParams),
     responses(
         (status = 200, description = "The actor", body = Actor),
-        (status = 400, response = BadRequest),
-        (status = 406, response = crate::error::NotAcceptable),
-        (status = 404, response = NotFound),
-        (status = 410, response = Gone),
-        (status = 429, response = TooManyRequests),
-        (status = 500, response = InternalError),
-        (status = 503, response = Unavailable),
+        super::responses::RecordErrors,
     )
 )]
 #[get("/actors/{id}")]
@@ -217,13 +204,7 @@ impl Filters for ActorClaimsParams {
         (status = 200, description = "A page of the actor's claims (CSV: one row per figure)",
             content((ClaimPage = "application/json"), (String = "text/csv")),
             headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
-        (status = 400, response = BadRequest),
-        (status = 406, response = NotAcceptable),
-        (status = 404, response = NotFound),
-        (status = 410, response = Gone),
-        (status = 429, response = TooManyRequests),
-        (status = 500, response = InternalError),
-        (status = 503, response = Unavailable),
+        super::responses::RecordErrors,
     )
 )]
 #[get("/actors/{id}/claims")]
@@ -278,13 +259,7 @@ impl Filters for ActorIncidentsParams {
         (status = 200, description = "A page of the actor's incidents",
             content((IncidentPage = "application/json"), (String = "text/csv"), (IncidentFeatureCollection = "application/geo+json")),
             headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
-        (status = 400, response = BadRequest),
-        (status = 406, response = NotAcceptable),
-        (status = 404, response = NotFound),
-        (status = 410, response = Gone),
-        (status = 429, response = TooManyRequests),
-        (status = 500, response = InternalError),
-        (status = 503, response = Unavailable),
+        super::responses::RecordErrors,
     )
 )]
 #[get("/actors/{id}/incidents")]
@@ -335,13 +310,7 @@ impl Filters for ActorForceFiguresParams {
         (status = 200, description = "A page of figures about the actor's forces",
             content((ForceFigurePage = "application/json"), (String = "text/csv")),
             headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
-        (status = 400, response = BadRequest),
-        (status = 406, response = NotAcceptable),
-        (status = 404, response = NotFound),
-        (status = 410, response = Gone),
-        (status = 429, response = TooManyRequests),
-        (status = 500, response = InternalError),
-        (status = 503, response = Unavailable),
+        super::responses::RecordErrors,
     )
 )]
 #[get("/actors/{id}/force-figures")]

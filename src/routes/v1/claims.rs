@@ -11,10 +11,7 @@ use super::listing::{self, Collection, Docs, Filters, ListParams, keyset_after};
 use super::pagination::page_type;
 use super::params::{DateBound, SearchText, date_range};
 use crate::domain::{ActorId, Claim, ClaimId, ClaimKind, ClaimStatus, IncidentId, Resource};
-use crate::error::{
-    ApiError, BadRequest, Gone, InternalError, NotAcceptable, NotFound, TooManyRequests,
-    Unavailable,
-};
+use crate::error::ApiError;
 use crate::extract::Params;
 use crate::representation;
 use crate::store;
@@ -138,11 +135,7 @@ impl Filters for ListClaimsParams {
         (status = 200, description = "A page of claims (CSV: one row per figure)",
             content((ClaimPage = "application/json"), (String = "text/csv")),
             headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
-        (status = 400, response = BadRequest),
-        (status = 406, response = NotAcceptable),
-        (status = 429, response = TooManyRequests),
-        (status = 500, response = InternalError),
-        (status = 503, response = Unavailable),
+        super::responses::ListErrors,
     )
 )]
 #[get("/claims")]
@@ -166,13 +159,7 @@ pub async fn list_claims(
     params(("id" = String, Path, description = "Claim id", example = "pakistan-claims-133-taliban-killed"), AsOfParams),
     responses(
         (status = 200, description = "The claim", body = Claim),
-        (status = 400, response = BadRequest),
-        (status = 406, response = crate::error::NotAcceptable),
-        (status = 404, response = NotFound),
-        (status = 410, response = Gone),
-        (status = 429, response = TooManyRequests),
-        (status = 500, response = InternalError),
-        (status = 503, response = Unavailable),
+        super::responses::RecordErrors,
     )
 )]
 #[get("/claims/{id}")]

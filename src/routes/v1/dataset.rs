@@ -12,7 +12,7 @@ use actix_web::web::Bytes;
 use futures_util::TryStreamExt;
 
 use super::as_of::{AsOfParams, Db};
-use crate::error::{ApiError, BadRequest, InternalError, TooManyRequests, Unavailable};
+use crate::error::{ApiError, TooManyRequests};
 use crate::extract::Params;
 use crate::openapi::SpecJson;
 use crate::store;
@@ -91,11 +91,7 @@ impl ToSchema for DatasetInfo {
     params(AsOfParams),
     responses(
         (status = 200, description = "The dataset's description", body = DatasetInfo),
-        (status = 400, response = BadRequest),
-        (status = 406, response = crate::error::NotAcceptable),
-        (status = 429, response = TooManyRequests),
-        (status = 500, response = InternalError),
-        (status = 503, response = Unavailable),
+        super::responses::ListErrors,
     )
 )]
 #[get("/dataset")]
@@ -144,11 +140,7 @@ pub async fn get_dataset(
     responses(
         (status = 200, description = "The dataset, one record per line, then the end line",
             content((super::tagged::ExportLine = "application/x-ndjson"))),
-        (status = 400, response = BadRequest),
-        (status = 406, response = crate::error::NotAcceptable),
-        (status = 429, response = TooManyRequests),
-        (status = 500, response = InternalError),
-        (status = 503, response = Unavailable),
+        super::responses::ListErrors,
     )
 )]
 #[get("/export")]

@@ -11,9 +11,7 @@ use super::listing::{self, Collection, Docs, Filters, ListParams, keyset_after};
 use super::pagination::page_type;
 use super::params::{ActorList, DateBound};
 use crate::domain::{ActorId, AsOf, Claim, ClaimKind, ForceFigure, ForceFigureId, ForceMetric};
-use crate::error::{
-    ApiError, BadRequest, InternalError, NotAcceptable, NotFound, TooManyRequests, Unavailable,
-};
+use crate::error::ApiError;
 use crate::extract::Params;
 use crate::representation;
 use crate::store;
@@ -124,11 +122,7 @@ impl Filters for ListForceFiguresParams {
         (status = 200, description = "A page of force figures",
             content((ForceFigurePage = "application/json"), (String = "text/csv")),
             headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
-        (status = 400, response = BadRequest),
-        (status = 406, response = NotAcceptable),
-        (status = 429, response = TooManyRequests),
-        (status = 500, response = InternalError),
-        (status = 503, response = Unavailable),
+        super::responses::ListErrors,
     )
 )]
 #[get("/force-figures")]
@@ -289,12 +283,7 @@ fn compare(actors: Vec<ActorId>, figures: Vec<ForceFigure>, stated: &[Claim]) ->
     params(ForceComparisonParams),
     responses(
         (status = 200, description = "The comparison", body = ForceComparison),
-        (status = 400, response = BadRequest),
-        (status = 406, response = crate::error::NotAcceptable),
-        (status = 404, response = NotFound),
-        (status = 429, response = TooManyRequests),
-        (status = 500, response = InternalError),
-        (status = 503, response = Unavailable),
+        super::responses::LookupErrors,
     )
 )]
 #[get("/force-comparison")]
@@ -351,13 +340,7 @@ pub async fn force_comparison(
     params(("id" = String, Path, description = "The figure's id", example = "pakistan-active-personnel-2025"), AsOfParams),
     responses(
         (status = 200, description = "The force figure", body = ForceFigure),
-        (status = 400, response = BadRequest),
-        (status = 406, response = crate::error::NotAcceptable),
-        (status = 404, response = NotFound),
-        (status = 410, response = crate::error::Gone),
-        (status = 429, response = TooManyRequests),
-        (status = 500, response = InternalError),
-        (status = 503, response = Unavailable),
+        super::responses::RecordErrors,
     )
 )]
 #[get("/force-figures/{id}")]

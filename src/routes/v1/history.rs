@@ -11,7 +11,7 @@ use super::pagination::{Cursor, Page, PageLinks, page_type};
 use super::params::Limit;
 use crate::domain::Resource;
 use crate::domain::ids::is_slug;
-use crate::error::{ApiError, BadRequest, InternalError, NotFound, TooManyRequests, Unavailable};
+use crate::error::ApiError;
 use crate::extract::Params;
 use crate::store;
 use crate::store::changes::{FeedChange, FeedPosition, Revision};
@@ -79,12 +79,7 @@ fn record(path: &(String, String)) -> Result<(Resource, &str), ApiError> {
     responses(
         (status = 200, description = "A page of the record's revisions, oldest first", body = RevisionPage,
             headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
-        (status = 400, response = BadRequest),
-        (status = 406, response = crate::error::NotAcceptable),
-        (status = 404, response = NotFound),
-        (status = 429, response = TooManyRequests),
-        (status = 500, response = InternalError),
-        (status = 503, response = Unavailable),
+        super::responses::LookupErrors,
     )
 )]
 #[get("/{resource}/{id}/revisions")]
@@ -245,11 +240,7 @@ fn feed_position(cursor: Option<&str>) -> Result<Option<FeedPosition>, ApiError>
     responses(
         (status = 200, description = "A page of changes, oldest first", body = ChangePage,
             headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
-        (status = 400, response = BadRequest),
-        (status = 406, response = crate::error::NotAcceptable),
-        (status = 429, response = TooManyRequests),
-        (status = 500, response = InternalError),
-        (status = 503, response = Unavailable),
+        super::responses::ListErrors,
     )
 )]
 #[get("/changes")]

@@ -12,10 +12,7 @@ use super::listing::{self, Collection, Docs, Filters, ListParams, keyset_after};
 use super::pagination::page_type;
 use super::params::{BBoxParam, DateBound, SearchText, date_range};
 use crate::domain::{ActorId, CountryCode, Incident, IncidentId, IncidentKind, Resource};
-use crate::error::{
-    ApiError, BadRequest, Gone, InternalError, NotAcceptable, NotFound, TooManyRequests,
-    Unavailable,
-};
+use crate::error::ApiError;
 use crate::extract::Params;
 use crate::store;
 use crate::store::Reader;
@@ -137,11 +134,7 @@ impl Filters for ListIncidentsParams {
         (status = 200, description = "A page of incidents (GeoJSON: one feature per located place)",
             content((IncidentPage = "application/json"), (String = "text/csv"), (IncidentFeatureCollection = "application/geo+json")),
             headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
-        (status = 400, response = BadRequest),
-        (status = 406, response = NotAcceptable),
-        (status = 429, response = TooManyRequests),
-        (status = 500, response = InternalError),
-        (status = 503, response = Unavailable),
+        super::responses::ListErrors,
     )
 )]
 #[get("/incidents")]
@@ -164,13 +157,7 @@ pub async fn list_incidents(
     params(("id" = String, Path, description = "Incident id", example = "pakistan-strikes-on-taliban-2026-02-27"), AsOfParams),
     responses(
         (status = 200, description = "The incident, with the ids of the claims about it", body = Incident),
-        (status = 400, response = BadRequest),
-        (status = 406, response = crate::error::NotAcceptable),
-        (status = 404, response = NotFound),
-        (status = 410, response = Gone),
-        (status = 429, response = TooManyRequests),
-        (status = 500, response = InternalError),
-        (status = 503, response = Unavailable),
+        super::responses::RecordErrors,
     )
 )]
 #[get("/incidents/{id}")]

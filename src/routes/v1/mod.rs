@@ -16,6 +16,7 @@ pub mod incidents;
 pub mod listing;
 pub mod pagination;
 pub mod params;
+pub mod responses;
 pub mod search;
 pub mod sources;
 pub mod tagged;

@@ -11,7 +11,7 @@ use super::listing::{self, Collection, Docs, Filters, ListParams};
 use super::pagination::{Cursor, page_type};
 use super::params::SearchText;
 use super::timeline::claim_title;
-use crate::error::{ApiError, BadRequest, InternalError, Unavailable};
+use crate::error::ApiError;
 use crate::store;
 use crate::store::Reader;
 use crate::store::search::{SearchAfter, SearchHitRow, SearchHitType};
@@ -140,11 +140,7 @@ impl Filters for SearchParams {
         (status = 200, description = "A page of search hits, best first",
             content((SearchPage = "application/json"), (String = "text/csv")),
             headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
-        (status = 400, response = BadRequest),
-        (status = 406, response = crate::error::NotAcceptable),
-        (status = 429, response = crate::error::TooManyRequests),
-        (status = 500, response = InternalError),
-        (status = 503, response = Unavailable),
+        super::responses::ListErrors,
     )
 )]
 #[get("/search")]

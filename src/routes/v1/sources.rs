@@ -10,10 +10,7 @@ use super::format::{Format, JSON_CSV};
 use super::listing::{self, Collection, Docs, Filters, ListParams, keyset_after};
 use super::pagination::page_type;
 use crate::domain::{Resource, Source, SourceId, SourceKind};
-use crate::error::{
-    ApiError, BadRequest, Gone, InternalError, NotAcceptable, NotFound, TooManyRequests,
-    Unavailable,
-};
+use crate::error::ApiError;
 use crate::extract::Params;
 use crate::store;
 use crate::store::Reader;
@@ -94,11 +91,7 @@ impl Filters for ListSourcesParams {
         (status = 200, description = "A page of sources",
             content((SourcePage = "application/json"), (String = "text/csv")),
             headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
-        (status = 400, response = BadRequest),
-        (status = 406, response = NotAcceptable),
-        (status = 429, response = TooManyRequests),
-        (status = 500, response = InternalError),
-        (status = 503, response = Unavailable),
+        super::responses::ListErrors,
     )
 )]
 #[get("/sources")]
@@ -121,13 +114,7 @@ pub async fn list_sources(
     params(("id" = String, Path, description = "Source id", example = "iiss-2025"), AsOfParams),
     responses(
         (status = 200, description = "The source", body = Source),
-        (status = 400, response = BadRequest),
-        (status = 406, response = crate::error::NotAcceptable),
-        (status = 404, response = NotFound),
-        (status = 410, response = Gone),
-        (status = 429, response = TooManyRequests),
-        (status = 500, response = InternalError),
-        (status = 503, response = Unavailable),
+        super::responses::RecordErrors,
     )
 )]
 #[get("/sources/{id}")]
