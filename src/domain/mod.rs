@@ -58,6 +58,7 @@ pub mod problem;
 pub mod record;
 pub mod resource;
 pub mod source;
+pub mod sources;
 
 pub use actor::{Actor, ActorKind, ActorPlace, PlaceTie, Relation, RelationKind, RelationState};
 pub use as_of::AsOf;
@@ -73,4 +74,5 @@ pub use partial_date::{DatePrecision, PartialDate};
 pub use problem::Problem;
 pub use record::{Record, Reference};
 pub use resource::Resource;
-pub use source::{Source, SourceKind, Sources};
+pub use source::{Source, SourceKind};
+pub use sources::Sources;
