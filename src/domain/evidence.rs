@@ -109,3 +109,24 @@ string_enum! {
         Estimated = "estimated",
     }
 }
+
+/// A date Durand estimated needs the inference that explains it. (A missing basis is allowed in
+/// a write, where it means "not recorded"; the curated dataset must give one: see
+/// [`Dataset::validate`](super::Dataset::validate).)
+pub(crate) fn date_basis_problems(
+    field: &str,
+    basis: Option<DateBasis>,
+    inference: Option<&str>,
+) -> Vec<Problem> {
+    match basis {
+        Some(DateBasis::Estimated) if inference.is_none_or(|t| t.trim().is_empty()) => {
+            vec![Problem::at(
+                "/inference",
+                format!(
+                    "`{field}_basis` is `estimated`: `inference` must say which bound is Durand's and why"
+                ),
+            )]
+        }
+        _ => Vec::new(),
+    }
+}

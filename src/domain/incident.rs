@@ -3,7 +3,6 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::claim::date_basis_problems;
 use super::evidence::{self, DateBasis, Evidence};
 use super::problem::{self, Problem};
 use super::{ActorId, ClaimId, CountryCode, IncidentId, PartialDate, Sources};
@@ -220,7 +219,7 @@ impl Incident {
                 "an incident needs at least one actor",
             ));
         }
-        problems.extend(date_basis_problems(
+        problems.extend(evidence::date_basis_problems(
             "date",
             self.date_basis,
             self.inference.as_deref(),
