@@ -117,6 +117,8 @@ pub struct Claim {
     pub attribution: Option<String>,
 }
 
+evidence::evidenced!(Claim);
+
 impl Claim {
     /// What is wrong with this claim on its own, each problem at its field (references are
     /// checked against the dataset, or the database for a write).

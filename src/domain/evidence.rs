@@ -71,10 +71,12 @@ pub fn problems(item: &dyn Evidenced, sources: &Sources) -> Vec<Problem> {
     problems
 }
 
+/// Implements [`Evidenced`] for types whose `evidence` and `inference` fields hold their
+/// basis; each record module implements it for its own types.
 macro_rules! evidenced {
     ($($t:ty),* $(,)?) => {$(
-        impl Evidenced for $t {
-            fn evidence(&self) -> &[Evidence] {
+        impl $crate::domain::evidence::Evidenced for $t {
+            fn evidence(&self) -> &[$crate::domain::evidence::Evidence] {
                 &self.evidence
             }
             fn inference(&self) -> Option<&str> {
@@ -84,16 +86,7 @@ macro_rules! evidenced {
     )*};
 }
 
-evidenced!(
-    super::Claim,
-    super::Figure,
-    super::ForceFigure,
-    super::Incident,
-    super::Location,
-    super::Relation,
-    super::Actor,
-    super::Source,
-);
+pub(super) use evidenced;
 
 string_enum! {
     /// Where a date's bounds come from, so that a bound Durand set itself is visible as such.

@@ -71,6 +71,8 @@ pub struct ForceFigure {
     pub attribution: Option<String>,
 }
 
+evidence::evidenced!(ForceFigure);
+
 impl ForceFigure {
     /// What is wrong with this figure on its own (references are checked by the dataset).
     pub fn problems(&self) -> Vec<Problem> {

@@ -116,6 +116,8 @@ pub struct Location {
     pub inference: Option<String>,
 }
 
+evidence::evidenced!(Location);
+
 impl Location {
     /// The point as `(lon, lat)`, when the place has one.
     pub fn point(&self) -> Option<(f64, f64)> {
@@ -202,6 +204,8 @@ pub struct Incident {
     #[schema(pattern = r"\S")]
     pub inference: Option<String>,
 }
+
+evidence::evidenced!(Incident);
 
 impl Incident {
     /// What is wrong with this incident on its own (references are checked by the dataset).

@@ -46,6 +46,8 @@ pub struct Source {
     pub inference: Option<String>,
 }
 
+super::evidence::evidenced!(Source);
+
 impl Source {
     /// What is wrong with this source on its own: its evidence must come from itself or the
     /// source that carries it, and it cannot be cited in itself.
