@@ -60,8 +60,10 @@ pub mod partial_date;
 pub mod problem;
 pub mod record;
 pub mod resource;
+pub mod search;
 pub mod source;
 pub mod sources;
+pub mod timeline;
 
 pub use actor::{Actor, ActorKind, ActorPlace, PlaceTie, Relation, RelationKind, RelationState};
 pub use as_of::AsOf;
@@ -80,5 +82,7 @@ pub use partial_date::{DatePrecision, PartialDate};
 pub use problem::Problem;
 pub use record::{Record, Reference};
 pub use resource::Resource;
+pub use search::SearchHitType;
 pub use source::{Source, SourceKind};
 pub use sources::Sources;
+pub use timeline::TimelineEntryType;

@@ -9,12 +9,12 @@ use super::as_of::Db;
 use super::pagination::{Chunk, Cursor, Page, page_type};
 use super::params::{Limit, SearchText};
 use super::timeline::claim_title;
-use crate::domain::AsOf;
+use crate::domain::{AsOf, SearchHitType};
 use crate::error::{ApiError, BadRequest, InternalError, Unavailable};
 use crate::extract::Params;
 use crate::store;
 use crate::store::Reader;
-use crate::store::search::{SearchAfter, SearchHitRow, SearchHitType};
+use crate::store::search::{SearchAfter, SearchHitRow};
 
 /// One record that matches a search.
 #[derive(Debug, Serialize, ToSchema)]

@@ -9,12 +9,12 @@ use utoipa::{IntoParams, ToSchema};
 use super::as_of::Db;
 use super::pagination::{Chunk, Cursor, Page, page_type};
 use super::params::{DateBound, Limit, date_range};
-use crate::domain::{ActorId, AsOf, PartialDate};
+use crate::domain::{ActorId, AsOf, PartialDate, TimelineEntryType};
 use crate::error::{ApiError, BadRequest, InternalError, Unavailable};
 use crate::extract::Params;
 use crate::store;
 use crate::store::Reader;
-use crate::store::timeline::{TimelineAfter, TimelineEntryType, TimelineFilter, TimelineRow};
+use crate::store::timeline::{TimelineAfter, TimelineFilter, TimelineRow};
 
 /// Longest claim statement, in characters, that a title carries whole.
 const TITLE_STATEMENT_CHARS: usize = 120;
