@@ -167,3 +167,39 @@ impl Claim {
         problems
     }
 }
+
+/// Longest claim statement, in characters, that a title carries whole.
+const TITLE_STATEMENT_CHARS: usize = 120;
+
+/// `Claimant: statement`, the statement cut at a word boundary (with `…`) when it is long.
+pub fn claim_title(claimant: Option<&str>, statement: &str) -> String {
+    let statement = statement.trim();
+    let short = if statement.chars().count() <= TITLE_STATEMENT_CHARS {
+        statement.to_owned()
+    } else {
+        let cut: String = statement.chars().take(TITLE_STATEMENT_CHARS).collect();
+        let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+        format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
+    };
+    match claimant {
+        Some(name) => format!("{name}: {short}"),
+        None => short,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_statement_is_cut_at_a_word_boundary() {
+        assert_eq!(
+            claim_title(Some("Pakistan"), "Short and whole."),
+            "Pakistan: Short and whole."
+        );
+        let long = "word ".repeat(40);
+        let title = claim_title(None, &long);
+        assert!(title.ends_with("word…"), "{title}");
+        assert!(title.chars().count() <= TITLE_STATEMENT_CHARS + 1);
+    }
+}

@@ -8,7 +8,7 @@ use super::as_of::Db;
 
 use super::pagination::{Chunk, Cursor, Page, page_type};
 use super::params::{Limit, SearchText};
-use super::timeline::claim_title;
+use crate::domain::claim::claim_title;
 use crate::domain::{AsOf, SearchHitType};
 use crate::error::{ApiError, BadRequest, InternalError, Unavailable};
 use crate::extract::Params;

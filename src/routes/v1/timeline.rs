@@ -9,15 +9,13 @@ use utoipa::{IntoParams, ToSchema};
 use super::as_of::Db;
 use super::pagination::{Chunk, Cursor, Page, page_type};
 use super::params::{DateBound, Limit, date_range};
+use crate::domain::claim::claim_title;
 use crate::domain::{ActorId, AsOf, PartialDate, TimelineEntryType};
 use crate::error::{ApiError, BadRequest, InternalError, Unavailable};
 use crate::extract::Params;
 use crate::store;
 use crate::store::Reader;
 use crate::store::timeline::{TimelineAfter, TimelineFilter, TimelineRow};
-
-/// Longest claim statement, in characters, that a title carries whole.
-const TITLE_STATEMENT_CHARS: usize = 120;
 
 /// One incident or claim on the timeline.
 #[derive(Debug, Serialize, ToSchema)]
@@ -44,22 +42,6 @@ pub struct TimelineEntry {
     /// The record's path in this API.
     #[schema(example = "/v1/incidents/pakistan-strikes-on-taliban-2026-02-27")]
     pub url: String,
-}
-
-/// `Claimant: statement`, the statement cut at a word boundary (with `…`) when it is long.
-pub(super) fn claim_title(claimant: Option<&str>, statement: &str) -> String {
-    let statement = statement.trim();
-    let short = if statement.chars().count() <= TITLE_STATEMENT_CHARS {
-        statement.to_owned()
-    } else {
-        let cut: String = statement.chars().take(TITLE_STATEMENT_CHARS).collect();
-        let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
-        format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
-    };
-    match claimant {
-        Some(name) => format!("{name}: {short}"),
-        None => short,
-    }
 }
 
 impl From<TimelineRow> for TimelineEntry {
@@ -218,21 +200,4 @@ pub async fn list_timeline(
     Ok(super::pagination::respond::<_, TimelinePage>(
         page, format, "timeline",
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_long_statement_is_cut_at_a_word_boundary() {
-        assert_eq!(
-            claim_title(Some("Pakistan"), "Short and whole."),
-            "Pakistan: Short and whole."
-        );
-        let long = "word ".repeat(40);
-        let title = claim_title(None, &long);
-        assert!(title.ends_with("word…"), "{title}");
-        assert!(title.chars().count() <= TITLE_STATEMENT_CHARS + 1);
-    }
 }
