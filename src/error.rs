@@ -10,8 +10,8 @@ use serde::Serialize;
 use utoipa::{ToResponse, ToSchema};
 
 use crate::curation::CurationError;
+use crate::domain::Tombstone;
 use crate::domain::problem::Problem as RecordProblem;
-use crate::store::history::Tombstone;
 
 /// The media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";

@@ -50,7 +50,7 @@ pub const REGENERATE: &str = "make spec";
         schemas(
             crate::error::Problem,
             crate::error::ParameterError,
-            crate::store::history::Tombstone,
+            crate::domain::Tombstone,
             crate::domain::Resource,
             crate::routes::v1::format::Format,
             crate::routes::v1::format::TabularFormat,

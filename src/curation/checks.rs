@@ -11,10 +11,9 @@ use super::CurationError;
 use super::validation::Validators;
 use crate::domain::problem::Problem;
 use crate::domain::record::references_in;
-use crate::domain::{Claim, ClaimId, Record, Reference, Resource};
+use crate::domain::{Change, Claim, ClaimId, Record, Reference, Resource};
 use crate::store;
 use crate::store::curation;
-use crate::store::history::Change;
 
 /// A problem per reference that resolves to no current record.
 async fn dangling(

@@ -2,8 +2,8 @@
 //! its status and problem document (`impl From<CurationError> for ApiError`).
 
 use crate::domain::Resource;
+use crate::domain::Tombstone;
 use crate::domain::problem::Problem;
-use crate::store::history::Tombstone;
 
 /// A refused or failed write. Nothing was written: every case rolls the transaction back.
 #[derive(Debug, thiserror::Error)]

@@ -21,9 +21,9 @@ use tokio::sync::Mutex;
 pub use error::CurationError;
 pub use validation::Validators;
 
-use crate::domain::{Claim, ClaimId, Record, Resource};
+use crate::domain::{Change, Claim, ClaimId, Record, Resource, Tombstone};
 use crate::representation::{self, Representation};
-use crate::store::history::{self, Change, Tombstone};
+use crate::store::history;
 use crate::store::{self, Reader, curation};
 
 /// Who writes: the key's id (idempotency keys are per key) and the name its revisions carry.

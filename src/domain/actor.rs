@@ -76,6 +76,8 @@ pub struct Relation {
     pub inference: Option<String>,
 }
 
+evidence::evidenced!(Relation);
+
 impl Relation {
     /// What is wrong with this relation on its own.
     pub fn problems(&self) -> Vec<Problem> {
@@ -148,6 +150,8 @@ pub struct Actor {
     #[schema(pattern = r"\S")]
     pub inference: Option<String>,
 }
+
+evidence::evidenced!(Actor);
 
 impl Actor {
     /// What is wrong with this actor on its own (references are checked by the dataset),

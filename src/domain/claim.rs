@@ -117,6 +117,8 @@ pub struct Claim {
     pub attribution: Option<String>,
 }
 
+evidence::evidenced!(Claim);
+
 impl Claim {
     /// What is wrong with this claim on its own, each problem at its field (references are
     /// checked against the dataset, or the database for a write).
@@ -156,7 +158,7 @@ impl Claim {
                 "`relayed_by` names the claimant itself",
             ));
         }
-        problems.extend(date_basis_problems(
+        problems.extend(evidence::date_basis_problems(
             "made_at",
             self.made_at_basis,
             self.inference.as_deref(),
@@ -166,23 +168,38 @@ impl Claim {
     }
 }
 
-/// A date Durand estimated needs the inference that explains it. (A missing basis is allowed in
-/// a write, where it means "not recorded"; the curated dataset must give one: see
-/// [`Dataset::validate`](super::Dataset::validate).)
-pub(crate) fn date_basis_problems(
-    field: &str,
-    basis: Option<DateBasis>,
-    inference: Option<&str>,
-) -> Vec<Problem> {
-    match basis {
-        Some(DateBasis::Estimated) if inference.is_none_or(|t| t.trim().is_empty()) => {
-            vec![Problem::at(
-                "/inference",
-                format!(
-                    "`{field}_basis` is `estimated`: `inference` must say which bound is Durand's and why"
-                ),
-            )]
-        }
-        _ => Vec::new(),
+/// Longest claim statement, in characters, that a title carries whole.
+const TITLE_STATEMENT_CHARS: usize = 120;
+
+/// `Claimant: statement`, the statement cut at a word boundary (with `…`) when it is long.
+pub fn claim_title(claimant: Option<&str>, statement: &str) -> String {
+    let statement = statement.trim();
+    let short = if statement.chars().count() <= TITLE_STATEMENT_CHARS {
+        statement.to_owned()
+    } else {
+        let cut: String = statement.chars().take(TITLE_STATEMENT_CHARS).collect();
+        let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+        format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
+    };
+    match claimant {
+        Some(name) => format!("{name}: {short}"),
+        None => short,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_statement_is_cut_at_a_word_boundary() {
+        assert_eq!(
+            claim_title(Some("Pakistan"), "Short and whole."),
+            "Pakistan: Short and whole."
+        );
+        let long = "word ".repeat(40);
+        let title = claim_title(None, &long);
+        assert!(title.ends_with("word…"), "{title}");
+        assert!(title.chars().count() <= TITLE_STATEMENT_CHARS + 1);
     }
 }

@@ -71,10 +71,12 @@ pub fn problems(item: &dyn Evidenced, sources: &Sources) -> Vec<Problem> {
     problems
 }
 
+/// Implements [`Evidenced`] for types whose `evidence` and `inference` fields hold their
+/// basis; each record module implements it for its own types.
 macro_rules! evidenced {
     ($($t:ty),* $(,)?) => {$(
-        impl Evidenced for $t {
-            fn evidence(&self) -> &[Evidence] {
+        impl $crate::domain::evidence::Evidenced for $t {
+            fn evidence(&self) -> &[$crate::domain::evidence::Evidence] {
                 &self.evidence
             }
             fn inference(&self) -> Option<&str> {
@@ -84,16 +86,7 @@ macro_rules! evidenced {
     )*};
 }
 
-evidenced!(
-    super::Claim,
-    super::Figure,
-    super::ForceFigure,
-    super::Incident,
-    super::Location,
-    super::Relation,
-    super::Actor,
-    super::Source,
-);
+pub(super) use evidenced;
 
 string_enum! {
     /// Where a date's bounds come from, so that a bound Durand set itself is visible as such.
@@ -107,5 +100,26 @@ string_enum! {
         /// At least one bound is Durand's own estimate, which the source does not give;
         /// `inference` says which and why.
         Estimated = "estimated",
+    }
+}
+
+/// A date Durand estimated needs the inference that explains it. (A missing basis is allowed in
+/// a write, where it means "not recorded"; the curated dataset must give one: see
+/// [`Dataset::validate`](super::Dataset::validate).)
+pub(crate) fn date_basis_problems(
+    field: &str,
+    basis: Option<DateBasis>,
+    inference: Option<&str>,
+) -> Vec<Problem> {
+    match basis {
+        Some(DateBasis::Estimated) if inference.is_none_or(|t| t.trim().is_empty()) => {
+            vec![Problem::at(
+                "/inference",
+                format!(
+                    "`{field}_basis` is `estimated`: `inference` must say which bound is Durand's and why"
+                ),
+            )]
+        }
+        _ => Vec::new(),
     }
 }

@@ -57,6 +57,8 @@ pub struct Figure {
     pub inference: Option<String>,
 }
 
+super::evidence::evidenced!(Figure);
+
 /// Checks that a metric name is snake_case.
 pub(crate) fn is_metric_name(s: &str) -> bool {
     s.starts_with(|c: char| c.is_ascii_lowercase())

@@ -3,7 +3,6 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::claim::date_basis_problems;
 use super::evidence::{self, DateBasis, Evidence};
 use super::figure::amount_problems;
 use super::{ActorId, ForceFigureId, PartialDate, Problem, Qualifier, Sources};
@@ -72,11 +71,13 @@ pub struct ForceFigure {
     pub attribution: Option<String>,
 }
 
+evidence::evidenced!(ForceFigure);
+
 impl ForceFigure {
     /// What is wrong with this figure on its own (references are checked by the dataset).
     pub fn problems(&self) -> Vec<Problem> {
         let mut problems = amount_problems(self.value, self.qualifier, self.text.as_deref());
-        problems.extend(date_basis_problems(
+        problems.extend(evidence::date_basis_problems(
             "as_of",
             self.as_of_basis,
             self.inference.as_deref(),

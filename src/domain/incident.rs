@@ -3,7 +3,6 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::claim::date_basis_problems;
 use super::evidence::{self, DateBasis, Evidence};
 use super::problem::{self, Problem};
 use super::{ActorId, ClaimId, CountryCode, IncidentId, PartialDate, Sources};
@@ -117,6 +116,8 @@ pub struct Location {
     pub inference: Option<String>,
 }
 
+evidence::evidenced!(Location);
+
 impl Location {
     /// The point as `(lon, lat)`, when the place has one.
     pub fn point(&self) -> Option<(f64, f64)> {
@@ -204,6 +205,8 @@ pub struct Incident {
     pub inference: Option<String>,
 }
 
+evidence::evidenced!(Incident);
+
 impl Incident {
     /// What is wrong with this incident on its own (references are checked by the dataset).
     pub fn problems(&self) -> Vec<Problem> {
@@ -220,7 +223,7 @@ impl Incident {
                 "an incident needs at least one actor",
             ));
         }
-        problems.extend(date_basis_problems(
+        problems.extend(evidence::date_basis_problems(
             "date",
             self.date_basis,
             self.inference.as_deref(),

@@ -5,61 +5,22 @@
 //! `(resource, record_id, version)`, the feed seeks `revisions_version_idx`
 //! `(version, resource, record_id)`. Never an offset.
 
-use chrono::{DateTime, Utc};
-use serde::Serialize;
-use serde_json::Value;
 use sqlx::PgPool;
-use utoipa::ToSchema;
 
-use super::history::Tombstone;
-use crate::domain::{Resource, string_enum};
+use crate::domain::{FeedChange, Operation, Resource, Revision, Tombstone};
 
-string_enum! {
-    /// What a revision did to its record.
-    pub enum Operation {
-        Create = "create",
-        Update = "update",
-        Delete = "delete",
-    }
-}
-
-impl Operation {
-    /// The operation named `s` (as stored in `revisions.operation`).
-    fn parse(s: &str) -> Result<Self, sqlx::Error> {
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|o| o.as_str() == s)
-            .ok_or_else(|| sqlx::Error::Decode(format!("unknown operation `{s}`").into()))
-    }
+/// The operation named `s` (as stored in `revisions.operation`).
+fn parse_operation(s: &str) -> Result<Operation, sqlx::Error> {
+    Operation::ALL
+        .iter()
+        .copied()
+        .find(|o| o.as_str() == s)
+        .ok_or_else(|| sqlx::Error::Decode(format!("unknown operation `{s}`").into()))
 }
 
 fn parse_resource(s: &str) -> Result<Resource, sqlx::Error> {
     s.parse()
         .map_err(|()| sqlx::Error::Decode(format!("unknown resource `{s}`").into()))
-}
-
-/// One change to one record: what it was before, what it became, who made it and when.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct Revision {
-    /// The dataset version that made this change.
-    pub version: i64,
-    /// When that version was committed.
-    pub at: DateTime<Utc>,
-    /// Who made it: the name of the key that wrote it, or `import` for a bulk load.
-    pub author: String,
-    pub operation: Operation,
-    pub resource: Resource,
-    /// The record's id.
-    pub id: String,
-    /// The stored document before the change; null for a create.
-    #[schema(value_type = Option<Object>)]
-    pub before: Option<Value>,
-    /// The stored document after the change; null for a delete.
-    #[schema(value_type = Option<Object>)]
-    pub after: Option<Value>,
-    /// Why, when the writer said (always for a delete).
-    pub reason: Option<String>,
 }
 
 /// The revisions of one record in version order (oldest first), those after version
@@ -96,7 +57,7 @@ pub async fn list_revisions(
                 version: r.version,
                 at: r.at,
                 author: r.author,
-                operation: Operation::parse(&r.operation)?,
+                operation: parse_operation(&r.operation)?,
                 resource,
                 id: id.to_owned(),
                 before: r.before,
@@ -105,28 +66,6 @@ pub async fn list_revisions(
             })
         })
         .collect()
-}
-
-/// One entry of the change feed: a record as it became in some dataset version (published
-/// as `routes::v1::tagged::FeedChange`, typed by `resource`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FeedChange {
-    /// The dataset version that made this change.
-    pub version: i64,
-    /// When that version was committed.
-    pub at: DateTime<Utc>,
-    /// Who made it: the name of the key that wrote it, or `import` for a bulk load.
-    pub author: String,
-    pub operation: Operation,
-    pub resource: Resource,
-    /// The record's id.
-    pub id: String,
-    /// The stored document after the change (upsert it); null for a delete (remove the
-    /// record). Incidents come without their derived `claims` list, claims and force figures
-    /// without the generated `attribution`.
-    pub record: Option<Value>,
-    /// For a delete: when, by whom and why; null otherwise.
-    pub tombstone: Option<Tombstone>,
 }
 
 /// Where a page of the feed starts: strictly after this change.
@@ -193,7 +132,7 @@ pub async fn list_changes(
                 version: r.version,
                 at: r.at,
                 author: r.author,
-                operation: Operation::parse(&r.operation)?,
+                operation: parse_operation(&r.operation)?,
                 resource,
                 id: r.record_id,
                 record: r.after,

@@ -8,9 +8,8 @@
 use serde_json::Value;
 use sqlx::PgConnection;
 
-use super::history::Change;
 use super::records;
-use crate::domain::{Claim, ClaimId, Reference, Resource, Source};
+use crate::domain::{Change, Claim, ClaimId, Reference, Resource, Source};
 
 /// The sources known second-hand (through `cited_in`) whose author the dataset names: what
 /// the credit rule of claims and force figures needs.

@@ -11,26 +11,10 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::PgConnection;
 
-use super::dataset::Counts;
-use crate::domain::Resource;
+use crate::domain::{Change, Counts, Resource, Tombstone};
 
 /// The advisory lock every writer holds until it commits ("durand" in ASCII).
 const WRITE_LOCK: i64 = 0x6475_7261_6e64;
-
-/// What is left of a deleted record: when, by whom and why. Its id is never reused.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
-pub struct Tombstone {
-    pub resource: Resource,
-    /// The deleted record's id.
-    pub id: String,
-    /// The dataset version that deleted it.
-    pub version: i64,
-    pub deleted_at: DateTime<Utc>,
-    /// The name of the key that deleted it.
-    pub deleted_by: String,
-    /// Why it was deleted.
-    pub reason: String,
-}
 
 /// The tombstone of a deleted record, if it was deleted at or before dataset version
 /// `at_or_before` (`None`: ever).
@@ -59,30 +43,6 @@ pub async fn tombstone(
         deleted_by: r.deleted_by,
         reason: r.reason,
     }))
-}
-
-/// What one write did to one record.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Change {
-    pub resource: Resource,
-    pub id: String,
-    /// The stored document before (`None` for a create).
-    pub before: Option<Value>,
-    /// The stored document after (`None` for a delete).
-    pub after: Option<Value>,
-    /// Why, for a delete.
-    pub reason: Option<String>,
-}
-
-impl Change {
-    /// `create`, `update` or `delete`, from which documents exist.
-    pub fn operation(&self) -> &'static str {
-        match (&self.before, &self.after) {
-            (None, _) => "create",
-            (Some(_), Some(_)) => "update",
-            (Some(_), None) => "delete",
-        }
-    }
 }
 
 /// Waits for any other writer to commit, then returns the current dataset version

@@ -13,9 +13,9 @@ use std::collections::HashSet;
 use serde::Serialize;
 use sqlx::{PgConnection, PgPool};
 
-use super::history::{self, Change};
+use super::history;
 use super::{bulk, records};
-use crate::domain::{Dataset, DatasetMeta, Resource};
+use crate::domain::{Change, Dataset, DatasetMeta, Resource};
 
 /// How many records an import added, changed and left as they were, per resource.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

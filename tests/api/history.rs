@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use durand::domain::{Claim, ClaimId, Dataset, Resource};
+use durand::domain::{Change, Claim, ClaimId, Dataset, Resource};
 use durand::store;
-use durand::store::history::{self, Change};
+use durand::store::history;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 

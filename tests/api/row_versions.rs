@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use durand::domain::{ActorId, Dataset, Resource};
+use durand::domain::{ActorId, Change, Dataset, Resource};
 use durand::store::{self, curation, history, row_versions};
 use sqlx::PgPool;
 
@@ -147,7 +147,7 @@ async fn make_history(pool: &PgPool) {
     let before = curation::delete(&mut tx, Resource::ForceFigures, id)
         .await
         .unwrap();
-    let change = history::Change {
+    let change = Change {
         resource: Resource::ForceFigures,
         id: id.to_owned(),
         before,

@@ -2,9 +2,9 @@
 //! for good.
 
 use chrono::{DateTime, Utc};
-use durand::domain::{Dataset, Resource, SourceId};
+use durand::domain::{Change, Dataset, Resource, SourceId};
 use durand::store;
-use durand::store::history::{self, Change};
+use durand::store::history;
 use reqwest::StatusCode;
 use sqlx::PgPool;
 

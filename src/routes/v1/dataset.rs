@@ -6,7 +6,7 @@ use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{RefBuilder, Schema};
 use utoipa::{PartialSchema, ToSchema};
 
-use crate::domain::DatasetMeta;
+use crate::domain::{Counts, DatasetMeta};
 use actix_web::http::header;
 use actix_web::web::Bytes;
 use futures_util::TryStreamExt;
@@ -16,7 +16,6 @@ use crate::error::{ApiError, TooManyRequests};
 use crate::extract::Params;
 use crate::openapi::SpecJson;
 use crate::store;
-use crate::store::dataset::Counts;
 
 /// The dataset's version, licence, citation and record counts.
 #[derive(Debug, Serialize)]

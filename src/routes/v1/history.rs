@@ -9,12 +9,12 @@ use utoipa::{IntoParams, ToSchema};
 use super::as_of::Db;
 use super::pagination::{Cursor, Page, PageLinks, page_type};
 use super::params::Limit;
-use crate::domain::Resource;
 use crate::domain::ids::is_slug;
+use crate::domain::{FeedChange, Resource, Revision};
 use crate::error::ApiError;
 use crate::extract::Params;
 use crate::store;
-use crate::store::changes::{FeedChange, FeedPosition, Revision};
+use crate::store::changes::FeedPosition;
 
 /// The only order either list has; cursors are bound to it.
 const VERSION_ORDER: &str = "version";

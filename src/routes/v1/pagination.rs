@@ -158,13 +158,13 @@ impl CursorKey for crate::domain::Resource {
     }
 }
 
-impl CursorKey for crate::store::search::SearchHitType {
+impl CursorKey for crate::domain::SearchHitType {
     fn in_range(&self) -> bool {
         true
     }
 }
 
-impl CursorKey for crate::store::timeline::TimelineEntryType {
+impl CursorKey for crate::domain::TimelineEntryType {
     fn in_range(&self) -> bool {
         true
     }

@@ -10,11 +10,12 @@ use super::format::{Format, JSON_CSV};
 use super::listing::{self, Collection, Docs, Filters, ListParams};
 use super::pagination::{Cursor, page_type};
 use super::params::SearchText;
-use super::timeline::claim_title;
+use crate::domain::SearchHitType;
+use crate::domain::claim::claim_title;
 use crate::error::ApiError;
 use crate::store;
 use crate::store::Reader;
-use crate::store::search::{SearchAfter, SearchHitRow, SearchHitType};
+use crate::store::search::{SearchAfter, SearchHitRow};
 
 /// One record that matches a search.
 #[derive(Debug, Serialize, ToSchema)]

@@ -11,9 +11,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::domain::{Actor, Claim, DatasetMeta, ForceFigure, Incident, Source};
-use crate::store::changes::Operation;
-use crate::store::history::Tombstone;
+use crate::domain::{
+    Actor, Claim, DatasetMeta, ForceFigure, Incident, Operation, Source, Tombstone,
+};
 
 /// Declares one variant: a struct whose tag property holds a single value, and that value's
 /// one-variant enum (inlined, so it names no component of its own).

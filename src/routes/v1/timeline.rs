@@ -12,14 +12,12 @@ use super::format::{Format, JSON_CSV};
 use super::listing::{self, Collection, Docs, Filters, ListParams};
 use super::pagination::{Cursor, page_type};
 use super::params::{DateBound, date_range};
-use crate::domain::{ActorId, PartialDate};
+use crate::domain::claim::claim_title;
+use crate::domain::{ActorId, PartialDate, TimelineEntryType};
 use crate::error::ApiError;
 use crate::store;
 use crate::store::Reader;
-use crate::store::timeline::{TimelineAfter, TimelineEntryType, TimelineFilter, TimelineRow};
-
-/// Longest claim statement, in characters, that a title carries whole.
-const TITLE_STATEMENT_CHARS: usize = 120;
+use crate::store::timeline::{TimelineAfter, TimelineFilter, TimelineRow};
 
 /// One incident or claim on the timeline.
 #[derive(Debug, Serialize, ToSchema)]
@@ -46,22 +44,6 @@ pub struct TimelineEntry {
     /// The record's path in this API.
     #[schema(example = "/v1/incidents/pakistan-strikes-on-taliban-2026-02-27")]
     pub url: String,
-}
-
-/// `Claimant: statement`, the statement cut at a word boundary (with `…`) when it is long.
-pub(super) fn claim_title(claimant: Option<&str>, statement: &str) -> String {
-    let statement = statement.trim();
-    let short = if statement.chars().count() <= TITLE_STATEMENT_CHARS {
-        statement.to_owned()
-    } else {
-        let cut: String = statement.chars().take(TITLE_STATEMENT_CHARS).collect();
-        let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
-        format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
-    };
-    match claimant {
-        Some(name) => format!("{name}: {short}"),
-        None => short,
-    }
 }
 
 impl From<TimelineRow> for TimelineEntry {
@@ -198,21 +180,4 @@ pub async fn list_timeline(
     let pool = db.at(params.as_of()).await?;
     let filter = params.filters.filter()?;
     listing::respond(&req, &pool, filter, params).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_long_statement_is_cut_at_a_word_boundary() {
-        assert_eq!(
-            claim_title(Some("Pakistan"), "Short and whole."),
-            "Pakistan: Short and whole."
-        );
-        let long = "word ".repeat(40);
-        let title = claim_title(None, &long);
-        assert!(title.ends_with("word…"), "{title}");
-        assert!(title.chars().count() <= TITLE_STATEMENT_CHARS + 1);
-    }
 }

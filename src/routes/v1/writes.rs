@@ -281,7 +281,7 @@ macro_rules! write_routes {
                 DeleteParams,
             ),
             responses(
-                (status = 200, description = "Deleted: the tombstone that GETs of the record now answer with (410).", body = crate::store::history::Tombstone,
+                (status = 200, description = "Deleted: the tombstone that GETs of the record now answer with (410).", body = crate::domain::Tombstone,
                     headers(("Durand-Dataset-Version" = i64, description = "The dataset version this delete made"))),
                 (status = 400, response = crate::error::BadRequest),
                 (status = 401, response = crate::error::Unauthorized),
