@@ -27,7 +27,8 @@ pub trait CsvRecord {
     fn rows(&self) -> Vec<Vec<String>>;
 }
 
-fn join<T: ToString>(items: &[T]) -> String {
+/// A list as one cell: its items separated by `; `.
+pub fn join<T: ToString>(items: &[T]) -> String {
     items
         .iter()
         .map(ToString::to_string)
@@ -39,7 +40,8 @@ fn opt<T: ToString>(v: Option<&T>) -> String {
     v.map(ToString::to_string).unwrap_or_default()
 }
 
-fn date(d: &PartialDate) -> [String; 4] {
+/// A partial date as four cells: as stated, its precision, its first and its last day.
+pub fn date(d: &PartialDate) -> [String; 4] {
     // A month as stated (`2026-02`) is one a spreadsheet reads as 1 February 2026; written as
     // ISO 8601-2's unspecified day (`2026-02-XX`), it stays the month it is.
     let stated = match d.precision() {
@@ -351,53 +353,6 @@ impl CsvRecord for ForceFigure {
             opt(self.inference.as_ref()),
         ]);
         vec![row]
-    }
-}
-
-impl CsvRecord for super::timeline::TimelineEntry {
-    const HEADER: &'static [&'static str] = &[
-        "type",
-        "id",
-        "date",
-        "date_precision",
-        "date_start",
-        "date_end",
-        "title",
-        "kind",
-        "actors",
-        "url",
-    ];
-    fn rows(&self) -> Vec<Vec<String>> {
-        let entry_type = serde_json::to_value(self.entry_type)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        let mut row = vec![entry_type, self.id.clone()];
-        row.extend(date(&self.date));
-        row.extend([
-            self.title.clone(),
-            self.kind.clone(),
-            join(&self.actors),
-            self.url.clone(),
-        ]);
-        vec![row]
-    }
-}
-
-impl CsvRecord for super::search::SearchHit {
-    const HEADER: &'static [&'static str] = &["type", "id", "title", "snippet", "url"];
-    fn rows(&self) -> Vec<Vec<String>> {
-        let hit_type = serde_json::to_value(self.hit_type)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        vec![vec![
-            hit_type,
-            self.id.clone(),
-            self.title.clone(),
-            self.snippet.clone(),
-            self.url.clone(),
-        ]]
     }
 }
 

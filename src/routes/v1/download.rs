@@ -43,8 +43,6 @@ impl Downloadable for crate::domain::Actor {}
 impl Downloadable for crate::domain::Source {}
 impl Downloadable for crate::domain::Claim {}
 impl Downloadable for crate::domain::ForceFigure {}
-impl Downloadable for super::timeline::TimelineEntry {}
-impl Downloadable for super::search::SearchHit {}
 
 impl Downloadable for Incident {
     fn features(records: &[Self]) -> serde_json::Result<Vec<String>> {

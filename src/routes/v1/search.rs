@@ -6,6 +6,8 @@ use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
 
 use super::as_of::Db;
+use super::csv::CsvRecord;
+use super::download::Downloadable;
 use super::format::{Format, JSON_CSV};
 use super::listing::{self, Collection, Docs, Filters, ListParams};
 use super::pagination::{Cursor, page_type};
@@ -59,6 +61,25 @@ impl From<SearchHitRow> for SearchHit {
         }
     }
 }
+
+impl CsvRecord for SearchHit {
+    const HEADER: &'static [&'static str] = &["type", "id", "title", "snippet", "url"];
+    fn rows(&self) -> Vec<Vec<String>> {
+        let hit_type = serde_json::to_value(self.hit_type)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        vec![vec![
+            hit_type,
+            self.id.clone(),
+            self.title.clone(),
+            self.snippet.clone(),
+            self.url.clone(),
+        ]]
+    }
+}
+
+impl Downloadable for SearchHit {}
 
 page_type!(
     /// A page of search hits, best first.

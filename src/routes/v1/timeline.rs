@@ -8,6 +8,8 @@ use sqlx::types::Json;
 use utoipa::{IntoParams, ToSchema};
 
 use super::as_of::Db;
+use super::csv::{self, CsvRecord};
+use super::download::Downloadable;
 use super::format::{Format, JSON_CSV};
 use super::listing::{self, Collection, Docs, Filters, ListParams};
 use super::pagination::{Cursor, page_type};
@@ -70,6 +72,38 @@ impl From<TimelineRow> for TimelineEntry {
         }
     }
 }
+
+impl CsvRecord for TimelineEntry {
+    const HEADER: &'static [&'static str] = &[
+        "type",
+        "id",
+        "date",
+        "date_precision",
+        "date_start",
+        "date_end",
+        "title",
+        "kind",
+        "actors",
+        "url",
+    ];
+    fn rows(&self) -> Vec<Vec<String>> {
+        let entry_type = serde_json::to_value(self.entry_type)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let mut row = vec![entry_type, self.id.clone()];
+        row.extend(csv::date(&self.date));
+        row.extend([
+            self.title.clone(),
+            self.kind.clone(),
+            csv::join(&self.actors),
+            self.url.clone(),
+        ]);
+        vec![row]
+    }
+}
+
+impl Downloadable for TimelineEntry {}
 
 page_type!(
     /// A page of the timeline.
