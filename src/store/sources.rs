@@ -23,22 +23,28 @@ impl SourceSort {
     }
 }
 
-fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, kind: Option<SourceKind>) {
+/// Filters on the sources collection; `None` means "any".
+#[derive(Debug, Clone, Default)]
+pub struct SourceFilter {
+    pub kind: Option<SourceKind>,
+}
+
+fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, filter: &SourceFilter) {
     qb.push(" where true");
-    push_eq(qb, "s.kind", kind.map(SourceKind::as_str));
+    push_eq(qb, "s.kind", filter.kind.map(SourceKind::as_str));
 }
 
 /// One page of sources in `sort` order, after `after`.
 #[tracing::instrument(skip(db))]
 pub async fn list_sources(
     db: &Reader,
-    kind: Option<SourceKind>,
+    filter: &SourceFilter,
     sort: SourceSort,
     after: Option<&Position>,
     limit: i64,
 ) -> Result<Vec<Source>, sqlx::Error> {
     let mut qb = QueryBuilder::new("select s.doc from sources s");
-    push_filter(&mut qb, kind);
+    push_filter(&mut qb, filter);
     push_after(&mut qb, &sort.order(), after);
     push_order_limit(&mut qb, &sort.order(), limit);
     let rows: Vec<Json<Source>> = qb
@@ -50,9 +56,9 @@ pub async fn list_sources(
 
 /// How many sources match (for `count=true`).
 #[tracing::instrument(skip(db))]
-pub async fn count_sources(db: &Reader, kind: Option<SourceKind>) -> Result<i64, sqlx::Error> {
+pub async fn count_sources(db: &Reader, filter: &SourceFilter) -> Result<i64, sqlx::Error> {
     let mut qb = QueryBuilder::new("select count(*) from sources s");
-    push_filter(&mut qb, kind);
+    push_filter(&mut qb, filter);
     qb.build_query_scalar()
         .fetch_one(&mut *db.conn().await?)
         .await

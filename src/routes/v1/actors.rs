@@ -2,16 +2,16 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
-use serde_json::{Value, json};
 use utoipa::IntoParams;
 
 use super::as_of::{AsOfParams, DataPool, Db};
 use super::claims::{ClaimPage, Claims};
 use super::force_figures::{ForceFigurePage, ForceFigures};
-use super::format::{Format, JSON_CSV};
+use super::format::JSON_CSV;
 use super::geojson::IncidentFeatureCollection;
 use super::incidents::{IncidentPage, Incidents};
-use super::listing::{self, Collection, Docs, Filters, ListParams, keyset_after};
+use super::listing::keyset_collection;
+use super::listing::{self, Docs, Filters, ListParams};
 use super::pagination::page_type;
 use super::params::{DateBound, date_range};
 use crate::domain::{
@@ -21,12 +21,10 @@ use crate::domain::{
 use crate::error::ApiError;
 use crate::extract::Params;
 use crate::store;
-use crate::store::Reader;
 use crate::store::actors::{ActorFilter, ActorSort};
 use crate::store::claims::ClaimFilter;
 use crate::store::force_figures::ForceFigureFilter;
 use crate::store::incidents::IncidentFilter;
-use crate::store::keyset::Position;
 
 page_type!(
     /// A page of actors.
@@ -34,46 +32,13 @@ page_type!(
     Actor
 );
 
-/// The actors collection.
-pub struct Actors;
-
-impl Collection for Actors {
-    type Item = Actor;
-    type Filter = ActorFilter;
-    type Sort = ActorSort;
-    type After = Position;
-    type Page = ActorPage;
-    const NAME: &'static str = "actors";
-    const FORMATS: &'static [Format] = JSON_CSV;
-    const DEFAULT_SORT: ActorSort = ActorSort::Id;
-
-    fn sort_name(sort: ActorSort) -> &'static str {
-        sort.as_str()
-    }
-    fn sort_schema() -> Option<std::borrow::Cow<'static, str>> {
-        Some(<ActorSort as utoipa::ToSchema>::name())
-    }
-    fn after(sort: ActorSort, cursor: Option<&str>) -> Result<Option<Position>, ApiError> {
-        keyset_after::<Self>(sort, &sort.order(), cursor)
-    }
-    async fn read(
-        reader: &Reader,
-        filter: &ActorFilter,
-        sort: ActorSort,
-        after: Option<&Position>,
-        limit: i64,
-    ) -> Result<Vec<Actor>, ApiError> {
-        Ok(store::actors::list_actors(reader, filter, sort, after, limit).await?)
-    }
-    fn key(sort: ActorSort, a: &Actor) -> (Vec<Value>, String) {
-        match sort {
-            ActorSort::Name | ActorSort::NameDesc => (vec![json!(a.name)], a.id.to_string()),
-            ActorSort::Id | ActorSort::IdDesc => (Vec::new(), a.id.to_string()),
-        }
-    }
-    async fn count(reader: &Reader, filter: &ActorFilter) -> Result<Option<i64>, ApiError> {
-        Ok(Some(store::actors::count_actors(reader, filter).await?))
-    }
+keyset_collection! {
+    /// The actors collection.
+    Actors { Actor, ActorPage, "actors", ActorFilter, ActorSort::Id }
+    read: store::actors::list_actors;
+    count: store::actors::count_actors;
+    key: |a| a.name;
+    formats: JSON_CSV;
 }
 
 /// Filters of `GET /v1/actors`.

@@ -2,12 +2,12 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
-use serde_json::{Value, json};
 use utoipa::IntoParams;
 
 use super::as_of::{AsOfParams, Db};
-use super::format::{Format, JSON_CSV};
-use super::listing::{self, Collection, Docs, Filters, ListParams, keyset_after};
+use super::format::JSON_CSV;
+use super::listing::keyset_collection;
+use super::listing::{self, Docs, Filters, ListParams};
 use super::pagination::page_type;
 use super::params::{DateBound, SearchText, date_range};
 use crate::domain::{ActorId, Claim, ClaimId, ClaimKind, ClaimStatus, IncidentId, Resource};
@@ -15,9 +15,7 @@ use crate::error::ApiError;
 use crate::extract::Params;
 use crate::representation;
 use crate::store;
-use crate::store::Reader;
 use crate::store::claims::{ClaimFilter, ClaimSort};
-use crate::store::keyset::Position;
 
 page_type!(
     /// A page of claims.
@@ -25,49 +23,13 @@ page_type!(
     Claim
 );
 
-/// The claims collection; each claim with its attribution sentence.
-pub struct Claims;
-
-impl Collection for Claims {
-    type Item = Claim;
-    type Filter = ClaimFilter;
-    type Sort = ClaimSort;
-    type After = Position;
-    type Page = ClaimPage;
-    const NAME: &'static str = "claims";
-    const FORMATS: &'static [Format] = JSON_CSV;
-    const DEFAULT_SORT: ClaimSort = ClaimSort::MadeAt;
-
-    fn sort_name(sort: ClaimSort) -> &'static str {
-        sort.as_str()
-    }
-    fn sort_schema() -> Option<std::borrow::Cow<'static, str>> {
-        Some(<ClaimSort as utoipa::ToSchema>::name())
-    }
-    fn after(sort: ClaimSort, cursor: Option<&str>) -> Result<Option<Position>, ApiError> {
-        keyset_after::<Self>(sort, &sort.order(), cursor)
-    }
-    async fn read(
-        reader: &Reader,
-        filter: &ClaimFilter,
-        sort: ClaimSort,
-        after: Option<&Position>,
-        limit: i64,
-    ) -> Result<Vec<Claim>, ApiError> {
-        let mut rows = store::claims::list_claims(reader, filter, sort, after, limit).await?;
-        representation::attribute_claims(reader, &mut rows).await?;
-        Ok(rows)
-    }
-    fn key(sort: ClaimSort, c: &Claim) -> (Vec<Value>, String) {
-        let key = match sort {
-            ClaimSort::MadeAt | ClaimSort::MadeAtDesc => vec![json!(c.made_at.start())],
-            ClaimSort::Id | ClaimSort::IdDesc => Vec::new(),
-        };
-        (key, c.id.to_string())
-    }
-    async fn count(reader: &Reader, filter: &ClaimFilter) -> Result<Option<i64>, ApiError> {
-        Ok(Some(store::claims::count_claims(reader, filter).await?))
-    }
+keyset_collection! {
+    /// The claims collection; each claim with its attribution sentence.
+    Claims { Claim, ClaimPage, "claims", ClaimFilter, ClaimSort::MadeAt }
+    read: store::claims::list_claims, then: representation::attribute_claims;
+    count: store::claims::count_claims;
+    key: |c| c.made_at.start();
+    formats: JSON_CSV;
 }
 
 /// Filters of `GET /v1/claims`.

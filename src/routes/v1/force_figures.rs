@@ -2,12 +2,12 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
 
 use super::as_of::{AsOfParams, Db};
-use super::format::{Format, JSON_CSV};
-use super::listing::{self, Collection, Docs, Filters, ListParams, keyset_after};
+use super::format::JSON_CSV;
+use super::listing::keyset_collection;
+use super::listing::{self, Docs, Filters, ListParams};
 use super::pagination::page_type;
 use super::params::{ActorList, DateBound};
 use crate::domain::{ActorId, AsOf, Claim, ClaimKind, ForceFigure, ForceFigureId, ForceMetric};
@@ -15,10 +15,8 @@ use crate::error::ApiError;
 use crate::extract::Params;
 use crate::representation;
 use crate::store;
-use crate::store::Reader;
 use crate::store::claims::{ClaimFilter, ClaimSort};
 use crate::store::force_figures::{ForceFigureFilter, ForceFigureSort};
-use crate::store::keyset::Position;
 
 page_type!(
     /// A page of force figures.
@@ -26,52 +24,13 @@ page_type!(
     ForceFigure
 );
 
-/// The force figures collection; each figure with its attribution sentence.
-pub struct ForceFigures;
-
-impl Collection for ForceFigures {
-    type Item = ForceFigure;
-    type Filter = ForceFigureFilter;
-    type Sort = ForceFigureSort;
-    type After = Position;
-    type Page = ForceFigurePage;
-    const NAME: &'static str = "force-figures";
-    const FORMATS: &'static [Format] = JSON_CSV;
-    const DEFAULT_SORT: ForceFigureSort = ForceFigureSort::Id;
-
-    fn sort_name(sort: ForceFigureSort) -> &'static str {
-        sort.as_str()
-    }
-    fn sort_schema() -> Option<std::borrow::Cow<'static, str>> {
-        Some(<ForceFigureSort as utoipa::ToSchema>::name())
-    }
-    fn after(sort: ForceFigureSort, cursor: Option<&str>) -> Result<Option<Position>, ApiError> {
-        keyset_after::<Self>(sort, &sort.order(), cursor)
-    }
-    async fn read(
-        reader: &Reader,
-        filter: &ForceFigureFilter,
-        sort: ForceFigureSort,
-        after: Option<&Position>,
-        limit: i64,
-    ) -> Result<Vec<ForceFigure>, ApiError> {
-        let mut rows =
-            store::force_figures::list_force_figures(reader, filter, sort, after, limit).await?;
-        representation::attribute_figures(reader, &mut rows).await?;
-        Ok(rows)
-    }
-    fn key(sort: ForceFigureSort, f: &ForceFigure) -> (Vec<Value>, String) {
-        let key = match sort {
-            ForceFigureSort::Metric | ForceFigureSort::MetricDesc => vec![json!(f.metric)],
-            ForceFigureSort::Id | ForceFigureSort::IdDesc => Vec::new(),
-        };
-        (key, f.id.to_string())
-    }
-    async fn count(reader: &Reader, filter: &ForceFigureFilter) -> Result<Option<i64>, ApiError> {
-        Ok(Some(
-            store::force_figures::count_force_figures(reader, filter).await?,
-        ))
-    }
+keyset_collection! {
+    /// The force figures collection; each figure with its attribution sentence.
+    ForceFigures { ForceFigure, ForceFigurePage, "force-figures", ForceFigureFilter, ForceFigureSort::Id }
+    read: store::force_figures::list_force_figures, then: representation::attribute_figures;
+    count: store::force_figures::count_force_figures;
+    key: |f| f.metric;
+    formats: JSON_CSV;
 }
 
 /// Filters of `GET /v1/force-figures`.

@@ -2,22 +2,20 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
-use serde_json::{Value, json};
 use utoipa::IntoParams;
 
 use super::as_of::{AsOfParams, Db};
-use super::format::{Format, JSON_CSV_GEOJSON};
+use super::format::JSON_CSV_GEOJSON;
 use super::geojson::IncidentFeatureCollection;
-use super::listing::{self, Collection, Docs, Filters, ListParams, keyset_after};
+use super::listing::keyset_collection;
+use super::listing::{self, Docs, Filters, ListParams};
 use super::pagination::page_type;
 use super::params::{BBoxParam, DateBound, SearchText, date_range};
 use crate::domain::{ActorId, CountryCode, Incident, IncidentId, IncidentKind, Resource};
 use crate::error::ApiError;
 use crate::extract::Params;
 use crate::store;
-use crate::store::Reader;
 use crate::store::incidents::{IncidentFilter, IncidentSort};
-use crate::store::keyset::Position;
 
 page_type!(
     /// A page of incidents.
@@ -25,49 +23,13 @@ page_type!(
     Incident
 );
 
-/// The incidents collection, also as GeoJSON.
-pub struct Incidents;
-
-impl Collection for Incidents {
-    type Item = Incident;
-    type Filter = IncidentFilter;
-    type Sort = IncidentSort;
-    type After = Position;
-    type Page = IncidentPage;
-    const NAME: &'static str = "incidents";
-    const FORMATS: &'static [Format] = JSON_CSV_GEOJSON;
-    const DEFAULT_SORT: IncidentSort = IncidentSort::Date;
-
-    fn sort_name(sort: IncidentSort) -> &'static str {
-        sort.as_str()
-    }
-    fn sort_schema() -> Option<std::borrow::Cow<'static, str>> {
-        Some(<IncidentSort as utoipa::ToSchema>::name())
-    }
-    fn after(sort: IncidentSort, cursor: Option<&str>) -> Result<Option<Position>, ApiError> {
-        keyset_after::<Self>(sort, &sort.order(), cursor)
-    }
-    async fn read(
-        reader: &Reader,
-        filter: &IncidentFilter,
-        sort: IncidentSort,
-        after: Option<&Position>,
-        limit: i64,
-    ) -> Result<Vec<Incident>, ApiError> {
-        Ok(store::incidents::list_incidents(reader, filter, sort, after, limit).await?)
-    }
-    fn key(sort: IncidentSort, i: &Incident) -> (Vec<Value>, String) {
-        let key = match sort {
-            IncidentSort::Date | IncidentSort::DateDesc => vec![json!(i.date.start())],
-            IncidentSort::Id | IncidentSort::IdDesc => Vec::new(),
-        };
-        (key, i.id.to_string())
-    }
-    async fn count(reader: &Reader, filter: &IncidentFilter) -> Result<Option<i64>, ApiError> {
-        Ok(Some(
-            store::incidents::count_incidents(reader, filter).await?,
-        ))
-    }
+keyset_collection! {
+    /// The incidents collection, also as GeoJSON.
+    Incidents { Incident, IncidentPage, "incidents", IncidentFilter, IncidentSort::Date }
+    read: store::incidents::list_incidents;
+    count: store::incidents::count_incidents;
+    key: |i| i.date.start();
+    formats: JSON_CSV_GEOJSON;
 }
 
 /// Filters of `GET /v1/incidents`.

@@ -13,10 +13,10 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use utoipa::IntoParams;
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::{Ref, RefOr, Required};
+use utoipa::{IntoParams, ToSchema};
 
 use super::download::{self, Downloadable};
 use super::format::{Format, negotiate};
@@ -25,7 +25,12 @@ use super::params::Limit;
 use crate::domain::AsOf;
 use crate::error::ApiError;
 use crate::store::Reader;
+use crate::store::actors::ActorSort;
+use crate::store::claims::ClaimSort;
+use crate::store::force_figures::ForceFigureSort;
+use crate::store::incidents::IncidentSort;
 use crate::store::keyset::{Order, Position};
+use crate::store::sources::SourceSort;
 
 /// A collection a list endpoint serves: its records, filter, sort orders and how a chunk of
 /// it is read.
@@ -76,14 +81,121 @@ pub trait Collection: 'static {
     }
 }
 
-/// The keyset position of a cursor, for a collection sorted by a store [`Order`].
+/// A sort order of a collection paged by keyset over a store [`Order`].
+pub trait KeysetSort: Copy + std::fmt::Debug + DeserializeOwned + ToSchema + 'static {
+    /// The order's name, as in `sort` (`-made_at`).
+    fn name(self) -> &'static str;
+    /// The SQL order it means.
+    fn order(self) -> Order;
+}
+
+/// Implements [`KeysetSort`] for the store's sort enums.
+macro_rules! keyset_sorts {
+    ($($sort:ty),+) => {
+        $(impl KeysetSort for $sort {
+            fn name(self) -> &'static str {
+                self.as_str()
+            }
+            fn order(self) -> Order {
+                <$sort>::order(self)
+            }
+        })+
+    };
+}
+keyset_sorts!(
+    ActorSort,
+    ClaimSort,
+    IncidentSort,
+    ForceFigureSort,
+    SourceSort
+);
+
+/// The keyset position of a cursor of `C`, sorted by `sort`.
 pub fn keyset_after<C: Collection>(
     sort: C::Sort,
-    order: &Order,
     cursor: Option<&str>,
-) -> Result<Option<Position>, ApiError> {
-    pagination::position(C::NAME, C::sort_name(sort), order, cursor)
+) -> Result<Option<Position>, ApiError>
+where
+    C::Sort: KeysetSort,
+{
+    pagination::position(C::NAME, sort.name(), &sort.order(), cursor)
 }
+
+/// The cursor key of `item` in `sort` order: the sort column's value (`value`), or nothing
+/// when the order is by id alone.
+pub fn keyset_key<S: KeysetSort>(sort: S, value: impl FnOnce() -> Value) -> Vec<Value> {
+    match sort.order().column {
+        Some(_) => vec![value()],
+        None => Vec::new(),
+    }
+}
+
+/// Declares a collection paged by keyset: its records, filter, sort (with its default), the
+/// store functions that read and count it, an optional step that completes the rows read
+/// (attribution), the sort column's value of a record (`key`), and the formats it offers.
+macro_rules! keyset_collection {
+    (
+        $(#[$doc:meta])*
+        $name:ident { $item:ty, $page:ty, $label:literal, $filter:ty, $sort:ident::$default:ident }
+        read: $read:path $(, then: $then:path)?;
+        count: $count:path;
+        $(key: |$x:ident| $key:expr;)?
+        formats: $formats:expr;
+    ) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl $crate::routes::v1::listing::Collection for $name {
+            type Item = $item;
+            type Filter = $filter;
+            type Sort = $sort;
+            type After = $crate::store::keyset::Position;
+            type Page = $page;
+            const NAME: &'static str = $label;
+            const FORMATS: &'static [$crate::routes::v1::format::Format] = $formats;
+            const DEFAULT_SORT: $sort = $sort::$default;
+
+            fn sort_name(sort: $sort) -> &'static str {
+                $crate::routes::v1::listing::KeysetSort::name(sort)
+            }
+            fn sort_schema() -> Option<std::borrow::Cow<'static, str>> {
+                Some(<$sort as utoipa::ToSchema>::name())
+            }
+            fn after(
+                sort: $sort,
+                cursor: Option<&str>,
+            ) -> Result<Option<Self::After>, $crate::error::ApiError> {
+                $crate::routes::v1::listing::keyset_after::<Self>(sort, cursor)
+            }
+            async fn read(
+                reader: &$crate::store::Reader,
+                filter: &$filter,
+                sort: $sort,
+                after: Option<&Self::After>,
+                limit: i64,
+            ) -> Result<Vec<$item>, $crate::error::ApiError> {
+                #[allow(unused_mut, reason = "only a collection with a `then` step changes its rows")]
+                let mut rows = $read(reader, filter, sort, after, limit).await?;
+                $($then(reader, &mut rows).await?;)?
+                Ok(rows)
+            }
+            #[allow(unused_variables, reason = "a collection sorted by id alone has no key")]
+            fn key(sort: $sort, item: &$item) -> (Vec<serde_json::Value>, String) {
+                let key: Vec<serde_json::Value> = Vec::new();
+                $(let $x = item;
+                let key = $crate::routes::v1::listing::keyset_key(sort, || serde_json::json!($key));)?
+                (key, item.id.to_string())
+            }
+            async fn count(
+                reader: &$crate::store::Reader,
+                filter: &$filter,
+            ) -> Result<Option<i64>, $crate::error::ApiError> {
+                Ok(Some($count(reader, filter).await?))
+            }
+        }
+    };
+}
+pub(crate) use keyset_collection;
 
 /// One endpoint's filter parameters, and the collection they select.
 pub trait Filters: DeserializeOwned + IntoParams {

@@ -2,20 +2,18 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
-use serde_json::Value;
 use utoipa::IntoParams;
 
 use super::as_of::{AsOfParams, Db};
-use super::format::{Format, JSON_CSV};
-use super::listing::{self, Collection, Docs, Filters, ListParams, keyset_after};
+use super::format::JSON_CSV;
+use super::listing::keyset_collection;
+use super::listing::{self, Docs, Filters, ListParams};
 use super::pagination::page_type;
 use crate::domain::{Resource, Source, SourceId, SourceKind};
 use crate::error::ApiError;
 use crate::extract::Params;
 use crate::store;
-use crate::store::Reader;
-use crate::store::keyset::Position;
-use crate::store::sources::SourceSort;
+use crate::store::sources::{SourceFilter, SourceSort};
 
 page_type!(
     /// A page of sources.
@@ -23,43 +21,12 @@ page_type!(
     Source
 );
 
-/// The sources collection.
-pub struct Sources;
-
-impl Collection for Sources {
-    type Item = Source;
-    type Filter = Option<SourceKind>;
-    type Sort = SourceSort;
-    type After = Position;
-    type Page = SourcePage;
-    const NAME: &'static str = "sources";
-    const FORMATS: &'static [Format] = JSON_CSV;
-    const DEFAULT_SORT: SourceSort = SourceSort::Id;
-
-    fn sort_name(sort: SourceSort) -> &'static str {
-        sort.as_str()
-    }
-    fn sort_schema() -> Option<std::borrow::Cow<'static, str>> {
-        Some(<SourceSort as utoipa::ToSchema>::name())
-    }
-    fn after(sort: SourceSort, cursor: Option<&str>) -> Result<Option<Position>, ApiError> {
-        keyset_after::<Self>(sort, &sort.order(), cursor)
-    }
-    async fn read(
-        reader: &Reader,
-        kind: &Option<SourceKind>,
-        sort: SourceSort,
-        after: Option<&Position>,
-        limit: i64,
-    ) -> Result<Vec<Source>, ApiError> {
-        Ok(store::sources::list_sources(reader, *kind, sort, after, limit).await?)
-    }
-    fn key(_: SourceSort, s: &Source) -> (Vec<Value>, String) {
-        (Vec::new(), s.id.to_string())
-    }
-    async fn count(reader: &Reader, kind: &Option<SourceKind>) -> Result<Option<i64>, ApiError> {
-        Ok(Some(store::sources::count_sources(reader, *kind).await?))
-    }
+keyset_collection! {
+    /// The sources collection.
+    Sources { Source, SourcePage, "sources", SourceFilter, SourceSort::Id }
+    read: store::sources::list_sources;
+    count: store::sources::count_sources;
+    formats: JSON_CSV;
 }
 
 /// Filters of `GET /v1/sources`.
@@ -76,8 +43,8 @@ impl Filters for ListSourcesParams {
         count: "`true` adds `meta.total`, the number of matching sources.",
         ..Docs::sorted("Sort order (default `id`); `-` for descending.")
     };
-    fn filter(&self) -> Result<Option<SourceKind>, ApiError> {
-        Ok(self.kind)
+    fn filter(&self) -> Result<SourceFilter, ApiError> {
+        Ok(SourceFilter { kind: self.kind })
     }
 }
 
