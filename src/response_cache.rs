@@ -26,9 +26,6 @@ use crate::metrics::Metrics;
 use crate::replicas::{self, ReadRouter, Route};
 use crate::telemetry::{RoutePattern, route_pattern};
 
-/// The default bound on the bytes the cache keeps (`DURAND_CACHE_BYTES`).
-pub const DEFAULT_BYTES: u64 = 32 * 1024 * 1024;
-
 /// Longest `Accept` or query string a key is made of; longer requests bypass the cache.
 const MAX_KEY_PART: usize = 1024;
 
