@@ -9,24 +9,15 @@
 //! A read of a past version (`as_of`) is described by that version's stamp, and may be
 //! cached for good: it never changes.
 
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::{Duration, Instant};
-
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse, web};
-use sqlx::PgPool;
 
-use crate::replicas::{self, ReadRouter};
-use crate::response_cache::{Cacheable, Unconditional};
+use crate::replicas::{self, DATASET_VERSION, ReadRouter};
 use crate::store::dataset::Stamp;
-
-/// The header carrying the dataset version on every data response.
-pub const DATASET_VERSION: HeaderName = HeaderName::from_static("durand-dataset-version");
 
 /// How long data responses may be cached by clients and shared caches.
 const DATA_MAX_AGE: &str = "public, max-age=60, stale-while-revalidate=60";
@@ -45,139 +36,23 @@ pub struct AsOfStamp(pub Stamp);
 #[derive(Debug, Clone)]
 pub struct RoutedStamp(pub Option<Stamp>);
 
+/// Marks a response the caching middleware found fit to keep: a successful read of current
+/// or past data with a complete body of `len` bytes (before compression).
+#[derive(Debug, Clone, Copy)]
+pub struct Cacheable {
+    pub len: usize,
+}
+
+/// Tells [`conditional`] to answer in full whatever the request's conditions: the
+/// response cache keeps the full response and answers the conditions itself.
+#[derive(Debug, Clone, Copy)]
+pub struct Unconditional;
+
 /// The stamp of the current data a handler read when it had to read another pool than the
 /// one chosen before it ran (the replica lagged behind what the request asked for); the
 /// headers then describe what it read.
 #[derive(Debug, Clone)]
 pub struct ReadStamp(pub Stamp);
-
-/// The dataset stamp as this process knows it.
-///
-/// While the version listener ([`crate::notifications`]) is connected, a cached stamp is
-/// current until a notification (or a write of this process) invalidates it, and is
-/// *trusted*: the response cache may answer from it. While the listener is down, the stamp
-/// is re-read at most once per `ttl`, and not trusted.
-pub struct DatasetStamp {
-    ttl: Duration,
-    cached: Mutex<Option<Cached>>,
-    /// Whether the listener is connected and listening.
-    listening: AtomicBool,
-    /// Bumped by every invalidation: a stamp read that began before one is not kept.
-    generation: AtomicU64,
-}
-
-#[derive(Clone)]
-struct Cached {
-    at: Instant,
-    stamp: Stamp,
-    /// Read while the listener was listening, with no invalidation during the read.
-    trusted: bool,
-}
-
-/// A stamp, and whether it is known to be current (see [`DatasetStamp`]).
-#[derive(Debug, Clone)]
-pub struct Known {
-    pub stamp: Stamp,
-    pub trusted: bool,
-}
-
-impl DatasetStamp {
-    /// A stamp cache that re-reads after `ttl` while no listener keeps it current.
-    pub fn new(ttl: Duration) -> Self {
-        Self {
-            ttl,
-            cached: Mutex::new(None),
-            listening: AtomicBool::new(false),
-            generation: AtomicU64::new(0),
-        }
-    }
-
-    /// How long a stamp read without a listener is kept.
-    pub fn ttl(&self) -> Duration {
-        self.ttl
-    }
-
-    /// The current stamp; `None` when no dataset is loaded or the database is unreachable
-    /// (the response is then served without the headers that need it).
-    pub async fn get(&self, pool: &PgPool) -> Option<Stamp> {
-        self.get_at_least(pool, None).await
-    }
-
-    /// The current stamp, re-read now if the cached one is older than `min_version` (a
-    /// version the client has already seen, perhaps from another process).
-    pub async fn get_at_least(&self, pool: &PgPool, min_version: Option<i64>) -> Option<Stamp> {
-        self.known(pool, min_version).await.map(|k| k.stamp)
-    }
-
-    /// The current stamp and whether it is trusted, read as [`get_at_least`](Self::get_at_least) does.
-    pub async fn known(&self, pool: &PgPool, min_version: Option<i64>) -> Option<Known> {
-        let listening = self.listening.load(Ordering::Acquire);
-        if let Some(c) = self.cached.lock().ok()?.as_ref()
-            && (c.trusted || c.at.elapsed() < self.ttl)
-            && min_version.is_none_or(|n| c.stamp.version >= n)
-        {
-            return Some(Known {
-                stamp: c.stamp.clone(),
-                trusted: c.trusted && listening,
-            });
-        }
-        let generation = self.generation.load(Ordering::Acquire);
-        let stamp = crate::store::dataset::stamp(&crate::store::Reader::current(pool.clone()))
-            .await
-            .ok()??;
-        let mut cached = self.cached.lock().ok()?;
-        // An invalidation during the read may mean the stamp read is already old: answer
-        // with it (the request began before the change), but do not keep it.
-        let unchanged = self.generation.load(Ordering::Acquire) == generation;
-        let trusted = listening && unchanged && self.listening.load(Ordering::Acquire);
-        if unchanged {
-            *cached = Some(Cached {
-                at: Instant::now(),
-                stamp: stamp.clone(),
-                trusted,
-            });
-        }
-        Some(Known { stamp, trusted })
-    }
-
-    /// The trusted current version, if one is cached (no database read).
-    pub fn trusted_version(&self) -> Option<i64> {
-        if !self.listening.load(Ordering::Acquire) {
-            return None;
-        }
-        let cached = self.cached.lock().ok()?;
-        cached
-            .as_ref()
-            .filter(|c| c.trusted)
-            .map(|c| c.stamp.version)
-    }
-
-    /// Forgets the cached stamp, so the next response reads the new one (after a write, or
-    /// a notification of one).
-    pub fn invalidate(&self) {
-        if let Ok(mut cached) = self.cached.lock() {
-            self.generation.fetch_add(1, Ordering::AcqRel);
-            *cached = None;
-        }
-    }
-
-    /// Records whether the listener is listening. Either way the cached stamp is forgotten:
-    /// one read before the listener began cannot be trusted, and without it nothing is.
-    pub fn set_listening(&self, listening: bool) {
-        if listening {
-            self.invalidate();
-            self.listening.store(true, Ordering::Release);
-        } else {
-            self.listening.store(false, Ordering::Release);
-            self.invalidate();
-        }
-    }
-
-    /// Whether the listener is listening (the response cache is bypassed while it is not).
-    pub fn is_listening(&self) -> bool {
-        self.listening.load(Ordering::Acquire)
-    }
-}
 
 /// The strong ETag of a representation: a hash of its exact bytes. Writes use it to check
 /// `If-Match` against the representation a GET serves.

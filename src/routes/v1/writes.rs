@@ -11,11 +11,11 @@ use utoipa::IntoParams;
 
 use super::body::{self, JSON, MERGE_PATCH};
 use crate::auth::Editor;
-use crate::caching::{DATASET_VERSION, DatasetStamp};
 use crate::curation::{Author, Curator, IfMatch, Written};
 use crate::domain::Resource;
 use crate::error::{ApiError, ParameterError};
 use crate::extract::Params;
+use crate::replicas::{DATASET_VERSION, DatasetStamp};
 
 /// Whether an `Idempotency-Key` create was replayed.
 const REPLAYED: header::HeaderName = header::HeaderName::from_static("idempotent-replayed");
