@@ -297,10 +297,6 @@ pub fn to_json(spec: &utoipa::openapi::OpenApi) -> String {
     json
 }
 
-/// The served spec, rendered once at start-up.
-#[derive(Clone)]
-pub struct SpecJson(pub String);
-
 /// Partial dates are served as objects but written as the dataset files write them
 /// (`"2026-02"`), or as the served object whose `value` decides. Adds `PartialDateInput` and
 /// points the write bodies (`*Input`, `*Patch`, and the components inside them that hold a

@@ -18,10 +18,10 @@ use crate::circuit::{self, Circuit};
 use crate::config::ServerSettings;
 use crate::curation::{Curator, Validators};
 use crate::error::ApiError;
-use crate::openapi::{self, SpecJson};
+use crate::openapi;
 use crate::replicas::{DatasetStamp, Pools, ReadRouter};
 use crate::response_cache::{self, ResponseCache};
-use crate::routes::{self, fallback::KnownPaths};
+use crate::routes::{self, SpecJson, fallback::KnownPaths};
 use crate::shutdown::{self, Drain};
 use crate::{caching, cors, encoding, metrics, notifications, rate_limit, telemetry, wire};
 

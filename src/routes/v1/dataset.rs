@@ -14,7 +14,7 @@ use futures_util::TryStreamExt;
 use super::as_of::{AsOfParams, Db};
 use crate::error::{ApiError, BadRequest, InternalError, TooManyRequests, Unavailable};
 use crate::extract::Params;
-use crate::openapi::SpecJson;
+use crate::routes::SpecJson;
 use crate::store;
 use crate::store::dataset::Counts;
 
