@@ -11,7 +11,13 @@
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderName, HeaderValue};
+use std::convert::Infallible;
+use std::str::FromStr;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use actix_web::http::header::{
+    self, EntityTag, HeaderName, HeaderValue, HttpDate, LastModified, TryIntoHeaderValue,
+};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse, web};
@@ -60,27 +66,62 @@ pub fn etag_of(bytes: &[u8]) -> String {
     format!("\"{:032x}\"", xxhash_rust::xxh3::xxh3_128(bytes))
 }
 
+/// One member of an `If-None-Match` or `If-Match` list: `*`, an entity tag, or anything else
+/// (which names no representation, but is not nothing: an `If-Match` of it is a 412, not a 428).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Condition {
+    Any,
+    Tag(EntityTag),
+    Malformed,
+}
+
+impl FromStr for Condition {
+    type Err = Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s.trim() {
+            "*" => Self::Any,
+            tag => tag.parse().map_or(Self::Malformed, Self::Tag),
+        })
+    }
+}
+
+/// The members of one field line of `If-None-Match` or `If-Match` (`None` for a line that is
+/// not text), read by actix's list parser. Not its typed `IfNoneMatch` and `IfMatch`: those
+/// take `*` only alone on the first line, drop malformed members, and refuse every line when
+/// one is not text, where these headers have always been read member by member.
+pub fn conditions(line: &HeaderValue) -> Option<Vec<Condition>> {
+    header::from_comma_delimited(std::iter::once(line)).ok()
+}
+
 /// Whether a conditional read (its `request` headers) is answered 304 by a response with
 /// these `headers`: its `ETag` (of the coding it is sent in, see [`crate::encoding`])
-/// matches `If-None-Match` (weak comparison, as RFC 9110 asks for this header), or, when no
-/// `If-None-Match` is sent, its `Last-Modified` is no later than `If-Modified-Since`.
+/// matches `If-None-Match` (weak comparison, as RFC 9110 asks for this header; its first
+/// line), or, when no `If-None-Match` is sent, its `Last-Modified` is no later than
+/// `If-Modified-Since`.
 pub fn not_modified(request: &header::HeaderMap, headers: &header::HeaderMap) -> bool {
-    if let Some(condition) = text(request, &header::IF_NONE_MATCH) {
-        let Some(etag) = text(headers, &header::ETAG) else {
+    if let Some(candidates) = request.get(header::IF_NONE_MATCH).and_then(conditions) {
+        let Some(etag) = text(headers, &header::ETAG).and_then(|v| v.parse::<EntityTag>().ok())
+        else {
             return false;
         };
-        return condition
-            .split(',')
-            .map(str::trim)
-            .any(|candidate| candidate == "*" || candidate.trim_start_matches("W/") == etag);
+        return candidates.iter().any(|candidate| match candidate {
+            Condition::Any => true,
+            Condition::Tag(tag) => tag.weak_eq(&etag),
+            Condition::Malformed => false,
+        });
     }
-    let date =
-        |map, name| text(map, name).and_then(|v| chrono::DateTime::parse_from_rfc2822(v).ok());
-    match (
-        date(request, &header::IF_MODIFIED_SINCE),
-        date(headers, &header::LAST_MODIFIED),
-    ) {
-        (Some(since), Some(modified)) => modified.timestamp() <= since.timestamp(),
+    // Read as RFC 2822 (not as actix's `IfModifiedSince`, an HTTP-date): that parser takes
+    // the obsolete RFC 850 and asctime forms and refuses numeric zones, which this one has
+    // always done the other way round.
+    let since = text(request, &header::IF_MODIFIED_SINCE)
+        .and_then(|v| chrono::DateTime::parse_from_rfc2822(v).ok());
+    let modified = text(headers, &header::LAST_MODIFIED)
+        .and_then(|v| v.parse::<HttpDate>().ok())
+        .and_then(|d| SystemTime::from(d).duration_since(UNIX_EPOCH).ok())
+        .and_then(|d| i64::try_from(d.as_secs()).ok());
+    match (since, modified) {
+        (Some(since), Some(modified)) => modified <= since.timestamp(),
         _ => false,
     }
 }
@@ -115,8 +156,15 @@ pub fn not_modified_headers(headers: &header::HeaderMap) -> header::HeaderMap {
     kept
 }
 
-fn http_date(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+/// `Last-Modified` for a change at `t`; `None` outside the years an HTTP-date can say
+/// (1970 to 9999), which no stamp is.
+fn last_modified(t: chrono::DateTime<chrono::Utc>) -> Option<HeaderValue> {
+    if !(0..253_402_300_800).contains(&t.timestamp()) {
+        return None;
+    }
+    LastModified(SystemTime::from(t).into())
+        .try_into_value()
+        .ok()
 }
 
 /// Middleware: adds validators and cache headers to successful reads.
@@ -212,10 +260,7 @@ pub async fn http_cache(
         if let Some(v) = etag.as_deref().and_then(|e| HeaderValue::from_str(e).ok()) {
             headers.insert(header::ETAG, v);
         }
-        if let Some(v) = stamp
-            .as_ref()
-            .and_then(|s| HeaderValue::from_str(&http_date(s.changed_at)).ok())
-        {
+        if let Some(v) = stamp.as_ref().and_then(|s| last_modified(s.changed_at)) {
             headers.insert(header::LAST_MODIFIED, v);
         }
         // Conditions are answered by [`conditional`], once compression has chosen the ETag.
