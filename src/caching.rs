@@ -307,3 +307,59 @@ pub async fn conditional(
     }
     Ok(res.map_into_boxed_body())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn headers(pairs: &[(HeaderName, &str)]) -> header::HeaderMap {
+        let mut map = header::HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(name.clone(), HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn if_none_match_is_read_member_by_member_from_its_first_line() {
+        let response = headers(&[(header::ETAG, "\"abc-br\"")]);
+        let matches = |lines: &[&str]| {
+            let lines: Vec<_> = lines.iter().map(|l| (header::IF_NONE_MATCH, *l)).collect();
+            not_modified(&headers(&lines), &response)
+        };
+        assert!(matches(&["\"x\", W/\"abc-br\""]));
+        assert!(matches(&["\"x\", *"]));
+        assert!(matches(&["*"]));
+        assert!(!matches(&["abc-br"]));
+        assert!(!matches(&["\"abc\""]));
+        assert!(!matches(&["\"x\"", "\"abc-br\""]));
+    }
+
+    #[test]
+    fn last_modified_is_an_imf_fixdate_and_if_modified_since_rfc_2822() {
+        let t = chrono::Utc
+            .with_ymd_and_hms(1994, 11, 6, 8, 49, 37)
+            .unwrap();
+        let value = last_modified(t).unwrap();
+        assert_eq!(value, "Sun, 06 Nov 1994 08:49:37 GMT");
+        let response = headers(&[(header::LAST_MODIFIED, value.to_str().unwrap())]);
+        let since = |date| headers(&[(header::IF_MODIFIED_SINCE, date)]);
+        assert!(not_modified(
+            &since("Sun, 06 Nov 1994 08:49:37 GMT"),
+            &response
+        ));
+        assert!(not_modified(
+            &since("Sun, 06 Nov 1994 09:49:37 +0100"),
+            &response
+        ));
+        assert!(!not_modified(
+            &since("Sun, 06 Nov 1994 08:49:36 GMT"),
+            &response
+        ));
+        assert!(!not_modified(
+            &since("Sunday, 06-Nov-94 08:49:37 GMT"),
+            &response
+        ));
+    }
+}
