@@ -14,6 +14,7 @@ use actix_web::http::header::{self, HeaderMap};
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use sqlx::PgPool;
 
+use crate::config::MAX_KEY_CACHE_TTL_MS;
 use crate::error::ApiError;
 use crate::store::keys::{self, KeyInfo, Scope};
 
@@ -101,10 +102,6 @@ impl FromRequest for Editor {
 /// tokens cannot push out keys in use: moka admits a new entry over a full cache only when
 /// it is asked for more often than the entry it would evict.
 const KEY_CACHE_ENTRIES: u64 = 10_000;
-
-/// The longest `DURAND_KEY_CACHE_TTL_MS` taken: an hour (revocation should not wait longer,
-/// and moka refuses lifetimes of centuries).
-pub const MAX_KEY_CACHE_TTL_MS: u64 = 3_600_000;
 
 /// What the database said of a token, kept for the cache's time to live.
 #[derive(Debug, Clone)]

@@ -9,24 +9,21 @@
 //! A read of a past version (`as_of`) is described by that version's stamp, and may be
 //! cached for good: it never changes.
 
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::{Duration, Instant};
-
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderName, HeaderValue};
+use std::convert::Infallible;
+use std::str::FromStr;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use actix_web::http::header::{
+    self, EntityTag, HeaderName, HeaderValue, HttpDate, LastModified, TryIntoHeaderValue,
+};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse, web};
-use sqlx::PgPool;
 
-use crate::replicas::{self, ReadRouter};
-use crate::response_cache::{Cacheable, Unconditional};
+use crate::replicas::{self, DATASET_VERSION, ReadRouter};
 use crate::store::dataset::Stamp;
-
-/// The header carrying the dataset version on every data response.
-pub const DATASET_VERSION: HeaderName = HeaderName::from_static("durand-dataset-version");
 
 /// How long data responses may be cached by clients and shared caches.
 const DATA_MAX_AGE: &str = "public, max-age=60, stale-while-revalidate=60";
@@ -45,139 +42,23 @@ pub struct AsOfStamp(pub Stamp);
 #[derive(Debug, Clone)]
 pub struct RoutedStamp(pub Option<Stamp>);
 
+/// Marks a response the caching middleware found fit to keep: a successful read of current
+/// or past data with a complete body of `len` bytes (before compression).
+#[derive(Debug, Clone, Copy)]
+pub struct Cacheable {
+    pub len: usize,
+}
+
+/// Tells [`conditional`] to answer in full whatever the request's conditions: the
+/// response cache keeps the full response and answers the conditions itself.
+#[derive(Debug, Clone, Copy)]
+pub struct Unconditional;
+
 /// The stamp of the current data a handler read when it had to read another pool than the
 /// one chosen before it ran (the replica lagged behind what the request asked for); the
 /// headers then describe what it read.
 #[derive(Debug, Clone)]
 pub struct ReadStamp(pub Stamp);
-
-/// The dataset stamp as this process knows it.
-///
-/// While the version listener ([`crate::notifications`]) is connected, a cached stamp is
-/// current until a notification (or a write of this process) invalidates it, and is
-/// *trusted*: the response cache may answer from it. While the listener is down, the stamp
-/// is re-read at most once per `ttl`, and not trusted.
-pub struct DatasetStamp {
-    ttl: Duration,
-    cached: Mutex<Option<Cached>>,
-    /// Whether the listener is connected and listening.
-    listening: AtomicBool,
-    /// Bumped by every invalidation: a stamp read that began before one is not kept.
-    generation: AtomicU64,
-}
-
-#[derive(Clone)]
-struct Cached {
-    at: Instant,
-    stamp: Stamp,
-    /// Read while the listener was listening, with no invalidation during the read.
-    trusted: bool,
-}
-
-/// A stamp, and whether it is known to be current (see [`DatasetStamp`]).
-#[derive(Debug, Clone)]
-pub struct Known {
-    pub stamp: Stamp,
-    pub trusted: bool,
-}
-
-impl DatasetStamp {
-    /// A stamp cache that re-reads after `ttl` while no listener keeps it current.
-    pub fn new(ttl: Duration) -> Self {
-        Self {
-            ttl,
-            cached: Mutex::new(None),
-            listening: AtomicBool::new(false),
-            generation: AtomicU64::new(0),
-        }
-    }
-
-    /// How long a stamp read without a listener is kept.
-    pub fn ttl(&self) -> Duration {
-        self.ttl
-    }
-
-    /// The current stamp; `None` when no dataset is loaded or the database is unreachable
-    /// (the response is then served without the headers that need it).
-    pub async fn get(&self, pool: &PgPool) -> Option<Stamp> {
-        self.get_at_least(pool, None).await
-    }
-
-    /// The current stamp, re-read now if the cached one is older than `min_version` (a
-    /// version the client has already seen, perhaps from another process).
-    pub async fn get_at_least(&self, pool: &PgPool, min_version: Option<i64>) -> Option<Stamp> {
-        self.known(pool, min_version).await.map(|k| k.stamp)
-    }
-
-    /// The current stamp and whether it is trusted, read as [`get_at_least`](Self::get_at_least) does.
-    pub async fn known(&self, pool: &PgPool, min_version: Option<i64>) -> Option<Known> {
-        let listening = self.listening.load(Ordering::Acquire);
-        if let Some(c) = self.cached.lock().ok()?.as_ref()
-            && (c.trusted || c.at.elapsed() < self.ttl)
-            && min_version.is_none_or(|n| c.stamp.version >= n)
-        {
-            return Some(Known {
-                stamp: c.stamp.clone(),
-                trusted: c.trusted && listening,
-            });
-        }
-        let generation = self.generation.load(Ordering::Acquire);
-        let stamp = crate::store::dataset::stamp(&crate::store::Reader::current(pool.clone()))
-            .await
-            .ok()??;
-        let mut cached = self.cached.lock().ok()?;
-        // An invalidation during the read may mean the stamp read is already old: answer
-        // with it (the request began before the change), but do not keep it.
-        let unchanged = self.generation.load(Ordering::Acquire) == generation;
-        let trusted = listening && unchanged && self.listening.load(Ordering::Acquire);
-        if unchanged {
-            *cached = Some(Cached {
-                at: Instant::now(),
-                stamp: stamp.clone(),
-                trusted,
-            });
-        }
-        Some(Known { stamp, trusted })
-    }
-
-    /// The trusted current version, if one is cached (no database read).
-    pub fn trusted_version(&self) -> Option<i64> {
-        if !self.listening.load(Ordering::Acquire) {
-            return None;
-        }
-        let cached = self.cached.lock().ok()?;
-        cached
-            .as_ref()
-            .filter(|c| c.trusted)
-            .map(|c| c.stamp.version)
-    }
-
-    /// Forgets the cached stamp, so the next response reads the new one (after a write, or
-    /// a notification of one).
-    pub fn invalidate(&self) {
-        if let Ok(mut cached) = self.cached.lock() {
-            self.generation.fetch_add(1, Ordering::AcqRel);
-            *cached = None;
-        }
-    }
-
-    /// Records whether the listener is listening. Either way the cached stamp is forgotten:
-    /// one read before the listener began cannot be trusted, and without it nothing is.
-    pub fn set_listening(&self, listening: bool) {
-        if listening {
-            self.invalidate();
-            self.listening.store(true, Ordering::Release);
-        } else {
-            self.listening.store(false, Ordering::Release);
-            self.invalidate();
-        }
-    }
-
-    /// Whether the listener is listening (the response cache is bypassed while it is not).
-    pub fn is_listening(&self) -> bool {
-        self.listening.load(Ordering::Acquire)
-    }
-}
 
 /// The strong ETag of a representation: a hash of its exact bytes. Writes use it to check
 /// `If-Match` against the representation a GET serves.
@@ -185,27 +66,62 @@ pub fn etag_of(bytes: &[u8]) -> String {
     format!("\"{:032x}\"", xxhash_rust::xxh3::xxh3_128(bytes))
 }
 
+/// One member of an `If-None-Match` or `If-Match` list: `*`, an entity tag, or anything else
+/// (which names no representation, but is not nothing: an `If-Match` of it is a 412, not a 428).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Condition {
+    Any,
+    Tag(EntityTag),
+    Malformed,
+}
+
+impl FromStr for Condition {
+    type Err = Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s.trim() {
+            "*" => Self::Any,
+            tag => tag.parse().map_or(Self::Malformed, Self::Tag),
+        })
+    }
+}
+
+/// The members of one field line of `If-None-Match` or `If-Match` (`None` for a line that is
+/// not text), read by actix's list parser. Not its typed `IfNoneMatch` and `IfMatch`: those
+/// take `*` only alone on the first line, drop malformed members, and refuse every line when
+/// one is not text, where these headers have always been read member by member.
+pub fn conditions(line: &HeaderValue) -> Option<Vec<Condition>> {
+    header::from_comma_delimited(std::iter::once(line)).ok()
+}
+
 /// Whether a conditional read (its `request` headers) is answered 304 by a response with
 /// these `headers`: its `ETag` (of the coding it is sent in, see [`crate::encoding`])
-/// matches `If-None-Match` (weak comparison, as RFC 9110 asks for this header), or, when no
-/// `If-None-Match` is sent, its `Last-Modified` is no later than `If-Modified-Since`.
+/// matches `If-None-Match` (weak comparison, as RFC 9110 asks for this header; its first
+/// line), or, when no `If-None-Match` is sent, its `Last-Modified` is no later than
+/// `If-Modified-Since`.
 pub fn not_modified(request: &header::HeaderMap, headers: &header::HeaderMap) -> bool {
-    if let Some(condition) = text(request, &header::IF_NONE_MATCH) {
-        let Some(etag) = text(headers, &header::ETAG) else {
+    if let Some(candidates) = request.get(header::IF_NONE_MATCH).and_then(conditions) {
+        let Some(etag) = text(headers, &header::ETAG).and_then(|v| v.parse::<EntityTag>().ok())
+        else {
             return false;
         };
-        return condition
-            .split(',')
-            .map(str::trim)
-            .any(|candidate| candidate == "*" || candidate.trim_start_matches("W/") == etag);
+        return candidates.iter().any(|candidate| match candidate {
+            Condition::Any => true,
+            Condition::Tag(tag) => tag.weak_eq(&etag),
+            Condition::Malformed => false,
+        });
     }
-    let date =
-        |map, name| text(map, name).and_then(|v| chrono::DateTime::parse_from_rfc2822(v).ok());
-    match (
-        date(request, &header::IF_MODIFIED_SINCE),
-        date(headers, &header::LAST_MODIFIED),
-    ) {
-        (Some(since), Some(modified)) => modified.timestamp() <= since.timestamp(),
+    // Read as RFC 2822 (not as actix's `IfModifiedSince`, an HTTP-date): that parser takes
+    // the obsolete RFC 850 and asctime forms and refuses numeric zones, which this one has
+    // always done the other way round.
+    let since = text(request, &header::IF_MODIFIED_SINCE)
+        .and_then(|v| chrono::DateTime::parse_from_rfc2822(v).ok());
+    let modified = text(headers, &header::LAST_MODIFIED)
+        .and_then(|v| v.parse::<HttpDate>().ok())
+        .and_then(|d| SystemTime::from(d).duration_since(UNIX_EPOCH).ok())
+        .and_then(|d| i64::try_from(d.as_secs()).ok());
+    match (since, modified) {
+        (Some(since), Some(modified)) => modified <= since.timestamp(),
         _ => false,
     }
 }
@@ -240,8 +156,15 @@ pub fn not_modified_headers(headers: &header::HeaderMap) -> header::HeaderMap {
     kept
 }
 
-fn http_date(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+/// `Last-Modified` for a change at `t`; `None` outside the years an HTTP-date can say
+/// (1970 to 9999), which no stamp is.
+fn last_modified(t: chrono::DateTime<chrono::Utc>) -> Option<HeaderValue> {
+    if !(0..253_402_300_800).contains(&t.timestamp()) {
+        return None;
+    }
+    LastModified(SystemTime::from(t).into())
+        .try_into_value()
+        .ok()
 }
 
 /// Middleware: adds validators and cache headers to successful reads.
@@ -337,10 +260,7 @@ pub async fn http_cache(
         if let Some(v) = etag.as_deref().and_then(|e| HeaderValue::from_str(e).ok()) {
             headers.insert(header::ETAG, v);
         }
-        if let Some(v) = stamp
-            .as_ref()
-            .and_then(|s| HeaderValue::from_str(&http_date(s.changed_at)).ok())
-        {
+        if let Some(v) = stamp.as_ref().and_then(|s| last_modified(s.changed_at)) {
             headers.insert(header::LAST_MODIFIED, v);
         }
         // Conditions are answered by [`conditional`], once compression has chosen the ETag.
@@ -386,4 +306,60 @@ pub async fn conditional(
         ));
     }
     Ok(res.map_into_boxed_body())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn headers(pairs: &[(HeaderName, &str)]) -> header::HeaderMap {
+        let mut map = header::HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(name.clone(), HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn if_none_match_is_read_member_by_member_from_its_first_line() {
+        let response = headers(&[(header::ETAG, "\"abc-br\"")]);
+        let matches = |lines: &[&str]| {
+            let lines: Vec<_> = lines.iter().map(|l| (header::IF_NONE_MATCH, *l)).collect();
+            not_modified(&headers(&lines), &response)
+        };
+        assert!(matches(&["\"x\", W/\"abc-br\""]));
+        assert!(matches(&["\"x\", *"]));
+        assert!(matches(&["*"]));
+        assert!(!matches(&["abc-br"]));
+        assert!(!matches(&["\"abc\""]));
+        assert!(!matches(&["\"x\"", "\"abc-br\""]));
+    }
+
+    #[test]
+    fn last_modified_is_an_imf_fixdate_and_if_modified_since_rfc_2822() {
+        let t = chrono::Utc
+            .with_ymd_and_hms(1994, 11, 6, 8, 49, 37)
+            .unwrap();
+        let value = last_modified(t).unwrap();
+        assert_eq!(value, "Sun, 06 Nov 1994 08:49:37 GMT");
+        let response = headers(&[(header::LAST_MODIFIED, value.to_str().unwrap())]);
+        let since = |date| headers(&[(header::IF_MODIFIED_SINCE, date)]);
+        assert!(not_modified(
+            &since("Sun, 06 Nov 1994 08:49:37 GMT"),
+            &response
+        ));
+        assert!(not_modified(
+            &since("Sun, 06 Nov 1994 09:49:37 +0100"),
+            &response
+        ));
+        assert!(!not_modified(
+            &since("Sun, 06 Nov 1994 08:49:36 GMT"),
+            &response
+        ));
+        assert!(!not_modified(
+            &since("Sunday, 06-Nov-94 08:49:37 GMT"),
+            &response
+        ));
+    }
 }

@@ -6,7 +6,15 @@ use std::str::FromStr;
 
 use sqlx::postgres::PgConnectOptions;
 
+pub use crate::store::WaitSettings;
 use crate::telemetry::LogFormat;
+
+/// The default bound on the bytes the response cache keeps (`DURAND_CACHE_BYTES`).
+pub const DEFAULT_CACHE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The longest `DURAND_KEY_CACHE_TTL_MS` taken: an hour (revocation should not wait longer,
+/// and moka refuses lifetimes of centuries).
+pub const MAX_KEY_CACHE_TTL_MS: u64 = 3_600_000;
 
 /// How to reach PostgreSQL.
 #[derive(Debug, Clone, clap::Args)]
@@ -66,7 +74,7 @@ pub struct ServerSettings {
     pub export_chunk_rows: u32,
     /// Bytes of finished responses kept in memory, keyed by dataset version, so repeated
     /// reads of unchanged data cost no database work; 0 turns the cache off.
-    #[arg(long, env = "DURAND_CACHE_BYTES", default_value_t = crate::response_cache::DEFAULT_BYTES)]
+    #[arg(long, env = "DURAND_CACHE_BYTES", default_value_t = DEFAULT_CACHE_BYTES)]
     pub cache_bytes: u64,
     /// While the version listener is down (PostgreSQL restarting, say), how long a read
     /// of the dataset version is reused, in milliseconds. While it is up, versions arrive
@@ -84,34 +92,8 @@ impl Default for ServerSettings {
             waits: WaitSettings::default(),
             shutdown_grace: 30,
             export_chunk_rows: crate::store::export::DEFAULT_CHUNK_ROWS,
-            cache_bytes: crate::response_cache::DEFAULT_BYTES,
+            cache_bytes: DEFAULT_CACHE_BYTES,
             stamp_ttl_ms: 2_000,
-        }
-    }
-}
-
-/// How long a request may wait on the database before it is answered 503 (with
-/// `Retry-After`): every wait has a bound. Commands (migrate, import, generate) are not bound.
-#[derive(Debug, Clone, Copy, clap::Args)]
-pub struct WaitSettings {
-    /// Longest a query may run, in ms (PostgreSQL `statement_timeout`).
-    #[arg(long, env = "DURAND_STATEMENT_TIMEOUT_MS", default_value_t = 10_000)]
-    pub statement_timeout_ms: u64,
-    /// Longest a write (or an `as_of` time, which waits for a write in progress) waits for the
-    /// write before it, in ms (PostgreSQL `lock_timeout`, and the writer gate in the process).
-    #[arg(long, env = "DURAND_LOCK_TIMEOUT_MS", default_value_t = 3_000)]
-    pub lock_timeout_ms: u64,
-    /// Longest a request waits for a pooled connection, in ms.
-    #[arg(long, env = "DURAND_DB_ACQUIRE_TIMEOUT_MS", default_value_t = 1_000)]
-    pub acquire_timeout_ms: u64,
-}
-
-impl Default for WaitSettings {
-    fn default() -> Self {
-        Self {
-            statement_timeout_ms: 10_000,
-            lock_timeout_ms: 3_000,
-            acquire_timeout_ms: 1_000,
         }
     }
 }
@@ -144,7 +126,7 @@ pub struct RateLimitSettings {
         long,
         env = "DURAND_KEY_CACHE_TTL_MS",
         default_value_t = 30_000,
-        value_parser = clap::value_parser!(u64).range(0..=crate::auth::MAX_KEY_CACHE_TTL_MS)
+        value_parser = clap::value_parser!(u64).range(0..=MAX_KEY_CACHE_TTL_MS)
     )]
     pub key_cache_ttl_ms: u64,
     /// Proxies whose `X-Forwarded-For` is trusted to name the client (comma-separated IPs).

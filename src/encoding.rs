@@ -91,7 +91,10 @@ pub async fn require_acceptable(
         .filter_map(|v| v.to_str().ok())
         .collect::<Vec<_>>()
         .join(", ");
-    let mut res = req.error_response(ApiError::EncodingNotAcceptable { asked });
+    let mut res = req.error_response(ApiError::EncodingNotAcceptable {
+        asked,
+        offered: OFFERED,
+    });
     let headers = res.headers_mut();
     headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

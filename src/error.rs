@@ -9,9 +9,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::{ToResponse, ToSchema};
 
-use crate::curation::CurationError;
 use crate::domain::Tombstone;
-use crate::domain::problem::Problem as RecordProblem;
 
 /// The media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -147,16 +145,17 @@ pub enum ApiError {
     /// No representation the client accepts: `offered` lists what this resource has.
     #[error("not acceptable")]
     NotAcceptable { offered: &'static [&'static str] },
-    /// `Accept-Encoding` (`asked`) rules out every content coding the server can send.
+    /// `Accept-Encoding` (`asked`) rules out every content coding the server can send
+    /// (`offered`, for the message).
     #[error("no acceptable content coding")]
-    EncodingNotAcceptable { asked: String },
-    /// The client is over the rate limit of the `policy` bucket; it may retry after
-    /// `retry_after` seconds.
-    #[error("too many requests")]
-    TooManyRequests {
-        retry_after: u64,
-        policy: crate::rate_limit::Policy,
+    EncodingNotAcceptable {
+        asked: String,
+        offered: &'static str,
     },
+    /// The client is over a rate limit; it may retry after `retry_after` seconds. `detail`
+    /// says which bucket ran out (the rate limiter words it).
+    #[error("too many requests")]
+    TooManyRequests { retry_after: u64, detail: String },
     /// No usable credentials on a write, or unusable ones on a read: `detail` says what was
     /// wrong.
     #[error("unauthorized")]
@@ -326,33 +325,16 @@ impl ApiError {
                 "This resource is available as {}; ask for one of them with `Accept` or `format`.",
                 offered.join(", ")
             )),
-            Self::EncodingNotAcceptable { asked } => Problem {
+            Self::EncodingNotAcceptable { asked, offered } => Problem {
                 errors: vec![ParameterError::new(
                     "Accept-Encoding",
-                    format!("is `{asked}`, which rules out every coding offered: {}", crate::encoding::OFFERED),
+                    format!("is `{asked}`, which rules out every coding offered: {offered}"),
                 )],
                 ..blank(format!(
-                    "`Accept-Encoding` rules out every content coding this server sends: {}. Allow one of them, or send no `Accept-Encoding`.",
-                    crate::encoding::OFFERED
+                    "`Accept-Encoding` rules out every content coding this server sends: {offered}. Allow one of them, or send no `Accept-Encoding`."
                 ))
             },
-            Self::TooManyRequests {
-                retry_after,
-                policy,
-            } => {
-                use crate::rate_limit::Policy;
-                blank(match policy {
-                    Policy::Anonymous => format!(
-                        "Too many requests from this address: requests without an API key share one allowance per client address (`RateLimit-Policy` says how large). Retry after {retry_after} s, or read with a key of your own (`Authorization: Bearer <token>`), which has its own, larger allowance: ask the operators of this server for one (`durand keys create --scope read`)."
-                    ),
-                    Policy::Key => format!(
-                        "This API key has used its allowance (`RateLimit-Policy` says how large); it is per key, wherever the requests come from. Retry after {retry_after} s."
-                    ),
-                    Policy::KeyCheck => format!(
-                        "Too many requests from this address with an `Authorization` header that is not a valid API key, or with keys not checked recently (`RateLimit-Policy` says how many a minute). Retry after {retry_after} s, with a valid key or with none."
-                    ),
-                })
-            }
+            Self::TooManyRequests { detail, .. } => blank(detail.clone()),
             Self::Unavailable(_) => {
                 blank("The database is unavailable right now; retry shortly.".into())
             }
@@ -389,67 +371,6 @@ impl From<sqlx::Error> for ApiError {
                 _ => Self::Internal(e.into()),
             },
             other => Self::Internal(other.into()),
-        }
-    }
-}
-
-impl From<CurationError> for ApiError {
-    fn from(e: CurationError) -> Self {
-        let at = |problems: Vec<RecordProblem>| {
-            problems
-                .into_iter()
-                .map(|p| ParameterError::at(p.pointer, p.message))
-                .collect()
-        };
-        match e {
-            CurationError::Invalid(problems) => Self::InvalidBody(at(problems)),
-            CurationError::NotFound { resource, id } => {
-                Self::NotFound(format!("No record of `{resource}` has the id `{id}`."))
-            }
-            CurationError::Gone(tombstone) => Self::Gone(tombstone),
-            CurationError::IdTaken { resource, id } => Self::Conflict(
-                format!(
-                    "A record of `{resource}` already has the id `{id}`; PATCH it, or propose another id."
-                ),
-                vec![ParameterError::at("/id", "is taken")],
-            ),
-            CurationError::IdRetired {
-                resource,
-                id,
-                deleted_in,
-            } => Self::Conflict(
-                format!(
-                    "`{resource}/{id}` was deleted in dataset version {deleted_in}; deleted ids are never reused."
-                ),
-                vec![ParameterError::at(
-                    "/id",
-                    "was deleted and cannot be reused",
-                )],
-            ),
-            CurationError::StillReferenced {
-                resource,
-                id,
-                referrers,
-            } => Self::Conflict(
-                format!(
-                    "`{resource}/{id}` is still referred to by {} record(s); change or delete them first.",
-                    referrers.len()
-                ),
-                referrers
-                    .into_iter()
-                    .map(|r| ParameterError::at("", format!("`{r}` refers to this record")))
-                    .collect(),
-            ),
-            CurationError::Stale { current } => Self::PreconditionFailed { current },
-            CurationError::IdempotencyKeyReused => {
-                Self::InvalidParameters(vec![ParameterError::new(
-                    "Idempotency-Key",
-                    "was already used for a different request; use a new key for a new create",
-                )])
-            }
-            CurationError::Store(e) => e.into(),
-            CurationError::Busy => Self::Busy("Another write held the dataset for too long".into()),
-            CurationError::Broken(what) => Self::Internal(anyhow::anyhow!(what)),
         }
     }
 }

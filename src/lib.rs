@@ -1,4 +1,9 @@
 //! Durand: a sourced, attributed REST API on the Pakistan–Afghanistan conflict.
+//!
+//! Layers, each using only those before it: `domain` < `store` (SQL) < `error` and `config` <
+//! the middlewares, lowest first (`auth`, `encoding`, `replicas`, `caching`, `circuit`,
+//! `metrics`, `response_cache`, `rate_limit`; `telemetry` below all) < `representation` and
+//! `curation` < `routes` < `openapi` < `startup` < `commands`. `scripts/module-cycles` checks it.
 
 pub mod auth;
 pub mod caching;

@@ -17,9 +17,8 @@ use prometheus::{
 };
 use sqlx::PgPool;
 
-use crate::caching::DatasetStamp;
 use crate::error::ApiError;
-use crate::response_cache::ResponseCache;
+use crate::replicas::DatasetStamp;
 use crate::telemetry::route_pattern;
 
 /// The content type of the Prometheus text exposition format.
@@ -256,16 +255,23 @@ pub async fn track(
     result
 }
 
+/// What a scrape reads of the response cache, which counts its lookups here and so sits
+/// above this module.
+pub trait CacheSize {
+    /// The bytes the cache holds now.
+    fn weighted_size(&self) -> u64;
+}
+
 /// `GET /metrics`: the Prometheus text exposition of every series.
 ///
 /// Pool gauges are read now; the dataset version comes from the same short-lived stamp
 /// cache the caching middleware uses. When the database cannot be read,
 /// `durand_dataset_info` is left out and the rest is still served.
-pub async fn metrics_endpoint(
+pub async fn metrics_endpoint<C: CacheSize + 'static>(
     metrics: web::Data<Metrics>,
     pool: web::Data<PgPool>,
     stamps: web::Data<DatasetStamp>,
-    cache: web::Data<ResponseCache>,
+    cache: web::Data<C>,
 ) -> Result<HttpResponse, ApiError> {
     let version = stamps.get(&pool).await.map(|s| s.version.to_string());
     metrics.listener_up.set(i64::from(stamps.is_listening()));

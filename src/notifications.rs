@@ -13,7 +13,7 @@ use actix_web::web;
 use sqlx::PgPool;
 use sqlx::postgres::{PgListener, PgPoolOptions};
 
-use crate::caching::DatasetStamp;
+use crate::replicas::DatasetStamp;
 
 /// The channel new versions are published on.
 pub const CHANNEL: &str = "durand_versions";

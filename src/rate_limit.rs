@@ -81,6 +81,26 @@ impl Policy {
             Self::KeyCheck => "key-check",
         }
     }
+
+    /// The 429 of a request over this bucket's limit, which may retry after `retry_after`
+    /// seconds.
+    pub fn too_many_requests(self, retry_after: u64) -> ApiError {
+        let detail = match self {
+            Self::Anonymous => format!(
+                "Too many requests from this address: requests without an API key share one allowance per client address (`RateLimit-Policy` says how large). Retry after {retry_after} s, or read with a key of your own (`Authorization: Bearer <token>`), which has its own, larger allowance: ask the operators of this server for one (`durand keys create --scope read`)."
+            ),
+            Self::Key => format!(
+                "This API key has used its allowance (`RateLimit-Policy` says how large); it is per key, wherever the requests come from. Retry after {retry_after} s."
+            ),
+            Self::KeyCheck => format!(
+                "Too many requests from this address with an `Authorization` header that is not a valid API key, or with keys not checked recently (`RateLimit-Policy` says how many a minute). Retry after {retry_after} s, with a valid key or with none."
+            ),
+        };
+        ApiError::TooManyRequests {
+            retry_after,
+            detail,
+        }
+    }
 }
 
 /// One bucket per `K` (a client address, a key id) under one quota.
@@ -393,11 +413,10 @@ pub async fn enforce(
             retry_after,
         })) => {
             tracing::debug!(%client, retry_after, policy = allowance.policy.name(), "rate limited");
-            let mut res = ApiError::TooManyRequests {
-                retry_after,
-                policy: allowance.policy,
-            }
-            .error_response();
+            let mut res = allowance
+                .policy
+                .too_many_requests(retry_after)
+                .error_response();
             limiter.set_headers(res.headers_mut(), allowance);
             Ok(req.into_response(res).map_into_right_body())
         }

@@ -9,13 +9,148 @@
 //! listened for on the primary, and a replica's read is cached only when the replica's own
 //! stamp equals the primary's notified version.
 
-use actix_web::http::header::HeaderMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use actix_web::http::header::{HeaderMap, HeaderName};
 use actix_web::web;
 use sqlx::PgPool;
 
-use crate::caching::{DATASET_VERSION, DatasetStamp};
 use crate::error::ApiError;
 use crate::store::dataset::Stamp;
+
+/// The header carrying the dataset version on every data response, and on a request the
+/// version its read must reflect.
+pub const DATASET_VERSION: HeaderName = HeaderName::from_static("durand-dataset-version");
+
+/// The dataset stamp as this process knows it.
+///
+/// While the version listener ([`crate::notifications`]) is connected, a cached stamp is
+/// current until a notification (or a write of this process) invalidates it, and is
+/// *trusted*: the response cache may answer from it. While the listener is down, the stamp
+/// is re-read at most once per `ttl`, and not trusted.
+pub struct DatasetStamp {
+    ttl: Duration,
+    cached: Mutex<Option<Cached>>,
+    /// Whether the listener is connected and listening.
+    listening: AtomicBool,
+    /// Bumped by every invalidation: a stamp read that began before one is not kept.
+    generation: AtomicU64,
+}
+
+#[derive(Clone)]
+struct Cached {
+    at: Instant,
+    stamp: Stamp,
+    /// Read while the listener was listening, with no invalidation during the read.
+    trusted: bool,
+}
+
+/// A stamp, and whether it is known to be current (see [`DatasetStamp`]).
+#[derive(Debug, Clone)]
+pub struct Known {
+    pub stamp: Stamp,
+    pub trusted: bool,
+}
+
+impl DatasetStamp {
+    /// A stamp cache that re-reads after `ttl` while no listener keeps it current.
+    pub fn new(ttl: Duration) -> Self {
+        Self {
+            ttl,
+            cached: Mutex::new(None),
+            listening: AtomicBool::new(false),
+            generation: AtomicU64::new(0),
+        }
+    }
+
+    /// How long a stamp read without a listener is kept.
+    pub fn ttl(&self) -> Duration {
+        self.ttl
+    }
+
+    /// The current stamp; `None` when no dataset is loaded or the database is unreachable
+    /// (the response is then served without the headers that need it).
+    pub async fn get(&self, pool: &PgPool) -> Option<Stamp> {
+        self.get_at_least(pool, None).await
+    }
+
+    /// The current stamp, re-read now if the cached one is older than `min_version` (a
+    /// version the client has already seen, perhaps from another process).
+    pub async fn get_at_least(&self, pool: &PgPool, min_version: Option<i64>) -> Option<Stamp> {
+        self.known(pool, min_version).await.map(|k| k.stamp)
+    }
+
+    /// The current stamp and whether it is trusted, read as [`get_at_least`](Self::get_at_least) does.
+    pub async fn known(&self, pool: &PgPool, min_version: Option<i64>) -> Option<Known> {
+        let listening = self.listening.load(Ordering::Acquire);
+        if let Some(c) = self.cached.lock().ok()?.as_ref()
+            && (c.trusted || c.at.elapsed() < self.ttl)
+            && min_version.is_none_or(|n| c.stamp.version >= n)
+        {
+            return Some(Known {
+                stamp: c.stamp.clone(),
+                trusted: c.trusted && listening,
+            });
+        }
+        let generation = self.generation.load(Ordering::Acquire);
+        let stamp = crate::store::dataset::stamp(&crate::store::Reader::current(pool.clone()))
+            .await
+            .ok()??;
+        let mut cached = self.cached.lock().ok()?;
+        // An invalidation during the read may mean the stamp read is already old: answer
+        // with it (the request began before the change), but do not keep it.
+        let unchanged = self.generation.load(Ordering::Acquire) == generation;
+        let trusted = listening && unchanged && self.listening.load(Ordering::Acquire);
+        if unchanged {
+            *cached = Some(Cached {
+                at: Instant::now(),
+                stamp: stamp.clone(),
+                trusted,
+            });
+        }
+        Some(Known { stamp, trusted })
+    }
+
+    /// The trusted current version, if one is cached (no database read).
+    pub fn trusted_version(&self) -> Option<i64> {
+        if !self.listening.load(Ordering::Acquire) {
+            return None;
+        }
+        let cached = self.cached.lock().ok()?;
+        cached
+            .as_ref()
+            .filter(|c| c.trusted)
+            .map(|c| c.stamp.version)
+    }
+
+    /// Forgets the cached stamp, so the next response reads the new one (after a write, or
+    /// a notification of one).
+    pub fn invalidate(&self) {
+        if let Ok(mut cached) = self.cached.lock() {
+            self.generation.fetch_add(1, Ordering::AcqRel);
+            *cached = None;
+        }
+    }
+
+    /// Records whether the listener is listening. Either way the cached stamp is forgotten:
+    /// one read before the listener began cannot be trusted, and without it nothing is.
+    pub fn set_listening(&self, listening: bool) {
+        if listening {
+            self.invalidate();
+            self.listening.store(true, Ordering::Release);
+        } else {
+            self.listening.store(false, Ordering::Release);
+            self.invalidate();
+        }
+    }
+
+    /// Whether the listener is listening (the response cache is bypassed while it is not).
+    pub fn is_listening(&self) -> bool {
+        self.listening.load(Ordering::Acquire)
+    }
+}
 
 /// The pools a process reads and writes through: the primary, and a replica for reads.
 #[derive(Debug, Clone)]

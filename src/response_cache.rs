@@ -19,30 +19,15 @@ use actix_web::middleware::Next;
 use actix_web::web::Bytes;
 use actix_web::{HttpMessage, HttpResponse, web};
 
-use crate::caching::{self, RoutedStamp};
+use crate::caching::{self, Cacheable, RoutedStamp, Unconditional};
 use crate::circuit::Circuit;
 use crate::error::ApiError;
-use crate::metrics::Metrics;
+use crate::metrics::{CacheSize, Metrics};
 use crate::replicas::{self, ReadRouter, Route};
 use crate::telemetry::{RoutePattern, route_pattern};
 
-/// The default bound on the bytes the cache keeps (`DURAND_CACHE_BYTES`).
-pub const DEFAULT_BYTES: u64 = 32 * 1024 * 1024;
-
 /// Longest `Accept` or query string a key is made of; longer requests bypass the cache.
 const MAX_KEY_PART: usize = 1024;
-
-/// Marks a response the caching middleware found fit to keep: a successful read of current
-/// or past data with a complete body of `len` bytes (before compression).
-#[derive(Debug, Clone, Copy)]
-pub struct Cacheable {
-    pub len: usize,
-}
-
-/// Tells [`caching::conditional`] to answer in full whatever the request's conditions: the
-/// response cache keeps the full response and answers the conditions itself.
-#[derive(Debug, Clone, Copy)]
-pub struct Unconditional;
 
 /// What a response is kept under.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -100,9 +85,11 @@ impl ResponseCache {
     fn enabled(&self) -> bool {
         self.max_entry > 0
     }
+}
 
+impl CacheSize for ResponseCache {
     /// The bytes the cache holds now, once moka has settled its pending work.
-    pub fn weighted_size(&self) -> u64 {
+    fn weighted_size(&self) -> u64 {
         self.entries.run_pending_tasks();
         self.entries.weighted_size()
     }

@@ -18,10 +18,10 @@ use crate::circuit::{self, Circuit};
 use crate::config::ServerSettings;
 use crate::curation::{Curator, Validators};
 use crate::error::ApiError;
-use crate::openapi::{self, SpecJson};
-use crate::replicas::{Pools, ReadRouter};
+use crate::openapi;
+use crate::replicas::{DatasetStamp, Pools, ReadRouter};
 use crate::response_cache::{self, ResponseCache};
-use crate::routes::{self, fallback::KnownPaths};
+use crate::routes::{self, SpecJson, fallback::KnownPaths};
 use crate::shutdown::{self, Drain};
 use crate::{caching, cors, encoding, metrics, notifications, rate_limit, telemetry, wire};
 
@@ -59,7 +59,7 @@ impl Application {
             metrics.readiness_checks.clone(),
         ));
         let circuit = web::Data::from(Circuit::start(&pools, metrics.circuit_open.clone()));
-        let stamps = web::Data::new(caching::DatasetStamp::new(Duration::from_millis(
+        let stamps = web::Data::new(DatasetStamp::new(Duration::from_millis(
             settings.stamp_ttl_ms,
         )));
         let validators = Validators::compile(&spec).map_err(std::io::Error::other)?;
@@ -104,7 +104,7 @@ impl Application {
                 .app_data(web::PathConfig::default().error_handler(|e, _| {
                     ApiError::NotFound(format!("No record at this path: {e}")).into()
                 }))
-                .service(web::resource("/metrics").get(metrics::metrics_endpoint))
+                .service(web::resource("/metrics").get(metrics::metrics_endpoint::<ResponseCache>))
                 .service(web::redirect("/docs", "/docs/"))
                 // No validator: Swagger UI would send the spec's address to validator.swagger.io
                 // whenever it is served under a host name other than localhost.

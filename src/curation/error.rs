@@ -1,9 +1,10 @@
-//! Why a write was refused, in the curation layer's own terms; the HTTP layer maps each case to
-//! its status and problem document (`impl From<CurationError> for ApiError`).
+//! Why a write was refused, in the curation layer's own terms, and the status and problem
+//! document each case is answered with (`impl From<CurationError> for ApiError`).
 
 use crate::domain::Resource;
 use crate::domain::Tombstone;
 use crate::domain::problem::Problem;
+use crate::error::{ApiError, ParameterError};
 
 /// A refused or failed write. Nothing was written: every case rolls the transaction back.
 #[derive(Debug, thiserror::Error)]
@@ -49,4 +50,65 @@ pub enum CurationError {
     /// An invariant broke (a record vanished under the write lock).
     #[error("{0}")]
     Broken(&'static str),
+}
+
+impl From<CurationError> for ApiError {
+    fn from(e: CurationError) -> Self {
+        let at = |problems: Vec<Problem>| {
+            problems
+                .into_iter()
+                .map(|p| ParameterError::at(p.pointer, p.message))
+                .collect()
+        };
+        match e {
+            CurationError::Invalid(problems) => Self::InvalidBody(at(problems)),
+            CurationError::NotFound { resource, id } => {
+                Self::NotFound(format!("No record of `{resource}` has the id `{id}`."))
+            }
+            CurationError::Gone(tombstone) => Self::Gone(tombstone),
+            CurationError::IdTaken { resource, id } => Self::Conflict(
+                format!(
+                    "A record of `{resource}` already has the id `{id}`; PATCH it, or propose another id."
+                ),
+                vec![ParameterError::at("/id", "is taken")],
+            ),
+            CurationError::IdRetired {
+                resource,
+                id,
+                deleted_in,
+            } => Self::Conflict(
+                format!(
+                    "`{resource}/{id}` was deleted in dataset version {deleted_in}; deleted ids are never reused."
+                ),
+                vec![ParameterError::at(
+                    "/id",
+                    "was deleted and cannot be reused",
+                )],
+            ),
+            CurationError::StillReferenced {
+                resource,
+                id,
+                referrers,
+            } => Self::Conflict(
+                format!(
+                    "`{resource}/{id}` is still referred to by {} record(s); change or delete them first.",
+                    referrers.len()
+                ),
+                referrers
+                    .into_iter()
+                    .map(|r| ParameterError::at("", format!("`{r}` refers to this record")))
+                    .collect(),
+            ),
+            CurationError::Stale { current } => Self::PreconditionFailed { current },
+            CurationError::IdempotencyKeyReused => {
+                Self::InvalidParameters(vec![ParameterError::new(
+                    "Idempotency-Key",
+                    "was already used for a different request; use a new key for a new create",
+                )])
+            }
+            CurationError::Store(e) => e.into(),
+            CurationError::Busy => Self::Busy("Another write held the dataset for too long".into()),
+            CurationError::Broken(what) => Self::Internal(anyhow::anyhow!(what)),
+        }
+    }
 }

@@ -21,6 +21,7 @@ use tokio::sync::Mutex;
 pub use error::CurationError;
 pub use validation::Validators;
 
+use crate::caching::Condition;
 use crate::domain::{Change, Claim, ClaimId, Record, Resource, Tombstone};
 use crate::representation::{self, Representation};
 use crate::store::history;
@@ -36,13 +37,22 @@ pub struct Author<'a> {
 /// What `If-Match` named: `*` or exact ETags, compared strongly (RFC 9110 §13.1.1). The ETag
 /// of a compressed read (`"…-gzip"`) names the same record as the identity one.
 #[derive(Debug, Clone)]
-pub struct IfMatch(pub Vec<String>);
+pub struct IfMatch(pub Vec<Condition>);
 
 impl IfMatch {
+    /// `If-Match: *`: whatever the record's current ETag.
+    pub fn any() -> Self {
+        Self(vec![Condition::Any])
+    }
+
     fn admits(&self, current: &str) -> bool {
-        self.0
-            .iter()
-            .any(|t| t == "*" || crate::encoding::identity_etag(t) == current)
+        self.0.iter().any(|c| match c {
+            Condition::Any => true,
+            Condition::Tag(tag) if !tag.weak => {
+                crate::encoding::identity_etag(&tag.to_string()) == current
+            }
+            Condition::Tag(_) | Condition::Malformed => false,
+        })
     }
 }
 

@@ -61,20 +61,14 @@ pub async fn load(pool: &PgPool, generator: Generator, edits: u64) -> anyhow::Re
                     Resource::Claims,
                     &claim_id(i, 0),
                     note,
-                    &IfMatch(vec!["*".into()]),
+                    &IfMatch::any(),
                 )
                 .await?
         } else {
             let summary = json!({"summary": format!("Synthetic incident, edited ({e}).")});
             let id = super::incident_id(i);
             curator
-                .patch(
-                    author,
-                    Resource::Incidents,
-                    &id,
-                    summary,
-                    &IfMatch(vec!["*".into()]),
-                )
+                .patch(author, Resource::Incidents, &id, summary, &IfMatch::any())
                 .await?
         };
         version = written.version.unwrap_or(version);

@@ -13,3 +13,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(health::healthz)
         .service(health::readyz);
 }
+
+/// The served spec (`/v1/openapi.json`), rendered once at start-up by [`crate::openapi`].
+#[derive(Clone)]
+pub struct SpecJson(pub String);

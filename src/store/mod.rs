@@ -57,13 +57,39 @@ pub fn connect(options: PgConnectOptions, max_connections: u32) -> PgPool {
         .connect_lazy_with(options.options([("jit", "off")]))
 }
 
+/// How long a request may wait on the database before it is answered 503 (with
+/// `Retry-After`): every wait has a bound. Commands (migrate, import, generate) are not bound.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct WaitSettings {
+    /// Longest a query may run, in ms (PostgreSQL `statement_timeout`).
+    #[arg(long, env = "DURAND_STATEMENT_TIMEOUT_MS", default_value_t = 10_000)]
+    pub statement_timeout_ms: u64,
+    /// Longest a write (or an `as_of` time, which waits for a write in progress) waits for the
+    /// write before it, in ms (PostgreSQL `lock_timeout`, and the writer gate in the process).
+    #[arg(long, env = "DURAND_LOCK_TIMEOUT_MS", default_value_t = 3_000)]
+    pub lock_timeout_ms: u64,
+    /// Longest a request waits for a pooled connection, in ms.
+    #[arg(long, env = "DURAND_DB_ACQUIRE_TIMEOUT_MS", default_value_t = 1_000)]
+    pub acquire_timeout_ms: u64,
+}
+
+impl Default for WaitSettings {
+    fn default() -> Self {
+        Self {
+            statement_timeout_ms: 10_000,
+            lock_timeout_ms: 3_000,
+            acquire_timeout_ms: 1_000,
+        }
+    }
+}
+
 /// Opens the pool a server reads and writes through: like [`connect`], with every wait
 /// bounded by `waits` (a query past `statement_timeout`, a lock past `lock_timeout`, or no
 /// free connection within the acquire timeout fails fast, and the request is a 503).
 pub fn connect_serving(
     options: PgConnectOptions,
     max_connections: u32,
-    waits: &crate::config::WaitSettings,
+    waits: &WaitSettings,
 ) -> PgPool {
     let statement = format!("{}ms", waits.statement_timeout_ms);
     let lock = format!("{}ms", waits.lock_timeout_ms);

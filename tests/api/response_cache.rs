@@ -5,8 +5,8 @@
 use std::io::Read;
 use std::time::{Duration, Instant};
 
-use durand::caching::DatasetStamp;
 use durand::config::ServerSettings;
+use durand::replicas::DatasetStamp;
 use durand::replicas::{Pools, ReadRouter};
 use durand::store::keys::{self, Scope};
 use serde_json::{Value, json};

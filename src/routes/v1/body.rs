@@ -4,6 +4,7 @@
 
 use actix_web::HttpRequest;
 use actix_web::http::header;
+use actix_web::mime::Mime;
 use actix_web::web::{self, Bytes};
 use futures_util::StreamExt;
 use serde_json::Value;
@@ -31,18 +32,15 @@ pub async fn read_object(
     mut payload: web::Payload,
     accepted: &'static [&'static str],
 ) -> Result<serde_json::Map<String, Value>, ApiError> {
+    // The type and subtype only: a malformed parameter (`; charset`) leaves a JSON body
+    // readable, and has never been a 415 (`Mime` would refuse the whole value).
     let media_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        });
-    if !media_type.is_some_and(|m| accepted.contains(&m.as_str())) {
+        .and_then(|v| v.split(';').next())
+        .and_then(|essence| essence.trim().parse::<Mime>().ok());
+    if !media_type.is_some_and(|m| accepted.contains(&m.essence_str())) {
         return Err(ApiError::UnsupportedMediaType { offered: accepted });
     }
     let read = async {

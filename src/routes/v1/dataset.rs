@@ -14,7 +14,7 @@ use futures_util::TryStreamExt;
 use super::as_of::{AsOfParams, Db};
 use crate::error::{ApiError, TooManyRequests};
 use crate::extract::Params;
-use crate::openapi::SpecJson;
+use crate::routes::SpecJson;
 use crate::store;
 
 /// The dataset's version, licence, citation and record counts.

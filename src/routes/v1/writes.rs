@@ -11,11 +11,12 @@ use utoipa::IntoParams;
 
 use super::body::{self, JSON, MERGE_PATCH};
 use crate::auth::Editor;
-use crate::caching::{DATASET_VERSION, DatasetStamp};
+use crate::caching::{self, Condition};
 use crate::curation::{Author, Curator, IfMatch, Written};
 use crate::domain::Resource;
 use crate::error::{ApiError, ParameterError};
 use crate::extract::Params;
+use crate::replicas::{DATASET_VERSION, DatasetStamp};
 
 /// Whether an `Idempotency-Key` create was replayed.
 const REPLAYED: header::HeaderName = header::HeaderName::from_static("idempotent-replayed");
@@ -55,13 +56,11 @@ pub struct DeleteParams {
 
 /// The ETags in `If-Match`; 428 when the header is missing.
 fn if_match(req: &HttpRequest) -> Result<IfMatch, ApiError> {
-    let values: Vec<String> = req
+    let values: Vec<Condition> = req
         .headers()
         .get_all(header::IF_MATCH)
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(|t| t.trim().to_owned())
-        .filter(|t| !t.is_empty())
+        .filter_map(caching::conditions)
+        .flatten()
         .collect();
     if values.is_empty() {
         return Err(ApiError::PreconditionRequired);
