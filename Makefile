@@ -64,9 +64,11 @@ sqlx-prepare: ## Regenerate .sqlx/ (no sqlx-cli needed)
 fmt: ## Format the code
 	cargo fmt
 
-lint: ## Check formatting and clippy lints
+lint: ## Check formatting, clippy lints and that no modules import each other in a cycle
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
+	scripts/module-cycles
+	scripts/module-cycles --depth 1
 
 ci: ## Run what CI runs (.ci/run)
 	bash .ci/run
