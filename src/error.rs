@@ -9,7 +9,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::{ToResponse, ToSchema};
 
-use crate::domain::Tombstone;
+use crate::domain::{Resource, Tombstone};
 
 /// The media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -133,9 +133,12 @@ pub enum ApiError {
     /// One or more query parameters are unknown or malformed.
     #[error("invalid query parameter")]
     InvalidParameters(Vec<ParameterError>),
-    /// The path names a record that does not exist.
+    /// The path names a record that does not exist (and never did, or a 410 would answer).
+    #[error("no {} has the id `{id}`", resource.singular())]
+    NotFound { resource: Resource, id: String },
+    /// A 404 with a message of its own: a path that names no collection or no record.
     #[error("{0}")]
-    NotFound(String),
+    Absent(String),
     /// No route has this path.
     #[error("no route for {0}")]
     NoRoute(String),
@@ -310,7 +313,11 @@ impl ApiError {
                 )],
                 ..blank("The record changed since you read it: GET it again, reapply your change, and retry with the new ETag.".into())
             },
-            Self::NotFound(what) => blank(what.clone()),
+            Self::NotFound { resource, id } => blank(format!(
+                "No {} has the id `{id}`.",
+                resource.singular()
+            )),
+            Self::Absent(what) => blank(what.clone()),
             Self::NoRoute(path) => blank(format!(
                 "No resource at `{path}`. The API lives under /v1; see /v1/openapi.json or /docs."
             )),
@@ -379,7 +386,7 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::InvalidParameters(_) => StatusCode::BAD_REQUEST,
-            Self::NotFound(_) | Self::NoRoute(_) => StatusCode::NOT_FOUND,
+            Self::NotFound { .. } | Self::Absent(_) | Self::NoRoute(_) => StatusCode::NOT_FOUND,
             Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::Gone(_) => StatusCode::GONE,

@@ -102,7 +102,7 @@ impl Application {
                         .error_handler(|e, _| ApiError::invalid("query", e.to_string()).into()),
                 )
                 .app_data(web::PathConfig::default().error_handler(|e, _| {
-                    ApiError::NotFound(format!("No record at this path: {e}")).into()
+                    ApiError::Absent(format!("No record at this path: {e}")).into()
                 }))
                 .service(web::resource("/metrics").get(metrics::metrics_endpoint::<ResponseCache>))
                 .service(web::redirect("/docs", "/docs/"))

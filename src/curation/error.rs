@@ -63,7 +63,7 @@ impl From<CurationError> for ApiError {
         match e {
             CurationError::Invalid(problems) => Self::InvalidBody(at(problems)),
             CurationError::NotFound { resource, id } => {
-                Self::NotFound(format!("No record of `{resource}` has the id `{id}`."))
+                Self::Absent(format!("No record of `{resource}` has the id `{id}`."))
             }
             CurationError::Gone(tombstone) => Self::Gone(tombstone),
             CurationError::IdTaken { resource, id } => Self::Conflict(

@@ -24,6 +24,17 @@ impl std::str::FromStr for Resource {
 }
 
 impl Resource {
+    /// One record of the collection, in words: `force figure`.
+    pub fn singular(self) -> &'static str {
+        match self {
+            Self::Sources => "source",
+            Self::Actors => "actor",
+            Self::Incidents => "incident",
+            Self::Claims => "claim",
+            Self::ForceFigures => "force figure",
+        }
+    }
+
     /// The fields a read serves but a write never sets: derived (`attribution`, an incident's
     /// `claims`), so a patch merges into the stored record without them.
     pub fn read_only_fields(self) -> &'static [&'static str] {

@@ -4,7 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::as_of::{AsOfParams, DataPool, Db};
+use super::as_of::{DataPool, Db};
 use super::claims::{ClaimPage, Claims};
 use super::force_figures::{ForceFigurePage, ForceFigures};
 use super::format::JSON_CSV;
@@ -14,12 +14,12 @@ use super::listing::keyset_collection;
 use super::listing::{self, Docs, Filters, ListParams};
 use super::pagination::page_type;
 use super::params::{DateBound, date_range};
+use super::record::record_endpoint;
 use crate::domain::{
     Actor, ActorId, ActorKind, ClaimKind, ClaimStatus, CountryCode, ForceMetric, IncidentKind,
     Resource,
 };
 use crate::error::ApiError;
-use crate::extract::Params;
 use crate::store;
 use crate::store::actors::{ActorFilter, ActorSort};
 use crate::store::claims::ClaimFilter;
@@ -90,40 +90,25 @@ pub async fn list_actors(
 
 /// Parses a path id into an actor that exists, or a 404 (410 if it was deleted).
 async fn existing_actor(pool: &DataPool, id: &str) -> Result<ActorId, ApiError> {
-    let not_found = || ApiError::NotFound(format!("No actor has the id `{id}`."));
-    let actor = ActorId::parse(id).map_err(|_| not_found())?;
+    let Ok(actor) = ActorId::parse(id) else {
+        return Err(ApiError::NotFound {
+            resource: Resource::Actors,
+            id: id.to_owned(),
+        });
+    };
     if store::actors::actor_exists(pool, &actor).await? {
         Ok(actor)
     } else {
-        Err(pool.missing(Resource::Actors, id, not_found()).await)
+        Err(pool.missing(Resource::Actors, id).await)
     }
 }
 
-/// Get an actor
-///
-/// The actor with its aliases, founding date (with precision) and relations to other actors.
-#[utoipa::path(
-    tag = "actors",
-    params(("id" = String, Path, description = "Actor id", example = "ttp"), AsOfParams),
-    responses(
-        (status = 200, description = "The actor", body = Actor),
-        super::responses::RecordErrors,
-    )
-)]
-#[get("/actors/{id}")]
-pub async fn get_actor(
-    db: Db,
-    id: web::Path<String>,
-    Params(params): Params<AsOfParams>,
-    _: super::format::JsonOnly,
-) -> Result<web::Json<Actor>, ApiError> {
-    let pool = db.at(params.as_of).await?;
-    let not_found = || ApiError::NotFound(format!("No actor has the id `{id}`."));
-    let actor_id = ActorId::parse(id.as_str()).map_err(|_| not_found())?;
-    match store::actors::get_actor(&pool, &actor_id).await? {
-        Some(actor) => Ok(web::Json(actor)),
-        None => Err(pool.missing(Resource::Actors, &id, not_found()).await),
-    }
+record_endpoint! {
+    /// Get an actor
+    ///
+    /// The actor with its aliases, founding date (with precision) and relations to other actors.
+    get_actor: "/actors/{id}", "actors", Actor, Actors(ActorId),
+    id: ("Actor id", "ttp"), ok: "The actor", read: store::actors::get_actor
 }
 
 /// Filters of `GET /v1/actors/{id}/claims`.

@@ -175,8 +175,12 @@ impl Deref for DataPool {
 
 impl DataPool {
     /// What to answer for a record this data does not hold: 410 Gone with its tombstone when
-    /// it had been deleted (at or before the version read), else `not_found`.
-    pub async fn missing(&self, resource: Resource, id: &str, not_found: ApiError) -> ApiError {
+    /// it had been deleted (at or before the version read), else 404 Not Found.
+    pub async fn missing(&self, resource: Resource, id: &str) -> ApiError {
+        let not_found = ApiError::NotFound {
+            resource,
+            id: id.to_owned(),
+        };
         // Tombstones are kept beside the data tables, read from the main tables of the pool
         // this data comes from.
         let tombstone = async {

@@ -1,18 +1,18 @@
 //! `/v1/claims`: statements by the parties, each with its claimant, source and status.
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::as_of::{AsOfParams, Db};
+use super::as_of::Db;
 use super::format::JSON_CSV;
 use super::listing::keyset_collection;
 use super::listing::{self, Docs, Filters, ListParams};
 use super::pagination::page_type;
 use super::params::{DateBound, SearchText, date_range};
-use crate::domain::{ActorId, Claim, ClaimId, ClaimKind, ClaimStatus, IncidentId, Resource};
+use super::record::record_endpoint;
+use crate::domain::{ActorId, Claim, ClaimId, ClaimKind, ClaimStatus, IncidentId};
 use crate::error::ApiError;
-use crate::extract::Params;
 use crate::representation;
 use crate::store;
 use crate::store::claims::{ClaimFilter, ClaimSort};
@@ -111,31 +111,13 @@ pub async fn list_claims(
     listing::respond(&req, &pool, filter, params).await
 }
 
-/// Get a claim
-///
-/// One claim in full: claimant, spokesperson and quote, when it was made, its figures with
-/// qualifiers as stated, sources, verification status, the claims contradicting it, and the
-/// `attribution` sentence.
-#[utoipa::path(
-    tag = "claims",
-    params(("id" = String, Path, description = "Claim id", example = "pakistan-claims-133-taliban-killed"), AsOfParams),
-    responses(
-        (status = 200, description = "The claim", body = Claim),
-        super::responses::RecordErrors,
-    )
-)]
-#[get("/claims/{id}")]
-pub async fn get_claim(
-    db: Db,
-    id: web::Path<String>,
-    Params(params): Params<AsOfParams>,
-    _: super::format::JsonOnly,
-) -> Result<web::Json<Claim>, ApiError> {
-    let pool = db.at(params.as_of).await?;
-    let not_found = || ApiError::NotFound(format!("No claim has the id `{id}`."));
-    let claim_id = ClaimId::parse(id.as_str()).map_err(|_| not_found())?;
-    let Some(claim) = representation::claim(&pool, &claim_id).await? else {
-        return Err(pool.missing(Resource::Claims, &id, not_found()).await);
-    };
-    Ok(web::Json(claim))
+record_endpoint! {
+    /// Get a claim
+    ///
+    /// One claim in full: claimant, spokesperson and quote, when it was made, its figures with
+    /// qualifiers as stated, sources, verification status, the claims contradicting it, and the
+    /// `attribution` sentence.
+    get_claim: "/claims/{id}", "claims", Claim, Claims(ClaimId),
+    id: ("Claim id", "pakistan-claims-133-taliban-killed"), ok: "The claim",
+    read: representation::claim
 }

@@ -4,12 +4,13 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::as_of::{AsOfParams, Db};
+use super::as_of::Db;
 use super::format::JSON_CSV;
 use super::listing::keyset_collection;
 use super::listing::{self, Docs, Filters, ListParams};
 use super::pagination::page_type;
 use super::params::{ActorList, DateBound};
+use super::record::record_endpoint;
 use crate::domain::{ActorId, AsOf, Claim, ClaimKind, ForceFigure, ForceFigureId, ForceMetric};
 use crate::error::ApiError;
 use crate::extract::Params;
@@ -264,9 +265,10 @@ pub async fn force_comparison(
     }
     for actor in &actors {
         if !store::actors::actor_exists(&pool, actor).await? {
-            return Err(ApiError::NotFound(format!(
-                "No actor has the id `{actor}`."
-            )));
+            return Err(ApiError::NotFound {
+                resource: crate::domain::Resource::Actors,
+                id: actor.to_string(),
+            });
         }
     }
     let filter = ForceFigureFilter {
@@ -290,32 +292,12 @@ pub async fn force_comparison(
     Ok(web::Json(compare(actors, figures, &stated)))
 }
 
-/// Get a force figure
-///
-/// One force-strength figure by id, with who stated it, when, its source and an attribution
-/// sentence. Its `ETag` is what `PATCH` and `DELETE` need in `If-Match`.
-#[utoipa::path(
-    tag = "force-figures",
-    params(("id" = String, Path, description = "The figure's id", example = "pakistan-active-personnel-2025"), AsOfParams),
-    responses(
-        (status = 200, description = "The force figure", body = ForceFigure),
-        super::responses::RecordErrors,
-    )
-)]
-#[get("/force-figures/{id}")]
-pub async fn get_force_figure(
-    db: Db,
-    id: web::Path<String>,
-    Params(params): Params<AsOfParams>,
-    _: super::format::JsonOnly,
-) -> Result<web::Json<ForceFigure>, ApiError> {
-    let pool = db.at(params.as_of).await?;
-    let not_found = || ApiError::NotFound(format!("No force figure has the id `{id}`."));
-    let figure_id = crate::domain::ForceFigureId::parse(id.as_str()).map_err(|_| not_found())?;
-    let Some(figure) = representation::force_figure(&pool, &figure_id).await? else {
-        return Err(pool
-            .missing(crate::domain::Resource::ForceFigures, &id, not_found())
-            .await);
-    };
-    Ok(web::Json(figure))
+record_endpoint! {
+    /// Get a force figure
+    ///
+    /// One force-strength figure by id, with who stated it, when, its source and an attribution
+    /// sentence. Its `ETag` is what `PATCH` and `DELETE` need in `If-Match`.
+    get_force_figure: "/force-figures/{id}", "force-figures", ForceFigure, ForceFigures(ForceFigureId),
+    id: ("The figure's id", "pakistan-active-personnel-2025"), ok: "The force figure",
+    read: representation::force_figure
 }

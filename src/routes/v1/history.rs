@@ -48,7 +48,7 @@ fn record(path: &(String, String)) -> Result<(Resource, &str), ApiError> {
     let (resource, id) = path;
     let resource: Resource = resource.parse().map_err(|()| {
         let all: Vec<&str> = Resource::ALL.iter().map(|r| r.as_str()).collect();
-        ApiError::NotFound(format!(
+        ApiError::Absent(format!(
             "There is no collection `{resource}`; revisions are kept for {}.",
             all.join(", ")
         ))
@@ -91,7 +91,7 @@ pub async fn list_revisions(
     _: super::format::JsonOnly,
 ) -> Result<HttpResponse, ApiError> {
     let (resource, id) = record(&path)?;
-    let not_found = || ApiError::NotFound(format!("No record in {resource} has the id `{id}`."));
+    let not_found = || ApiError::Absent(format!("No record in {resource} has the id `{id}`."));
     if !is_slug(id) {
         return Err(not_found());
     }

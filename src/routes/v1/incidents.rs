@@ -1,19 +1,19 @@
 //! `/v1/incidents`: events at a place and time, with the actors involved and the claims made.
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::as_of::{AsOfParams, Db};
+use super::as_of::Db;
 use super::format::JSON_CSV_GEOJSON;
 use super::geojson::IncidentFeatureCollection;
 use super::listing::keyset_collection;
 use super::listing::{self, Docs, Filters, ListParams};
 use super::pagination::page_type;
 use super::params::{BBoxParam, DateBound, SearchText, date_range};
-use crate::domain::{ActorId, CountryCode, Incident, IncidentId, IncidentKind, Resource};
+use super::record::record_endpoint;
+use crate::domain::{ActorId, CountryCode, Incident, IncidentId, IncidentKind};
 use crate::error::ApiError;
-use crate::extract::Params;
 use crate::store;
 use crate::store::incidents::{IncidentFilter, IncidentSort};
 
@@ -110,30 +110,13 @@ pub async fn list_incidents(
     listing::respond(&req, &pool, filter, params).await
 }
 
-/// Get an incident
-///
-/// One incident: its date with precision, the places, the actors involved and their roles, a
-/// summary, its sources, and the ids of the claims about it.
-#[utoipa::path(
-    tag = "incidents",
-    params(("id" = String, Path, description = "Incident id", example = "pakistan-strikes-on-taliban-2026-02-27"), AsOfParams),
-    responses(
-        (status = 200, description = "The incident, with the ids of the claims about it", body = Incident),
-        super::responses::RecordErrors,
-    )
-)]
-#[get("/incidents/{id}")]
-pub async fn get_incident(
-    db: Db,
-    id: web::Path<String>,
-    Params(params): Params<AsOfParams>,
-    _: super::format::JsonOnly,
-) -> Result<web::Json<Incident>, ApiError> {
-    let pool = db.at(params.as_of).await?;
-    let not_found = || ApiError::NotFound(format!("No incident has the id `{id}`."));
-    let incident_id = IncidentId::parse(id.as_str()).map_err(|_| not_found())?;
-    match store::incidents::get_incident(&pool, &incident_id).await? {
-        Some(incident) => Ok(web::Json(incident)),
-        None => Err(pool.missing(Resource::Incidents, &id, not_found()).await),
-    }
+record_endpoint! {
+    /// Get an incident
+    ///
+    /// One incident: its date with precision, the places, the actors involved and their roles, a
+    /// summary, its sources, and the ids of the claims about it.
+    get_incident: "/incidents/{id}", "incidents", Incident, Incidents(IncidentId),
+    id: ("Incident id", "pakistan-strikes-on-taliban-2026-02-27"),
+    ok: "The incident, with the ids of the claims about it",
+    read: store::incidents::get_incident
 }

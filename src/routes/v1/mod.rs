@@ -16,6 +16,7 @@ pub mod incidents;
 pub mod listing;
 pub mod pagination;
 pub mod params;
+pub mod record;
 pub mod responses;
 pub mod search;
 pub mod sources;

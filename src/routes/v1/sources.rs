@@ -1,17 +1,17 @@
 //! `/v1/sources`: the publications records cite.
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::as_of::{AsOfParams, Db};
+use super::as_of::Db;
 use super::format::JSON_CSV;
 use super::listing::keyset_collection;
 use super::listing::{self, Docs, Filters, ListParams};
 use super::pagination::page_type;
-use crate::domain::{Resource, Source, SourceId, SourceKind};
+use super::record::record_endpoint;
+use crate::domain::{Source, SourceId, SourceKind};
 use crate::error::ApiError;
-use crate::extract::Params;
 use crate::store;
 use crate::store::sources::{SourceFilter, SourceSort};
 
@@ -72,30 +72,11 @@ pub async fn list_sources(
     listing::respond(&req, &pool, filter, params).await
 }
 
-/// Get a source
-///
-/// One publication: title, kind, publisher and date when known, where to read it, the source
-/// it was cited in when Durand did not read it first-hand, and a note on how it was used.
-#[utoipa::path(
-    tag = "sources",
-    params(("id" = String, Path, description = "Source id", example = "iiss-2025"), AsOfParams),
-    responses(
-        (status = 200, description = "The source", body = Source),
-        super::responses::RecordErrors,
-    )
-)]
-#[get("/sources/{id}")]
-pub async fn get_source(
-    db: Db,
-    id: web::Path<String>,
-    Params(params): Params<AsOfParams>,
-    _: super::format::JsonOnly,
-) -> Result<web::Json<Source>, ApiError> {
-    let pool = db.at(params.as_of).await?;
-    let not_found = || ApiError::NotFound(format!("No source has the id `{id}`."));
-    let source_id = SourceId::parse(id.as_str()).map_err(|_| not_found())?;
-    match store::sources::get_source(&pool, &source_id).await? {
-        Some(source) => Ok(web::Json(source)),
-        None => Err(pool.missing(Resource::Sources, &id, not_found()).await),
-    }
+record_endpoint! {
+    /// Get a source
+    ///
+    /// One publication: title, kind, publisher and date when known, where to read it, the source
+    /// it was cited in when Durand did not read it first-hand, and a note on how it was used.
+    get_source: "/sources/{id}", "sources", Source, Sources(SourceId),
+    id: ("Source id", "iiss-2025"), ok: "The source", read: store::sources::get_source
 }
