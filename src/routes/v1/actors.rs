@@ -1,17 +1,18 @@
 //! `/v1/actors` and each actor's claims, incidents and force figures.
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::get;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::as_of::{DataPool, Db};
+use super::as_of::DataPool;
 use super::claims::{ClaimPage, Claims};
 use super::force_figures::{ForceFigurePage, ForceFigures};
 use super::format::JSON_CSV;
 use super::geojson::IncidentFeatureCollection;
 use super::incidents::{IncidentPage, Incidents};
 use super::listing::keyset_collection;
-use super::listing::{self, Docs, Filters, ListParams};
+use super::listing::list_endpoint;
+use super::listing::{Docs, Filters};
 use super::pagination::page_type;
 use super::params::{DateBound, date_range};
 use super::record::record_endpoint;
@@ -64,28 +65,12 @@ impl Filters for ListActorsParams {
     }
 }
 
-/// List actors
-///
-/// States, de facto governments, armed groups, coalitions, organisations and media, in id order.
-#[utoipa::path(
-    tag = "actors",
-    params(ListParams<ListActorsParams>),
-    responses(
-        (status = 200, description = "A page of actors",
-            content((ActorPage = "application/json"), (String = "text/csv")),
-            headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
-        super::responses::ListErrors,
-    )
-)]
-#[get("/actors")]
-pub async fn list_actors(
-    req: HttpRequest,
-    db: Db,
-    params: ListParams<ListActorsParams>,
-) -> Result<HttpResponse, ApiError> {
-    let pool = db.at(params.as_of()).await?;
-    let filter = params.filters.filter()?;
-    listing::respond(&req, &pool, filter, params).await
+list_endpoint! {
+    /// List actors
+    ///
+    /// States, de facto governments, armed groups, coalitions, organisations and media, in id order.
+    list_actors: "/actors", "actors", ListActorsParams, ok: "A page of actors",
+    content: [(ActorPage = "application/json"), (String = "text/csv")]
 }
 
 /// Parses a path id into an actor that exists, or a 404 (410 if it was deleted).
@@ -143,31 +128,15 @@ impl Filters for ActorClaimsParams {
     }
 }
 
-/// List an actor's claims
-///
-/// Claims this actor made (it is the claimant), in chronological order. For claims *about*
-/// the actor, use `GET /v1/claims?about={id}`.
-#[utoipa::path(
-    tag = "actors",
-    params(("id" = String, Path, description = "Actor id", example = "pakistan"), ListParams<ActorClaimsParams>),
-    responses(
-        (status = 200, description = "A page of the actor's claims (CSV: one row per figure)",
-            content((ClaimPage = "application/json"), (String = "text/csv")),
-            headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
-        super::responses::RecordErrors,
-    )
-)]
-#[get("/actors/{id}/claims")]
-pub async fn list_actor_claims(
-    req: HttpRequest,
-    db: Db,
-    id: web::Path<String>,
-    params: ListParams<ActorClaimsParams>,
-) -> Result<HttpResponse, ApiError> {
-    let pool = db.at(params.as_of()).await?;
-    let mut filter = params.filters.filter()?;
-    filter.claimant = Some(existing_actor(&pool, &id).await?);
-    listing::respond(&req, &pool, filter, params).await
+list_endpoint! {
+    /// List an actor's claims
+    ///
+    /// Claims this actor made (it is the claimant), in chronological order. For claims *about*
+    /// the actor, use `GET /v1/claims?about={id}`.
+    list_actor_claims: "/actors/{id}/claims", "actors", ActorClaimsParams,
+    ok: "A page of the actor's claims (CSV: one row per figure)",
+    content: [(ClaimPage = "application/json"), (String = "text/csv")],
+    of: existing_actor, ("Actor id", "pakistan"), |filter, actor| filter.claimant = Some(actor)
 }
 
 /// Filters of `GET /v1/actors/{id}/incidents`.
@@ -199,30 +168,14 @@ impl Filters for ActorIncidentsParams {
     }
 }
 
-/// List an actor's incidents
-///
-/// Incidents the actor took part in, in any role, in chronological order.
-#[utoipa::path(
-    tag = "actors",
-    params(("id" = String, Path, description = "Actor id", example = "ttp"), ListParams<ActorIncidentsParams>),
-    responses(
-        (status = 200, description = "A page of the actor's incidents",
-            content((IncidentPage = "application/json"), (String = "text/csv"), (IncidentFeatureCollection = "application/geo+json")),
-            headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
-        super::responses::RecordErrors,
-    )
-)]
-#[get("/actors/{id}/incidents")]
-pub async fn list_actor_incidents(
-    req: HttpRequest,
-    db: Db,
-    id: web::Path<String>,
-    params: ListParams<ActorIncidentsParams>,
-) -> Result<HttpResponse, ApiError> {
-    let pool = db.at(params.as_of()).await?;
-    let mut filter = params.filters.filter()?;
-    filter.actor = Some(existing_actor(&pool, &id).await?);
-    listing::respond(&req, &pool, filter, params).await
+list_endpoint! {
+    /// List an actor's incidents
+    ///
+    /// Incidents the actor took part in, in any role, in chronological order.
+    list_actor_incidents: "/actors/{id}/incidents", "actors", ActorIncidentsParams,
+    ok: "A page of the actor's incidents",
+    content: [(IncidentPage = "application/json"), (String = "text/csv"), (IncidentFeatureCollection = "application/geo+json")],
+    of: existing_actor, ("Actor id", "ttp"), |filter, actor| filter.actor = Some(actor)
 }
 
 /// Filters of `GET /v1/actors/{id}/force-figures`.
@@ -249,29 +202,13 @@ impl Filters for ActorForceFiguresParams {
     }
 }
 
-/// List an actor's force figures
-///
-/// Force-strength numbers about this actor's forces, in id order, each with who published
-/// it, its qualifier as stated, the period it describes and its sources.
-#[utoipa::path(
-    tag = "actors",
-    params(("id" = String, Path, description = "Actor id", example = "afghan-taliban"), ListParams<ActorForceFiguresParams>),
-    responses(
-        (status = 200, description = "A page of figures about the actor's forces",
-            content((ForceFigurePage = "application/json"), (String = "text/csv")),
-            headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
-        super::responses::RecordErrors,
-    )
-)]
-#[get("/actors/{id}/force-figures")]
-pub async fn list_actor_force_figures(
-    req: HttpRequest,
-    db: Db,
-    id: web::Path<String>,
-    params: ListParams<ActorForceFiguresParams>,
-) -> Result<HttpResponse, ApiError> {
-    let pool = db.at(params.as_of()).await?;
-    let mut filter = params.filters.filter()?;
-    filter.actors = vec![existing_actor(&pool, &id).await?];
-    listing::respond(&req, &pool, filter, params).await
+list_endpoint! {
+    /// List an actor's force figures
+    ///
+    /// Force-strength numbers about this actor's forces, in id order, each with who published
+    /// it, its qualifier as stated, the period it describes and its sources.
+    list_actor_force_figures: "/actors/{id}/force-figures", "actors", ActorForceFiguresParams,
+    ok: "A page of figures about the actor's forces",
+    content: [(ForceFigurePage = "application/json"), (String = "text/csv")],
+    of: existing_actor, ("Actor id", "afghan-taliban"), |filter, actor| filter.actors = vec![actor]
 }

@@ -1,13 +1,13 @@
 //! `/v1/claims`: statements by the parties, each with its claimant, source and status.
 
-use actix_web::{HttpRequest, HttpResponse, get};
+use actix_web::get;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::as_of::Db;
 use super::format::JSON_CSV;
 use super::listing::keyset_collection;
-use super::listing::{self, Docs, Filters, ListParams};
+use super::listing::list_endpoint;
+use super::listing::{Docs, Filters};
 use super::pagination::page_type;
 use super::params::{DateBound, SearchText, date_range};
 use super::record::record_endpoint;
@@ -84,31 +84,16 @@ impl Filters for ListClaimsParams {
     }
 }
 
-/// List claims
-///
-/// Claims in chronological order (by the first day each may have been made, then id) unless
-/// `sort` says otherwise. Every claim names its claimant, sources and verification status;
-/// contradicting claims point at each other in `contradicted_by`; `attribution` is a sentence
-/// ready to print.
-#[utoipa::path(
-    tag = "claims",
-    params(ListParams<ListClaimsParams>),
-    responses(
-        (status = 200, description = "A page of claims (CSV: one row per figure)",
-            content((ClaimPage = "application/json"), (String = "text/csv")),
-            headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
-        super::responses::ListErrors,
-    )
-)]
-#[get("/claims")]
-pub async fn list_claims(
-    req: HttpRequest,
-    db: Db,
-    params: ListParams<ListClaimsParams>,
-) -> Result<HttpResponse, ApiError> {
-    let pool = db.at(params.as_of()).await?;
-    let filter = params.filters.filter()?;
-    listing::respond(&req, &pool, filter, params).await
+list_endpoint! {
+    /// List claims
+    ///
+    /// Claims in chronological order (by the first day each may have been made, then id) unless
+    /// `sort` says otherwise. Every claim names its claimant, sources and verification status;
+    /// contradicting claims point at each other in `contradicted_by`; `attribution` is a sentence
+    /// ready to print.
+    list_claims: "/claims", "claims", ListClaimsParams,
+    ok: "A page of claims (CSV: one row per figure)",
+    content: [(ClaimPage = "application/json"), (String = "text/csv")]
 }
 
 record_endpoint! {

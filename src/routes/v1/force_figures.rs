@@ -1,13 +1,14 @@
 //! `/v1/force-figures` and `/v1/force-comparison`: force-strength numbers, side by side.
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::as_of::Db;
 use super::format::JSON_CSV;
 use super::listing::keyset_collection;
-use super::listing::{self, Docs, Filters, ListParams};
+use super::listing::list_endpoint;
+use super::listing::{Docs, Filters};
 use super::pagination::page_type;
 use super::params::{ActorList, DateBound};
 use super::record::record_endpoint;
@@ -70,30 +71,15 @@ impl Filters for ListForceFiguresParams {
     }
 }
 
-/// List force figures
-///
-/// Force-strength numbers in id order, each with the actor counted, who published the number,
-/// its qualifier as stated ("more than 600,000" is `more_than` 600000), the period it
-/// describes, and its sources.
-#[utoipa::path(
-    tag = "force-figures",
-    params(ListParams<ListForceFiguresParams>),
-    responses(
-        (status = 200, description = "A page of force figures",
-            content((ForceFigurePage = "application/json"), (String = "text/csv")),
-            headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
-        super::responses::ListErrors,
-    )
-)]
-#[get("/force-figures")]
-pub async fn list_force_figures(
-    req: HttpRequest,
-    db: Db,
-    params: ListParams<ListForceFiguresParams>,
-) -> Result<HttpResponse, ApiError> {
-    let pool = db.at(params.as_of()).await?;
-    let filter = params.filters.filter()?;
-    listing::respond(&req, &pool, filter, params).await
+list_endpoint! {
+    /// List force figures
+    ///
+    /// Force-strength numbers in id order, each with the actor counted, who published the number,
+    /// its qualifier as stated ("more than 600,000" is `more_than` 600000), the period it
+    /// describes, and its sources.
+    list_force_figures: "/force-figures", "force-figures", ListForceFiguresParams,
+    ok: "A page of force figures",
+    content: [(ForceFigurePage = "application/json"), (String = "text/csv")]
 }
 
 /// Query parameters of `GET /v1/force-comparison`.

@@ -1,14 +1,14 @@
 //! `/v1/incidents`: events at a place and time, with the actors involved and the claims made.
 
-use actix_web::{HttpRequest, HttpResponse, get};
+use actix_web::get;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::as_of::Db;
 use super::format::JSON_CSV_GEOJSON;
 use super::geojson::IncidentFeatureCollection;
 use super::listing::keyset_collection;
-use super::listing::{self, Docs, Filters, ListParams};
+use super::listing::list_endpoint;
+use super::listing::{Docs, Filters};
 use super::pagination::page_type;
 use super::params::{BBoxParam, DateBound, SearchText, date_range};
 use super::record::record_endpoint;
@@ -85,29 +85,14 @@ impl Filters for ListIncidentsParams {
     }
 }
 
-/// List incidents
-///
-/// Incidents in chronological order (by the first day each may have happened, then id).
-/// Dates keep their precision (`day`, `month`, `year` or `range`).
-#[utoipa::path(
-    tag = "incidents",
-    params(ListParams<ListIncidentsParams>),
-    responses(
-        (status = 200, description = "A page of incidents (GeoJSON: one feature per located place)",
-            content((IncidentPage = "application/json"), (String = "text/csv"), (IncidentFeatureCollection = "application/geo+json")),
-            headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
-        super::responses::ListErrors,
-    )
-)]
-#[get("/incidents")]
-pub async fn list_incidents(
-    req: HttpRequest,
-    db: Db,
-    params: ListParams<ListIncidentsParams>,
-) -> Result<HttpResponse, ApiError> {
-    let pool = db.at(params.as_of()).await?;
-    let filter = params.filters.filter()?;
-    listing::respond(&req, &pool, filter, params).await
+list_endpoint! {
+    /// List incidents
+    ///
+    /// Incidents in chronological order (by the first day each may have happened, then id).
+    /// Dates keep their precision (`day`, `month`, `year` or `range`).
+    list_incidents: "/incidents", "incidents", ListIncidentsParams,
+    ok: "A page of incidents (GeoJSON: one feature per located place)",
+    content: [(IncidentPage = "application/json"), (String = "text/csv"), (IncidentFeatureCollection = "application/geo+json")]
 }
 
 record_endpoint! {

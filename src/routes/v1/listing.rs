@@ -18,6 +18,7 @@ use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::{Ref, RefOr, Required};
 use utoipa::{IntoParams, ToSchema};
 
+use super::as_of::Db;
 use super::download::{self, Downloadable};
 use super::format::{Format, negotiate};
 use super::pagination::{self, Chunk, Page};
@@ -334,6 +335,84 @@ impl<F: Filters> IntoParams for ListParams<F> {
         params
     }
 }
+
+/// Serves a listing: the data at `as_of`, the filter the parameters ask for, then [`respond`].
+pub async fn serve<F: Filters>(
+    req: &HttpRequest,
+    db: Db,
+    params: ListParams<F>,
+) -> Result<HttpResponse, ApiError> {
+    let pool = db.at(params.as_of()).await?;
+    let filter = params.filters.filter()?;
+    respond(req, &pool, filter, params).await
+}
+
+/// Declares a list endpoint: its documentation (the doc comment, tag, the 200's description
+/// and media types) and its filters `F`. With `of`, it is a sub-collection of the record a
+/// path id names: `of(exists, ("Id doc", "example"), |filter, id| ...)` checks the record
+/// exists (404, 410) and narrows the filter to it. The calling module imports
+/// `actix_web::get`, which utoipa reads the method and path from.
+macro_rules! list_endpoint {
+    (
+        $(#[$doc:meta])*
+        $name:ident: $path:literal, $tag:literal, $filters:ident, ok: $ok:literal,
+        content: [$($content:tt)*]
+    ) => {
+        $(#[$doc])*
+        #[utoipa::path(
+            tag = $tag,
+            params($crate::routes::v1::listing::ListParams<$filters>),
+            responses(
+                (status = 200, description = $ok, content($($content)*),
+                    headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
+                $crate::routes::v1::responses::ListErrors,
+            )
+        )]
+        #[get($path)]
+        pub async fn $name(
+            req: actix_web::HttpRequest,
+            db: $crate::routes::v1::as_of::Db,
+            params: $crate::routes::v1::listing::ListParams<$filters>,
+        ) -> Result<actix_web::HttpResponse, $crate::error::ApiError> {
+            $crate::routes::v1::listing::serve(&req, db, params).await
+        }
+    };
+    (
+        $(#[$doc:meta])*
+        $name:ident: $path:literal, $tag:literal, $filters:ident, ok: $ok:literal,
+        content: [$($content:tt)*],
+        of: $exists:path, ($id_doc:literal, $example:literal), |$filter:ident, $id:ident| $narrow:expr
+    ) => {
+        $(#[$doc])*
+        #[utoipa::path(
+            tag = $tag,
+            params(
+                ("id" = String, Path, description = $id_doc, example = $example),
+                $crate::routes::v1::listing::ListParams<$filters>
+            ),
+            responses(
+                (status = 200, description = $ok, content($($content)*),
+                    headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
+                $crate::routes::v1::responses::RecordErrors,
+            )
+        )]
+        #[get($path)]
+        pub async fn $name(
+            req: actix_web::HttpRequest,
+            db: $crate::routes::v1::as_of::Db,
+            path: actix_web::web::Path<String>,
+            params: $crate::routes::v1::listing::ListParams<$filters>,
+        ) -> Result<actix_web::HttpResponse, $crate::error::ApiError> {
+            use $crate::routes::v1::listing::Filters as _;
+            let pool = db.at(params.as_of()).await?;
+            let mut $filter = params.filters.filter()?;
+            let $id = $exists(&pool, &path).await?;
+            $narrow;
+            $crate::routes::v1::listing::respond(&req, &pool, $filter, params).await
+        }
+    };
+}
+pub(crate) use list_endpoint;
 
 /// Answers a listing of `C` with the records `filter` selects: one page in the negotiated
 /// format, or, for CSV and GeoJSON without `limit`, every one in a streamed download.

@@ -1,15 +1,15 @@
 //! `GET /v1/search`: full-text search across actors, claims, incidents and sources.
 
-use actix_web::{HttpRequest, HttpResponse, get};
+use actix_web::get;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
 
-use super::as_of::Db;
 use super::csv::CsvRecord;
 use super::download::Downloadable;
 use super::format::{Format, JSON_CSV};
-use super::listing::{self, Collection, Docs, Filters, ListParams};
+use super::listing::list_endpoint;
+use super::listing::{Collection, Docs, Filters};
 use super::pagination::{Cursor, page_type};
 use super::params::SearchText;
 use crate::domain::SearchHitType;
@@ -150,28 +150,12 @@ impl Filters for SearchParams {
     }
 }
 
-/// Search
-///
-/// Full-text search (PostgreSQL, English stemming) across actors, claims, incidents and
-/// sources. Hits come best first: by relevance, then type, then id. A search that matches
-/// nothing is an empty page, not an error.
-#[utoipa::path(
-    tag = "search",
-    params(ListParams<SearchParams>),
-    responses(
-        (status = 200, description = "A page of search hits, best first",
-            content((SearchPage = "application/json"), (String = "text/csv")),
-            headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
-        super::responses::ListErrors,
-    )
-)]
-#[get("/search")]
-pub async fn search(
-    req: HttpRequest,
-    db: Db,
-    params: ListParams<SearchParams>,
-) -> Result<HttpResponse, ApiError> {
-    let pool = db.at(params.as_of()).await?;
-    let filter = params.filters.filter()?;
-    listing::respond(&req, &pool, filter, params).await
+list_endpoint! {
+    /// Search
+    ///
+    /// Full-text search (PostgreSQL, English stemming) across actors, claims, incidents and
+    /// sources. Hits come best first: by relevance, then type, then id. A search that matches
+    /// nothing is an empty page, not an error.
+    search: "/search", "search", SearchParams, ok: "A page of search hits, best first",
+    content: [(SearchPage = "application/json"), (String = "text/csv")]
 }

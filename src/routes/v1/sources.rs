@@ -1,13 +1,13 @@
 //! `/v1/sources`: the publications records cite.
 
-use actix_web::{HttpRequest, HttpResponse, get};
+use actix_web::get;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::as_of::Db;
 use super::format::JSON_CSV;
 use super::listing::keyset_collection;
-use super::listing::{self, Docs, Filters, ListParams};
+use super::listing::list_endpoint;
+use super::listing::{Docs, Filters};
 use super::pagination::page_type;
 use super::record::record_endpoint;
 use crate::domain::{Source, SourceId, SourceKind};
@@ -48,28 +48,12 @@ impl Filters for ListSourcesParams {
     }
 }
 
-/// List sources
-///
-/// Every publication the dataset cites, in id order.
-#[utoipa::path(
-    tag = "sources",
-    params(ListParams<ListSourcesParams>),
-    responses(
-        (status = 200, description = "A page of sources",
-            content((SourcePage = "application/json"), (String = "text/csv")),
-            headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
-        super::responses::ListErrors,
-    )
-)]
-#[get("/sources")]
-pub async fn list_sources(
-    req: HttpRequest,
-    db: Db,
-    params: ListParams<ListSourcesParams>,
-) -> Result<HttpResponse, ApiError> {
-    let pool = db.at(params.as_of()).await?;
-    let filter = params.filters.filter()?;
-    listing::respond(&req, &pool, filter, params).await
+list_endpoint! {
+    /// List sources
+    ///
+    /// Every publication the dataset cites, in id order.
+    list_sources: "/sources", "sources", ListSourcesParams, ok: "A page of sources",
+    content: [(SourcePage = "application/json"), (String = "text/csv")]
 }
 
 record_endpoint! {

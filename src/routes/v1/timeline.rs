@@ -1,17 +1,17 @@
 //! `GET /v1/timeline`: incidents and dated claims in one chronological list.
 
-use actix_web::{HttpRequest, HttpResponse, get};
+use actix_web::get;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sqlx::types::Json;
 use utoipa::{IntoParams, ToSchema};
 
-use super::as_of::Db;
 use super::csv::{self, CsvRecord};
 use super::download::Downloadable;
 use super::format::{Format, JSON_CSV};
-use super::listing::{self, Collection, Docs, Filters, ListParams};
+use super::listing::list_endpoint;
+use super::listing::{Collection, Docs, Filters};
 use super::pagination::{Cursor, page_type};
 use super::params::{DateBound, date_range};
 use crate::domain::claim::claim_title;
@@ -189,29 +189,13 @@ impl Filters for TimelineParams {
     }
 }
 
-/// The timeline
-///
-/// Incidents and claims in one chronological list: by the first day each date may mean,
-/// then its last day (so `2026-02-01` comes before `2026-02`), then type (`claim` before
-/// `incident`), then id. An incident is dated by when it happened, a claim by when it was
-/// made. Dates keep their precision.
-#[utoipa::path(
-    tag = "timeline",
-    params(ListParams<TimelineParams>),
-    responses(
-        (status = 200, description = "A page of the timeline",
-            content((TimelinePage = "application/json"), (String = "text/csv")),
-            headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
-        super::responses::ListErrors,
-    )
-)]
-#[get("/timeline")]
-pub async fn list_timeline(
-    req: HttpRequest,
-    db: Db,
-    params: ListParams<TimelineParams>,
-) -> Result<HttpResponse, ApiError> {
-    let pool = db.at(params.as_of()).await?;
-    let filter = params.filters.filter()?;
-    listing::respond(&req, &pool, filter, params).await
+list_endpoint! {
+    /// The timeline
+    ///
+    /// Incidents and claims in one chronological list: by the first day each date may mean,
+    /// then its last day (so `2026-02-01` comes before `2026-02`), then type (`claim` before
+    /// `incident`), then id. An incident is dated by when it happened, a claim by when it was
+    /// made. Dates keep their precision.
+    list_timeline: "/timeline", "timeline", TimelineParams, ok: "A page of the timeline",
+    content: [(TimelinePage = "application/json"), (String = "text/csv")]
 }
