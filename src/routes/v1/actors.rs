@@ -13,7 +13,6 @@ use super::incidents::{IncidentPage, Incidents};
 use super::listing::keyset_collection;
 use super::listing::list_endpoint;
 use super::listing::{Docs, Filters};
-use super::pagination::page_type;
 use super::params::{DateBound, date_range};
 use super::record::record_endpoint;
 use crate::domain::{
@@ -27,15 +26,9 @@ use crate::store::claims::ClaimFilter;
 use crate::store::force_figures::ForceFigureFilter;
 use crate::store::incidents::IncidentFilter;
 
-page_type!(
-    /// A page of actors.
-    ActorPage,
-    Actor
-);
-
 keyset_collection! {
     /// The actors collection.
-    Actors { Actor, ActorPage, "actors", ActorFilter, ActorSort::Id }
+    Actors { Actor, ActorPage: "A page of actors.", "actors", ActorFilter, ActorSort::Id }
     read: store::actors::list_actors;
     count: store::actors::count_actors;
     key: |a| a.name;

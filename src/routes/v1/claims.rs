@@ -8,7 +8,6 @@ use super::format::JSON_CSV;
 use super::listing::keyset_collection;
 use super::listing::list_endpoint;
 use super::listing::{Docs, Filters};
-use super::pagination::page_type;
 use super::params::{DateBound, SearchText, date_range};
 use super::record::record_endpoint;
 use crate::domain::{ActorId, Claim, ClaimId, ClaimKind, ClaimStatus, IncidentId};
@@ -17,15 +16,9 @@ use crate::representation;
 use crate::store;
 use crate::store::claims::{ClaimFilter, ClaimSort};
 
-page_type!(
-    /// A page of claims.
-    ClaimPage,
-    Claim
-);
-
 keyset_collection! {
     /// The claims collection; each claim with its attribution sentence.
-    Claims { Claim, ClaimPage, "claims", ClaimFilter, ClaimSort::MadeAt }
+    Claims { Claim, ClaimPage: "A page of claims.", "claims", ClaimFilter, ClaimSort::MadeAt }
     read: store::claims::list_claims, then: representation::attribute_claims;
     count: store::claims::count_claims;
     key: |c| c.made_at.start();

@@ -9,7 +9,6 @@ use super::format::JSON_CSV;
 use super::listing::keyset_collection;
 use super::listing::list_endpoint;
 use super::listing::{Docs, Filters};
-use super::pagination::page_type;
 use super::params::{ActorList, DateBound};
 use super::record::record_endpoint;
 use crate::domain::{ActorId, AsOf, Claim, ClaimKind, ForceFigure, ForceFigureId, ForceMetric};
@@ -20,15 +19,9 @@ use crate::store;
 use crate::store::claims::{ClaimFilter, ClaimSort};
 use crate::store::force_figures::{ForceFigureFilter, ForceFigureSort};
 
-page_type!(
-    /// A page of force figures.
-    ForceFigurePage,
-    ForceFigure
-);
-
 keyset_collection! {
     /// The force figures collection; each figure with its attribution sentence.
-    ForceFigures { ForceFigure, ForceFigurePage, "force-figures", ForceFigureFilter, ForceFigureSort::Id }
+    ForceFigures { ForceFigure, ForceFigurePage: "A page of force figures.", "force-figures", ForceFigureFilter, ForceFigureSort::Id }
     read: store::force_figures::list_force_figures, then: representation::attribute_figures;
     count: store::force_figures::count_force_figures;
     key: |f| f.metric;

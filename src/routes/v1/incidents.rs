@@ -9,7 +9,6 @@ use super::geojson::IncidentFeatureCollection;
 use super::listing::keyset_collection;
 use super::listing::list_endpoint;
 use super::listing::{Docs, Filters};
-use super::pagination::page_type;
 use super::params::{BBoxParam, DateBound, SearchText, date_range};
 use super::record::record_endpoint;
 use crate::domain::{ActorId, CountryCode, Incident, IncidentId, IncidentKind};
@@ -17,15 +16,9 @@ use crate::error::ApiError;
 use crate::store;
 use crate::store::incidents::{IncidentFilter, IncidentSort};
 
-page_type!(
-    /// A page of incidents.
-    IncidentPage,
-    Incident
-);
-
 keyset_collection! {
     /// The incidents collection, also as GeoJSON.
-    Incidents { Incident, IncidentPage, "incidents", IncidentFilter, IncidentSort::Date }
+    Incidents { Incident, IncidentPage: "A page of incidents.", "incidents", IncidentFilter, IncidentSort::Date }
     read: store::incidents::list_incidents;
     count: store::incidents::count_incidents;
     key: |i| i.date.start();

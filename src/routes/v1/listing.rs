@@ -131,18 +131,20 @@ pub fn keyset_key<S: KeysetSort>(sort: S, value: impl FnOnce() -> Value) -> Vec<
     }
 }
 
-/// Declares a collection paged by keyset: its records, filter, sort (with its default), the
+/// Declares a collection paged by keyset, and its page type: its records, filter, sort (with its default), the
 /// store functions that read and count it, an optional step that completes the rows read
 /// (attribution), the sort column's value of a record (`key`), and the formats it offers.
 macro_rules! keyset_collection {
     (
         $(#[$doc:meta])*
-        $name:ident { $item:ty, $page:ty, $label:literal, $filter:ty, $sort:ident::$default:ident }
+        $name:ident { $item:ty, $page:ident: $page_doc:literal, $label:literal, $filter:ty, $sort:ident::$default:ident }
         read: $read:path $(, then: $then:path)?;
         count: $count:path;
         $(key: |$x:ident| $key:expr;)?
         formats: $formats:expr;
     ) => {
+        $crate::routes::v1::pagination::page_type!(#[doc = $page_doc] $page, $item);
+
         $(#[$doc])*
         pub struct $name;
 

@@ -8,22 +8,15 @@ use super::format::JSON_CSV;
 use super::listing::keyset_collection;
 use super::listing::list_endpoint;
 use super::listing::{Docs, Filters};
-use super::pagination::page_type;
 use super::record::record_endpoint;
 use crate::domain::{Source, SourceId, SourceKind};
 use crate::error::ApiError;
 use crate::store;
 use crate::store::sources::{SourceFilter, SourceSort};
 
-page_type!(
-    /// A page of sources.
-    SourcePage,
-    Source
-);
-
 keyset_collection! {
     /// The sources collection.
-    Sources { Source, SourcePage, "sources", SourceFilter, SourceSort::Id }
+    Sources { Source, SourcePage: "A page of sources.", "sources", SourceFilter, SourceSort::Id }
     read: store::sources::list_sources;
     count: store::sources::count_sources;
     formats: JSON_CSV;

@@ -87,7 +87,16 @@ fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
 
 /// A response carrying a written record's representation, ETag and the dataset version the
 /// write made (none when a patch changed nothing, or for a replay).
-fn with_record(status: StatusCode, written: Written) -> Result<HttpResponse, ApiError> {
+/// The process's dataset stamp is forgotten first when the write made a new version, so its
+/// next read sees the change.
+fn with_record(
+    w: &Writer<'_>,
+    status: StatusCode,
+    written: Written,
+) -> Result<HttpResponse, ApiError> {
+    if written.version.is_some() {
+        w.stamps.invalidate();
+    }
     let mut res = HttpResponse::build(status);
     res.content_type("application/json");
     if let Ok(v) = HeaderValue::from_str(&written.record.etag) {
@@ -120,10 +129,7 @@ pub async fn create_record(
         .curator
         .create(w.author(), resource, doc, idempotency.as_deref())
         .await?;
-    if written.version.is_some() {
-        w.stamps.invalidate();
-    }
-    with_record(StatusCode::CREATED, written)
+    with_record(&w, StatusCode::CREATED, written)
 }
 
 /// `PATCH /v1/{resource}/{id}`: applies a JSON Merge Patch; 200 with the new ETag and record.
@@ -140,10 +146,7 @@ pub async fn patch_record(
         .curator
         .patch(w.author(), resource, id, patch, &tags)
         .await?;
-    if written.version.is_some() {
-        w.stamps.invalidate();
-    }
-    with_record(StatusCode::OK, written)
+    with_record(&w, StatusCode::OK, written)
 }
 
 /// `DELETE /v1/{resource}/{id}?reason=...`: deletes a record nothing refers to; 200 with its
