@@ -41,6 +41,7 @@ async fn dangling(
 /// The record `doc` parses to, or every problem at once: what the schema, the domain types and
 /// the record's rules find, and, when any of those fail, every dangling reference too (read
 /// from the body itself), so one bad field hides nothing else.
+#[tracing::instrument(skip_all)]
 pub async fn validated(
     conn: &mut PgConnection,
     validators: &Validators,
@@ -64,6 +65,7 @@ pub async fn validated(
 
 /// The record, once every record it names exists, its credit holds and its `cited_in` chain
 /// does not loop; else every problem found.
+#[tracing::instrument(skip_all)]
 pub async fn consistent(conn: &mut PgConnection, record: Record) -> Result<Record, CurationError> {
     let mut problems = dangling(conn, &record.references()).await?;
     let credit = match &record {
@@ -103,6 +105,7 @@ pub async fn consistent(conn: &mut PgConnection, record: Record) -> Result<Recor
 /// Keeps contradictions mutual: the claims `claim` now names as contradicting it list it
 /// back, and those it no longer names stop listing it. Writes them and returns their
 /// revisions, or the problems that stop it.
+#[tracing::instrument(skip_all)]
 pub async fn reconcile_contradictions(
     conn: &mut PgConnection,
     claim: &Claim,

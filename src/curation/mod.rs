@@ -111,6 +111,7 @@ impl Curator {
 
     /// Creates a record from `doc`. Without an `id`, picks a free one from its name or title.
     /// With an `idempotency_key`, a retry of the same request returns the record it created.
+    #[tracing::instrument(skip_all, fields(resource = %resource))]
     pub async fn create(
         &self,
         author: Author<'_>,
@@ -181,6 +182,7 @@ impl Curator {
     /// Applies a JSON Merge Patch (RFC 7396) to `resource/id`, if `if_match` names its current
     /// ETag. A malformed patch is refused whatever the record's state; a patched record that
     /// breaks a rule is refused before a stale ETag is.
+    #[tracing::instrument(skip_all, fields(resource = %resource))]
     pub async fn patch(
         &self,
         author: Author<'_>,
@@ -235,6 +237,7 @@ impl Curator {
 
     /// Deletes `resource/id` if `if_match` names its current ETag and nothing refers to it;
     /// its id is never reused.
+    #[tracing::instrument(skip_all, fields(resource = %resource))]
     pub async fn delete(
         &self,
         author: Author<'_>,

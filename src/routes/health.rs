@@ -86,6 +86,7 @@ impl Readiness {
     )
 )]
 #[get("/readyz")]
+#[tracing::instrument(skip_all)]
 pub async fn readyz(
     pools: web::Data<Pools>,
     readiness: web::Data<Readiness>,

@@ -94,6 +94,7 @@ impl ToSchema for DatasetInfo {
     )
 )]
 #[get("/dataset")]
+#[tracing::instrument(skip_all)]
 pub async fn get_dataset(
     db: Db,
     Params(params): Params<AsOfParams>,
@@ -143,6 +144,7 @@ pub async fn get_dataset(
     )
 )]
 #[get("/export")]
+#[tracing::instrument(skip_all)]
 pub async fn export(
     db: Db,
     Params(params): Params<AsOfParams>,
@@ -193,6 +195,7 @@ pub struct ExportChunkRows(pub u32);
     )
 )]
 #[get("/openapi.json")]
+#[tracing::instrument(skip_all)]
 pub async fn get_openapi(spec: web::Data<SpecJson>, _: super::format::JsonOnly) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/json")

@@ -56,6 +56,7 @@ impl Downloadable for Incident {
 
 /// Streams every record `fetch` reads, from `cursor` on, as one CSV or GeoJSON body named
 /// `name`. `fetch(reader, cursor, limit)` reads one chunk of the listing.
+#[tracing::instrument(skip_all)]
 pub async fn respond<T, F, Fut>(
     req: &HttpRequest,
     reader: &Reader,

@@ -226,6 +226,7 @@ fn compare(actors: Vec<ActorId>, figures: Vec<ForceFigure>, stated: &[Claim]) ->
     )
 )]
 #[get("/force-comparison")]
+#[tracing::instrument(skip_all)]
 pub async fn force_comparison(
     db: Db,
     Params(params): Params<ForceComparisonParams>,

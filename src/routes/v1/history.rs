@@ -83,6 +83,7 @@ fn record(path: &(String, String)) -> Result<(Resource, &str), ApiError> {
     )
 )]
 #[get("/{resource}/{id}/revisions")]
+#[tracing::instrument(skip_all)]
 pub async fn list_revisions(
     req: HttpRequest,
     db: Db,
@@ -244,6 +245,7 @@ fn feed_position(cursor: Option<&str>) -> Result<Option<FeedPosition>, ApiError>
     )
 )]
 #[get("/changes")]
+#[tracing::instrument(skip_all)]
 pub async fn list_changes(
     req: HttpRequest,
     db: Db,

@@ -371,6 +371,7 @@ macro_rules! list_endpoint {
             )
         )]
         #[get($path)]
+        #[tracing::instrument(skip_all)]
         pub async fn $name(
             req: actix_web::HttpRequest,
             db: $crate::routes::v1::as_of::Db,
@@ -399,6 +400,7 @@ macro_rules! list_endpoint {
             )
         )]
         #[get($path)]
+        #[tracing::instrument(skip_all)]
         pub async fn $name(
             req: actix_web::HttpRequest,
             db: $crate::routes::v1::as_of::Db,
@@ -418,6 +420,7 @@ pub(crate) use list_endpoint;
 
 /// Answers a listing of `C` with the records `filter` selects: one page in the negotiated
 /// format, or, for CSV and GeoJSON without `limit`, every one in a streamed download.
+#[tracing::instrument(skip_all)]
 pub async fn respond<F: Filters>(
     req: &HttpRequest,
     pool: &Reader,

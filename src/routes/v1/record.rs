@@ -10,6 +10,7 @@ use crate::store::Reader;
 
 /// Answers with the record of `resource` whose id is `id`, as of `as_of`: 404 for an id that
 /// does not parse or names nothing, 410 with the tombstone for a deleted record.
+#[tracing::instrument(skip_all)]
 pub async fn respond<I, T, E>(
     db: Db,
     resource: Resource,
@@ -57,6 +58,7 @@ macro_rules! record_endpoint {
             )
         )]
         #[get($path)]
+        #[tracing::instrument(skip_all)]
         pub async fn $name(
             db: $crate::routes::v1::as_of::Db,
             id: actix_web::web::Path<String>,

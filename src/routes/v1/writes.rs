@@ -117,6 +117,7 @@ fn with_record(
 }
 
 /// `POST /v1/{resource}`: creates a record; 201 with `Location`, `ETag` and the record.
+#[tracing::instrument(skip_all)]
 pub async fn create_record(
     w: Writer<'_>,
     req: &HttpRequest,
@@ -133,6 +134,7 @@ pub async fn create_record(
 }
 
 /// `PATCH /v1/{resource}/{id}`: applies a JSON Merge Patch; 200 with the new ETag and record.
+#[tracing::instrument(skip_all)]
 pub async fn patch_record(
     w: Writer<'_>,
     req: &HttpRequest,
@@ -151,6 +153,7 @@ pub async fn patch_record(
 
 /// `DELETE /v1/{resource}/{id}?reason=...`: deletes a record nothing refers to; 200 with its
 /// tombstone. Its id is never reused.
+#[tracing::instrument(skip_all)]
 pub async fn delete_record(
     w: Writer<'_>,
     req: &HttpRequest,
@@ -215,6 +218,7 @@ macro_rules! write_routes {
             )
         )]
         #[post($collection)]
+        #[tracing::instrument(skip_all)]
         pub async fn $create(
             req: HttpRequest,
             payload: web::Payload,
@@ -261,6 +265,7 @@ macro_rules! write_routes {
             )
         )]
         #[patch($item)]
+        #[tracing::instrument(skip_all)]
         pub async fn $update(
             req: HttpRequest,
             payload: web::Payload,
@@ -299,6 +304,7 @@ macro_rules! write_routes {
             )
         )]
         #[delete($item)]
+        #[tracing::instrument(skip_all)]
         pub async fn $remove(
             req: HttpRequest,
             params: Params<DeleteParams>,
