@@ -17,6 +17,9 @@ use utoipa::openapi::path::ParameterIn;
 
 use crate::error::ApiError;
 
+/// Why text with a NUL character is refused: PostgreSQL text cannot hold one.
+pub const NUL_IN_TEXT: &str = "must not contain the NUL character (U+0000)";
+
 /// Typed query parameters; unknown, repeated and malformed parameters are 400 problems. The
 /// parameters `T` documents (its `IntoParams`) are the keys it accepts.
 #[derive(Debug)]
@@ -39,10 +42,7 @@ pub fn check_keys<T: IntoParams + 'static>(query: &str) -> Result<(), ApiError> 
         .clone()
         .find(|(k, v)| k != "cursor" && v.contains('\0'))
     {
-        return Err(ApiError::invalid(
-            key,
-            crate::routes::v1::params::NUL_IN_TEXT,
-        ));
+        return Err(ApiError::invalid(key, NUL_IN_TEXT));
     }
     let allowed = allowed_keys::<T>();
     match pairs

@@ -209,9 +209,6 @@ mod tests {
     }
 }
 
-/// Why text with a NUL character is refused: PostgreSQL text cannot hold one.
-pub const NUL_IN_TEXT: &str = "must not contain the NUL character (U+0000)";
-
 /// Longest search text, in characters.
 const MAX_QUERY_CHARS: usize = 200;
 
@@ -246,7 +243,7 @@ impl FromStr for SearchText {
     fn from_str(s: &str) -> Result<Self, String> {
         let chars = s.chars().count();
         if s.contains('\0') {
-            return Err(NUL_IN_TEXT.to_owned());
+            return Err(crate::extract::NUL_IN_TEXT.to_owned());
         }
         if s.trim().is_empty() || chars > MAX_QUERY_CHARS {
             let blank = if chars > 0 && s.trim().is_empty() {
