@@ -18,7 +18,12 @@ use crate::{generate, openapi, store, telemetry};
 
 /// Runs one subcommand to completion.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    telemetry::init(&cli.log.filter, cli.log.log_format, std::io::stderr);
+    telemetry::init(
+        &cli.log.filter,
+        cli.log.log_format,
+        cli.log.log_spans,
+        std::io::stderr,
+    );
     match cli.command {
         Command::Serve { db, server } => {
             let started = Instant::now();

@@ -1,5 +1,5 @@
 //! Configuration, read once at start-up from flags or environment variables
-//! (documented in `.env.example` and the README).
+//! (documented in `.env.example` and docs/OPERATIONS.md).
 
 use std::net::SocketAddr;
 use std::str::FromStr;
@@ -156,4 +156,8 @@ pub struct LogSettings {
     /// `pretty` for people, `json` for log collectors.
     #[arg(long, env = "DURAND_LOG_FORMAT", value_enum, default_value = "pretty")]
     pub log_format: LogFormat,
+    /// Also log each span as it closes, with the time spent in it (`time.busy`, `time.idle`):
+    /// a request's handler, listing and store spans show where its time went.
+    #[arg(long, env = "DURAND_LOG_SPANS")]
+    pub log_spans: bool,
 }

@@ -9,6 +9,7 @@ use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use tracing::Instrument;
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt::format::FmtSpan;
 
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -19,15 +20,18 @@ pub enum LogFormat {
     Json,
 }
 
-/// Installs the global subscriber. `filter` uses `RUST_LOG` syntax. The writer is a
-/// parameter so that tests can send logs to a sink; calling this twice is harmless.
-pub fn init<W>(filter: &str, format: LogFormat, writer: W)
+/// Installs the global subscriber. `filter` uses `RUST_LOG` syntax; with `spans`, each span
+/// is logged as it closes, with its busy and idle time. The writer is a parameter so that
+/// tests can send logs to a sink; calling this twice is harmless.
+pub fn init<W>(filter: &str, format: LogFormat, spans: bool, writer: W)
 where
     W: for<'a> tracing_subscriber::fmt::MakeWriter<'a> + Send + Sync + 'static,
 {
     let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    let events = if spans { FmtSpan::CLOSE } else { FmtSpan::NONE };
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_span_events(events)
         .with_writer(writer);
     let _ = match format {
         LogFormat::Json => builder

@@ -20,7 +20,7 @@ if ! openapi-spec-validator "$DURAND_SPEC" >"$log" 2>&1; then
 fi
 echo "contract: openapi-spec-validator valid"
 
-# (b) The SDK, generated as the README tells a user to (`openapi-python-client generate --url
+# (b) The SDK, generated as docs/API.md tells a user to (`openapi-python-client generate --url
 # .../v1/openapi.json`, default settings: package durand_client from the spec's title) and used
 # as generated: no patch. The generator warns for each piece it cannot generate; the only one
 # expected is the NDJSON export (it knows no application/x-ndjson; check_client.py decodes those

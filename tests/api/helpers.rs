@@ -78,6 +78,7 @@ impl TestApp {
             telemetry::init(
                 "info,sqlx=warn",
                 telemetry::LogFormat::Pretty,
+                false,
                 std::io::stdout,
             );
         }
