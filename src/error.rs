@@ -454,164 +454,128 @@ impl ResponseError for ApiError {
     }
 }
 
-/// 400: a query parameter is unknown, repeated or malformed.
-#[derive(ToResponse)]
-#[response(
-    description = "A query parameter is unknown, repeated or malformed; `errors` names it and says what is allowed.",
-    content_type = "application/problem+json"
-)]
-#[expect(dead_code, reason = "only its schema is used, for the spec")]
-pub struct BadRequest(Problem);
+/// Declares the documented answer of an error status, for the spec only: a problem document
+/// with its description (and headers).
+macro_rules! problem_response {
+    ($(#[$doc:meta])* $name:ident, $description:tt $(, headers($($headers:tt)*))?) => {
+        $(#[$doc])*
+        #[derive(ToResponse)]
+        #[response(
+            description = $description,
+            content_type = "application/problem+json"
+            $(, headers($($headers)*))?
+        )]
+        #[expect(dead_code, reason = "only its schema is used, for the spec")]
+        pub struct $name(Problem);
+    };
+}
 
-/// 404: no record has this id.
-#[derive(ToResponse)]
-#[response(
-    description = "No record has this id.",
-    content_type = "application/problem+json"
-)]
-#[expect(dead_code, reason = "only its schema is used, for the spec")]
-pub struct NotFound(Problem);
+problem_response!(
+    /// 400: a query parameter is unknown, repeated or malformed.
+    BadRequest,
+    "A query parameter is unknown, repeated or malformed; `errors` names it and says what is allowed."
+);
 
-/// 500: a bug; the body says nothing internal.
-#[derive(ToResponse)]
-#[response(
-    description = "Unexpected server error; quote the X-Request-Id response header when reporting it.",
-    content_type = "application/problem+json"
-)]
-#[expect(dead_code, reason = "only its schema is used, for the spec")]
-pub struct InternalError(Problem);
+problem_response!(
+    /// 404: no record has this id.
+    NotFound,
+    "No record has this id."
+);
 
-/// 503: the database cannot be reached.
-#[derive(ToResponse)]
-#[response(
-    description = "The database is unavailable, or a wait ran past its limit (a write waiting for another, a query past its time); nothing was written. Retry after the `Retry-After` seconds.",
-    content_type = "application/problem+json"
-)]
-#[expect(dead_code, reason = "only its schema is used, for the spec")]
-pub struct Unavailable(Problem);
+problem_response!(
+    /// 500: a bug; the body says nothing internal.
+    InternalError,
+    "Unexpected server error; quote the X-Request-Id response header when reporting it."
+);
 
-/// 406: the resource has no representation the client accepts.
-#[expect(dead_code, reason = "only its schema is used, for the spec")]
-#[derive(ToResponse)]
-#[response(
-    description = "None of the formats asked for (`Accept` or `format`) is offered here; `detail` lists those that are.",
-    content_type = "application/problem+json"
-)]
-pub struct NotAcceptable(Problem);
+problem_response!(
+    /// 503: the database cannot be reached.
+    Unavailable,
+    "The database is unavailable, or a wait ran past its limit (a write waiting for another, a query past its time); nothing was written. Retry after the `Retry-After` seconds."
+);
 
-/// 429: over the rate limit of the client's address or of its API key.
-#[expect(dead_code, reason = "only its schema is used, for the spec")]
-#[derive(ToResponse)]
-#[response(
-    description = "Too many requests: from this client address without an API key (`anonymous`), with this key (`key`), or from this address with credentials that are no valid key (`key-check`); `RateLimit-Policy` names the bucket. Retry after `Retry-After` seconds.",
-    content_type = "application/problem+json",
+problem_response!(
+    /// 406: the resource has no representation the client accepts.
+    NotAcceptable,
+    "None of the formats asked for (`Accept` or `format`) is offered here; `detail` lists those that are."
+);
+
+problem_response!(
+    /// 429: over the rate limit of the client's address or of its API key.
+    TooManyRequests,
+    "Too many requests: from this client address without an API key (`anonymous`), with this key (`key`), or from this address with credentials that are no valid key (`key-check`); `RateLimit-Policy` names the bucket. Retry after `Retry-After` seconds.",
     headers(
         ("Retry-After" = u64, description = "Seconds to wait before retrying"),
         ("RateLimit-Limit" = u64, description = "Requests allowed in a burst"),
         ("RateLimit-Remaining" = u64, description = "Requests left before the limit applies"),
         ("RateLimit-Reset" = u64, description = "Seconds until the allowance is full again"),
-        ("RateLimit-Policy" = String, description = "The bucket's quota, as `<per_minute>;w=60;burst=<burst>;policy=\"<anonymous|key|key-check>\"` (draft-ietf-httpapi-ratelimit-headers-06)"),
-    )
-)]
-pub struct TooManyRequests(Problem);
+        ("RateLimit-Policy" = String, description = "The bucket's quota, as `<per_minute>;w=60;burst=<burst>;policy=\"<anonymous|key|key-check>\"` (draft-ietf-httpapi-ratelimit-headers-06)"),)
+);
 
-/// 401: a write without a valid key.
-#[expect(dead_code, reason = "only its schema is used, for the spec")]
-#[derive(ToResponse)]
-#[response(
-    description = "No `Authorization: Bearer` token on a write, or, on any request, an `Authorization` header that is not a valid key (unreadable, another scheme, unknown or revoked).",
-    content_type = "application/problem+json",
+problem_response!(
+    /// 401: a write without a valid key.
+    Unauthorized,
+    "No `Authorization: Bearer` token on a write, or, on any request, an `Authorization` header that is not a valid key (unreadable, another scheme, unknown or revoked).",
     headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"durand\"`, with `error=\"invalid_token\"` when a token was sent but is not valid"))
-)]
-pub struct Unauthorized(Problem);
+);
 
-/// 403: the key's scope does not allow this.
-#[expect(dead_code, reason = "only its schema is used, for the spec")]
-#[derive(ToResponse)]
-#[response(
-    description = "The key is valid but its scope does not allow this operation.",
-    content_type = "application/problem+json"
-)]
-pub struct Forbidden(Problem);
+problem_response!(
+    /// 403: the key's scope does not allow this.
+    Forbidden,
+    "The key is valid but its scope does not allow this operation."
+);
 
-/// 410: the record was deleted.
-#[expect(dead_code, reason = "only its schema is used, for the spec")]
-#[derive(ToResponse)]
-#[response(
-    description = "The record was deleted; `tombstone` says when (dataset version and time), by whom and why. Its id is never reused.",
-    content_type = "application/problem+json"
-)]
-pub struct Gone(Problem);
+problem_response!(
+    /// 410: the record was deleted.
+    Gone,
+    "The record was deleted; `tombstone` says when (dataset version and time), by whom and why. Its id is never reused."
+);
 
-/// 409: the write conflicts with the data.
-#[expect(dead_code, reason = "only its schema is used, for the spec")]
-#[derive(ToResponse)]
-#[response(
-    description = "The write conflicts with the data as it is: the id is taken (or was deleted and cannot be reused), or other records still refer to the one being deleted (`errors` lists them).",
-    content_type = "application/problem+json"
-)]
-pub struct Conflict(Problem);
+problem_response!(
+    /// 409: the write conflicts with the data.
+    Conflict,
+    "The write conflicts with the data as it is: the id is taken (or was deleted and cannot be reused), or other records still refer to the one being deleted (`errors` lists them)."
+);
 
-/// 400 on a write: the body is not a JSON object.
-#[expect(dead_code, reason = "only its schema is used, for the spec")]
-#[derive(ToResponse)]
-#[response(
-    description = "The body is not JSON, or not a JSON object, or a query parameter or header is malformed; `errors` says where.",
-    content_type = "application/problem+json"
-)]
-pub struct MalformedBody(Problem);
+problem_response!(
+    /// 400 on a write: the body is not a JSON object.
+    MalformedBody,
+    "The body is not JSON, or not a JSON object, or a query parameter or header is malformed; `errors` says where."
+);
 
-/// 422: the body is not a valid record.
-#[expect(dead_code, reason = "only its schema is used, for the spec")]
-#[derive(ToResponse)]
-#[response(
-    description = "The body is JSON but not a valid record; `errors` lists every problem, each with the JSON Pointer of its field.",
-    content_type = "application/problem+json"
-)]
-pub struct UnprocessableBody(Problem);
+problem_response!(
+    /// 422: the body is not a valid record.
+    UnprocessableBody,
+    "The body is JSON but not a valid record; `errors` lists every problem, each with the JSON Pointer of its field."
+);
 
-/// 415: the body's media type is not accepted.
-#[expect(dead_code, reason = "only its schema is used, for the spec")]
-#[derive(ToResponse)]
-#[response(
-    description = "The body's `Content-Type` is not one this operation accepts.",
-    content_type = "application/problem+json"
-)]
-pub struct UnsupportedMediaType(Problem);
+problem_response!(
+    /// 415: the body's media type is not accepted.
+    UnsupportedMediaType,
+    "The body's `Content-Type` is not one this operation accepts."
+);
 
-/// 413: the body is too large.
-#[expect(dead_code, reason = "only its schema is used, for the spec")]
-#[derive(ToResponse)]
-#[response(
-    description = "The body is larger than the server accepts.",
-    content_type = "application/problem+json"
-)]
-pub struct PayloadTooLarge(Problem);
+problem_response!(
+    /// 413: the body is too large.
+    PayloadTooLarge,
+    "The body is larger than the server accepts."
+);
 
-/// 408: the body did not arrive in time.
-#[expect(dead_code, reason = "only its schema is used, for the spec")]
-#[derive(ToResponse)]
-#[response(
-    description = "The body did not arrive within 5 s of its first byte; nothing was changed.",
-    content_type = "application/problem+json"
-)]
-pub struct RequestTimeout(Problem);
+problem_response!(
+    /// 408: the body did not arrive in time.
+    RequestTimeout,
+    "The body did not arrive within 5 s of its first byte; nothing was changed."
+);
 
-/// 428: a write without `If-Match`.
-#[expect(dead_code, reason = "only its schema is used, for the spec")]
-#[derive(ToResponse)]
-#[response(
-    description = "`If-Match` is required: send the ETag from your last GET of the record.",
-    content_type = "application/problem+json"
-)]
-pub struct PreconditionRequired(Problem);
+problem_response!(
+    /// 428: a write without `If-Match`.
+    PreconditionRequired,
+    "`If-Match` is required: send the ETag from your last GET of the record."
+);
 
-/// 412: `If-Match` is stale.
-#[expect(dead_code, reason = "only its schema is used, for the spec")]
-#[derive(ToResponse)]
-#[response(
-    description = "The record changed since the ETag in `If-Match` was read; the response's `ETag` is the current one.",
-    content_type = "application/problem+json",
+problem_response!(
+    /// 412: `If-Match` is stale.
+    PreconditionFailed,
+    "The record changed since the ETag in `If-Match` was read; the response's `ETag` is the current one.",
     headers(("ETag" = String, description = "The record's current ETag"))
-)]
-pub struct PreconditionFailed(Problem);
+);
