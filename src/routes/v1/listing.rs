@@ -131,10 +131,19 @@ pub fn keyset_key<S: KeysetSort>(sort: S, value: impl FnOnce() -> Value) -> Vec<
     }
 }
 
-/// Declares a collection paged by keyset, and its page type: its records, filter, sort (with its default), the
-/// store functions that read and count it, an optional step that completes the rows read
-/// (attribution), the sort column's value of a record (`key`), and the formats it offers.
+/// Declares a collection paged by keyset, and its page type: its records, filter, sort (with
+/// its default), the store functions that read and count it, an optional step that completes
+/// the rows read (attribution), the sort column's value of a record (`key`), and the formats
+/// it offers.
 macro_rules! keyset_collection {
+    (@key $sort:ident, $item:ident) => {{
+        let _ = $sort;
+        Vec::new()
+    }};
+    (@key $sort:ident, $item:ident, |$x:ident| $key:expr) => {{
+        let $x = $item;
+        $crate::routes::v1::listing::keyset_key($sort, || serde_json::json!($key))
+    }};
     (
         $(#[$doc:meta])*
         $name:ident { $item:ty, $page:ident: $page_doc:literal, $label:literal, $filter:ty, $sort:ident::$default:ident }
@@ -182,11 +191,8 @@ macro_rules! keyset_collection {
                 $($then(reader, &mut rows).await?;)?
                 Ok(rows)
             }
-            #[allow(unused_variables, reason = "a collection sorted by id alone has no key")]
             fn key(sort: $sort, item: &$item) -> (Vec<serde_json::Value>, String) {
-                let key: Vec<serde_json::Value> = Vec::new();
-                $(let $x = item;
-                let key = $crate::routes::v1::listing::keyset_key(sort, || serde_json::json!($key));)?
+                let key = keyset_collection!(@key sort, item $(, |$x| $key)?);
                 (key, item.id.to_string())
             }
             async fn count(
