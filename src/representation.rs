@@ -3,10 +3,7 @@
 //! write path, whose `If-Match` compares the hash of exactly these bytes.
 
 use crate::caching::etag_of;
-use crate::domain::{
-    ActorId, Claim, ClaimId, ForceFigure, ForceFigureId, IncidentId, Resource, SourceId,
-    attribution,
-};
+use crate::domain::{Claim, ClaimId, ForceFigure, ForceFigureId, Resource, attribution};
 use crate::store::{self, Reader};
 
 /// Fills in each claim's `attribution` sentence.
@@ -32,13 +29,11 @@ pub async fn attribute_figures(
 
 /// One claim as `GET /v1/claims/{id}` serves it, if it exists.
 pub async fn claim(reader: &Reader, id: &ClaimId) -> Result<Option<Claim>, sqlx::Error> {
-    let Some(claim) = store::claims::get_claim(reader, id).await? else {
-        return Ok(None);
-    };
-    let mut claims = [claim];
-    attribute_claims(reader, &mut claims).await?;
-    let [claim] = claims;
-    Ok(Some(claim))
+    let mut claim = store::claims::get_claim(reader, id).await?;
+    if let Some(c) = &mut claim {
+        attribute_claims(reader, std::slice::from_mut(c)).await?;
+    }
+    Ok(claim)
 }
 
 /// One force figure as `GET /v1/force-figures/{id}` serves it, if it exists.
@@ -46,13 +41,11 @@ pub async fn force_figure(
     reader: &Reader,
     id: &ForceFigureId,
 ) -> Result<Option<ForceFigure>, sqlx::Error> {
-    let Some(figure) = store::force_figures::get_force_figure(reader, id).await? else {
-        return Ok(None);
-    };
-    let mut figures = [figure];
-    attribute_figures(reader, &mut figures).await?;
-    let [figure] = figures;
-    Ok(Some(figure))
+    let mut figure = store::force_figures::get_force_figure(reader, id).await?;
+    if let Some(f) = &mut figure {
+        attribute_figures(reader, std::slice::from_mut(f)).await?;
+    }
+    Ok(figure)
 }
 
 /// The exact bytes a GET of a record serves, and their strong ETag.
@@ -78,33 +71,23 @@ pub async fn of(
     id: &str,
 ) -> Result<Option<Representation>, sqlx::Error> {
     Ok(match resource {
-        Resource::Sources => match SourceId::parse(id) {
-            Ok(id) => store::sources::get_source(reader, &id)
-                .await?
-                .map(|r| Representation::of(&r)),
-            Err(_) => None,
-        },
-        Resource::Actors => match ActorId::parse(id) {
-            Ok(id) => store::actors::get_actor(reader, &id)
-                .await?
-                .map(|r| Representation::of(&r)),
-            Err(_) => None,
-        },
-        Resource::Incidents => match IncidentId::parse(id) {
-            Ok(id) => store::incidents::get_incident(reader, &id)
-                .await?
-                .map(|r| Representation::of(&r)),
-            Err(_) => None,
-        },
-        Resource::Claims => match ClaimId::parse(id) {
-            Ok(id) => claim(reader, &id).await?.map(|r| Representation::of(&r)),
-            Err(_) => None,
-        },
-        Resource::ForceFigures => match ForceFigureId::parse(id) {
-            Ok(id) => force_figure(reader, &id)
-                .await?
-                .map(|r| Representation::of(&r)),
-            Err(_) => None,
-        },
+        Resource::Sources => served(reader, id, store::sources::get_source).await?,
+        Resource::Actors => served(reader, id, store::actors::get_actor).await?,
+        Resource::Incidents => served(reader, id, store::incidents::get_incident).await?,
+        Resource::Claims => served(reader, id, claim).await?,
+        Resource::ForceFigures => served(reader, id, force_figure).await?,
     })
+}
+
+/// The record `read` finds under `id`, as served; `None` when there is none (or `id` is
+/// malformed, so none could be).
+async fn served<I: TryFrom<String>, T: serde::Serialize>(
+    reader: &Reader,
+    id: &str,
+    read: impl AsyncFn(&Reader, &I) -> Result<Option<T>, sqlx::Error>,
+) -> Result<Option<Representation>, sqlx::Error> {
+    let Ok(id) = I::try_from(id.to_owned()) else {
+        return Ok(None);
+    };
+    Ok(read(reader, &id).await?.map(|r| Representation::of(&r)))
 }

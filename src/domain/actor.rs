@@ -160,22 +160,16 @@ impl Actor {
         let mut problems =
             problem::blank(&[("name", &self.name), ("description", &self.description)]);
         problems.extend(evidence::problems(self, &self.sources));
-        for (i, r) in self.relations.iter().enumerate() {
-            let at = format!("/relations/{i}");
-            problems.extend(problem::within(r.problems(), &at));
+        problems.extend(problem::each("/relations", &self.relations, |r| {
+            let mut problems = r.problems();
             if r.actor == self.id {
-                problems.push(Problem::at(
-                    format!("{at}/actor"),
-                    "an actor cannot relate to itself",
-                ));
+                problems.push(Problem::at("/actor", "an actor cannot relate to itself"));
             }
-        }
-        for (i, p) in self.places.iter().enumerate() {
-            problems.extend(problem::within(
-                p.location.problems(&self.sources),
-                &format!("/places/{i}/location"),
-            ));
-        }
+            problems
+        }));
+        problems.extend(problem::each("/places", &self.places, |p| {
+            problem::within(p.location.problems(&self.sources), "/location")
+        }));
         problems
     }
 }

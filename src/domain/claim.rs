@@ -123,12 +123,11 @@ impl Claim {
     /// What is wrong with this claim on its own, each problem at its field (references are
     /// checked against the dataset, or the database for a write).
     pub fn problems(&self) -> Vec<Problem> {
-        let mut problems = Vec::new();
-        for (i, f) in self.figures.iter().enumerate() {
-            let at = format!("/figures/{i}");
-            problems.extend(problem::within(f.problems(), &at));
-            problems.extend(problem::within(evidence::problems(f, &self.sources), &at));
-        }
+        let mut problems = problem::each("/figures", &self.figures, |f| {
+            let mut problems = f.problems();
+            problems.extend(evidence::problems(f, &self.sources));
+            problems
+        });
         if let Some(i) = self.contradicted_by.iter().position(|c| c == &self.id) {
             problems.push(Problem::at(
                 format!("/contradicted_by/{i}"),
@@ -158,12 +157,12 @@ impl Claim {
                 "`relayed_by` names the claimant itself",
             ));
         }
-        problems.extend(evidence::date_basis_problems(
+        problems.extend(evidence::dated_problems(
+            self,
+            &self.sources,
             "made_at",
             self.made_at_basis,
-            self.inference.as_deref(),
         ));
-        problems.extend(evidence::problems(self, &self.sources));
         problems
     }
 }

@@ -103,10 +103,23 @@ string_enum! {
     }
 }
 
+/// What is wrong with a dated record's basis: a date Durand estimated without the inference
+/// that explains it (see [`date_basis_problems`]), then what [`problems`] finds.
+pub(crate) fn dated_problems(
+    item: &dyn Evidenced,
+    sources: &Sources,
+    date: &str,
+    basis: Option<DateBasis>,
+) -> Vec<Problem> {
+    let mut found = date_basis_problems(date, basis, item.inference());
+    found.extend(problems(item, sources));
+    found
+}
+
 /// A date Durand estimated needs the inference that explains it. (A missing basis is allowed in
 /// a write, where it means "not recorded"; the curated dataset must give one: see
 /// [`Dataset::validate`](super::Dataset::validate).)
-pub(crate) fn date_basis_problems(
+fn date_basis_problems(
     field: &str,
     basis: Option<DateBasis>,
     inference: Option<&str>,

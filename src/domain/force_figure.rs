@@ -77,12 +77,12 @@ impl ForceFigure {
     /// What is wrong with this figure on its own (references are checked by the dataset).
     pub fn problems(&self) -> Vec<Problem> {
         let mut problems = amount_problems(self.value, self.qualifier, self.text.as_deref());
-        problems.extend(evidence::date_basis_problems(
+        problems.extend(evidence::dated_problems(
+            self,
+            &self.sources,
             "as_of",
             self.as_of_basis,
-            self.inference.as_deref(),
         ));
-        problems.extend(evidence::problems(self, &self.sources));
         problems
     }
 }

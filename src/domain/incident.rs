@@ -211,24 +211,21 @@ impl Incident {
     /// What is wrong with this incident on its own (references are checked by the dataset).
     pub fn problems(&self) -> Vec<Problem> {
         let mut problems = problem::blank(&[("title", &self.title), ("summary", &self.summary)]);
-        for (i, l) in self.locations.iter().enumerate() {
-            problems.extend(problem::within(
-                l.problems(&self.sources),
-                &format!("/locations/{i}"),
-            ));
-        }
+        problems.extend(problem::each("/locations", &self.locations, |l| {
+            l.problems(&self.sources)
+        }));
         if self.actors.is_empty() {
             problems.push(Problem::at(
                 "/actors",
                 "an incident needs at least one actor",
             ));
         }
-        problems.extend(evidence::date_basis_problems(
+        problems.extend(evidence::dated_problems(
+            self,
+            &self.sources,
             "date",
             self.date_basis,
-            self.inference.as_deref(),
         ));
-        problems.extend(evidence::problems(self, &self.sources));
         problems
     }
 }

@@ -3,7 +3,8 @@
 //! The same types read the dataset files, are written to Postgres and are served by the API,
 //! so a record that cannot be constructed here can be neither imported nor served.
 
-/// Declares a closed vocabulary serialised as snake_case strings, with `as_str` and `ALL`.
+/// Declares a closed vocabulary serialised as snake_case strings, with `as_str`, `parse` and
+/// `ALL`.
 ///
 /// `$text` is a `tt`, not a `literal`: a `literal` fragment reaches derive macros wrapped in an
 /// invisible group, which utoipa's `#[serde(rename)]` parsing skips, so the spec listed the
@@ -28,6 +29,11 @@ macro_rules! string_enum {
                 match self {
                     $($name::$variant => $text,)*
                 }
+            }
+
+            /// The value written `text`, if there is one.
+            pub fn parse(text: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == text)
             }
         }
 

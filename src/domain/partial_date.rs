@@ -10,7 +10,8 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use std::str::FromStr;
-use utoipa::ToSchema;
+use utoipa::openapi::{RefOr, schema::Schema};
+use utoipa::{PartialSchema, ToSchema};
 
 /// How precise a partial date is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -269,23 +270,18 @@ impl<'de> Deserialize<'de> for PartialDate {
 }
 
 // The served shape is `PartialDateJson`; these impls give it the component name `PartialDate`.
-impl utoipa::PartialSchema for PartialDate {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        <PartialDateJson as utoipa::PartialSchema>::schema()
+impl PartialSchema for PartialDate {
+    fn schema() -> RefOr<Schema> {
+        <PartialDateJson as PartialSchema>::schema()
     }
 }
 
-impl utoipa::ToSchema for PartialDate {
+impl ToSchema for PartialDate {
     fn name() -> std::borrow::Cow<'static, str> {
         "PartialDate".into()
     }
-    fn schemas(
-        schemas: &mut Vec<(
-            String,
-            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
-        )>,
-    ) {
-        <PartialDateJson as utoipa::ToSchema>::schemas(schemas);
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        <PartialDateJson as ToSchema>::schemas(schemas);
     }
 }
 

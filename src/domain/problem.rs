@@ -33,6 +33,16 @@ pub fn within(problems: Vec<Problem>, prefix: &str) -> Vec<Problem> {
     problems.into_iter().map(|p| p.within(prefix)).collect()
 }
 
+/// Every item's problems, each seen from the list at `field` that holds it: `/value` of the
+/// third of `/figures` is `/figures/2/value`.
+pub fn each<T>(field: &str, items: &[T], problems: impl Fn(&T) -> Vec<Problem>) -> Vec<Problem> {
+    items
+        .iter()
+        .enumerate()
+        .flat_map(|(i, item)| within(problems(item), &format!("{field}/{i}")))
+        .collect()
+}
+
 /// Problems for required text that says nothing (empty, or only white space), each at its
 /// field: `[("name", &actor.name)]`. The schemas state the same rule (`minLength: 1` and a
 /// pattern asking for one character that is not white space).

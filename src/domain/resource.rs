@@ -15,11 +15,7 @@ impl std::str::FromStr for Resource {
     type Err = ();
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|r| r.as_str() == s)
-            .ok_or(())
+        Self::parse(s).ok_or(())
     }
 }
 

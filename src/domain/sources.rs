@@ -1,7 +1,9 @@
 //! The sources a record cites: a list of source ids, never empty, never repeated.
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::openapi::schema::{ArrayBuilder, Schema};
+use utoipa::openapi::{Ref, RefOr};
+use utoipa::{PartialSchema, ToSchema};
 
 use super::SourceId;
 
@@ -24,10 +26,10 @@ pub struct Sources(Vec<SourceId>);
 
 // The schema says what `TryFrom` checks: at least one id, none twice (`minItems`,
 // `uniqueItems`), so that a schema-valid record is never rejected for its sources.
-impl utoipa::PartialSchema for Sources {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::schema::ArrayBuilder::new()
-            .items(utoipa::openapi::Ref::from_schema_name("SourceId"))
+impl PartialSchema for Sources {
+    fn schema() -> RefOr<Schema> {
+        ArrayBuilder::new()
+            .items(Ref::from_schema_name("SourceId"))
             .min_items(Some(1))
             .unique_items(true)
             .description(Some(
@@ -41,16 +43,8 @@ impl ToSchema for Sources {
     fn name() -> std::borrow::Cow<'static, str> {
         "Sources".into()
     }
-    fn schemas(
-        schemas: &mut Vec<(
-            String,
-            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
-        )>,
-    ) {
-        schemas.push((
-            SourceId::name().into_owned(),
-            <SourceId as utoipa::PartialSchema>::schema(),
-        ));
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((SourceId::name().into_owned(), SourceId::schema()));
         <SourceId as ToSchema>::schemas(schemas);
     }
 }

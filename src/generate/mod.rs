@@ -171,26 +171,38 @@ impl Generator {
 
     /// Every copy of every template source.
     pub fn sources(&self) -> Vec<Source> {
-        (0..self.plan.copies())
-            .flat_map(|copy| {
-                self.templates.sources.iter().map(move |s| {
-                    let mut doc = respin(Resource::Sources, s, copy);
-                    doc["id"] = copy_id(s.id.as_str(), copy).into();
-                    doc["title"] = format!("{} (synthetic copy {copy})", s.title).into();
-                    parse(doc)
-                })
-            })
-            .collect()
+        self.copies(
+            Resource::Sources,
+            &self.templates.sources,
+            |doc, s, copy| {
+                doc["title"] = format!("{} (synthetic copy {copy})", s.title).into();
+            },
+        )
     }
 
     /// Every copy of every template actor.
     pub fn actors(&self) -> Vec<Actor> {
+        self.copies(Resource::Actors, &self.templates.actors, |doc, a, copy| {
+            doc["name"] = format!("{} (synthetic {copy})", a.name).into();
+        })
+    }
+
+    /// Every copy of every template of `resource`, re-spun, with the copy's id and what `label`
+    /// marks as synthetic.
+    fn copies<T: Serialize + DeserializeOwned>(
+        &self,
+        resource: Resource,
+        templates: &[T],
+        label: impl Fn(&mut Value, &T, u64),
+    ) -> Vec<T> {
+        let label = &label;
         (0..self.plan.copies())
             .flat_map(|copy| {
-                self.templates.actors.iter().map(move |a| {
-                    let mut doc = respin(Resource::Actors, a, copy);
-                    doc["id"] = copy_id(a.id.as_str(), copy).into();
-                    doc["name"] = format!("{} (synthetic {copy})", a.name).into();
+                templates.iter().map(move |t| {
+                    let mut doc = respin(resource, t, copy);
+                    let id = doc["id"].as_str().expect("a record has an id");
+                    doc["id"] = copy_id(id, copy).into();
+                    label(&mut doc, t, copy);
                     parse(doc)
                 })
             })
