@@ -5,22 +5,11 @@ use sqlx::{Postgres, QueryBuilder};
 
 use super::Reader;
 
-use super::keyset::{KeyKind, Order, Position, push_after, push_eq, push_order_limit};
-use crate::domain::{Actor, ActorId, ActorKind, CountryCode, string_enum};
+use super::keyset::{KeyKind, Order, Position, Sorted, push_after, push_eq, push_order_limit};
+use crate::domain::{Actor, ActorId, ActorKind, ActorSort, CountryCode};
 
-string_enum! {
-    /// How actors can be sorted: by id or by name; `-` for descending. Ties are broken by id.
-    pub enum ActorSort {
-        Id = "id",
-        IdDesc = "-id",
-        Name = "name",
-        NameDesc = "-name",
-    }
-}
-
-impl ActorSort {
-    /// The SQL order this sort means.
-    pub fn order(self) -> Order {
+impl Sorted for ActorSort {
+    fn order(self) -> Order {
         match self {
             Self::Id => Order::by_id("a.id", false),
             Self::IdDesc => Order::by_id("a.id", true),

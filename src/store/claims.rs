@@ -7,10 +7,10 @@ use sqlx::{Postgres, QueryBuilder};
 use super::Reader;
 
 use super::keyset::{
-    KeyKind, Order, Position, push_after, push_eq, push_keys_first_close, push_keys_first_open,
-    push_order_limit,
+    KeyKind, Order, Position, Sorted, push_after, push_eq, push_keys_first_close,
+    push_keys_first_open, push_order_limit,
 };
-use crate::domain::{ActorId, Claim, ClaimId, ClaimKind, ClaimStatus, IncidentId, string_enum};
+use crate::domain::{ActorId, Claim, ClaimId, ClaimKind, ClaimSort, ClaimStatus, IncidentId};
 
 /// Filters on the claims collection; `None` means "any".
 #[derive(Debug, Clone, Default)]
@@ -28,20 +28,8 @@ pub struct ClaimFilter {
     pub q: Option<String>,
 }
 
-string_enum! {
-    /// How claims can be sorted: by when they were made (first possible day) or by id;
-    /// `-` for descending. Ties are broken by id.
-    pub enum ClaimSort {
-        MadeAt = "made_at",
-        MadeAtDesc = "-made_at",
-        Id = "id",
-        IdDesc = "-id",
-    }
-}
-
-impl ClaimSort {
-    /// The SQL order this sort means.
-    pub fn order(self) -> Order {
+impl Sorted for ClaimSort {
+    fn order(self) -> Order {
         match self {
             Self::MadeAt => Order::by("c.made_start", KeyKind::Date, "c.id", false),
             Self::MadeAtDesc => Order::by("c.made_start", KeyKind::Date, "c.id", true),

@@ -6,8 +6,8 @@ use sqlx::{Postgres, QueryBuilder};
 
 use super::Reader;
 
-use super::keyset::{KeyKind, Order, Position, push_after, push_eq, push_order_limit};
-use crate::domain::{ActorId, ForceFigure, ForceMetric, string_enum};
+use super::keyset::{KeyKind, Order, Position, Sorted, push_after, push_eq, push_order_limit};
+use crate::domain::{ActorId, ForceFigure, ForceFigureSort, ForceMetric};
 
 /// Filters on the force-figures collection; `None` means "any".
 #[derive(Debug, Clone, Default)]
@@ -19,19 +19,8 @@ pub struct ForceFigureFilter {
     pub dated: Option<(NaiveDate, NaiveDate)>,
 }
 
-string_enum! {
-    /// How force figures can be sorted: by id, or by metric then id; `-` for descending.
-    pub enum ForceFigureSort {
-        Id = "id",
-        IdDesc = "-id",
-        Metric = "metric",
-        MetricDesc = "-metric",
-    }
-}
-
-impl ForceFigureSort {
-    /// The SQL order this sort means.
-    pub fn order(self) -> Order {
+impl Sorted for ForceFigureSort {
+    fn order(self) -> Order {
         match self {
             Self::Id => Order::by_id("f.id", false),
             Self::IdDesc => Order::by_id("f.id", true),

@@ -7,11 +7,11 @@ use sqlx::{Postgres, QueryBuilder};
 use super::Reader;
 
 use super::keyset::{
-    KeyKind, Order, Position, push_after, push_eq, push_keys_first_close, push_keys_first_open,
-    push_order_limit,
+    KeyKind, Order, Position, Sorted, push_after, push_eq, push_keys_first_close,
+    push_keys_first_open, push_order_limit,
 };
 use crate::domain::{
-    ActorId, ClaimId, CountryCode, Incident, IncidentId, IncidentKind, string_enum,
+    ActorId, ClaimId, CountryCode, Incident, IncidentId, IncidentKind, IncidentSort,
 };
 
 /// A longitude/latitude box: west, south, east, north, in decimal degrees.
@@ -59,20 +59,8 @@ impl From<IncidentRow> for Incident {
     }
 }
 
-string_enum! {
-    /// How incidents can be sorted: by date (first possible day) or by id; `-` for
-    /// descending. Ties are broken by id.
-    pub enum IncidentSort {
-        Date = "date",
-        DateDesc = "-date",
-        Id = "id",
-        IdDesc = "-id",
-    }
-}
-
-impl IncidentSort {
-    /// The SQL order this sort means.
-    pub fn order(self) -> Order {
+impl Sorted for IncidentSort {
+    fn order(self) -> Order {
         match self {
             Self::Date => Order::by("i.date_start", KeyKind::Date, "i.id", false),
             Self::DateDesc => Order::by("i.date_start", KeyKind::Date, "i.id", true),

@@ -144,3 +144,9 @@ pub fn push_eq<'a>(qb: &mut QueryBuilder<'a, Postgres>, column: &'static str, va
             .push_bind(v.to_owned());
     }
 }
+
+/// A collection's sort order (`crate::domain::sort`) as SQL: the columns it orders by.
+pub trait Sorted {
+    /// The SQL order this sort means.
+    fn order(self) -> Order;
+}

@@ -5,20 +5,11 @@ use sqlx::{Postgres, QueryBuilder};
 
 use super::Reader;
 
-use super::keyset::{Order, Position, push_after, push_eq, push_order_limit};
-use crate::domain::{Source, SourceId, SourceKind, string_enum};
+use super::keyset::{Order, Position, Sorted, push_after, push_eq, push_order_limit};
+use crate::domain::{Source, SourceId, SourceKind, SourceSort};
 
-string_enum! {
-    /// How sources can be sorted: by id; `-` for descending.
-    pub enum SourceSort {
-        Id = "id",
-        IdDesc = "-id",
-    }
-}
-
-impl SourceSort {
-    /// The SQL order this sort means.
-    pub fn order(self) -> Order {
+impl Sorted for SourceSort {
+    fn order(self) -> Order {
         Order::by_id("s.id", self == Self::IdDesc)
     }
 }

@@ -14,6 +14,7 @@ use super::incidents::{IncidentPage, Incidents};
 use super::listing::{self, Collection, Docs, Filters, ListParams, keyset_after};
 use super::pagination::page_type;
 use super::params::{DateBound, date_range};
+use crate::domain::ActorSort;
 use crate::domain::{
     Actor, ActorId, ActorKind, ClaimKind, ClaimStatus, CountryCode, ForceMetric, IncidentKind,
     Resource,
@@ -22,11 +23,12 @@ use crate::error::ApiError;
 use crate::extract::Params;
 use crate::store;
 use crate::store::Reader;
-use crate::store::actors::{ActorFilter, ActorSort};
+use crate::store::actors::ActorFilter;
 use crate::store::claims::ClaimFilter;
 use crate::store::force_figures::ForceFigureFilter;
 use crate::store::incidents::IncidentFilter;
 use crate::store::keyset::Position;
+use crate::store::keyset::Sorted;
 
 page_type!(
     /// A page of actors.

@@ -10,14 +10,16 @@ use super::format::{Format, JSON_CSV};
 use super::listing::{self, Collection, Docs, Filters, ListParams, keyset_after};
 use super::pagination::page_type;
 use super::params::{DateBound, SearchText, date_range};
+use crate::domain::ClaimSort;
 use crate::domain::{ActorId, Claim, ClaimId, ClaimKind, ClaimStatus, IncidentId, Resource};
 use crate::error::ApiError;
 use crate::extract::Params;
 use crate::representation;
 use crate::store;
 use crate::store::Reader;
-use crate::store::claims::{ClaimFilter, ClaimSort};
+use crate::store::claims::ClaimFilter;
 use crate::store::keyset::Position;
+use crate::store::keyset::Sorted;
 
 page_type!(
     /// A page of claims.

@@ -11,14 +11,16 @@ use super::listing::{self, Collection, Docs, Filters, ListParams, keyset_after};
 use super::pagination::page_type;
 use super::params::{ActorList, DateBound};
 use crate::domain::{ActorId, AsOf, Claim, ClaimKind, ForceFigure, ForceFigureId, ForceMetric};
+use crate::domain::{ClaimSort, ForceFigureSort};
 use crate::error::ApiError;
 use crate::extract::Params;
 use crate::representation;
 use crate::store;
 use crate::store::Reader;
-use crate::store::claims::{ClaimFilter, ClaimSort};
-use crate::store::force_figures::{ForceFigureFilter, ForceFigureSort};
+use crate::store::claims::ClaimFilter;
+use crate::store::force_figures::ForceFigureFilter;
 use crate::store::keyset::Position;
+use crate::store::keyset::Sorted;
 
 page_type!(
     /// A page of force figures.

@@ -11,13 +11,15 @@ use super::geojson::IncidentFeatureCollection;
 use super::listing::{self, Collection, Docs, Filters, ListParams, keyset_after};
 use super::pagination::page_type;
 use super::params::{BBoxParam, DateBound, SearchText, date_range};
+use crate::domain::IncidentSort;
 use crate::domain::{ActorId, CountryCode, Incident, IncidentId, IncidentKind, Resource};
 use crate::error::ApiError;
 use crate::extract::Params;
 use crate::store;
 use crate::store::Reader;
-use crate::store::incidents::{IncidentFilter, IncidentSort};
+use crate::store::incidents::IncidentFilter;
 use crate::store::keyset::Position;
+use crate::store::keyset::Sorted;
 
 page_type!(
     /// A page of incidents.

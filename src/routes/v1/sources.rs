@@ -9,13 +9,14 @@ use super::as_of::{AsOfParams, Db};
 use super::format::{Format, JSON_CSV};
 use super::listing::{self, Collection, Docs, Filters, ListParams, keyset_after};
 use super::pagination::page_type;
+use crate::domain::SourceSort;
 use crate::domain::{Resource, Source, SourceId, SourceKind};
 use crate::error::ApiError;
 use crate::extract::Params;
 use crate::store;
 use crate::store::Reader;
 use crate::store::keyset::Position;
-use crate::store::sources::SourceSort;
+use crate::store::keyset::Sorted;
 
 page_type!(
     /// A page of sources.
