@@ -116,11 +116,11 @@ fn enum_schemas_list_the_values_served() {
         RelationKind,
         SourceKind,
         durand::routes::v1::format::Format,
-        durand::store::actors::ActorSort,
-        durand::store::claims::ClaimSort,
-        durand::store::force_figures::ForceFigureSort,
-        durand::store::incidents::IncidentSort,
-        durand::store::sources::SourceSort,
+        durand::domain::ActorSort,
+        durand::domain::ClaimSort,
+        durand::domain::ForceFigureSort,
+        durand::domain::IncidentSort,
+        durand::domain::SourceSort,
     );
 }
 

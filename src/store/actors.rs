@@ -1,26 +1,14 @@
 //! Queries on actors.
 
-use sqlx::types::Json;
 use sqlx::{Postgres, QueryBuilder};
 
-use super::Reader;
+use super::{Reader, documents};
 
-use super::keyset::{KeyKind, Order, Position, push_after, push_eq, push_order_limit};
-use crate::domain::{Actor, ActorId, ActorKind, CountryCode, string_enum};
+use super::keyset::{DocQueries, KeyKind, ListQueries, Order, Position, Sorted, doc, push_eq};
+use crate::domain::{Actor, ActorId, ActorKind, ActorSort, CountryCode, Resource};
 
-string_enum! {
-    /// How actors can be sorted: by id or by name; `-` for descending. Ties are broken by id.
-    pub enum ActorSort {
-        Id = "id",
-        IdDesc = "-id",
-        Name = "name",
-        NameDesc = "-name",
-    }
-}
-
-impl ActorSort {
-    /// The SQL order this sort means.
-    pub fn order(self) -> Order {
+impl Sorted for ActorSort {
+    fn order(self) -> Order {
         match self {
             Self::Id => Order::by_id("a.id", false),
             Self::IdDesc => Order::by_id("a.id", true),
@@ -47,6 +35,15 @@ fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, filter: &ActorFilter) {
     );
 }
 
+/// The actors collection's list and count queries.
+const ACTORS: DocQueries<ActorFilter, Actor> = ListQueries {
+    table: "actors a",
+    columns: "a.doc",
+    keys_first: false,
+    filter: push_filter,
+    record: doc,
+};
+
 /// One page of actors in `sort` order, after `after`.
 #[tracing::instrument(skip(db))]
 pub async fn list_actors(
@@ -56,46 +53,23 @@ pub async fn list_actors(
     after: Option<&Position>,
     limit: i64,
 ) -> Result<Vec<Actor>, sqlx::Error> {
-    let mut qb = QueryBuilder::new("select a.doc from actors a");
-    push_filter(&mut qb, filter);
-    push_after(&mut qb, &sort.order(), after);
-    push_order_limit(&mut qb, &sort.order(), limit);
-    let rows: Vec<Json<Actor>> = qb
-        .build_query_scalar()
-        .fetch_all(&mut *db.conn().await?)
-        .await?;
-    Ok(rows.into_iter().map(|Json(a)| a).collect())
+    ACTORS.page(db, filter, &sort.order(), after, limit).await
 }
 
 /// How many actors match `filter` (for `count=true`).
 #[tracing::instrument(skip(db))]
 pub async fn count_actors(db: &Reader, filter: &ActorFilter) -> Result<i64, sqlx::Error> {
-    let mut qb = QueryBuilder::new("select count(*) from actors a");
-    push_filter(&mut qb, filter);
-    qb.build_query_scalar()
-        .fetch_one(&mut *db.conn().await?)
-        .await
+    ACTORS.count(db, filter).await
 }
 
 /// One actor, if it exists.
 #[tracing::instrument(skip(db))]
 pub async fn get_actor(db: &Reader, id: &ActorId) -> Result<Option<Actor>, sqlx::Error> {
-    let row = sqlx::query_scalar!(
-        r#"select doc as "doc!: Json<Actor>" from actors where id = $1"#,
-        id.as_str(),
-    )
-    .fetch_optional(&mut *db.conn().await?)
-    .await?;
-    Ok(row.map(|Json(a)| a))
+    documents::get(&mut *db.conn().await?, Resource::Actors, id.as_str()).await
 }
 
 /// Whether an actor exists, for sub-collections that must 404 on an unknown actor.
 #[tracing::instrument(skip(db))]
 pub async fn actor_exists(db: &Reader, id: &ActorId) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar!(
-        r#"select exists (select 1 from actors where id = $1) as "exists!""#,
-        id.as_str(),
-    )
-    .fetch_one(&mut *db.conn().await?)
-    .await
+    documents::exists(&mut *db.conn().await?, Resource::Actors, id.as_str()).await
 }

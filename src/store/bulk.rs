@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::Value;
 use sqlx::PgConnection;
 
-use super::records::doc;
+use super::records::{doc, stored_claim, stored_force_figure, stored_incident};
 use crate::domain::{Actor, Claim, ForceFigure, Incident, Resource, Source, SourceId};
 
 /// The rows of one table, as CSV for `COPY ... (format csv, null '\N')`.
@@ -62,15 +62,23 @@ impl Rows {
     }
 }
 
-/// The citations and the `create` revisions of a batch of records.
-struct Provenance {
+/// A batch of records of one resource: their stored documents, citations and `create`
+/// revisions.
+struct Batch {
+    resource: Resource,
+    /// The dataset version of the `create` revisions; `None` when the caller records them.
+    version: Option<String>,
+    docs: Vec<Value>,
     citations: Rows,
     revisions: Rows,
 }
 
-impl Provenance {
-    fn new() -> Self {
+impl Batch {
+    fn new(resource: Resource, revisions: Option<i64>) -> Self {
         Self {
+            resource,
+            version: revisions.map(|v| v.to_string()),
+            docs: Vec::new(),
             citations: Rows::new("citations", "resource, record_id, source_id"),
             revisions: Rows::new(
                 "revisions",
@@ -79,27 +87,26 @@ impl Provenance {
         }
     }
 
-    /// Cites a record's sources and, when `version` is given, records its `create` revision.
-    /// Returns its stored document, as JSON text and as a value.
+    /// Cites a record's sources and, when the batch has a version, records its `create`
+    /// revision. Keeps its stored document and returns it as JSON text.
     fn record<'a, T: Serialize>(
         &mut self,
-        version: Option<&str>,
-        resource: Resource,
         id: &str,
         stored: &T,
         sources: impl IntoIterator<Item = &'a SourceId>,
-    ) -> Result<(String, Value), sqlx::Error> {
+    ) -> Result<String, sqlx::Error> {
+        let resource = self.resource.as_str();
         let value = doc(stored)?;
         let text = value.to_string();
         let cited: BTreeSet<&str> = sources.into_iter().map(SourceId::as_str).collect();
         for source in cited {
             self.citations
-                .push([Some(resource.as_str()), Some(id), Some(source)])?;
+                .push([Some(resource), Some(id), Some(source)])?;
         }
-        if let Some(version) = version {
+        if let Some(version) = self.version.as_deref() {
             self.revisions.push([
                 Some(version),
-                Some(resource.as_str()),
+                Some(resource),
                 Some(id),
                 Some("create"),
                 None,
@@ -107,12 +114,23 @@ impl Provenance {
                 None,
             ])?;
         }
-        Ok((text, value))
+        self.docs.push(value);
+        Ok(text)
     }
 
-    async fn copy(self, conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    /// Copies `tables` (parents before children), then the citations and revisions; returns
+    /// the stored documents.
+    async fn copy<const N: usize>(
+        self,
+        conn: &mut PgConnection,
+        tables: [Rows; N],
+    ) -> Result<Vec<Value>, sqlx::Error> {
+        for rows in tables {
+            rows.copy(conn).await?;
+        }
         self.citations.copy(conn).await?;
-        self.revisions.copy(conn).await
+        self.revisions.copy(conn).await?;
+        Ok(self.docs)
     }
 }
 
@@ -123,19 +141,13 @@ pub async fn sources(
     revisions: Option<i64>,
     sources: &[Source],
 ) -> Result<Vec<Value>, sqlx::Error> {
-    let v = revisions.map(|v| v.to_string());
-    let mut docs = Vec::new();
+    let mut batch = Batch::new(Resource::Sources, revisions);
     let mut rows = Rows::new("sources", "id, kind, doc");
-    let mut provenance = Provenance::new();
     for s in sources {
-        let (doc, value) =
-            provenance.record(v.as_deref(), Resource::Sources, s.id.as_str(), s, [])?;
-        docs.push(value);
+        let doc = batch.record(s.id.as_str(), s, [])?;
         rows.push([Some(s.id.as_str()), Some(s.kind.as_str()), Some(&doc)])?;
     }
-    rows.copy(conn).await?;
-    provenance.copy(conn).await?;
-    Ok(docs)
+    batch.copy(conn, [rows]).await
 }
 
 /// Adds actors and their relations.
@@ -144,14 +156,12 @@ pub async fn actors(
     revisions: Option<i64>,
     actors: &[Actor],
 ) -> Result<Vec<Value>, sqlx::Error> {
-    let v = revisions.map(|v| v.to_string());
-    let mut docs = Vec::new();
+    let mut batch = Batch::new(Resource::Actors, revisions);
     let mut rows = Rows::new("actors", "id, kind, country, doc");
     let mut relations = Rows::new(
         "actor_relations",
         "actor_id, position, related_actor_id, kind",
     );
-    let mut provenance = Provenance::new();
     for a in actors {
         let id = a.id.as_str();
         let cited = a
@@ -159,8 +169,7 @@ pub async fn actors(
             .ids()
             .iter()
             .chain(a.relations.iter().flat_map(|r| r.sources.ids()));
-        let (doc, value) = provenance.record(v.as_deref(), Resource::Actors, id, a, cited)?;
-        docs.push(value);
+        let doc = batch.record(id, a, cited)?;
         let country = a.country.as_ref().map(|c| c.as_str());
         rows.push([Some(id), Some(a.kind.as_str()), country, Some(&doc)])?;
         for (position, r) in a.relations.iter().enumerate() {
@@ -173,10 +182,7 @@ pub async fn actors(
             ])?;
         }
     }
-    rows.copy(conn).await?;
-    relations.copy(conn).await?;
-    provenance.copy(conn).await?;
-    Ok(docs)
+    batch.copy(conn, [rows, relations]).await
 }
 
 /// Adds incidents with their actors and places.
@@ -185,8 +191,7 @@ pub async fn incidents(
     revisions: Option<i64>,
     incidents: &[Incident],
 ) -> Result<Vec<Value>, sqlx::Error> {
-    let v = revisions.map(|v| v.to_string());
-    let mut docs = Vec::new();
+    let mut batch = Batch::new(Resource::Incidents, revisions);
     let mut rows = Rows::new(
         "incidents",
         "id, kind, date_start, date_end, date_precision, doc",
@@ -196,22 +201,9 @@ pub async fn incidents(
         "incident_locations",
         "incident_id, position, country, admin1, lat, lon",
     );
-    let mut provenance = Provenance::new();
     for i in incidents {
         let id = i.id.as_str();
-        // `claims` is derived from the claims table on every read; it is never stored.
-        let stored = Incident {
-            claims: Vec::new(),
-            ..i.clone()
-        };
-        let (doc, value) = provenance.record(
-            v.as_deref(),
-            Resource::Incidents,
-            id,
-            &stored,
-            i.sources.ids(),
-        )?;
-        docs.push(value);
+        let doc = batch.record(id, &stored_incident(i), i.sources.ids())?;
         let (start, end) = (i.date.start().to_string(), i.date.end().to_string());
         rows.push([
             Some(id),
@@ -242,11 +234,7 @@ pub async fn incidents(
             ])?;
         }
     }
-    rows.copy(conn).await?;
-    actors.copy(conn).await?;
-    places.copy(conn).await?;
-    provenance.copy(conn).await?;
-    Ok(docs)
+    batch.copy(conn, [rows, actors, places]).await
 }
 
 /// Adds claims with what they are about and what contradicts them. Under immediate
@@ -256,24 +244,16 @@ pub async fn claims(
     revisions: Option<i64>,
     claims: &[Claim],
 ) -> Result<Vec<Value>, sqlx::Error> {
-    let v = revisions.map(|v| v.to_string());
-    let mut docs = Vec::new();
+    let mut batch = Batch::new(Resource::Claims, revisions);
     let mut rows = Rows::new(
         "claims",
         "id, claimant_id, kind, status, incident_id, made_start, made_end, made_precision, doc",
     );
     let mut about = Rows::new("claim_about", "claim_id, actor_id");
     let mut contradictions = Rows::new("claim_contradictions", "claim_id, contradicted_by_id");
-    let mut provenance = Provenance::new();
     for c in claims {
         let id = c.id.as_str();
-        let stored = Claim {
-            attribution: None,
-            ..c.clone()
-        };
-        let (doc, value) =
-            provenance.record(v.as_deref(), Resource::Claims, id, &stored, c.sources.ids())?;
-        docs.push(value);
+        let doc = batch.record(id, &stored_claim(c), c.sources.ids())?;
         let (start, end) = (c.made_at.start().to_string(), c.made_at.end().to_string());
         rows.push([
             Some(id),
@@ -295,11 +275,7 @@ pub async fn claims(
             contradictions.push([Some(id), Some(other)])?;
         }
     }
-    rows.copy(conn).await?;
-    about.copy(conn).await?;
-    contradictions.copy(conn).await?;
-    provenance.copy(conn).await?;
-    Ok(docs)
+    batch.copy(conn, [rows, about, contradictions]).await
 }
 
 /// Adds force figures.
@@ -308,27 +284,14 @@ pub async fn force_figures(
     revisions: Option<i64>,
     figures: &[ForceFigure],
 ) -> Result<Vec<Value>, sqlx::Error> {
-    let v = revisions.map(|v| v.to_string());
-    let mut docs = Vec::new();
+    let mut batch = Batch::new(Resource::ForceFigures, revisions);
     let mut rows = Rows::new(
         "force_figures",
         "id, actor_id, claimant_id, metric, as_of_start, as_of_end, doc",
     );
-    let mut provenance = Provenance::new();
     for f in figures {
         let id = f.id.as_str();
-        let stored = ForceFigure {
-            attribution: None,
-            ..f.clone()
-        };
-        let (doc, value) = provenance.record(
-            v.as_deref(),
-            Resource::ForceFigures,
-            id,
-            &stored,
-            f.sources.ids(),
-        )?;
-        docs.push(value);
+        let doc = batch.record(id, &stored_force_figure(f), f.sources.ids())?;
         let (start, end) = (f.as_of.start().to_string(), f.as_of.end().to_string());
         rows.push([
             Some(id),
@@ -340,9 +303,7 @@ pub async fn force_figures(
             Some(&doc),
         ])?;
     }
-    rows.copy(conn).await?;
-    provenance.copy(conn).await?;
-    Ok(docs)
+    batch.copy(conn, [rows]).await
 }
 
 /// Why a bulk load cannot start.
@@ -381,7 +342,7 @@ pub async fn begin(
     sqlx::query("set constraints all immediate")
         .execute(&mut *tx)
         .await?;
-    super::import::write_meta(&mut tx, meta).await?;
+    super::dataset::write_meta(&mut tx, meta).await?;
     // The revisions written next name this version.
     super::history::commit_version(&mut tx, author, &[]).await?;
     Ok(tx)

@@ -1,16 +1,14 @@
 //! Queries on claims.
 
 use chrono::NaiveDate;
-use sqlx::types::Json;
 use sqlx::{Postgres, QueryBuilder};
 
-use super::Reader;
+use super::{Reader, documents};
 
-use super::keyset::{
-    KeyKind, Order, Position, push_after, push_eq, push_keys_first_close, push_keys_first_open,
-    push_order_limit,
+use super::keyset::{DocQueries, KeyKind, ListQueries, Order, Position, Sorted, doc, push_eq};
+use crate::domain::{
+    ActorId, Claim, ClaimId, ClaimKind, ClaimSort, ClaimStatus, IncidentId, Resource,
 };
-use crate::domain::{ActorId, Claim, ClaimId, ClaimKind, ClaimStatus, IncidentId, string_enum};
 
 /// Filters on the claims collection; `None` means "any".
 #[derive(Debug, Clone, Default)]
@@ -28,20 +26,8 @@ pub struct ClaimFilter {
     pub q: Option<String>,
 }
 
-string_enum! {
-    /// How claims can be sorted: by when they were made (first possible day) or by id;
-    /// `-` for descending. Ties are broken by id.
-    pub enum ClaimSort {
-        MadeAt = "made_at",
-        MadeAtDesc = "-made_at",
-        Id = "id",
-        IdDesc = "-id",
-    }
-}
-
-impl ClaimSort {
-    /// The SQL order this sort means.
-    pub fn order(self) -> Order {
+impl Sorted for ClaimSort {
+    fn order(self) -> Order {
         match self {
             Self::MadeAt => Order::by("c.made_start", KeyKind::Date, "c.id", false),
             Self::MadeAtDesc => Order::by("c.made_start", KeyKind::Date, "c.id", true),
@@ -86,6 +72,16 @@ fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, filter: &ClaimFilter) {
     }
 }
 
+/// The claims collection's list and count queries. A page finds its keys first, from
+/// indexes alone, then reads only those documents (as incidents do).
+const CLAIMS: DocQueries<ClaimFilter, Claim> = ListQueries {
+    table: "claims c",
+    columns: "c.doc",
+    keys_first: true,
+    filter: push_filter,
+    record: doc,
+};
+
 /// One page of claims in `sort` order, after `after`.
 ///
 /// Date filters match on overlap: a claim dated `2026-02` matches `from=2026-02-15`.
@@ -97,39 +93,17 @@ pub async fn list_claims(
     after: Option<&Position>,
     limit: i64,
 ) -> Result<Vec<Claim>, sqlx::Error> {
-    // The page's keys first, from indexes alone, then only those documents (as incidents).
-    let order = sort.order();
-    let mut qb = QueryBuilder::new("select c.doc from claims c");
-    push_keys_first_open(&mut qb, "claims c", &order);
-    push_filter(&mut qb, filter);
-    push_after(&mut qb, &order, after);
-    push_order_limit(&mut qb, &order, limit);
-    push_keys_first_close(&mut qb, &order, limit);
-    let rows: Vec<Json<Claim>> = qb
-        .build_query_scalar()
-        .fetch_all(&mut *db.conn().await?)
-        .await?;
-    Ok(rows.into_iter().map(|Json(c)| c).collect())
+    CLAIMS.page(db, filter, &sort.order(), after, limit).await
 }
 
 /// How many claims match `filter` (for `count=true`).
 #[tracing::instrument(skip(db))]
 pub async fn count_claims(db: &Reader, filter: &ClaimFilter) -> Result<i64, sqlx::Error> {
-    let mut qb = QueryBuilder::new("select count(*) from claims c");
-    push_filter(&mut qb, filter);
-    qb.build_query_scalar()
-        .fetch_one(&mut *db.conn().await?)
-        .await
+    CLAIMS.count(db, filter).await
 }
 
 /// One claim, if it exists.
 #[tracing::instrument(skip(db))]
 pub async fn get_claim(db: &Reader, id: &ClaimId) -> Result<Option<Claim>, sqlx::Error> {
-    let row = sqlx::query_scalar!(
-        r#"select doc as "doc!: Json<Claim>" from claims where id = $1"#,
-        id.as_str(),
-    )
-    .fetch_optional(&mut *db.conn().await?)
-    .await?;
-    Ok(row.map(|Json(c)| c))
+    documents::get(&mut *db.conn().await?, Resource::Claims, id.as_str()).await
 }

@@ -8,7 +8,7 @@
 use serde_json::Value;
 use sqlx::PgConnection;
 
-use super::records;
+use super::{documents, records};
 use crate::domain::{Change, Claim, ClaimId, Reference, Resource, Source};
 
 /// The sources known second-hand (through `cited_in`) whose author the dataset names: what
@@ -167,34 +167,7 @@ pub async fn delete(
     resource: Resource,
     id: &str,
 ) -> Result<Option<Value>, sqlx::Error> {
-    let conn = &mut *conn;
-    let before = match resource {
-        Resource::Sources => {
-            sqlx::query_scalar!("delete from sources where id = $1 returning doc", id)
-                .fetch_optional(&mut *conn)
-                .await?
-        }
-        Resource::Actors => {
-            sqlx::query_scalar!("delete from actors where id = $1 returning doc", id)
-                .fetch_optional(&mut *conn)
-                .await?
-        }
-        Resource::Incidents => {
-            sqlx::query_scalar!("delete from incidents where id = $1 returning doc", id)
-                .fetch_optional(&mut *conn)
-                .await?
-        }
-        Resource::Claims => {
-            sqlx::query_scalar!("delete from claims where id = $1 returning doc", id)
-                .fetch_optional(&mut *conn)
-                .await?
-        }
-        Resource::ForceFigures => {
-            sqlx::query_scalar!("delete from force_figures where id = $1 returning doc", id)
-                .fetch_optional(&mut *conn)
-                .await?
-        }
-    };
+    let before = documents::delete(conn, resource, id).await?;
     sqlx::query!(
         "delete from citations where resource = $1 and record_id = $2",
         resource.as_str(),

@@ -1,10 +1,10 @@
 //! Queries on the dataset as a whole: metadata, counts, and the full export.
 
-use super::Reader;
+use super::{Reader, documents};
 use sqlx::types::Json;
 
-use super::incidents::IncidentRow;
-use crate::domain::{Actor, Claim, Counts, Dataset, DatasetMeta, ForceFigure, Incident, Source};
+use super::incidents::{INCIDENT_COLUMNS, IncidentRow};
+use crate::domain::{Counts, Dataset, DatasetMeta, Incident, Resource};
 
 /// The dataset's metadata, or `None` when no dataset has been loaded.
 #[tracing::instrument(skip(db))]
@@ -86,41 +86,42 @@ pub async fn export(db: &Reader) -> Result<Option<Dataset>, sqlx::Error> {
     else {
         return Ok(None);
     };
-    let sources =
-        sqlx::query_scalar!(r#"select doc as "doc!: Json<Source>" from sources order by id"#)
-            .fetch_all(&mut *tx)
-            .await?;
-    let actors =
-        sqlx::query_scalar!(r#"select doc as "doc!: Json<Actor>" from actors order by id"#)
-            .fetch_all(&mut *tx)
-            .await?;
-    let incidents = sqlx::query_as!(
-        IncidentRow,
-        r#"
-        select i.doc as "doc!: Json<Incident>",
-               array(select c.id from claims c where c.incident_id = i.id order by c.id) as "claims!"
-        from incidents i
-        order by i.id
-        "#
-    )
-    .fetch_all(&mut *tx)
-    .await?;
-    let claims =
-        sqlx::query_scalar!(r#"select doc as "doc!: Json<Claim>" from claims order by id"#)
-            .fetch_all(&mut *tx)
-            .await?;
-    let force_figures = sqlx::query_scalar!(
-        r#"select doc as "doc!: Json<ForceFigure>" from force_figures order by id"#
-    )
-    .fetch_all(&mut *tx)
-    .await?;
+    let sources = documents::all(&mut tx, Resource::Sources).await?;
+    let actors = documents::all(&mut tx, Resource::Actors).await?;
+    let sql = format!("select {INCIDENT_COLUMNS} from incidents i order by i.id");
+    let incidents: Vec<IncidentRow> = sqlx::query_as(&sql).fetch_all(&mut *tx).await?;
+    let claims = documents::all(&mut tx, Resource::Claims).await?;
+    let force_figures = documents::all(&mut tx, Resource::ForceFigures).await?;
     tx.commit().await?;
     Ok(Some(Dataset {
         meta,
-        sources: sources.into_iter().map(|Json(r)| r).collect(),
-        actors: actors.into_iter().map(|Json(r)| r).collect(),
+        sources,
+        actors,
         incidents: incidents.into_iter().map(Incident::from).collect(),
-        claims: claims.into_iter().map(|Json(r)| r).collect(),
-        force_figures: force_figures.into_iter().map(|Json(r)| r).collect(),
+        claims,
+        force_figures,
     }))
+}
+
+/// Writes the dataset's metadata when it differs from the stored one; true when it did.
+pub(crate) async fn write_meta(
+    conn: &mut sqlx::PgConnection,
+    meta: &crate::domain::DatasetMeta,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query_scalar!(
+        r#"
+        insert into dataset_meta (singleton, release, updated_at, doc)
+        values (true, $1, $2, $3)
+        on conflict (singleton) do update
+            set release = excluded.release, updated_at = excluded.updated_at, doc = excluded.doc
+            where dataset_meta.doc is distinct from excluded.doc
+        returning true as "changed!"
+        "#,
+        meta.release,
+        meta.updated,
+        super::records::doc(meta)?,
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .is_some())
 }

@@ -16,10 +16,10 @@ use serde::de::DeserializeOwned;
 use sqlx::postgres::PgRow;
 use sqlx::types::Json;
 
-use super::Reader;
 use super::dataset::Stamp;
-use super::incidents::IncidentRow;
-use crate::domain::{Actor, Claim, DatasetMeta, ForceFigure, Incident, Source};
+use super::incidents::{INCIDENT_COLUMNS, IncidentRow};
+use super::{Reader, documents};
+use crate::domain::{Actor, Claim, DatasetMeta, ForceFigure, Incident, Resource, Source};
 
 /// Rows per chunk unless configured otherwise (`DURAND_EXPORT_CHUNK_ROWS`). At a million
 /// incidents a chunk of 500 is read off the id indexes in a few ms (far inside the statement
@@ -163,38 +163,25 @@ impl Collection {
     /// The records after id `after` (all of them from ""), at most `n`, in id order.
     async fn chunk(self, db: &Reader, after: &str, n: u32) -> Result<Chunk, sqlx::Error> {
         match self {
-            Self::Sources => {
-                let sql = "select id, doc from sources where id > $1 order by id limit $2";
-                docs::<Source>(db, "source", sql, after, n).await
-            }
-            Self::Actors => {
-                let sql = "select id, doc from actors where id > $1 order by id limit $2";
-                docs::<Actor>(db, "actor", sql, after, n).await
-            }
+            Self::Sources => docs::<Source>(db, "source", Resource::Sources, after, n).await,
+            Self::Actors => docs::<Actor>(db, "actor", Resource::Actors, after, n).await,
             Self::Incidents => {
                 // An incident's `claims` are derived: the ids of the claims naming it.
-                let sql = r"
-                    select i.id, i.doc,
-                           array(select c.id from claims c where c.incident_id = i.id order by c.id)
-                    from incidents i
-                    where i.id > $1
-                    order by i.id
-                    limit $2";
+                let sql = format!(
+                    "select i.id, {INCIDENT_COLUMNS} from incidents i \
+                     where i.id > $1 order by i.id limit $2"
+                );
                 let rows: Vec<(String, Json<Incident>, Vec<String>)> =
-                    read(db, sql, after, n).await?;
+                    read(db, &sql, after, n).await?;
                 lines(
                     "incident",
                     rows.into_iter()
                         .map(|(id, doc, claims)| (id, Incident::from(IncidentRow { doc, claims }))),
                 )
             }
-            Self::Claims => {
-                let sql = "select id, doc from claims where id > $1 order by id limit $2";
-                docs::<Claim>(db, "claim", sql, after, n).await
-            }
+            Self::Claims => docs::<Claim>(db, "claim", Resource::Claims, after, n).await,
             Self::ForceFigures => {
-                let sql = "select id, doc from force_figures where id > $1 order by id limit $2";
-                docs::<ForceFigure>(db, "force_figure", sql, after, n).await
+                docs::<ForceFigure>(db, "force_figure", Resource::ForceFigures, after, n).await
             }
         }
     }
@@ -204,20 +191,24 @@ impl Collection {
 async fn docs<T>(
     db: &Reader,
     kind: &str,
-    sql: &'static str,
+    resource: Resource,
     after: &str,
     n: u32,
 ) -> Result<Chunk, sqlx::Error>
 where
     T: DeserializeOwned + Serialize + Send + Unpin + 'static,
 {
-    let rows: Vec<(String, Json<T>)> = read(db, sql, after, n).await?;
+    let sql = format!(
+        "select id, doc from {} where id > $1 order by id limit $2",
+        documents::table(resource)
+    );
+    let rows: Vec<(String, Json<T>)> = read(db, &sql, after, n).await?;
     lines(kind, rows.into_iter().map(|(id, Json(doc))| (id, doc)))
 }
 
 /// Runs one chunk's query in a transaction of its own, ended before the rows are returned:
 /// the connection goes back to the pool clean, and nothing is held between chunks.
-async fn read<R>(db: &Reader, sql: &'static str, after: &str, n: u32) -> Result<Vec<R>, sqlx::Error>
+async fn read<R>(db: &Reader, sql: &str, after: &str, n: u32) -> Result<Vec<R>, sqlx::Error>
 where
     R: for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin,
 {

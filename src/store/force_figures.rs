@@ -1,13 +1,12 @@
 //! Queries on force-strength figures.
 
 use chrono::NaiveDate;
-use sqlx::types::Json;
 use sqlx::{Postgres, QueryBuilder};
 
-use super::Reader;
+use super::{Reader, documents};
 
-use super::keyset::{KeyKind, Order, Position, push_after, push_eq, push_order_limit};
-use crate::domain::{ActorId, ForceFigure, ForceMetric, string_enum};
+use super::keyset::{DocQueries, KeyKind, ListQueries, Order, Position, Sorted, doc, push_eq};
+use crate::domain::{ActorId, ForceFigure, ForceFigureSort, ForceMetric, Resource};
 
 /// Filters on the force-figures collection; `None` means "any".
 #[derive(Debug, Clone, Default)]
@@ -19,19 +18,8 @@ pub struct ForceFigureFilter {
     pub dated: Option<(NaiveDate, NaiveDate)>,
 }
 
-string_enum! {
-    /// How force figures can be sorted: by id, or by metric then id; `-` for descending.
-    pub enum ForceFigureSort {
-        Id = "id",
-        IdDesc = "-id",
-        Metric = "metric",
-        MetricDesc = "-metric",
-    }
-}
-
-impl ForceFigureSort {
-    /// The SQL order this sort means.
-    pub fn order(self) -> Order {
+impl Sorted for ForceFigureSort {
+    fn order(self) -> Order {
         match self {
             Self::Id => Order::by_id("f.id", false),
             Self::IdDesc => Order::by_id("f.id", true),
@@ -56,6 +44,15 @@ fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, filter: &ForceFigureFilter) 
     }
 }
 
+/// The force-figures collection's list and count queries.
+const FORCE_FIGURES: DocQueries<ForceFigureFilter, ForceFigure> = ListQueries {
+    table: "force_figures f",
+    columns: "f.doc",
+    keys_first: false,
+    filter: push_filter,
+    record: doc,
+};
+
 /// One page of force figures in `sort` order, after `after`.
 #[tracing::instrument(skip(db))]
 pub async fn list_force_figures(
@@ -65,15 +62,9 @@ pub async fn list_force_figures(
     after: Option<&Position>,
     limit: i64,
 ) -> Result<Vec<ForceFigure>, sqlx::Error> {
-    let mut qb = QueryBuilder::new("select f.doc from force_figures f");
-    push_filter(&mut qb, filter);
-    push_after(&mut qb, &sort.order(), after);
-    push_order_limit(&mut qb, &sort.order(), limit);
-    let rows: Vec<Json<ForceFigure>> = qb
-        .build_query_scalar()
-        .fetch_all(&mut *db.conn().await?)
-        .await?;
-    Ok(rows.into_iter().map(|Json(f)| f).collect())
+    FORCE_FIGURES
+        .page(db, filter, &sort.order(), after, limit)
+        .await
 }
 
 /// How many force figures match `filter` (for `count=true`).
@@ -82,11 +73,7 @@ pub async fn count_force_figures(
     db: &Reader,
     filter: &ForceFigureFilter,
 ) -> Result<i64, sqlx::Error> {
-    let mut qb = QueryBuilder::new("select count(*) from force_figures f");
-    push_filter(&mut qb, filter);
-    qb.build_query_scalar()
-        .fetch_one(&mut *db.conn().await?)
-        .await
+    FORCE_FIGURES.count(db, filter).await
 }
 
 /// One force figure, if it exists.
@@ -95,11 +82,5 @@ pub async fn get_force_figure(
     db: &Reader,
     id: &crate::domain::ForceFigureId,
 ) -> Result<Option<ForceFigure>, sqlx::Error> {
-    let row = sqlx::query_scalar!(
-        r#"select doc as "doc!: Json<ForceFigure>" from force_figures where id = $1"#,
-        id.as_str(),
-    )
-    .fetch_optional(&mut *db.conn().await?)
-    .await?;
-    Ok(row.map(|Json(f)| f))
+    documents::get(&mut *db.conn().await?, Resource::ForceFigures, id.as_str()).await
 }

@@ -15,7 +15,7 @@ use sqlx::{PgConnection, PgPool};
 
 use super::history;
 use super::{bulk, records};
-use crate::domain::{Change, Dataset, DatasetMeta, Resource};
+use crate::domain::{Change, Dataset, Resource};
 
 /// How many records an import added, changed and left as they were, per resource.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -176,29 +176,6 @@ async fn deleted_ids(
     .await
 }
 
-/// Writes the dataset's metadata when it differs from the stored one; true when it did.
-pub(crate) async fn write_meta(
-    conn: &mut PgConnection,
-    meta: &DatasetMeta,
-) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query_scalar!(
-        r#"
-        insert into dataset_meta (singleton, release, updated_at, doc)
-        values (true, $1, $2, $3)
-        on conflict (singleton) do update
-            set release = excluded.release, updated_at = excluded.updated_at, doc = excluded.doc
-            where dataset_meta.doc is distinct from excluded.doc
-        returning true as "changed!"
-        "#,
-        meta.release,
-        meta.updated,
-        records::doc(meta)?,
-    )
-    .fetch_optional(&mut *conn)
-    .await?
-    .is_some())
-}
-
 /// Records written per `COPY` round by [`write`].
 const BATCH: usize = 5_000;
 
@@ -220,7 +197,7 @@ async fn write(
     progress: &mut (dyn FnMut(u64) + Send),
 ) -> Result<(ImportReport, Vec<Change>), sqlx::Error> {
     let mut report = ImportReport {
-        meta_changed: write_meta(conn, &dataset.meta).await?,
+        meta_changed: super::dataset::write_meta(conn, &dataset.meta).await?,
         ..ImportReport::default()
     };
     let mut changes = Vec::new();

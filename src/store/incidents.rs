@@ -6,12 +6,9 @@ use sqlx::{Postgres, QueryBuilder};
 
 use super::Reader;
 
-use super::keyset::{
-    KeyKind, Order, Position, push_after, push_eq, push_keys_first_close, push_keys_first_open,
-    push_order_limit,
-};
+use super::keyset::{KeyKind, ListQueries, Order, Position, Sorted, push_eq};
 use crate::domain::{
-    ActorId, ClaimId, CountryCode, Incident, IncidentId, IncidentKind, string_enum,
+    ActorId, ClaimId, CountryCode, Incident, IncidentId, IncidentKind, IncidentSort,
 };
 
 /// A longitude/latitude box: west, south, east, north, in decimal degrees.
@@ -59,20 +56,8 @@ impl From<IncidentRow> for Incident {
     }
 }
 
-string_enum! {
-    /// How incidents can be sorted: by date (first possible day) or by id; `-` for
-    /// descending. Ties are broken by id.
-    pub enum IncidentSort {
-        Date = "date",
-        DateDesc = "-date",
-        Id = "id",
-        IdDesc = "-id",
-    }
-}
-
-impl IncidentSort {
-    /// The SQL order this sort means.
-    pub fn order(self) -> Order {
+impl Sorted for IncidentSort {
+    fn order(self) -> Order {
         match self {
             Self::Date => Order::by("i.date_start", KeyKind::Date, "i.id", false),
             Self::DateDesc => Order::by("i.date_start", KeyKind::Date, "i.id", true),
@@ -125,6 +110,22 @@ fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, filter: &IncidentFilter) {
     }
 }
 
+/// What a page of incidents reads of each row: the document and the ids of the claims about
+/// the incident (an [`IncidentRow`]).
+pub(super) const INCIDENT_COLUMNS: &str =
+    "i.doc, array(select c.id from claims c where c.incident_id = i.id order by c.id) as claims";
+
+/// The incidents collection's list and count queries. A page finds its keys first, from
+/// indexes alone (covering indexes hold what the filters read), then reads only those rows
+/// whole: a filter that skips many rows skips index entries, not documents.
+const INCIDENTS: ListQueries<IncidentFilter, IncidentRow, Incident> = ListQueries {
+    table: "incidents i",
+    columns: INCIDENT_COLUMNS,
+    keys_first: true,
+    filter: push_filter,
+    record: Incident::from,
+};
+
 /// One page of incidents in `sort` order, after `after`, with the ids of the claims about each.
 ///
 /// Date filters match on overlap: an incident dated `2025-10` matches
@@ -137,34 +138,15 @@ pub async fn list_incidents(
     after: Option<&Position>,
     limit: i64,
 ) -> Result<Vec<Incident>, sqlx::Error> {
-    // The page's keys first, from indexes alone (covering indexes hold what the filters
-    // read), then only those rows whole: a filter that skips many rows skips index entries,
-    // not documents.
-    let order = sort.order();
-    let mut qb = QueryBuilder::new(
-        "select i.doc, array(select c.id from claims c where c.incident_id = i.id order by c.id) as claims \
-         from incidents i",
-    );
-    push_keys_first_open(&mut qb, "incidents i", &order);
-    push_filter(&mut qb, filter);
-    push_after(&mut qb, &order, after);
-    push_order_limit(&mut qb, &order, limit);
-    push_keys_first_close(&mut qb, &order, limit);
-    let rows: Vec<IncidentRow> = qb
-        .build_query_as()
-        .fetch_all(&mut *db.conn().await?)
-        .await?;
-    Ok(rows.into_iter().map(Incident::from).collect())
+    INCIDENTS
+        .page(db, filter, &sort.order(), after, limit)
+        .await
 }
 
 /// How many incidents match `filter` (for `count=true`).
 #[tracing::instrument(skip(db))]
 pub async fn count_incidents(db: &Reader, filter: &IncidentFilter) -> Result<i64, sqlx::Error> {
-    let mut qb = QueryBuilder::new("select count(*) from incidents i");
-    push_filter(&mut qb, filter);
-    qb.build_query_scalar()
-        .fetch_one(&mut *db.conn().await?)
-        .await
+    INCIDENTS.count(db, filter).await
 }
 
 /// One incident, if it exists, with the ids of the claims about it.

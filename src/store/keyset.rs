@@ -6,7 +6,11 @@
 //! compile-time checked macros.)
 
 use chrono::NaiveDate;
-use sqlx::{Postgres, QueryBuilder};
+use sqlx::postgres::PgRow;
+use sqlx::types::Json;
+use sqlx::{FromRow, Postgres, QueryBuilder};
+
+use super::Reader;
 
 /// A sort key value of the last record served.
 #[derive(Debug, Clone, PartialEq)]
@@ -142,5 +146,77 @@ pub fn push_eq<'a>(qb: &mut QueryBuilder<'a, Postgres>, column: &'static str, va
             .push(column)
             .push(" = ")
             .push_bind(v.to_owned());
+    }
+}
+
+/// A collection's sort order (`crate::domain::sort`) as SQL: the columns it orders by.
+pub trait Sorted {
+    /// The SQL order this sort means.
+    fn order(self) -> Order;
+}
+
+/// A collection's list and count queries: its table, what a page reads of each row and how a
+/// row becomes a record, and how its filters become a `where` clause.
+pub struct ListQueries<F: ?Sized, R, T> {
+    /// The table and its alias, e.g. `actors a`.
+    pub table: &'static str,
+    /// What a page reads of each row, e.g. `a.doc`.
+    pub columns: &'static str,
+    /// Whether a page finds its keys first ([`push_keys_first_open`]): for the collections
+    /// whose filters covering indexes can answer.
+    pub keys_first: bool,
+    /// Appends the `where` clause for a filter (always starting with `where true`).
+    pub filter: fn(&mut QueryBuilder<'_, Postgres>, &F),
+    /// The record a row holds ([`doc`] where `columns` are one document).
+    pub record: fn(R) -> T,
+}
+
+/// The list queries of a collection whose rows are read as one JSON document each.
+pub type DocQueries<F, T> = ListQueries<F, (Json<T>,), T>;
+
+/// The record of a row that is one JSON document.
+pub fn doc<T>((Json(doc),): (Json<T>,)) -> T {
+    doc
+}
+
+impl<F: ?Sized, R, T> ListQueries<F, R, T>
+where
+    R: for<'r> FromRow<'r, PgRow> + Send + Unpin,
+{
+    /// One page of the records matching `filter` in `order`, after `after`.
+    pub async fn page(
+        &self,
+        db: &Reader,
+        filter: &F,
+        order: &Order,
+        after: Option<&Position>,
+        limit: i64,
+    ) -> Result<Vec<T>, sqlx::Error> {
+        let mut qb = QueryBuilder::new("select ");
+        qb.push(self.columns).push(" from ").push(self.table);
+        if self.keys_first {
+            push_keys_first_open(&mut qb, self.table, order);
+        }
+        (self.filter)(&mut qb, filter);
+        push_after(&mut qb, order, after);
+        push_order_limit(&mut qb, order, limit);
+        if self.keys_first {
+            push_keys_first_close(&mut qb, order, limit);
+        }
+        let rows: Vec<R> = qb
+            .build_query_as()
+            .fetch_all(&mut *db.conn().await?)
+            .await?;
+        Ok(rows.into_iter().map(self.record).collect())
+    }
+
+    /// How many records match `filter` (for `count=true`).
+    pub async fn count(&self, db: &Reader, filter: &F) -> Result<i64, sqlx::Error> {
+        let mut qb = QueryBuilder::new("select count(*) from ");
+        qb.push(self.table);
+        (self.filter)(&mut qb, filter);
+        qb.build_query_scalar()
+            .fetch_one(&mut *db.conn().await?)
+            .await
     }
 }

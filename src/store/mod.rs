@@ -9,6 +9,7 @@ pub mod changes;
 pub mod claims;
 pub mod curation;
 pub mod dataset;
+pub mod documents;
 pub mod export;
 pub mod force_figures;
 pub mod history;

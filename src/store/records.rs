@@ -16,6 +16,31 @@ pub(crate) fn doc<T: Serialize>(value: &T) -> Result<serde_json::Value, sqlx::Er
     serde_json::to_value(value).map_err(|e| sqlx::Error::Encode(e.into()))
 }
 
+/// An incident as stored: its `claims` are derived from the claims table on every read,
+/// never stored.
+pub(super) fn stored_incident(incident: &Incident) -> Incident {
+    Incident {
+        claims: Vec::new(),
+        ..incident.clone()
+    }
+}
+
+/// A claim as stored: its `attribution` is derived on every read, never stored.
+pub(super) fn stored_claim(claim: &Claim) -> Claim {
+    Claim {
+        attribution: None,
+        ..claim.clone()
+    }
+}
+
+/// A force figure as stored: its `attribution` is derived on every read, never stored.
+pub(super) fn stored_force_figure(figure: &ForceFigure) -> ForceFigure {
+    ForceFigure {
+        attribution: None,
+        ..figure.clone()
+    }
+}
+
 /// Replaces the citations of one record.
 async fn cite(
     conn: &mut PgConnection,
@@ -128,11 +153,7 @@ pub(crate) async fn upsert_incident(
     conn: &mut PgConnection,
     incident: &Incident,
 ) -> Result<Option<Value>, sqlx::Error> {
-    // `claims` is derived from the claims table on every read; it is never stored.
-    let stored = doc(&Incident {
-        claims: Vec::new(),
-        ..incident.clone()
-    })?;
+    let stored = doc(&stored_incident(incident))?;
     let outcome = sqlx::query_scalar!(
         r#"
         insert into incidents (id, kind, date_start, date_end, date_precision, doc)
@@ -211,10 +232,7 @@ pub(crate) async fn upsert_claim(
     conn: &mut PgConnection,
     claim: &Claim,
 ) -> Result<Option<Value>, sqlx::Error> {
-    let stored = doc(&Claim {
-        attribution: None,
-        ..claim.clone()
-    })?;
+    let stored = doc(&stored_claim(claim))?;
     let outcome = sqlx::query_scalar!(
         r#"
         insert into claims (id, claimant_id, kind, status, incident_id,
@@ -283,10 +301,7 @@ pub(crate) async fn upsert_force_figure(
     conn: &mut PgConnection,
     figure: &ForceFigure,
 ) -> Result<Option<Value>, sqlx::Error> {
-    let stored = doc(&ForceFigure {
-        attribution: None,
-        ..figure.clone()
-    })?;
+    let stored = doc(&stored_force_figure(figure))?;
     let outcome = sqlx::query_scalar!(
         r#"
         insert into force_figures (id, actor_id, claimant_id, metric, as_of_start, as_of_end, doc)
@@ -326,34 +341,7 @@ pub async fn stored_doc(
     resource: Resource,
     id: &str,
 ) -> Result<Option<Value>, sqlx::Error> {
-    let conn = &mut *conn;
-    match resource {
-        Resource::Sources => {
-            sqlx::query_scalar!("select doc from sources where id = $1", id)
-                .fetch_optional(conn)
-                .await
-        }
-        Resource::Actors => {
-            sqlx::query_scalar!("select doc from actors where id = $1", id)
-                .fetch_optional(conn)
-                .await
-        }
-        Resource::Incidents => {
-            sqlx::query_scalar!("select doc from incidents where id = $1", id)
-                .fetch_optional(conn)
-                .await
-        }
-        Resource::Claims => {
-            sqlx::query_scalar!("select doc from claims where id = $1", id)
-                .fetch_optional(conn)
-                .await
-        }
-        Resource::ForceFigures => {
-            sqlx::query_scalar!("select doc from force_figures where id = $1", id)
-                .fetch_optional(conn)
-                .await
-        }
-    }
+    super::documents::get(conn, resource, id).await
 }
 
 /// Writes any record to the current tables; returns the stored document when it changed.

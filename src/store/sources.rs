@@ -1,24 +1,14 @@
 //! Queries on sources.
 
-use sqlx::types::Json;
 use sqlx::{Postgres, QueryBuilder};
 
-use super::Reader;
+use super::{Reader, documents};
 
-use super::keyset::{Order, Position, push_after, push_eq, push_order_limit};
-use crate::domain::{Source, SourceId, SourceKind, string_enum};
+use super::keyset::{DocQueries, ListQueries, Order, Position, Sorted, doc, push_eq};
+use crate::domain::{Resource, Source, SourceId, SourceKind, SourceSort};
 
-string_enum! {
-    /// How sources can be sorted: by id; `-` for descending.
-    pub enum SourceSort {
-        Id = "id",
-        IdDesc = "-id",
-    }
-}
-
-impl SourceSort {
-    /// The SQL order this sort means.
-    pub fn order(self) -> Order {
+impl Sorted for SourceSort {
+    fn order(self) -> Order {
         Order::by_id("s.id", self == Self::IdDesc)
     }
 }
@@ -34,6 +24,15 @@ fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, filter: &SourceFilter) {
     push_eq(qb, "s.kind", filter.kind.map(SourceKind::as_str));
 }
 
+/// The sources collection's list and count queries.
+const SOURCES: DocQueries<SourceFilter, Source> = ListQueries {
+    table: "sources s",
+    columns: "s.doc",
+    keys_first: false,
+    filter: push_filter,
+    record: doc,
+};
+
 /// One page of sources in `sort` order, after `after`.
 #[tracing::instrument(skip(db))]
 pub async fn list_sources(
@@ -43,35 +42,17 @@ pub async fn list_sources(
     after: Option<&Position>,
     limit: i64,
 ) -> Result<Vec<Source>, sqlx::Error> {
-    let mut qb = QueryBuilder::new("select s.doc from sources s");
-    push_filter(&mut qb, filter);
-    push_after(&mut qb, &sort.order(), after);
-    push_order_limit(&mut qb, &sort.order(), limit);
-    let rows: Vec<Json<Source>> = qb
-        .build_query_scalar()
-        .fetch_all(&mut *db.conn().await?)
-        .await?;
-    Ok(rows.into_iter().map(|Json(s)| s).collect())
+    SOURCES.page(db, filter, &sort.order(), after, limit).await
 }
 
 /// How many sources match (for `count=true`).
 #[tracing::instrument(skip(db))]
 pub async fn count_sources(db: &Reader, filter: &SourceFilter) -> Result<i64, sqlx::Error> {
-    let mut qb = QueryBuilder::new("select count(*) from sources s");
-    push_filter(&mut qb, filter);
-    qb.build_query_scalar()
-        .fetch_one(&mut *db.conn().await?)
-        .await
+    SOURCES.count(db, filter).await
 }
 
 /// One source, if it exists.
 #[tracing::instrument(skip(db))]
 pub async fn get_source(db: &Reader, id: &SourceId) -> Result<Option<Source>, sqlx::Error> {
-    let row = sqlx::query_scalar!(
-        r#"select doc as "doc!: Json<Source>" from sources where id = $1"#,
-        id.as_str(),
-    )
-    .fetch_optional(&mut *db.conn().await?)
-    .await?;
-    Ok(row.map(|Json(s)| s))
+    documents::get(&mut *db.conn().await?, Resource::Sources, id.as_str()).await
 }

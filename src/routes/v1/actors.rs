@@ -15,13 +15,14 @@ use super::listing::list_endpoint;
 use super::listing::{Docs, Filters};
 use super::params::{DateBound, date_range};
 use super::record::record_endpoint;
+use crate::domain::ActorSort;
 use crate::domain::{
     Actor, ActorId, ActorKind, ClaimKind, ClaimStatus, CountryCode, ForceMetric, IncidentKind,
     Resource,
 };
 use crate::error::ApiError;
 use crate::store;
-use crate::store::actors::{ActorFilter, ActorSort};
+use crate::store::actors::ActorFilter;
 use crate::store::claims::ClaimFilter;
 use crate::store::force_figures::ForceFigureFilter;
 use crate::store::incidents::IncidentFilter;

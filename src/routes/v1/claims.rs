@@ -10,11 +10,12 @@ use super::listing::list_endpoint;
 use super::listing::{Docs, Filters};
 use super::params::{DateBound, SearchText, date_range};
 use super::record::record_endpoint;
+use crate::domain::ClaimSort;
 use crate::domain::{ActorId, Claim, ClaimId, ClaimKind, ClaimStatus, IncidentId};
 use crate::error::ApiError;
 use crate::representation;
 use crate::store;
-use crate::store::claims::{ClaimFilter, ClaimSort};
+use crate::store::claims::ClaimFilter;
 
 keyset_collection! {
     /// The claims collection; each claim with its attribution sentence.

@@ -12,12 +12,13 @@ use super::listing::{Docs, Filters};
 use super::params::{ActorList, DateBound};
 use super::record::record_endpoint;
 use crate::domain::{ActorId, AsOf, Claim, ClaimKind, ForceFigure, ForceFigureId, ForceMetric};
+use crate::domain::{ClaimSort, ForceFigureSort};
 use crate::error::ApiError;
 use crate::extract::Params;
 use crate::representation;
 use crate::store;
-use crate::store::claims::{ClaimFilter, ClaimSort};
-use crate::store::force_figures::{ForceFigureFilter, ForceFigureSort};
+use crate::store::claims::ClaimFilter;
+use crate::store::force_figures::ForceFigureFilter;
 
 keyset_collection! {
     /// The force figures collection; each figure with its attribution sentence.

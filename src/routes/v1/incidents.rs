@@ -11,10 +11,11 @@ use super::listing::list_endpoint;
 use super::listing::{Docs, Filters};
 use super::params::{BBoxParam, DateBound, SearchText, date_range};
 use super::record::record_endpoint;
+use crate::domain::IncidentSort;
 use crate::domain::{ActorId, CountryCode, Incident, IncidentId, IncidentKind};
 use crate::error::ApiError;
 use crate::store;
-use crate::store::incidents::{IncidentFilter, IncidentSort};
+use crate::store::incidents::IncidentFilter;
 
 keyset_collection! {
     /// The incidents collection, also as GeoJSON.

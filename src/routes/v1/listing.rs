@@ -24,14 +24,10 @@ use super::format::{Format, negotiate};
 use super::pagination::{self, Chunk, Page};
 use super::params::Limit;
 use crate::domain::AsOf;
+use crate::domain::{ActorSort, ClaimSort, ForceFigureSort, IncidentSort, SourceSort};
 use crate::error::ApiError;
 use crate::store::Reader;
-use crate::store::actors::ActorSort;
-use crate::store::claims::ClaimSort;
-use crate::store::force_figures::ForceFigureSort;
-use crate::store::incidents::IncidentSort;
-use crate::store::keyset::{Order, Position};
-use crate::store::sources::SourceSort;
+use crate::store::keyset::{Order, Position, Sorted};
 
 /// A collection a list endpoint serves: its records, filter, sort orders and how a chunk of
 /// it is read.
@@ -98,7 +94,7 @@ macro_rules! keyset_sorts {
                 self.as_str()
             }
             fn order(self) -> Order {
-                <$sort>::order(self)
+                Sorted::order(self)
             }
         })+
     };

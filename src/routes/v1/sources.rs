@@ -9,10 +9,11 @@ use super::listing::keyset_collection;
 use super::listing::list_endpoint;
 use super::listing::{Docs, Filters};
 use super::record::record_endpoint;
+use crate::domain::SourceSort;
 use crate::domain::{Source, SourceId, SourceKind};
 use crate::error::ApiError;
 use crate::store;
-use crate::store::sources::{SourceFilter, SourceSort};
+use crate::store::sources::SourceFilter;
 
 keyset_collection! {
     /// The sources collection.
