@@ -428,4 +428,111 @@ mod tests {
         check(&d.incidents);
         check(&d.force_figures);
     }
+
+    /// Every collection of the bundled dataset as CSV, pinned byte for byte in
+    /// `tests/fixtures/csv/`: a change to a column, a cell's form or quoting shows in review.
+    /// `UPDATE_SNAPSHOTS=1 cargo test --lib csv` rewrites the files.
+    #[test]
+    fn the_bundled_dataset_as_csv_is_pinned() {
+        use crate::domain::{SearchHitType, TimelineEntryType};
+        use crate::routes::v1::search::SearchHit;
+        use crate::routes::v1::timeline::TimelineEntry;
+        use crate::store::search::SearchHitRow;
+        use crate::store::timeline::TimelineRow;
+        use sqlx::types::Json;
+
+        let d = crate::domain::Dataset::bundled().unwrap();
+        let name = |id: &crate::domain::ActorId| {
+            d.actors
+                .iter()
+                .find(|a| &a.id == id)
+                .map(|a| a.name.clone())
+        };
+        let timeline: Vec<TimelineEntry> = d
+            .incidents
+            .iter()
+            .map(|i| TimelineRow {
+                entry_type: TimelineEntryType::Incident,
+                id: i.id.to_string(),
+                date: Json(i.date.clone()),
+                title: i.title.clone(),
+                claimant_name: None,
+                kind: i.kind.to_string(),
+                actors: Json(i.actors.iter().map(|a| a.actor.clone()).collect()),
+            })
+            .chain(d.claims.iter().map(|c| {
+                TimelineRow {
+                    entry_type: TimelineEntryType::Claim,
+                    id: c.id.to_string(),
+                    date: Json(c.made_at.clone()),
+                    title: c.statement.clone(),
+                    claimant_name: name(&c.claimant),
+                    kind: c.kind.to_string(),
+                    actors: Json(
+                        std::iter::once(c.claimant.clone())
+                            .chain(c.about.iter().cloned())
+                            .collect(),
+                    ),
+                }
+            }))
+            .map(TimelineEntry::from)
+            .collect();
+        let hit = |hit_type, id: String, title: String, claimant_name, text: &str| SearchHitRow {
+            hit_type,
+            id,
+            rank: 0.5,
+            title,
+            claimant_name,
+            snippet: format!("<mark>{}</mark>", text.chars().take(80).collect::<String>()),
+        };
+        let search: Vec<SearchHit> = d
+            .actors
+            .iter()
+            .map(|a| {
+                let (id, name) = (a.id.to_string(), a.name.clone());
+                hit(SearchHitType::Actor, id, name, None, &a.description)
+            })
+            .chain(d.claims.iter().map(|c| {
+                let (id, statement) = (c.id.to_string(), c.statement.clone());
+                let claimant = name(&c.claimant);
+                hit(SearchHitType::Claim, id, statement, claimant, &c.statement)
+            }))
+            .chain(d.incidents.iter().map(|i| {
+                let (id, title) = (i.id.to_string(), i.title.clone());
+                hit(SearchHitType::Incident, id, title, None, &i.summary)
+            }))
+            .chain(d.sources.iter().map(|s| {
+                let (id, title) = (s.id.to_string(), s.title.clone());
+                let note = s.note.clone().unwrap_or_default();
+                hit(SearchHitType::Source, id, title, None, &note)
+            }))
+            .map(SearchHit::from)
+            .collect();
+
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/csv");
+        let mut changed = Vec::new();
+        for (file, generated) in [
+            ("actors.csv", to_csv(&d.actors)),
+            ("sources.csv", to_csv(&d.sources)),
+            ("claims.csv", to_csv(&d.claims)),
+            ("incidents.csv", to_csv(&d.incidents)),
+            ("force-figures.csv", to_csv(&d.force_figures)),
+            ("timeline.csv", to_csv(&timeline)),
+            ("search.csv", to_csv(&search)),
+            ("empty-claims.csv", to_csv::<Claim>(&[])),
+        ] {
+            let path = dir.join(file);
+            if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(&path, &generated).unwrap();
+            }
+            if std::fs::read_to_string(&path).unwrap_or_default() != generated {
+                changed.push(file);
+            }
+        }
+        assert!(
+            changed.is_empty(),
+            "the CSV of {changed:?} changed; read the diff of tests/fixtures/csv/ after `UPDATE_SNAPSHOTS=1 cargo test --lib csv` and commit it if it reads right"
+        );
+    }
 }
