@@ -1,4 +1,6 @@
 //! CSV renderings of every collection: RFC 4180, UTF-8, one header row, stable column names.
+//! Each record type has a row struct whose fields are its columns, in order and named as they
+//! are; `csv` serialises the rows and takes the header from the field names.
 //!
 //! Flattening, chosen to open cleanly in a spreadsheet:
 //! - one row per record, except claims: **one row per figure** (a claim without figures is one
@@ -16,15 +18,18 @@
 
 use actix_web::HttpResponse;
 use actix_web::http::header;
+use serde::Serialize;
 
 use crate::domain::{Actor, Claim, DatePrecision, ForceFigure, Incident, PartialDate, Source};
 
 /// A record that can be written as CSV rows under a fixed header.
 pub trait CsvRecord {
-    /// The column names, in order.
-    const HEADER: &'static [&'static str];
-    /// The record's rows (one or more), each with `HEADER.len()` fields.
-    fn rows(&self) -> Vec<Vec<String>>;
+    /// One row: its fields, in order, are the columns, named as the fields are. Every cell is
+    /// text already (a number as its `Display` writes it), so serialising changes nothing.
+    /// `Default` gives the header of a listing with no rows.
+    type Row: Serialize + Default;
+    /// The record's rows (one or more).
+    fn rows(&self) -> Vec<Self::Row>;
 }
 
 /// A list as one cell: its items separated by `; `.
@@ -36,8 +41,8 @@ pub fn join<T: ToString>(items: &[T]) -> String {
         .join("; ")
 }
 
-fn opt<T: ToString>(v: Option<&T>) -> String {
-    v.map(ToString::to_string).unwrap_or_default()
+fn opt<T: ToString>(v: Option<&T>) -> Option<String> {
+    v.map(ToString::to_string)
 }
 
 /// A partial date as four cells: as stated, its precision, its first and its last day.
@@ -51,8 +56,8 @@ pub fn date(d: &PartialDate) -> [String; 4] {
     [
         stated,
         d.precision().as_str().to_owned(),
-        opt(d.first_day().as_ref()),
-        opt(d.last_day().as_ref()),
+        opt(d.first_day().as_ref()).unwrap_or_default(),
+        opt(d.last_day().as_ref()).unwrap_or_default(),
     ]
 }
 
@@ -60,25 +65,29 @@ fn opt_date(d: Option<&PartialDate>) -> [String; 4] {
     d.map(date).unwrap_or_default()
 }
 
+/// An actor as a CSV row.
+#[derive(Debug, Default, Serialize)]
+pub struct ActorCsvRow {
+    id: String,
+    name: String,
+    aliases: String,
+    kind: String,
+    country: Option<String>,
+    founded: String,
+    founded_precision: String,
+    founded_start: String,
+    founded_end: String,
+    description: String,
+    relations: String,
+    sources: String,
+    relation_states: String,
+    places: String,
+    inference: Option<String>,
+}
+
 impl CsvRecord for Actor {
-    const HEADER: &'static [&'static str] = &[
-        "id",
-        "name",
-        "aliases",
-        "kind",
-        "country",
-        "founded",
-        "founded_precision",
-        "founded_start",
-        "founded_end",
-        "description",
-        "relations",
-        "sources",
-        "relation_states",
-        "places",
-        "inference",
-    ];
-    fn rows(&self) -> Vec<Vec<String>> {
+    type Row = ActorCsvRow;
+    fn rows(&self) -> Vec<ActorCsvRow> {
         let relations: Vec<String> = self
             .relations
             .iter()
@@ -87,199 +96,214 @@ impl CsvRecord for Actor {
         let states: Vec<String> = self
             .relations
             .iter()
-            .map(|r| opt(r.state.as_ref()))
+            .map(|r| opt(r.state.as_ref()).unwrap_or_default())
             .collect();
         let places: Vec<String> = self
             .places
             .iter()
             .map(|p| format!("{} {} ({})", p.tie, p.location.name, p.location.precision))
             .collect();
-        let mut row = vec![
-            self.id.to_string(),
-            self.name.clone(),
-            self.aliases.join("; "),
-            self.kind.to_string(),
-            self.country
-                .as_ref()
-                .map(|c| c.as_str().to_owned())
-                .unwrap_or_default(),
-        ];
-        row.extend(opt_date(self.founded.as_ref()));
-        row.extend([
-            self.description.clone(),
-            relations.join("; "),
-            join(self.sources.ids()),
-            states.join("; "),
-            places.join("; "),
-            opt(self.inference.as_ref()),
-        ]);
-        vec![row]
+        let [founded, founded_precision, founded_start, founded_end] =
+            opt_date(self.founded.as_ref());
+        vec![ActorCsvRow {
+            id: self.id.to_string(),
+            name: self.name.clone(),
+            aliases: self.aliases.join("; "),
+            kind: self.kind.to_string(),
+            country: self.country.as_ref().map(|c| c.as_str().to_owned()),
+            founded,
+            founded_precision,
+            founded_start,
+            founded_end,
+            description: self.description.clone(),
+            relations: relations.join("; "),
+            sources: join(self.sources.ids()),
+            relation_states: states.join("; "),
+            places: places.join("; "),
+            inference: self.inference.clone(),
+        }]
     }
+}
+
+/// A source as a CSV row.
+#[derive(Debug, Default, Serialize)]
+pub struct SourceCsvRow {
+    id: String,
+    publisher: Option<String>,
+    title: String,
+    kind: String,
+    published: String,
+    published_precision: String,
+    published_start: String,
+    published_end: String,
+    url: Option<String>,
+    cited_in: Option<String>,
+    note: Option<String>,
 }
 
 impl CsvRecord for Source {
-    const HEADER: &'static [&'static str] = &[
-        "id",
-        "publisher",
-        "title",
-        "kind",
-        "published",
-        "published_precision",
-        "published_start",
-        "published_end",
-        "url",
-        "cited_in",
-        "note",
-    ];
-    fn rows(&self) -> Vec<Vec<String>> {
-        let mut row = vec![
-            self.id.to_string(),
-            opt(self.publisher.as_ref()),
-            self.title.clone(),
-            self.kind.to_string(),
-        ];
-        row.extend(opt_date(self.published.as_ref()));
-        row.extend([
-            opt(self.url.as_ref()),
-            opt(self.cited_in.as_ref()),
-            opt(self.note.as_ref()),
-        ]);
-        vec![row]
+    type Row = SourceCsvRow;
+    fn rows(&self) -> Vec<SourceCsvRow> {
+        let [
+            published,
+            published_precision,
+            published_start,
+            published_end,
+        ] = opt_date(self.published.as_ref());
+        vec![SourceCsvRow {
+            id: self.id.to_string(),
+            publisher: self.publisher.clone(),
+            title: self.title.clone(),
+            kind: self.kind.to_string(),
+            published,
+            published_precision,
+            published_start,
+            published_end,
+            url: self.url.clone(),
+            cited_in: opt(self.cited_in.as_ref()),
+            note: self.note.clone(),
+        }]
     }
 }
 
+/// One figure of a claim (or a claim without figures) as a CSV row.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct ClaimCsvRow {
+    id: String,
+    claimant: String,
+    spokesperson_name: Option<String>,
+    spokesperson_role: Option<String>,
+    made_at: String,
+    made_at_precision: String,
+    made_at_start: String,
+    made_at_end: String,
+    kind: String,
+    status: String,
+    statement: String,
+    quote: Option<String>,
+    about: String,
+    incident: Option<String>,
+    contradicted_by: String,
+    sources: String,
+    attribution: Option<String>,
+    figure_metric: Option<String>,
+    figure_value: Option<String>,
+    figure_qualifier: Option<String>,
+    figure_unit: Option<String>,
+    figure_subject: Option<String>,
+    figure_text: Option<String>,
+    figure_note: Option<String>,
+    relayed_by: Option<String>,
+    made_at_basis: Option<String>,
+    inference: Option<String>,
+    figure_inference: Option<String>,
+}
+
 impl CsvRecord for Claim {
-    const HEADER: &'static [&'static str] = &[
-        "id",
-        "claimant",
-        "spokesperson_name",
-        "spokesperson_role",
-        "made_at",
-        "made_at_precision",
-        "made_at_start",
-        "made_at_end",
-        "kind",
-        "status",
-        "statement",
-        "quote",
-        "about",
-        "incident",
-        "contradicted_by",
-        "sources",
-        "attribution",
-        "figure_metric",
-        "figure_value",
-        "figure_qualifier",
-        "figure_unit",
-        "figure_subject",
-        "figure_text",
-        "figure_note",
-        "relayed_by",
-        "made_at_basis",
-        "inference",
-        "figure_inference",
-    ];
-    fn rows(&self) -> Vec<Vec<String>> {
-        let mut base = vec![
-            self.id.to_string(),
-            self.claimant.to_string(),
-            opt(self.spokesperson.as_ref().and_then(|s| s.name.as_ref())),
-            opt(self.spokesperson.as_ref().map(|s| &s.role)),
-        ];
-        base.extend(date(&self.made_at));
-        base.extend([
-            self.kind.to_string(),
-            self.status.to_string(),
-            self.statement.clone(),
-            opt(self.quote.as_ref()),
-            join(&self.about),
-            opt(self.incident.as_ref()),
-            join(&self.contradicted_by),
-            join(self.sources.ids()),
-            opt(self.attribution.as_ref()),
-        ]);
-        let late = [
-            opt(self.relayed_by.as_ref()),
-            opt(self.made_at_basis.as_ref()),
-            opt(self.inference.as_ref()),
-        ];
+    type Row = ClaimCsvRow;
+    fn rows(&self) -> Vec<ClaimCsvRow> {
+        let [made_at, made_at_precision, made_at_start, made_at_end] = date(&self.made_at);
+        let claim = ClaimCsvRow {
+            id: self.id.to_string(),
+            claimant: self.claimant.to_string(),
+            spokesperson_name: opt(self.spokesperson.as_ref().and_then(|s| s.name.as_ref())),
+            spokesperson_role: opt(self.spokesperson.as_ref().map(|s| &s.role)),
+            made_at,
+            made_at_precision,
+            made_at_start,
+            made_at_end,
+            kind: self.kind.to_string(),
+            status: self.status.to_string(),
+            statement: self.statement.clone(),
+            quote: self.quote.clone(),
+            about: join(&self.about),
+            incident: opt(self.incident.as_ref()),
+            contradicted_by: join(&self.contradicted_by),
+            sources: join(self.sources.ids()),
+            attribution: self.attribution.clone(),
+            relayed_by: opt(self.relayed_by.as_ref()),
+            made_at_basis: opt(self.made_at_basis.as_ref()),
+            inference: self.inference.clone(),
+            ..ClaimCsvRow::default()
+        };
         if self.figures.is_empty() {
-            let mut row = base;
-            row.extend(std::iter::repeat_n(String::new(), 7));
-            row.extend(late);
-            row.push(String::new());
-            return vec![row];
+            return vec![claim];
         }
         self.figures
             .iter()
-            .map(|f| {
-                let mut row = base.clone();
-                row.extend([
-                    f.metric.clone(),
-                    opt(f.value.as_ref()),
-                    f.qualifier.to_string(),
-                    opt(f.unit.as_ref()),
-                    f.subject.clone(),
-                    opt(f.text.as_ref()),
-                    opt(f.note.as_ref()),
-                ]);
-                row.extend(late.clone());
-                row.push(opt(f.inference.as_ref()));
-                row
+            .map(|f| ClaimCsvRow {
+                figure_metric: Some(f.metric.clone()),
+                figure_value: opt(f.value.as_ref()),
+                figure_qualifier: Some(f.qualifier.to_string()),
+                figure_unit: f.unit.clone(),
+                figure_subject: Some(f.subject.clone()),
+                figure_text: f.text.clone(),
+                figure_note: f.note.clone(),
+                figure_inference: f.inference.clone(),
+                ..claim.clone()
             })
             .collect()
     }
 }
 
+/// An incident as a CSV row.
+#[derive(Debug, Default, Serialize)]
+pub struct IncidentCsvRow {
+    id: String,
+    title: String,
+    kind: String,
+    date: String,
+    date_precision: String,
+    date_start: String,
+    date_end: String,
+    date_note: Option<String>,
+    actors: String,
+    location_names: String,
+    location_admin1: String,
+    location_countries: String,
+    location_lats: String,
+    location_lons: String,
+    location_precisions: String,
+    summary: String,
+    claims: String,
+    sources: String,
+    date_basis: Option<String>,
+    location_according_to: String,
+    inference: Option<String>,
+}
+
 impl CsvRecord for Incident {
-    const HEADER: &'static [&'static str] = &[
-        "id",
-        "title",
-        "kind",
-        "date",
-        "date_precision",
-        "date_start",
-        "date_end",
-        "date_note",
-        "actors",
-        "location_names",
-        "location_admin1",
-        "location_countries",
-        "location_lats",
-        "location_lons",
-        "location_precisions",
-        "summary",
-        "claims",
-        "sources",
-        "date_basis",
-        "location_according_to",
-        "inference",
-    ];
-    fn rows(&self) -> Vec<Vec<String>> {
+    type Row = IncidentCsvRow;
+    fn rows(&self) -> Vec<IncidentCsvRow> {
         let actors: Vec<String> = self
             .actors
             .iter()
             .map(|a| format!("{} ({})", a.actor, a.role))
             .collect();
         let l = &self.locations;
-        let mut row = vec![
-            self.id.to_string(),
-            self.title.clone(),
-            self.kind.to_string(),
-        ];
-        row.extend(date(&self.date));
-        row.extend([
-            opt(self.date_note.as_ref()),
-            actors.join("; "),
-            l.iter()
+        let [date, date_precision, date_start, date_end] = date(&self.date);
+        vec![IncidentCsvRow {
+            id: self.id.to_string(),
+            title: self.title.clone(),
+            kind: self.kind.to_string(),
+            date,
+            date_precision,
+            date_start,
+            date_end,
+            date_note: self.date_note.clone(),
+            actors: actors.join("; "),
+            location_names: l
+                .iter()
                 .map(|l| l.name.clone())
                 .collect::<Vec<_>>()
                 .join("; "),
-            l.iter()
+            location_admin1: l
+                .iter()
                 .map(|l| l.admin1.clone().unwrap_or_default())
                 .collect::<Vec<_>>()
                 .join("; "),
-            l.iter()
+            location_countries: l
+                .iter()
                 .map(|l| {
                     l.country
                         .as_ref()
@@ -288,71 +312,78 @@ impl CsvRecord for Incident {
                 })
                 .collect::<Vec<_>>()
                 .join("; "),
-            l.iter()
-                .map(|l| opt(l.lat.as_ref()))
+            location_lats: l
+                .iter()
+                .map(|l| opt(l.lat.as_ref()).unwrap_or_default())
                 .collect::<Vec<_>>()
                 .join("; "),
-            l.iter()
-                .map(|l| opt(l.lon.as_ref()))
+            location_lons: l
+                .iter()
+                .map(|l| opt(l.lon.as_ref()).unwrap_or_default())
                 .collect::<Vec<_>>()
                 .join("; "),
-            join(&l.iter().map(|l| l.precision).collect::<Vec<_>>()),
-            self.summary.clone(),
-            join(&self.claims),
-            join(self.sources.ids()),
-            opt(self.date_basis.as_ref()),
-            l.iter()
-                .map(|l| opt(l.according_to.as_ref()))
+            location_precisions: join(&l.iter().map(|l| l.precision).collect::<Vec<_>>()),
+            summary: self.summary.clone(),
+            claims: join(&self.claims),
+            sources: join(self.sources.ids()),
+            date_basis: opt(self.date_basis.as_ref()),
+            location_according_to: l
+                .iter()
+                .map(|l| opt(l.according_to.as_ref()).unwrap_or_default())
                 .collect::<Vec<_>>()
                 .join("; "),
-            opt(self.inference.as_ref()),
-        ]);
-        vec![row]
+            inference: self.inference.clone(),
+        }]
     }
 }
 
+/// A force figure as a CSV row.
+#[derive(Debug, Default, Serialize)]
+pub struct ForceFigureCsvRow {
+    id: String,
+    actor: String,
+    claimant: String,
+    metric: String,
+    value: Option<String>,
+    qualifier: String,
+    unit: Option<String>,
+    text: Option<String>,
+    as_of: String,
+    as_of_precision: String,
+    as_of_start: String,
+    as_of_end: String,
+    note: Option<String>,
+    sources: String,
+    attribution: Option<String>,
+    caveat: Option<String>,
+    as_of_basis: Option<String>,
+    inference: Option<String>,
+}
+
 impl CsvRecord for ForceFigure {
-    const HEADER: &'static [&'static str] = &[
-        "id",
-        "actor",
-        "claimant",
-        "metric",
-        "value",
-        "qualifier",
-        "unit",
-        "text",
-        "as_of",
-        "as_of_precision",
-        "as_of_start",
-        "as_of_end",
-        "note",
-        "sources",
-        "attribution",
-        "caveat",
-        "as_of_basis",
-        "inference",
-    ];
-    fn rows(&self) -> Vec<Vec<String>> {
-        let mut row = vec![
-            self.id.to_string(),
-            self.actor.to_string(),
-            self.claimant.to_string(),
-            self.metric.to_string(),
-            opt(self.value.as_ref()),
-            self.qualifier.to_string(),
-            opt(self.unit.as_ref()),
-            opt(self.text.as_ref()),
-        ];
-        row.extend(date(&self.as_of));
-        row.extend([
-            opt(self.note.as_ref()),
-            join(self.sources.ids()),
-            opt(self.attribution.as_ref()),
-            opt(self.caveat.as_ref()),
-            opt(self.as_of_basis.as_ref()),
-            opt(self.inference.as_ref()),
-        ]);
-        vec![row]
+    type Row = ForceFigureCsvRow;
+    fn rows(&self) -> Vec<ForceFigureCsvRow> {
+        let [as_of, as_of_precision, as_of_start, as_of_end] = date(&self.as_of);
+        vec![ForceFigureCsvRow {
+            id: self.id.to_string(),
+            actor: self.actor.to_string(),
+            claimant: self.claimant.to_string(),
+            metric: self.metric.to_string(),
+            value: opt(self.value.as_ref()),
+            qualifier: self.qualifier.to_string(),
+            unit: self.unit.clone(),
+            text: self.text.clone(),
+            as_of,
+            as_of_precision,
+            as_of_start,
+            as_of_end,
+            note: self.note.clone(),
+            sources: join(self.sources.ids()),
+            attribution: self.attribution.clone(),
+            caveat: self.caveat.clone(),
+            as_of_basis: opt(self.as_of_basis.as_ref()),
+            inference: self.inference.clone(),
+        }]
     }
 }
 
@@ -363,26 +394,38 @@ pub fn to_csv<T: CsvRecord>(records: &[T]) -> String {
     out
 }
 
-/// The header row of `T`'s CSV.
+/// The header row of `T`'s CSV: the names of its row's fields.
 pub fn csv_header<T: CsvRecord>() -> String {
-    write_csv(|w| w.write_record(T::HEADER))
+    // csv writes a struct's field names only before the first row it serialises; the names
+    // are read back from that header so that they are written once, as the fields.
+    let with_header = write_csv(true, |w| w.serialize(T::Row::default()));
+    let names = csv::Reader::from_reader(with_header.as_bytes())
+        .headers()
+        .expect("the header csv just wrote reads back")
+        .clone();
+    write_csv(false, |w| w.write_record(&names))
 }
 
 /// Records as CSV rows, without the header row.
 pub fn csv_rows<T: CsvRecord>(records: &[T]) -> String {
-    write_csv(|w| {
+    write_csv(false, |w| {
         for r in records {
             for row in r.rows() {
-                w.write_record(&row)?;
+                w.serialize(row)?;
             }
         }
         Ok(())
     })
 }
 
-/// What `write` writes, as CSV text.
-fn write_csv(write: impl FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
+/// What `write` writes, as CSV text; with `header`, `serialize` writes a header row first.
+fn write_csv(
+    header: bool,
+    write: impl FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>,
+) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(header)
+        .from_writer(Vec::new());
     write(&mut w)
         .and_then(|()| w.flush().map_err(csv::Error::from))
         .expect("writing CSV to memory cannot fail");
@@ -416,10 +459,11 @@ mod tests {
     fn every_row_has_as_many_fields_as_the_header() {
         let d = crate::domain::Dataset::bundled().unwrap();
         fn check<T: CsvRecord>(records: &[T]) {
-            for r in records {
-                for row in r.rows() {
-                    assert_eq!(row.len(), T::HEADER.len());
-                }
+            let text = to_csv(records);
+            let mut reader = csv::Reader::from_reader(text.as_bytes());
+            let columns = reader.headers().unwrap().len();
+            for row in reader.records() {
+                assert_eq!(row.unwrap().len(), columns);
             }
         }
         check(&d.actors);
@@ -427,5 +471,112 @@ mod tests {
         check(&d.claims);
         check(&d.incidents);
         check(&d.force_figures);
+    }
+
+    /// Every collection of the bundled dataset as CSV, pinned byte for byte in
+    /// `tests/fixtures/csv/`: a change to a column, a cell's form or quoting shows in review.
+    /// `UPDATE_SNAPSHOTS=1 cargo test --lib csv` rewrites the files.
+    #[test]
+    fn the_bundled_dataset_as_csv_is_pinned() {
+        use crate::domain::{SearchHitType, TimelineEntryType};
+        use crate::routes::v1::search::SearchHit;
+        use crate::routes::v1::timeline::TimelineEntry;
+        use crate::store::search::SearchHitRow;
+        use crate::store::timeline::TimelineRow;
+        use sqlx::types::Json;
+
+        let d = crate::domain::Dataset::bundled().unwrap();
+        let name = |id: &crate::domain::ActorId| {
+            d.actors
+                .iter()
+                .find(|a| &a.id == id)
+                .map(|a| a.name.clone())
+        };
+        let timeline: Vec<TimelineEntry> = d
+            .incidents
+            .iter()
+            .map(|i| TimelineRow {
+                entry_type: TimelineEntryType::Incident,
+                id: i.id.to_string(),
+                date: Json(i.date.clone()),
+                title: i.title.clone(),
+                claimant_name: None,
+                kind: i.kind.to_string(),
+                actors: Json(i.actors.iter().map(|a| a.actor.clone()).collect()),
+            })
+            .chain(d.claims.iter().map(|c| {
+                TimelineRow {
+                    entry_type: TimelineEntryType::Claim,
+                    id: c.id.to_string(),
+                    date: Json(c.made_at.clone()),
+                    title: c.statement.clone(),
+                    claimant_name: name(&c.claimant),
+                    kind: c.kind.to_string(),
+                    actors: Json(
+                        std::iter::once(c.claimant.clone())
+                            .chain(c.about.iter().cloned())
+                            .collect(),
+                    ),
+                }
+            }))
+            .map(TimelineEntry::from)
+            .collect();
+        let hit = |hit_type, id: String, title: String, claimant_name, text: &str| SearchHitRow {
+            hit_type,
+            id,
+            rank: 0.5,
+            title,
+            claimant_name,
+            snippet: format!("<mark>{}</mark>", text.chars().take(80).collect::<String>()),
+        };
+        let search: Vec<SearchHit> = d
+            .actors
+            .iter()
+            .map(|a| {
+                let (id, name) = (a.id.to_string(), a.name.clone());
+                hit(SearchHitType::Actor, id, name, None, &a.description)
+            })
+            .chain(d.claims.iter().map(|c| {
+                let (id, statement) = (c.id.to_string(), c.statement.clone());
+                let claimant = name(&c.claimant);
+                hit(SearchHitType::Claim, id, statement, claimant, &c.statement)
+            }))
+            .chain(d.incidents.iter().map(|i| {
+                let (id, title) = (i.id.to_string(), i.title.clone());
+                hit(SearchHitType::Incident, id, title, None, &i.summary)
+            }))
+            .chain(d.sources.iter().map(|s| {
+                let (id, title) = (s.id.to_string(), s.title.clone());
+                let note = s.note.clone().unwrap_or_default();
+                hit(SearchHitType::Source, id, title, None, &note)
+            }))
+            .map(SearchHit::from)
+            .collect();
+
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/csv");
+        let mut changed = Vec::new();
+        for (file, generated) in [
+            ("actors.csv", to_csv(&d.actors)),
+            ("sources.csv", to_csv(&d.sources)),
+            ("claims.csv", to_csv(&d.claims)),
+            ("incidents.csv", to_csv(&d.incidents)),
+            ("force-figures.csv", to_csv(&d.force_figures)),
+            ("timeline.csv", to_csv(&timeline)),
+            ("search.csv", to_csv(&search)),
+            ("empty-claims.csv", to_csv::<Claim>(&[])),
+        ] {
+            let path = dir.join(file);
+            if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(&path, &generated).unwrap();
+            }
+            if std::fs::read_to_string(&path).unwrap_or_default() != generated {
+                changed.push(file);
+            }
+        }
+        assert!(
+            changed.is_empty(),
+            "the CSV of {changed:?} changed; read the diff of tests/fixtures/csv/ after `UPDATE_SNAPSHOTS=1 cargo test --lib csv` and commit it if it reads right"
+        );
     }
 }

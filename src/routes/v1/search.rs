@@ -62,20 +62,27 @@ impl From<SearchHitRow> for SearchHit {
     }
 }
 
+/// A search hit as a CSV row.
+#[derive(Debug, Default, Serialize)]
+pub struct SearchCsvRow {
+    #[serde(rename = "type")]
+    hit_type: String,
+    id: String,
+    title: String,
+    snippet: String,
+    url: String,
+}
+
 impl CsvRecord for SearchHit {
-    const HEADER: &'static [&'static str] = &["type", "id", "title", "snippet", "url"];
-    fn rows(&self) -> Vec<Vec<String>> {
-        let hit_type = serde_json::to_value(self.hit_type)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        vec![vec![
-            hit_type,
-            self.id.clone(),
-            self.title.clone(),
-            self.snippet.clone(),
-            self.url.clone(),
-        ]]
+    type Row = SearchCsvRow;
+    fn rows(&self) -> Vec<SearchCsvRow> {
+        vec![SearchCsvRow {
+            hit_type: self.hit_type.as_str().to_owned(),
+            id: self.id.clone(),
+            title: self.title.clone(),
+            snippet: self.snippet.clone(),
+            url: self.url.clone(),
+        }]
     }
 }
 

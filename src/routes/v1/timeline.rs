@@ -73,33 +73,38 @@ impl From<TimelineRow> for TimelineEntry {
     }
 }
 
+/// A timeline entry as a CSV row.
+#[derive(Debug, Default, Serialize)]
+pub struct TimelineCsvRow {
+    #[serde(rename = "type")]
+    entry_type: String,
+    id: String,
+    date: String,
+    date_precision: String,
+    date_start: String,
+    date_end: String,
+    title: String,
+    kind: String,
+    actors: String,
+    url: String,
+}
+
 impl CsvRecord for TimelineEntry {
-    const HEADER: &'static [&'static str] = &[
-        "type",
-        "id",
-        "date",
-        "date_precision",
-        "date_start",
-        "date_end",
-        "title",
-        "kind",
-        "actors",
-        "url",
-    ];
-    fn rows(&self) -> Vec<Vec<String>> {
-        let entry_type = serde_json::to_value(self.entry_type)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        let mut row = vec![entry_type, self.id.clone()];
-        row.extend(csv::date(&self.date));
-        row.extend([
-            self.title.clone(),
-            self.kind.clone(),
-            csv::join(&self.actors),
-            self.url.clone(),
-        ]);
-        vec![row]
+    type Row = TimelineCsvRow;
+    fn rows(&self) -> Vec<TimelineCsvRow> {
+        let [date, date_precision, date_start, date_end] = csv::date(&self.date);
+        vec![TimelineCsvRow {
+            entry_type: self.entry_type.as_str().to_owned(),
+            id: self.id.clone(),
+            date,
+            date_precision,
+            date_start,
+            date_end,
+            title: self.title.clone(),
+            kind: self.kind.clone(),
+            actors: csv::join(&self.actors),
+            url: self.url.clone(),
+        }]
     }
 }
 
