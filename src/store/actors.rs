@@ -4,7 +4,7 @@ use sqlx::{Postgres, QueryBuilder};
 
 use super::{Reader, documents};
 
-use super::keyset::{DocQueries, KeyKind, ListQueries, Order, Position, Sorted, doc, push_eq};
+use super::keyset::{DocQueries, KeyKind, ListQueries, Order, Sorted, doc, push_eq};
 use crate::domain::{Actor, ActorId, ActorKind, ActorSort, CountryCode, Resource};
 
 impl Sorted for ActorSort {
@@ -36,31 +36,13 @@ fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, filter: &ActorFilter) {
 }
 
 /// The actors collection's list and count queries.
-const ACTORS: DocQueries<ActorFilter, Actor> = ListQueries {
+pub const ACTORS: DocQueries<ActorFilter, Actor> = ListQueries {
     table: "actors a",
     columns: "a.doc",
     keys_first: false,
     filter: push_filter,
     record: doc,
 };
-
-/// One page of actors in `sort` order, after `after`.
-#[tracing::instrument(skip(db))]
-pub async fn list_actors(
-    db: &Reader,
-    filter: &ActorFilter,
-    sort: ActorSort,
-    after: Option<&Position>,
-    limit: i64,
-) -> Result<Vec<Actor>, sqlx::Error> {
-    ACTORS.page(db, filter, &sort.order(), after, limit).await
-}
-
-/// How many actors match `filter` (for `count=true`).
-#[tracing::instrument(skip(db))]
-pub async fn count_actors(db: &Reader, filter: &ActorFilter) -> Result<i64, sqlx::Error> {
-    ACTORS.count(db, filter).await
-}
 
 /// One actor, if it exists.
 #[tracing::instrument(skip(db))]

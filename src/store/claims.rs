@@ -5,7 +5,7 @@ use sqlx::{Postgres, QueryBuilder};
 
 use super::{Reader, documents};
 
-use super::keyset::{DocQueries, KeyKind, ListQueries, Order, Position, Sorted, doc, push_eq};
+use super::keyset::{DocQueries, KeyKind, ListQueries, Order, Sorted, doc, push_eq};
 use crate::domain::{
     ActorId, Claim, ClaimId, ClaimKind, ClaimSort, ClaimStatus, IncidentId, Resource,
 };
@@ -74,33 +74,13 @@ fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, filter: &ClaimFilter) {
 
 /// The claims collection's list and count queries. A page finds its keys first, from
 /// indexes alone, then reads only those documents (as incidents do).
-const CLAIMS: DocQueries<ClaimFilter, Claim> = ListQueries {
+pub const CLAIMS: DocQueries<ClaimFilter, Claim> = ListQueries {
     table: "claims c",
     columns: "c.doc",
     keys_first: true,
     filter: push_filter,
     record: doc,
 };
-
-/// One page of claims in `sort` order, after `after`.
-///
-/// Date filters match on overlap: a claim dated `2026-02` matches `from=2026-02-15`.
-#[tracing::instrument(skip(db))]
-pub async fn list_claims(
-    db: &Reader,
-    filter: &ClaimFilter,
-    sort: ClaimSort,
-    after: Option<&Position>,
-    limit: i64,
-) -> Result<Vec<Claim>, sqlx::Error> {
-    CLAIMS.page(db, filter, &sort.order(), after, limit).await
-}
-
-/// How many claims match `filter` (for `count=true`).
-#[tracing::instrument(skip(db))]
-pub async fn count_claims(db: &Reader, filter: &ClaimFilter) -> Result<i64, sqlx::Error> {
-    CLAIMS.count(db, filter).await
-}
 
 /// One claim, if it exists.
 #[tracing::instrument(skip(db))]

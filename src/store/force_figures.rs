@@ -5,7 +5,7 @@ use sqlx::{Postgres, QueryBuilder};
 
 use super::{Reader, documents};
 
-use super::keyset::{DocQueries, KeyKind, ListQueries, Order, Position, Sorted, doc, push_eq};
+use super::keyset::{DocQueries, KeyKind, ListQueries, Order, Sorted, doc, push_eq};
 use crate::domain::{ActorId, ForceFigure, ForceFigureSort, ForceMetric, Resource};
 
 /// Filters on the force-figures collection; `None` means "any".
@@ -45,36 +45,13 @@ fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, filter: &ForceFigureFilter) 
 }
 
 /// The force-figures collection's list and count queries.
-const FORCE_FIGURES: DocQueries<ForceFigureFilter, ForceFigure> = ListQueries {
+pub const FORCE_FIGURES: DocQueries<ForceFigureFilter, ForceFigure> = ListQueries {
     table: "force_figures f",
     columns: "f.doc",
     keys_first: false,
     filter: push_filter,
     record: doc,
 };
-
-/// One page of force figures in `sort` order, after `after`.
-#[tracing::instrument(skip(db))]
-pub async fn list_force_figures(
-    db: &Reader,
-    filter: &ForceFigureFilter,
-    sort: ForceFigureSort,
-    after: Option<&Position>,
-    limit: i64,
-) -> Result<Vec<ForceFigure>, sqlx::Error> {
-    FORCE_FIGURES
-        .page(db, filter, &sort.order(), after, limit)
-        .await
-}
-
-/// How many force figures match `filter` (for `count=true`).
-#[tracing::instrument(skip(db))]
-pub async fn count_force_figures(
-    db: &Reader,
-    filter: &ForceFigureFilter,
-) -> Result<i64, sqlx::Error> {
-    FORCE_FIGURES.count(db, filter).await
-}
 
 /// One force figure, if it exists.
 #[tracing::instrument(skip(db))]

@@ -6,7 +6,7 @@ use sqlx::{Postgres, QueryBuilder};
 
 use super::Reader;
 
-use super::keyset::{KeyKind, ListQueries, Order, Position, Sorted, push_eq};
+use super::keyset::{KeyKind, ListQueries, Order, Sorted, push_eq};
 use crate::domain::{
     ActorId, ClaimId, CountryCode, Incident, IncidentId, IncidentKind, IncidentSort,
 };
@@ -39,7 +39,7 @@ pub struct IncidentFilter {
 
 /// An incident document with the ids of the claims about it (derived, never stored).
 #[derive(sqlx::FromRow)]
-pub(super) struct IncidentRow {
+pub struct IncidentRow {
     pub doc: Json<Incident>,
     pub claims: Vec<String>,
 }
@@ -118,36 +118,13 @@ pub(super) const INCIDENT_COLUMNS: &str =
 /// The incidents collection's list and count queries. A page finds its keys first, from
 /// indexes alone (covering indexes hold what the filters read), then reads only those rows
 /// whole: a filter that skips many rows skips index entries, not documents.
-const INCIDENTS: ListQueries<IncidentFilter, IncidentRow, Incident> = ListQueries {
+pub const INCIDENTS: ListQueries<IncidentFilter, IncidentRow, Incident> = ListQueries {
     table: "incidents i",
     columns: INCIDENT_COLUMNS,
     keys_first: true,
     filter: push_filter,
     record: Incident::from,
 };
-
-/// One page of incidents in `sort` order, after `after`, with the ids of the claims about each.
-///
-/// Date filters match on overlap: an incident dated `2025-10` matches
-/// `from=2025-10-01&to=2025-10-31`, and also `from=2025-10-15`.
-#[tracing::instrument(skip(db))]
-pub async fn list_incidents(
-    db: &Reader,
-    filter: &IncidentFilter,
-    sort: IncidentSort,
-    after: Option<&Position>,
-    limit: i64,
-) -> Result<Vec<Incident>, sqlx::Error> {
-    INCIDENTS
-        .page(db, filter, &sort.order(), after, limit)
-        .await
-}
-
-/// How many incidents match `filter` (for `count=true`).
-#[tracing::instrument(skip(db))]
-pub async fn count_incidents(db: &Reader, filter: &IncidentFilter) -> Result<i64, sqlx::Error> {
-    INCIDENTS.count(db, filter).await
-}
 
 /// One incident, if it exists, with the ids of the claims about it.
 #[tracing::instrument(skip(db))]

@@ -184,6 +184,7 @@ where
     R: for<'r> FromRow<'r, PgRow> + Send + Unpin,
 {
     /// One page of the records matching `filter` in `order`, after `after`.
+    #[tracing::instrument(name = "list", skip_all, fields(table = self.table, limit = limit))]
     pub async fn page(
         &self,
         db: &Reader,
@@ -211,6 +212,7 @@ where
     }
 
     /// How many records match `filter` (for `count=true`).
+    #[tracing::instrument(skip_all, fields(table = self.table))]
     pub async fn count(&self, db: &Reader, filter: &F) -> Result<i64, sqlx::Error> {
         let mut qb = QueryBuilder::new("select count(*) from ");
         qb.push(self.table);

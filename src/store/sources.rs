@@ -4,7 +4,7 @@ use sqlx::{Postgres, QueryBuilder};
 
 use super::{Reader, documents};
 
-use super::keyset::{DocQueries, ListQueries, Order, Position, Sorted, doc, push_eq};
+use super::keyset::{DocQueries, ListQueries, Order, Sorted, doc, push_eq};
 use crate::domain::{Resource, Source, SourceId, SourceKind, SourceSort};
 
 impl Sorted for SourceSort {
@@ -25,31 +25,13 @@ fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, filter: &SourceFilter) {
 }
 
 /// The sources collection's list and count queries.
-const SOURCES: DocQueries<SourceFilter, Source> = ListQueries {
+pub const SOURCES: DocQueries<SourceFilter, Source> = ListQueries {
     table: "sources s",
     columns: "s.doc",
     keys_first: false,
     filter: push_filter,
     record: doc,
 };
-
-/// One page of sources in `sort` order, after `after`.
-#[tracing::instrument(skip(db))]
-pub async fn list_sources(
-    db: &Reader,
-    filter: &SourceFilter,
-    sort: SourceSort,
-    after: Option<&Position>,
-    limit: i64,
-) -> Result<Vec<Source>, sqlx::Error> {
-    SOURCES.page(db, filter, &sort.order(), after, limit).await
-}
-
-/// How many sources match (for `count=true`).
-#[tracing::instrument(skip(db))]
-pub async fn count_sources(db: &Reader, filter: &SourceFilter) -> Result<i64, sqlx::Error> {
-    SOURCES.count(db, filter).await
-}
 
 /// One source, if it exists.
 #[tracing::instrument(skip(db))]

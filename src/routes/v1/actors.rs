@@ -30,8 +30,7 @@ use crate::store::incidents::IncidentFilter;
 keyset_collection! {
     /// The actors collection.
     Actors { Actor, ActorPage: "A page of actors.", "actors", ActorFilter, ActorSort::Id }
-    read: store::actors::list_actors;
-    count: store::actors::count_actors;
+    queries: store::actors::ACTORS;
     key: |a| a.name;
     formats: JSON_CSV;
 }

@@ -19,12 +19,12 @@ use crate::representation;
 use crate::store;
 use crate::store::claims::ClaimFilter;
 use crate::store::force_figures::ForceFigureFilter;
+use crate::store::keyset::Sorted;
 
 keyset_collection! {
     /// The force figures collection; each figure with its attribution sentence.
     ForceFigures { ForceFigure, ForceFigurePage: "A page of force figures.", "force-figures", ForceFigureFilter, ForceFigureSort::Id }
-    read: store::force_figures::list_force_figures, then: representation::attribute_figures;
-    count: store::force_figures::count_force_figures;
+    queries: store::force_figures::FORCE_FIGURES, then: representation::attribute_figures;
     key: |f| f.metric;
     formats: JSON_CSV;
 }
@@ -258,17 +258,18 @@ pub async fn force_comparison(
         dated: None,
     };
     // A comparison is small by nature (a few metrics per actor), so it is one query, capped.
-    let mut figures =
-        store::force_figures::list_force_figures(&pool, &filter, ForceFigureSort::Id, None, 1000)
-            .await?;
+    let mut figures = store::force_figures::FORCE_FIGURES
+        .page(&pool, &filter, &ForceFigureSort::Id.order(), None, 1000)
+        .await?;
     representation::attribute_figures(&pool, &mut figures).await?;
     let comparisons = ClaimFilter {
         about: Some(actors[0].clone()),
         kind: Some(ClaimKind::Comparison),
         ..ClaimFilter::default()
     };
-    let mut stated =
-        store::claims::list_claims(&pool, &comparisons, ClaimSort::Id, None, 100).await?;
+    let mut stated = store::claims::CLAIMS
+        .page(&pool, &comparisons, &ClaimSort::Id.order(), None, 100)
+        .await?;
     representation::attribute_claims(&pool, &mut stated).await?;
     Ok(web::Json(compare(actors, figures, &stated)))
 }

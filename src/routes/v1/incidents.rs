@@ -20,8 +20,7 @@ use crate::store::incidents::IncidentFilter;
 keyset_collection! {
     /// The incidents collection, also as GeoJSON.
     Incidents { Incident, IncidentPage: "A page of incidents.", "incidents", IncidentFilter, IncidentSort::Date }
-    read: store::incidents::list_incidents;
-    count: store::incidents::count_incidents;
+    queries: store::incidents::INCIDENTS;
     key: |i| i.date.start();
     formats: JSON_CSV_GEOJSON;
 }

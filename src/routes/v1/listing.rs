@@ -128,9 +128,9 @@ pub fn keyset_key<S: KeysetSort>(sort: S, value: impl FnOnce() -> Value) -> Vec<
 }
 
 /// Declares a collection paged by keyset, and its page type: its records, filter, sort (with
-/// its default), the store functions that read and count it, an optional step that completes
-/// the rows read (attribution), the sort column's value of a record (`key`), and the formats
-/// it offers.
+/// its default), the store's list and count queries for it (`store::keyset::ListQueries`), an
+/// optional step that completes the rows read (attribution), the sort column's value of a
+/// record (`key`), and the formats it offers.
 macro_rules! keyset_collection {
     (@key $sort:ident, $item:ident) => {{
         let _ = $sort;
@@ -143,8 +143,7 @@ macro_rules! keyset_collection {
     (
         $(#[$doc:meta])*
         $name:ident { $item:ty, $page:ident: $page_doc:literal, $label:literal, $filter:ty, $sort:ident::$default:ident }
-        read: $read:path $(, then: $then:path)?;
-        count: $count:path;
+        queries: $queries:path $(, then: $then:path)?;
         $(key: |$x:ident| $key:expr;)?
         formats: $formats:expr;
     ) => {
@@ -182,8 +181,9 @@ macro_rules! keyset_collection {
                 after: Option<&Self::After>,
                 limit: i64,
             ) -> Result<Vec<$item>, $crate::error::ApiError> {
+                let order = $crate::routes::v1::listing::KeysetSort::order(sort);
                 #[allow(unused_mut, reason = "only a collection with a `then` step changes its rows")]
-                let mut rows = $read(reader, filter, sort, after, limit).await?;
+                let mut rows = $queries.page(reader, filter, &order, after, limit).await?;
                 $($then(reader, &mut rows).await?;)?
                 Ok(rows)
             }
@@ -195,7 +195,7 @@ macro_rules! keyset_collection {
                 reader: &$crate::store::Reader,
                 filter: &$filter,
             ) -> Result<Option<i64>, $crate::error::ApiError> {
-                Ok(Some($count(reader, filter).await?))
+                Ok(Some($queries.count(reader, filter).await?))
             }
         }
     };

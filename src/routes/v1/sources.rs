@@ -18,8 +18,7 @@ use crate::store::sources::SourceFilter;
 keyset_collection! {
     /// The sources collection.
     Sources { Source, SourcePage: "A page of sources.", "sources", SourceFilter, SourceSort::Id }
-    read: store::sources::list_sources;
-    count: store::sources::count_sources;
+    queries: store::sources::SOURCES;
     formats: JSON_CSV;
 }
 
