@@ -1,4 +1,4 @@
-//! The error responses that read operations share, grouped, so that a path lists its success
+//! The error responses that operations share, grouped, so that a path lists its success
 //! and one group (each a reference to the response in `components`, defined in `error`).
 
 use std::collections::BTreeMap;
@@ -58,6 +58,61 @@ response_group!(
     "400" => BadRequest,
     "404" => NotFound,
     "406" => NotAcceptable,
+    "429" => TooManyRequests,
+    "500" => InternalError,
+    "503" => Unavailable,
+);
+
+response_group!(
+    /// A create's errors: a malformed, slow, large, unsupported or invalid body, no key or
+    /// scope, an id taken (409) or deleted (410), and the usual.
+    CreateErrors:
+    "400" => MalformedBody,
+    "401" => Unauthorized,
+    "403" => Forbidden,
+    "408" => RequestTimeout,
+    "409" => Conflict,
+    "410" => Gone,
+    "413" => PayloadTooLarge,
+    "415" => UnsupportedMediaType,
+    "422" => UnprocessableBody,
+    "429" => TooManyRequests,
+    "500" => InternalError,
+    "503" => Unavailable,
+);
+
+response_group!(
+    /// A patch's errors: a create's body errors, no such record (404, 410), and `If-Match`
+    /// missing (428) or stale (412).
+    PatchErrors:
+    "400" => MalformedBody,
+    "401" => Unauthorized,
+    "403" => Forbidden,
+    "404" => NotFound,
+    "408" => RequestTimeout,
+    "410" => Gone,
+    "412" => PreconditionFailed,
+    "413" => PayloadTooLarge,
+    "415" => UnsupportedMediaType,
+    "422" => UnprocessableBody,
+    "428" => PreconditionRequired,
+    "429" => TooManyRequests,
+    "500" => InternalError,
+    "503" => Unavailable,
+);
+
+response_group!(
+    /// A delete's errors: a bad `reason`, no key or scope, no such record (404, 410), still
+    /// referred to (409), and `If-Match` missing (428) or stale (412).
+    DeleteErrors:
+    "400" => BadRequest,
+    "401" => Unauthorized,
+    "403" => Forbidden,
+    "404" => NotFound,
+    "409" => Conflict,
+    "410" => Gone,
+    "412" => PreconditionFailed,
+    "428" => PreconditionRequired,
     "429" => TooManyRequests,
     "500" => InternalError,
     "503" => Unavailable,

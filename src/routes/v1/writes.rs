@@ -203,18 +203,7 @@ macro_rules! write_routes {
                         ("Idempotent-Replayed" = String, description = "`true` when this answers a retried `Idempotency-Key`"),
                         ("Durand-Dataset-Version" = i64, description = "The dataset version this create made (absent on a replay)"),
                     )),
-                (status = 400, response = crate::error::MalformedBody),
-                (status = 401, response = crate::error::Unauthorized),
-                (status = 403, response = crate::error::Forbidden),
-                (status = 409, response = crate::error::Conflict),
-                (status = 410, response = crate::error::Gone),
-                (status = 408, response = crate::error::RequestTimeout),
-                (status = 413, response = crate::error::PayloadTooLarge),
-                (status = 415, response = crate::error::UnsupportedMediaType),
-                (status = 422, response = crate::error::UnprocessableBody),
-                (status = 429, response = crate::error::TooManyRequests),
-                (status = 500, response = crate::error::InternalError),
-                (status = 503, response = crate::error::Unavailable),
+                crate::routes::v1::responses::CreateErrors,
             )
         )]
         #[post($collection)]
@@ -248,20 +237,7 @@ macro_rules! write_routes {
                         ("ETag" = String, description = "The record's new ETag"),
                         ("Durand-Dataset-Version" = i64, description = "The dataset version this patch made (absent when it changed nothing)"),
                     )),
-                (status = 400, response = crate::error::MalformedBody),
-                (status = 401, response = crate::error::Unauthorized),
-                (status = 403, response = crate::error::Forbidden),
-                (status = 404, response = crate::error::NotFound),
-                (status = 410, response = crate::error::Gone),
-                (status = 412, response = crate::error::PreconditionFailed),
-                (status = 408, response = crate::error::RequestTimeout),
-                (status = 413, response = crate::error::PayloadTooLarge),
-                (status = 415, response = crate::error::UnsupportedMediaType),
-                (status = 422, response = crate::error::UnprocessableBody),
-                (status = 428, response = crate::error::PreconditionRequired),
-                (status = 429, response = crate::error::TooManyRequests),
-                (status = 500, response = crate::error::InternalError),
-                (status = 503, response = crate::error::Unavailable),
+                crate::routes::v1::responses::PatchErrors,
             )
         )]
         #[patch($item)]
@@ -290,17 +266,7 @@ macro_rules! write_routes {
             responses(
                 (status = 200, description = "Deleted: the tombstone that GETs of the record now answer with (410).", body = crate::domain::Tombstone,
                     headers(("Durand-Dataset-Version" = i64, description = "The dataset version this delete made"))),
-                (status = 400, response = crate::error::BadRequest),
-                (status = 401, response = crate::error::Unauthorized),
-                (status = 403, response = crate::error::Forbidden),
-                (status = 404, response = crate::error::NotFound),
-                (status = 409, response = crate::error::Conflict),
-                (status = 410, response = crate::error::Gone),
-                (status = 412, response = crate::error::PreconditionFailed),
-                (status = 428, response = crate::error::PreconditionRequired),
-                (status = 429, response = crate::error::TooManyRequests),
-                (status = 500, response = crate::error::InternalError),
-                (status = 503, response = crate::error::Unavailable),
+                crate::routes::v1::responses::DeleteErrors,
             )
         )]
         #[delete($item)]
