@@ -121,36 +121,27 @@ fn patch_schema(record: RefOr<Schema>, read_only: &[&str], what: &str) -> RefOr<
 }
 
 macro_rules! write_schemas {
+    (@body $name:ident, $record:ty, $build:ident, $resource:expr, $what:literal, $doc:expr) => {
+        #[doc = $doc]
+        pub struct $name;
+
+        impl PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                $build(<$record>::schema(), $resource.read_only_fields(), $what)
+            }
+        }
+
+        impl ToSchema for $name {
+            fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+                <$record as ToSchema>::schemas(schemas);
+            }
+        }
+    };
     ($($record:ty => $input:ident, $patch:ident, $resource:expr, $what:literal;)*) => {$(
-        #[doc = concat!("The body of a create: ", $what, " with `id` optional.")]
-        pub struct $input;
-
-        impl PartialSchema for $input {
-            fn schema() -> RefOr<Schema> {
-                input_schema(<$record>::schema(), $resource.read_only_fields(), $what)
-            }
-        }
-
-        impl ToSchema for $input {
-            fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
-                <$record as ToSchema>::schemas(schemas);
-            }
-        }
-
-        #[doc = concat!("The body of a patch: a JSON Merge Patch of ", $what, ".")]
-        pub struct $patch;
-
-        impl PartialSchema for $patch {
-            fn schema() -> RefOr<Schema> {
-                patch_schema(<$record>::schema(), $resource.read_only_fields(), $what)
-            }
-        }
-
-        impl ToSchema for $patch {
-            fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
-                <$record as ToSchema>::schemas(schemas);
-            }
-        }
+        write_schemas!(@body $input, $record, input_schema, $resource, $what,
+            concat!("The body of a create: ", $what, " with `id` optional."));
+        write_schemas!(@body $patch, $record, patch_schema, $resource, $what,
+            concat!("The body of a patch: a JSON Merge Patch of ", $what, "."));
     )*};
 }
 

@@ -2,8 +2,8 @@
 
 use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
-use utoipa::openapi::RefOr;
-use utoipa::openapi::schema::{RefBuilder, Schema};
+use utoipa::openapi::schema::{ObjectBuilder, RefBuilder, Schema, Type};
+use utoipa::openapi::{KnownFormat, RefOr, SchemaFormat};
 use utoipa::{PartialSchema, ToSchema};
 
 use crate::domain::{Counts, DatasetMeta};
@@ -47,29 +47,26 @@ impl utoipa::PartialSchema for DatasetInfo {
                 .description(Some("Records per resource."))
                 .into(),
         );
-        info.properties.insert(
-            "version".into(),
-            utoipa::openapi::ObjectBuilder::new()
-                .schema_type(utoipa::openapi::schema::Type::Integer)
-                .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
-                    utoipa::openapi::KnownFormat::Int64,
-                )))
-                .minimum(Some(0))
-                .description(Some(
-                    "The dataset version: bumped by every write, never reused (see `/v1/changes`).",
-                ))
-                .into(),
+        let scalar = |kind, format, description| {
+            ObjectBuilder::new()
+                .schema_type(kind)
+                .format(Some(SchemaFormat::KnownFormat(format)))
+                .description(Some(description))
+        };
+        let version = scalar(
+            Type::Integer,
+            KnownFormat::Int64,
+            "The dataset version: bumped by every write, never reused (see `/v1/changes`).",
+        )
+        .minimum(Some(0));
+        info.properties.insert("version".into(), version.into());
+        let changed_at = scalar(
+            Type::String,
+            KnownFormat::DateTime,
+            "When the data last changed (the time of `version`).",
         );
-        info.properties.insert(
-            "changed_at".into(),
-            utoipa::openapi::ObjectBuilder::new()
-                .schema_type(utoipa::openapi::schema::Type::String)
-                .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
-                    utoipa::openapi::KnownFormat::DateTime,
-                )))
-                .description(Some("When the data last changed (the time of `version`)."))
-                .into(),
-        );
+        info.properties
+            .insert("changed_at".into(), changed_at.into());
         info.required
             .extend(["version".into(), "changed_at".into(), "counts".into()]);
         RefOr::T(Schema::Object(info))

@@ -4,7 +4,11 @@
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::{HttpRequest, HttpResponse, delete, patch, post, web};
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, delete, patch, post, web};
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::IntoParams;
@@ -21,14 +25,39 @@ use crate::replicas::{DATASET_VERSION, DatasetStamp};
 /// Whether an `Idempotency-Key` create was replayed.
 const REPLAYED: header::HeaderName = header::HeaderName::from_static("idempotent-replayed");
 
-/// What every write handler needs besides its request.
-pub struct Writer<'a> {
-    pub curator: &'a Curator,
-    pub stamps: &'a DatasetStamp,
-    pub editor: &'a Editor,
+/// What every write handler needs besides its request: the editor (a valid key that may
+/// write: 401 or 403 otherwise), the curation layer and the process's dataset stamp.
+pub struct Writer {
+    curator: web::Data<Curator>,
+    stamps: web::Data<DatasetStamp>,
+    editor: Editor,
 }
 
-impl Writer<'_> {
+impl FromRequest for Writer {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let editor = Editor::from_request(req, payload);
+        let curator = req.app_data::<web::Data<Curator>>().cloned();
+        let stamps = req.app_data::<web::Data<DatasetStamp>>().cloned();
+        Box::pin(async move {
+            let editor = editor.await?;
+            let (Some(curator), Some(stamps)) = (curator, stamps) else {
+                return Err(ApiError::Internal(anyhow::anyhow!(
+                    "writes need the curator and the dataset stamp in app data"
+                )));
+            };
+            Ok(Self {
+                curator,
+                stamps,
+                editor,
+            })
+        })
+    }
+}
+
+impl Writer {
     fn author(&self) -> Author<'_> {
         Author {
             key_id: self.editor.key.id,
@@ -89,11 +118,7 @@ fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
 /// write made (none when a patch changed nothing, or for a replay).
 /// The process's dataset stamp is forgotten first when the write made a new version, so its
 /// next read sees the change.
-fn with_record(
-    w: &Writer<'_>,
-    status: StatusCode,
-    written: Written,
-) -> Result<HttpResponse, ApiError> {
+fn with_record(w: &Writer, status: StatusCode, written: Written) -> Result<HttpResponse, ApiError> {
     if written.version.is_some() {
         w.stamps.invalidate();
     }
@@ -119,7 +144,7 @@ fn with_record(
 /// `POST /v1/{resource}`: creates a record; 201 with `Location`, `ETag` and the record.
 #[tracing::instrument(skip_all)]
 pub async fn create_record(
-    w: Writer<'_>,
+    w: Writer,
     req: &HttpRequest,
     payload: web::Payload,
     resource: Resource,
@@ -136,7 +161,7 @@ pub async fn create_record(
 /// `PATCH /v1/{resource}/{id}`: applies a JSON Merge Patch; 200 with the new ETag and record.
 #[tracing::instrument(skip_all)]
 pub async fn patch_record(
-    w: Writer<'_>,
+    w: Writer,
     req: &HttpRequest,
     payload: web::Payload,
     resource: Resource,
@@ -155,7 +180,7 @@ pub async fn patch_record(
 /// tombstone. Its id is never reused.
 #[tracing::instrument(skip_all)]
 pub async fn delete_record(
-    w: Writer<'_>,
+    w: Writer,
     req: &HttpRequest,
     params: Params<DeleteParams>,
     resource: Resource,
@@ -211,11 +236,8 @@ macro_rules! write_routes {
         pub async fn $create(
             req: HttpRequest,
             payload: web::Payload,
-            editor: Editor,
-            curator: web::Data<Curator>,
-            stamps: web::Data<DatasetStamp>,
+            w: Writer,
         ) -> Result<HttpResponse, ApiError> {
-            let w = Writer { curator: &curator, stamps: &stamps, editor: &editor };
             create_record(w, &req, payload, $resource).await
         }
 
@@ -246,11 +268,8 @@ macro_rules! write_routes {
             req: HttpRequest,
             payload: web::Payload,
             id: web::Path<String>,
-            editor: Editor,
-            curator: web::Data<Curator>,
-            stamps: web::Data<DatasetStamp>,
+            w: Writer,
         ) -> Result<HttpResponse, ApiError> {
-            let w = Writer { curator: &curator, stamps: &stamps, editor: &editor };
             patch_record(w, &req, payload, $resource, &id).await
         }
 
@@ -275,11 +294,8 @@ macro_rules! write_routes {
             req: HttpRequest,
             params: Params<DeleteParams>,
             id: web::Path<String>,
-            editor: Editor,
-            curator: web::Data<Curator>,
-            stamps: web::Data<DatasetStamp>,
+            w: Writer,
         ) -> Result<HttpResponse, ApiError> {
-            let w = Writer { curator: &curator, stamps: &stamps, editor: &editor };
             delete_record(w, &req, params, $resource, &id).await
         }
     };
