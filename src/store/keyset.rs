@@ -3,7 +3,8 @@
 //! List queries vary in their filters and sort order, so they are built with
 //! `sqlx::QueryBuilder`: every value is a bound parameter, and the only SQL text pushed is
 //! from the fixed column names below, never from input. (Queries with a fixed shape use the
-//! compile-time checked macros.)
+//! compile-time checked macros, but for the reads by id in `documents`, whose table comes
+//! from a closed enum.)
 
 use chrono::NaiveDate;
 use sqlx::postgres::PgRow;

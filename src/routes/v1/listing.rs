@@ -18,7 +18,7 @@ use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::{Ref, RefOr, Required};
 use utoipa::{IntoParams, ToSchema};
 
-use super::as_of::Db;
+use super::as_of::{DataPool, Db};
 use super::download::{self, Downloadable};
 use super::format::{Format, negotiate};
 use super::pagination::{self, Chunk, Page};
@@ -26,6 +26,7 @@ use super::params::Limit;
 use crate::domain::AsOf;
 use crate::domain::{ActorSort, ClaimSort, ForceFigureSort, IncidentSort, SourceSort};
 use crate::error::ApiError;
+use crate::extract::Query;
 use crate::store::Reader;
 use crate::store::keyset::{Order, Position, Sorted};
 
@@ -223,7 +224,7 @@ pub struct Docs {
 }
 
 impl Docs {
-    /// A sorted collection's usual descriptions, with `default` its default order.
+    /// A sorted collection's usual descriptions, with `sort` the description of `sort`.
     pub const fn sorted(sort: &'static str) -> Self {
         Self {
             sort: Some(sort),
@@ -295,13 +296,16 @@ impl<F: Filters + 'static> FromRequest for ListParams<F> {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let parse = || {
-            let query = req.query_string();
-            crate::extract::check_keys::<Self>(query)?;
-            let (shared, filters) = crate::extract::split_query(query, |k| SHARED.contains(&k));
-            Ok(Self {
-                filters: crate::extract::deserialize_query(&filters)?,
-                shared: crate::extract::deserialize_query(&shared)?,
-            })
+            let query = Query::checked::<Self>(req.query_string())?;
+            let filters = query.parse(&query.part(|k| !SHARED.contains(&k)));
+            let shared = query.parse(&query.part(|k| SHARED.contains(&k)));
+            // Of a problem in each part, the one first in the query, as one parse would say.
+            let parsed = match (filters, shared) {
+                (Ok(filters), Ok(shared)) => Ok(Self { filters, shared }),
+                (Err(problem), Ok(_)) | (Ok(_), Err(problem)) => Err(problem),
+                (Err(a), Err(b)) => Err(query.earlier(a, b)),
+            };
+            query.first(query.unknown_key(), parsed)
         };
         ready(parse())
     }
@@ -346,15 +350,27 @@ pub async fn serve<F: Filters>(
     db: Db,
     params: ListParams<F>,
 ) -> Result<HttpResponse, ApiError> {
+    serve_narrowed(req, db, params, async |_, _| Ok(())).await
+}
+
+/// [`serve`], with the filter narrowed by `narrow` once the data is chosen: to the record a
+/// sub-collection belongs to, which `narrow` checks exists in that data.
+pub async fn serve_narrowed<F: Filters>(
+    req: &HttpRequest,
+    db: Db,
+    params: ListParams<F>,
+    narrow: impl AsyncFnOnce(&DataPool, &mut <F::Of as Collection>::Filter) -> Result<(), ApiError>,
+) -> Result<HttpResponse, ApiError> {
     let pool = db.at(params.as_of()).await?;
-    let filter = params.filters.filter()?;
+    let mut filter = params.filters.filter()?;
+    narrow(&pool, &mut filter).await?;
     respond(req, &pool, filter, params).await
 }
 
 /// Declares a list endpoint: its documentation (the doc comment, tag, the 200's description
-/// and media types) and its filters `F`. With `of`, it is a sub-collection of the record a
-/// path id names: `of(exists, ("Id doc", "example"), |filter, id| ...)` checks the record
-/// exists (404, 410) and narrows the filter to it. The calling module imports
+/// and media types) and its filters `F`. With `of: exists, ("Id doc", "example"), |filter, id|
+/// narrow`, it is a sub-collection of the record a path id names: `exists` checks the record
+/// exists (404, 410), `narrow` narrows the filter to it. The calling module imports
 /// `actix_web::get`, which utoipa reads the method and path from.
 macro_rules! list_endpoint {
     (
@@ -409,12 +425,14 @@ macro_rules! list_endpoint {
             path: actix_web::web::Path<String>,
             params: $crate::routes::v1::listing::ListParams<$filters>,
         ) -> Result<actix_web::HttpResponse, $crate::error::ApiError> {
-            use $crate::routes::v1::listing::Filters as _;
-            let pool = db.at(params.as_of()).await?;
-            let mut $filter = params.filters.filter()?;
-            let $id = $exists(&pool, &path).await?;
-            $narrow;
-            $crate::routes::v1::listing::respond(&req, &pool, $filter, params).await
+            use $crate::routes::v1::listing::{Collection, Filters};
+            type Filter = <<$filters as Filters>::Of as Collection>::Filter;
+            let narrow = async |pool: &$crate::routes::v1::as_of::DataPool, $filter: &mut Filter| {
+                let $id = $exists(pool, &path).await?;
+                $narrow;
+                Ok(())
+            };
+            $crate::routes::v1::listing::serve_narrowed(&req, db, params, narrow).await
         }
     };
 }
@@ -492,4 +510,20 @@ async fn chunk<C: Collection>(
         C::NAME,
         C::sort_name(sort),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shared_keys_are_the_shared_parameters_documented() {
+        let documented: Vec<String> = PageParams::into_params(|| None)
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        let mut expected = vec!["sort".to_owned(), "count".to_owned(), "format".to_owned()];
+        expected.extend(documented);
+        assert_eq!(SHARED.to_vec(), expected);
+    }
 }

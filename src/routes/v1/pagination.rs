@@ -310,15 +310,6 @@ macro_rules! page_type {
 }
 pub(crate) use page_type;
 
-/// Paging, sorting and format options of one listing, with `S` the collection's sort.
-pub struct Listing<'a, S> {
-    pub sort: Option<S>,
-    pub count: Option<bool>,
-    pub format: Option<super::format::Format>,
-    pub limit: Option<super::params::Limit>,
-    pub cursor: Option<&'a str>,
-}
-
 /// The store position a cursor points at, for a collection ordered by `order`.
 pub fn position(
     collection: &str,
