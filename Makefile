@@ -68,7 +68,7 @@ lint: ## Check formatting, clippy lints and that no modules import each other in
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	scripts/module-cycles
-	scripts/module-cycles --depth 1
+	scripts/module-cycles --depth 1 --layers
 
 ci: ## Run what CI runs (.ci/run)
 	bash .ci/run

@@ -1,9 +1,11 @@
 //! Durand: a sourced, attributed REST API on the Pakistan–Afghanistan conflict.
 //!
-//! Layers, each using only those before it: `domain` < `store` (SQL) < `error` and `config` <
-//! the middlewares, lowest first (`auth`, `encoding`, `replicas`, `caching`, `circuit`,
-//! `metrics`, `response_cache`, `rate_limit`; `telemetry` below all) < `representation` and
-//! `curation` < `routes` < `openapi` < `startup` < `commands`. `scripts/module-cycles` checks it.
+//! Layers, each module using only its own layer and those before it: `domain` < `store` (SQL)
+//! < `error`, `config`, `telemetry`, `progress` < the HTTP infrastructure (`auth`, `encoding`,
+//! `replicas`, `caching`, `circuit`, `metrics`, `response_cache`, `rate_limit`, `cors`,
+//! `shutdown`, `notifications`, `wire`, `extract`) < `representation`, `curation` < `routes` <
+//! `openapi`, `generate`, `startup`, `commands`, `cli`. `scripts/module-cycles --layers` checks
+//! it; docs/ARCHITECTURE.md describes it.
 
 pub mod auth;
 pub mod caching;
