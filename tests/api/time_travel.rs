@@ -30,6 +30,23 @@ async fn make_version_2(pool: &PgPool) {
     assert_eq!(report.version, Some(2), "{report:?}");
 }
 
+/// Waits until `app` serves `version`: a write made outside the server reaches it by
+/// notification, a moment later (the bound only stops a broken server hanging the test).
+async fn until_served(app: &TestApp, version: i64) {
+    for _ in 0..100 {
+        let r = app.request(reqwest::Method::GET, "/v1/dataset").await;
+        let served = r
+            .headers()
+            .get("durand-dataset-version")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<i64>().ok());
+        if served == Some(version) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 /// Version 3: the added source deleted, with its tombstone, as an editor's delete does.
 async fn delete_added_source(pool: &PgPool) {
     let mut tx = pool.begin().await.unwrap();
@@ -120,6 +137,7 @@ async fn as_of_a_past_version_serves_the_bytes_served_back_then(pool: PgPool) {
     let search = bytes_ok(&app, "/v1/search?q=Taliban").await;
 
     make_version_2(&pool).await;
+    until_served(&app, 2).await;
 
     let now = bytes_ok(&app, &claim_path).await;
     assert_ne!(now, claim, "the change shows without as_of");
@@ -159,6 +177,7 @@ async fn as_of_a_past_version_serves_the_bytes_served_back_then(pool: PgPool) {
 async fn as_of_the_same_request_twice_gives_the_same_bytes_and_etag(pool: PgPool) {
     let app = TestApp::spawn(pool.clone()).await;
     make_version_2(&pool).await;
+    until_served(&app, 2).await;
     for path in [
         "/v1/claims?as_of=1",
         "/v1/export?as_of=1",
@@ -179,6 +198,7 @@ async fn as_of_the_same_request_twice_gives_the_same_bytes_and_etag(pool: PgPool
 async fn as_of_responses_name_their_version_and_are_immutable(pool: PgPool) {
     let app = TestApp::spawn(pool.clone()).await;
     make_version_2(&pool).await;
+    until_served(&app, 2).await;
     let t1 = time_of(&pool, 1).await;
     for path in [
         "/v1/claims?as_of=1",
@@ -217,6 +237,7 @@ async fn as_of_responses_name_their_version_and_are_immutable(pool: PgPool) {
 async fn as_of_a_time_means_the_latest_version_made_by_then(pool: PgPool) {
     let app = TestApp::spawn(pool.clone()).await;
     make_version_2(&pool).await;
+    until_served(&app, 2).await;
     let (t1, t2) = (time_of(&pool, 1).await, time_of(&pool, 2).await);
     assert!(t2 > t1);
     let between = t2 - chrono::Duration::microseconds(1);
@@ -248,6 +269,7 @@ async fn as_of_a_time_means_the_latest_version_made_by_then(pool: PgPool) {
 async fn bad_as_of_values_are_400_problems_that_say_what_is_allowed(pool: PgPool) {
     let app = TestApp::spawn(pool.clone()).await;
     make_version_2(&pool).await;
+    until_served(&app, 2).await;
     let t1 = time_of(&pool, 1).await;
     let future = at(Utc::now() + chrono::Duration::days(1));
     let before = at(t1 - chrono::Duration::seconds(1));
@@ -289,6 +311,7 @@ async fn bad_as_of_values_are_400_problems_that_say_what_is_allowed(pool: PgPool
 async fn a_record_added_later_is_not_found_as_of_before(pool: PgPool) {
     let app = TestApp::spawn(pool.clone()).await;
     make_version_2(&pool).await;
+    until_served(&app, 2).await;
     let path = format!("/v1/sources/{ADDED_SOURCE}");
     app.get_ok(&path).await;
     app.get_ok(&format!("{path}?as_of=2")).await;
@@ -301,6 +324,7 @@ async fn a_record_added_later_is_not_found_as_of_before(pool: PgPool) {
 async fn a_deleted_record_is_gone_with_its_tombstone(pool: PgPool) {
     let app = TestApp::spawn(pool.clone()).await;
     make_version_2(&pool).await;
+    until_served(&app, 2).await;
     delete_added_source(&pool).await;
     let path = format!("/v1/sources/{ADDED_SOURCE}");
     for url in [path.clone(), format!("{path}?as_of=3")] {
@@ -374,6 +398,7 @@ async fn the_export_command_prints_the_dataset_as_of_a_version(pool: PgPool) {
 async fn reading_every_version_builds_nothing_and_never_changes_the_current_data(pool: PgPool) {
     let app = TestApp::spawn(pool.clone()).await;
     make_version_2(&pool).await;
+    until_served(&app, 2).await;
     let relations = || async {
         sqlx::query_scalar::<_, i64>(
             "select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace
