@@ -25,7 +25,7 @@ macro_rules! string_enum {
             pub const ALL: &'static [$name] = &[$($name::$variant,)*];
 
             /// The value as written in JSON, CSV and the database.
-            pub fn as_str(self) -> &'static str {
+            pub const fn as_str(self) -> &'static str {
                 match self {
                     $($name::$variant => $text,)*
                 }

@@ -1,5 +1,7 @@
 //! Full-text search as served: the kinds of record a search hit can be.
 
+use super::resource::Resource;
+
 string_enum! {
     /// What kind of record a search hit is.
     pub enum SearchHitType {
@@ -16,12 +18,12 @@ string_enum! {
 
 impl SearchHitType {
     /// The collection the record is served from, e.g. `claims` for `/v1/claims/{id}`.
-    pub fn collection(self) -> &'static str {
+    pub fn collection(self) -> Resource {
         match self {
-            Self::Actor => "actors",
-            Self::Claim => "claims",
-            Self::Incident => "incidents",
-            Self::Source => "sources",
+            Self::Actor => Resource::Actors,
+            Self::Claim => Resource::Claims,
+            Self::Incident => Resource::Incidents,
+            Self::Source => Resource::Sources,
         }
     }
 }

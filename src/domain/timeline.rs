@@ -1,5 +1,7 @@
 //! The timeline as served: the kinds of record a timeline entry can be.
 
+use super::resource::Resource;
+
 string_enum! {
     /// What kind of record a timeline entry is.
     pub enum TimelineEntryType {
@@ -12,10 +14,10 @@ string_enum! {
 
 impl TimelineEntryType {
     /// The collection the record is served from.
-    pub fn collection(self) -> &'static str {
+    pub fn collection(self) -> Resource {
         match self {
-            Self::Claim => "claims",
-            Self::Incident => "incidents",
+            Self::Claim => Resource::Claims,
+            Self::Incident => Resource::Incidents,
         }
     }
 }

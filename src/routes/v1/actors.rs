@@ -29,7 +29,7 @@ use crate::store::incidents::IncidentFilter;
 
 keyset_collection! {
     /// The actors collection.
-    Actors { Actor, ActorPage: "A page of actors.", "actors", ActorFilter, ActorSort::Id }
+    Actors { Actor, ActorPage: "A page of actors.", Actors, ActorFilter, ActorSort::Id }
     queries: store::actors::ACTORS;
     key: |a| a.name;
     formats: JSON_CSV;

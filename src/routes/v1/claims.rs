@@ -19,7 +19,7 @@ use crate::store::claims::ClaimFilter;
 
 keyset_collection! {
     /// The claims collection; each claim with its attribution sentence.
-    Claims { Claim, ClaimPage: "A page of claims.", "claims", ClaimFilter, ClaimSort::MadeAt }
+    Claims { Claim, ClaimPage: "A page of claims.", Claims, ClaimFilter, ClaimSort::MadeAt }
     queries: store::claims::CLAIMS, then: representation::attribute_claims;
     key: |c| c.made_at.start();
     formats: JSON_CSV;

@@ -23,7 +23,7 @@ use crate::store::keyset::Sorted;
 
 keyset_collection! {
     /// The force figures collection; each figure with its attribution sentence.
-    ForceFigures { ForceFigure, ForceFigurePage: "A page of force figures.", "force-figures", ForceFigureFilter, ForceFigureSort::Id }
+    ForceFigures { ForceFigure, ForceFigurePage: "A page of force figures.", ForceFigures, ForceFigureFilter, ForceFigureSort::Id }
     queries: store::force_figures::FORCE_FIGURES, then: representation::attribute_figures;
     key: |f| f.metric;
     formats: JSON_CSV;

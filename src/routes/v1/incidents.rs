@@ -19,7 +19,7 @@ use crate::store::incidents::IncidentFilter;
 
 keyset_collection! {
     /// The incidents collection, also as GeoJSON.
-    Incidents { Incident, IncidentPage: "A page of incidents.", "incidents", IncidentFilter, IncidentSort::Date }
+    Incidents { Incident, IncidentPage: "A page of incidents.", Incidents, IncidentFilter, IncidentSort::Date }
     queries: store::incidents::INCIDENTS;
     key: |i| i.date.start();
     formats: JSON_CSV_GEOJSON;

@@ -128,7 +128,8 @@ pub fn keyset_key<S: KeysetSort>(sort: S, value: impl FnOnce() -> Value) -> Vec<
     }
 }
 
-/// Declares a collection paged by keyset, and its page type: its records, filter, sort (with
+/// Declares a collection paged by keyset, and its page type: its records, the `Resource` it
+/// is (its name in cursors and file names), filter, sort (with
 /// its default), the store's list and count queries for it (`store::keyset::ListQueries`), an
 /// optional step that completes the rows read (attribution), the sort column's value of a
 /// record (`key`), and the formats it offers.
@@ -143,7 +144,7 @@ macro_rules! keyset_collection {
     }};
     (
         $(#[$doc:meta])*
-        $name:ident { $item:ty, $page:ident: $page_doc:literal, $label:literal, $filter:ty, $sort:ident::$default:ident }
+        $name:ident { $item:ty, $page:ident: $page_doc:literal, $resource:ident, $filter:ty, $sort:ident::$default:ident }
         queries: $queries:path $(, then: $then:path)?;
         $(key: |$x:ident| $key:expr;)?
         formats: $formats:expr;
@@ -159,7 +160,7 @@ macro_rules! keyset_collection {
             type Sort = $sort;
             type After = $crate::store::keyset::Position;
             type Page = $page;
-            const NAME: &'static str = $label;
+            const NAME: &'static str = $crate::domain::Resource::$resource.as_str();
             const FORMATS: &'static [$crate::routes::v1::format::Format] = $formats;
             const DEFAULT_SORT: $sort = $sort::$default;
 

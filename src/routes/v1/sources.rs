@@ -17,7 +17,7 @@ use crate::store::sources::SourceFilter;
 
 keyset_collection! {
     /// The sources collection.
-    Sources { Source, SourcePage: "A page of sources.", "sources", SourceFilter, SourceSort::Id }
+    Sources { Source, SourcePage: "A page of sources.", Sources, SourceFilter, SourceSort::Id }
     queries: store::sources::SOURCES;
     formats: JSON_CSV;
 }
