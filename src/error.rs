@@ -7,6 +7,7 @@
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
+use utoipa::openapi::{RefOr, Response};
 use utoipa::{ToResponse, ToSchema};
 
 use crate::domain::{Resource, Tombstone};
@@ -454,53 +455,50 @@ impl ResponseError for ApiError {
     }
 }
 
-/// Declares the documented answer of an error status, for the spec only: a problem document
-/// with its description (and headers).
-macro_rules! problem_response {
-    ($(#[$doc:meta])* $name:ident, $description:tt $(, headers($($headers:tt)*))?) => {
-        $(#[$doc])*
-        #[derive(ToResponse)]
-        #[response(
-            description = $description,
-            content_type = "application/problem+json"
-            $(, headers($($headers)*))?
-        )]
-        #[expect(dead_code, reason = "only its schema is used, for the spec")]
-        pub struct $name(Problem);
+/// Declares the documented answer of each error status, for the spec only (a problem document
+/// with its description and headers), and `problem_responses`, which lists them all.
+macro_rules! problem_responses {
+    ($($(#[$doc:meta])* $name:ident, $description:tt $(, headers($($headers:tt)*))?;)*) => {
+        $(
+            $(#[$doc])*
+            #[derive(ToResponse)]
+            #[response(
+                description = $description,
+                content_type = "application/problem+json"
+                $(, headers($($headers)*))?
+            )]
+            #[expect(dead_code, reason = "only its schema is used, for the spec")]
+            pub struct $name(Problem);
+        )*
+
+        /// Every declared error response, named, for the spec's `components.responses`.
+        pub fn problem_responses() -> Vec<(&'static str, RefOr<Response>)> {
+            vec![$(<$name as ToResponse>::response()),*]
+        }
     };
 }
 
-problem_response!(
+problem_responses! {
     /// 400: a query parameter is unknown, repeated or malformed.
     BadRequest,
-    "A query parameter is unknown, repeated or malformed; `errors` names it and says what is allowed."
-);
+    "A query parameter is unknown, repeated or malformed; `errors` names it and says what is allowed.";
 
-problem_response!(
     /// 404: no record has this id.
     NotFound,
-    "No record has this id."
-);
+    "No record has this id.";
 
-problem_response!(
     /// 500: a bug; the body says nothing internal.
     InternalError,
-    "Unexpected server error; quote the X-Request-Id response header when reporting it."
-);
+    "Unexpected server error; quote the X-Request-Id response header when reporting it.";
 
-problem_response!(
     /// 503: the database cannot be reached.
     Unavailable,
-    "The database is unavailable, or a wait ran past its limit (a write waiting for another, a query past its time); nothing was written. Retry after the `Retry-After` seconds."
-);
+    "The database is unavailable, or a wait ran past its limit (a write waiting for another, a query past its time); nothing was written. Retry after the `Retry-After` seconds.";
 
-problem_response!(
     /// 406: the resource has no representation the client accepts.
     NotAcceptable,
-    "None of the formats asked for (`Accept` or `format`) is offered here; `detail` lists those that are."
-);
+    "None of the formats asked for (`Accept` or `format`) is offered here; `detail` lists those that are.";
 
-problem_response!(
     /// 429: over the rate limit of the client's address or of its API key.
     TooManyRequests,
     "Too many requests: from this client address without an API key (`anonymous`), with this key (`key`), or from this address with credentials that are no valid key (`key-check`); `RateLimit-Policy` names the bucket. Retry after `Retry-After` seconds.",
@@ -509,73 +507,51 @@ problem_response!(
         ("RateLimit-Limit" = u64, description = "Requests allowed in a burst"),
         ("RateLimit-Remaining" = u64, description = "Requests left before the limit applies"),
         ("RateLimit-Reset" = u64, description = "Seconds until the allowance is full again"),
-        ("RateLimit-Policy" = String, description = "The bucket's quota, as `<per_minute>;w=60;burst=<burst>;policy=\"<anonymous|key|key-check>\"` (draft-ietf-httpapi-ratelimit-headers-06)"),)
-);
+        ("RateLimit-Policy" = String, description = "The bucket's quota, as `<per_minute>;w=60;burst=<burst>;policy=\"<anonymous|key|key-check>\"` (draft-ietf-httpapi-ratelimit-headers-06)"),);
 
-problem_response!(
     /// 401: a write without a valid key.
     Unauthorized,
     "No `Authorization: Bearer` token on a write, or, on any request, an `Authorization` header that is not a valid key (unreadable, another scheme, unknown or revoked).",
-    headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"durand\"`, with `error=\"invalid_token\"` when a token was sent but is not valid"))
-);
+    headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"durand\"`, with `error=\"invalid_token\"` when a token was sent but is not valid"));
 
-problem_response!(
     /// 403: the key's scope does not allow this.
     Forbidden,
-    "The key is valid but its scope does not allow this operation."
-);
+    "The key is valid but its scope does not allow this operation.";
 
-problem_response!(
     /// 410: the record was deleted.
     Gone,
-    "The record was deleted; `tombstone` says when (dataset version and time), by whom and why. Its id is never reused."
-);
+    "The record was deleted; `tombstone` says when (dataset version and time), by whom and why. Its id is never reused.";
 
-problem_response!(
     /// 409: the write conflicts with the data.
     Conflict,
-    "The write conflicts with the data as it is: the id is taken (or was deleted and cannot be reused), or other records still refer to the one being deleted (`errors` lists them)."
-);
+    "The write conflicts with the data as it is: the id is taken (or was deleted and cannot be reused), or other records still refer to the one being deleted (`errors` lists them).";
 
-problem_response!(
     /// 400 on a write: the body is not a JSON object.
     MalformedBody,
-    "The body is not JSON, or not a JSON object, or a query parameter or header is malformed; `errors` says where."
-);
+    "The body is not JSON, or not a JSON object, or a query parameter or header is malformed; `errors` says where.";
 
-problem_response!(
     /// 422: the body is not a valid record.
     UnprocessableBody,
-    "The body is JSON but not a valid record; `errors` lists every problem, each with the JSON Pointer of its field."
-);
+    "The body is JSON but not a valid record; `errors` lists every problem, each with the JSON Pointer of its field.";
 
-problem_response!(
     /// 415: the body's media type is not accepted.
     UnsupportedMediaType,
-    "The body's `Content-Type` is not one this operation accepts."
-);
+    "The body's `Content-Type` is not one this operation accepts.";
 
-problem_response!(
     /// 413: the body is too large.
     PayloadTooLarge,
-    "The body is larger than the server accepts."
-);
+    "The body is larger than the server accepts.";
 
-problem_response!(
     /// 408: the body did not arrive in time.
     RequestTimeout,
-    "The body did not arrive within 5 s of its first byte; nothing was changed."
-);
+    "The body did not arrive within 5 s of its first byte; nothing was changed.";
 
-problem_response!(
     /// 428: a write without `If-Match`.
     PreconditionRequired,
-    "`If-Match` is required: send the ETag from your last GET of the record."
-);
+    "`If-Match` is required: send the ETag from your last GET of the record.";
 
-problem_response!(
     /// 412: `If-Match` is stale.
     PreconditionFailed,
     "The record changed since the ETag in `If-Match` was read; the response's `ETag` is the current one.",
-    headers(("ETag" = String, description = "The record's current ETag"))
-);
+    headers(("ETag" = String, description = "The record's current ETag"));
+}

@@ -12,8 +12,10 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::{HttpResponse, web};
+use prometheus::core::Collector;
 use prometheus::{
-    HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+    HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
+    TextEncoder,
 };
 use sqlx::PgPool;
 
@@ -44,110 +46,117 @@ pub struct Metrics {
     pool_connections: IntGaugeVec,
     dataset_info: IntGaugeVec,
     /// Readiness checks that reached the database (`/readyz` answers from a cache between).
-    pub readiness_checks: prometheus::IntCounter,
+    pub readiness_checks: IntCounter,
     /// Reads answered from the response cache (`hit`), built and kept (`miss`).
     response_cache: IntCounterVec,
     /// 1 while the version listener is listening (the response cache is used), else 0.
-    listener_up: prometheus::IntGauge,
+    listener_up: IntGauge,
     /// Bytes the response cache holds.
-    response_cache_bytes: prometheus::IntGauge,
+    response_cache_bytes: IntGauge,
     /// 1 while the database circuit is open (PostgreSQL known unreachable), else 0.
-    pub circuit_open: prometheus::IntGauge,
+    pub circuit_open: IntGauge,
     /// Serialises the reset-and-set of per-scrape gauges with the gathering that follows, so
     /// concurrent scrapes never see a half-updated `durand_dataset_info`.
     scrape: Mutex<()>,
+}
+
+/// Registers a new series with `registry` and hands it back (the names and help texts are
+/// constants, so a failure here is a programming error).
+fn registered<C: Collector + Clone + 'static>(
+    registry: &Registry,
+    series: prometheus::Result<C>,
+) -> C {
+    let series = series.expect("valid metric");
+    registry
+        .register(Box::new(series.clone()))
+        .expect("unique metric names");
+    series
+}
+
+/// A registered gauge with no labels.
+fn gauge(registry: &Registry, name: &str, help: &str) -> IntGauge {
+    registered(registry, IntGauge::new(name, help))
+}
+
+/// A registered gauge with `labels`.
+fn gauge_vec(registry: &Registry, name: &str, help: &str, labels: &[&str]) -> IntGaugeVec {
+    registered(registry, IntGaugeVec::new(Opts::new(name, help), labels))
+}
+
+/// A registered counter with `labels`.
+fn counter_vec(registry: &Registry, name: &str, help: &str, labels: &[&str]) -> IntCounterVec {
+    registered(registry, IntCounterVec::new(Opts::new(name, help), labels))
 }
 
 impl Metrics {
     /// A fresh registry with every series registered.
     pub fn new() -> Self {
         let registry = Registry::new();
-        let requests = IntCounterVec::new(
-            Opts::new(
-                "durand_http_requests_total",
-                "HTTP requests answered, by method, route template and status code.",
-            ),
+        let requests = counter_vec(
+            &registry,
+            "durand_http_requests_total",
+            "HTTP requests answered, by method, route template and status code.",
             &["method", "route", "status"],
-        )
-        .expect("valid counter");
-        let durations = HistogramVec::new(
-            HistogramOpts::new(
-                "durand_http_request_duration_seconds",
-                "Time to produce a response (headers), by method and route template.",
-            )
-            .buckets(DURATION_BUCKETS.to_vec()),
-            &["method", "route"],
-        )
-        .expect("valid histogram");
-        let pool_connections = IntGaugeVec::new(
-            Opts::new(
-                "durand_db_pool_connections",
-                "PostgreSQL pool connections by state, read at scrape time.",
+        );
+        let durations = registered(
+            &registry,
+            HistogramVec::new(
+                HistogramOpts::new(
+                    "durand_http_request_duration_seconds",
+                    "Time to produce a response (headers), by method and route template.",
+                )
+                .buckets(DURATION_BUCKETS.to_vec()),
+                &["method", "route"],
             ),
+        );
+        let pool_connections = gauge_vec(
+            &registry,
+            "durand_db_pool_connections",
+            "PostgreSQL pool connections by state, read at scrape time.",
             &["state"],
-        )
-        .expect("valid gauge");
-        let dataset_info = IntGaugeVec::new(
-            Opts::new(
-                "durand_dataset_info",
-                "Always 1; `version` is the loaded dataset's version (absent when none is loaded).",
-            ),
+        );
+        let dataset_info = gauge_vec(
+            &registry,
+            "durand_dataset_info",
+            "Always 1; `version` is the loaded dataset's version (absent when none is loaded).",
+            &["version"],
+        );
+        gauge_vec(
+            &registry,
+            "durand_build_info",
+            "Always 1; `version` is the server's crate version.",
             &["version"],
         )
-        .expect("valid gauge");
-        let build_info = IntGaugeVec::new(
-            Opts::new(
-                "durand_build_info",
-                "Always 1; `version` is the server's crate version.",
+        .with_label_values(&[env!("CARGO_PKG_VERSION")])
+        .set(1);
+        let readiness_checks = registered(
+            &registry,
+            IntCounter::new(
+                "durand_readiness_checks_total",
+                "Readiness checks that pinged the database (/readyz caches the answer for a second).",
             ),
-            &["version"],
-        )
-        .expect("valid gauge");
-        build_info
-            .with_label_values(&[env!("CARGO_PKG_VERSION")])
-            .set(1);
-        let readiness_checks = prometheus::IntCounter::new(
-            "durand_readiness_checks_total",
-            "Readiness checks that pinged the database (/readyz caches the answer for a second).",
-        )
-        .expect("valid counter");
-        let circuit_open = prometheus::IntGauge::new(
+        );
+        let circuit_open = gauge(
+            &registry,
             "durand_database_circuit_open",
             "1 while PostgreSQL is known to be unreachable and requests that need it are answered 503 at once; else 0.",
-        )
-        .expect("valid gauge");
-        let response_cache = IntCounterVec::new(
-            Opts::new(
-                "durand_response_cache_total",
-                "Reads of /v1/ looked up in the response cache, by outcome: hit (answered from memory) or miss (built, then kept if it could be). Reads that bypass the cache are not counted.",
-            ),
+        );
+        let response_cache = counter_vec(
+            &registry,
+            "durand_response_cache_total",
+            "Reads of /v1/ looked up in the response cache, by outcome: hit (answered from memory) or miss (built, then kept if it could be). Reads that bypass the cache are not counted.",
             &["outcome"],
-        )
-        .expect("valid counter");
-        let listener_up = prometheus::IntGauge::new(
+        );
+        let listener_up = gauge(
+            &registry,
             "durand_version_listener_up",
             "1 while this process listens for new dataset versions and answers unchanged reads from its response cache; 0 while the listener reconnects (the cache is bypassed).",
-        )
-        .expect("valid gauge");
-        let response_cache_bytes = prometheus::IntGauge::new(
+        );
+        let response_cache_bytes = gauge(
+            &registry,
             "durand_response_cache_bytes",
             "Bytes of responses the response cache holds (bounded by DURAND_CACHE_BYTES).",
-        )
-        .expect("valid gauge");
-        for collector in [
-            Box::new(readiness_checks.clone()) as Box<dyn prometheus::core::Collector>,
-            Box::new(listener_up.clone()),
-            Box::new(response_cache_bytes.clone()),
-            Box::new(response_cache.clone()),
-            Box::new(circuit_open.clone()),
-            Box::new(requests.clone()),
-            Box::new(durations.clone()),
-            Box::new(pool_connections.clone()),
-            Box::new(dataset_info.clone()),
-            Box::new(build_info),
-        ] {
-            registry.register(collector).expect("unique metric names");
-        }
+        );
         Self {
             registry,
             requests,

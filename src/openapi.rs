@@ -44,8 +44,8 @@ pub const REGENERATE: &str = "make spec";
         (name = "meta", description = "The API's own description"),
         (name = "health", description = "Liveness and readiness"),
     ),
-    // Schemas and responses referenced only from query parameters and `response = ...`,
-    // which utoipa does not collect by itself (a test checks every `$ref` resolves).
+    // Schemas referenced only from query parameters, which utoipa does not collect by itself
+    // (a test checks every `$ref` resolves); the error responses come from `ErrorResponses`.
     components(
         schemas(
             crate::error::Problem,
@@ -63,29 +63,11 @@ pub const REGENERATE: &str = "make spec";
             crate::domain::IncidentSort,
             crate::domain::SourceSort,
         ),
-        responses(
-            crate::error::BadRequest,
-            crate::error::NotFound,
-            crate::error::NotAcceptable,
-            crate::error::TooManyRequests,
-            crate::error::InternalError,
-            crate::error::Unavailable,
-            crate::error::Unauthorized,
-            crate::error::Forbidden,
-            crate::error::Gone,
-            crate::error::Conflict,
-            crate::error::MalformedBody,
-            crate::error::UnprocessableBody,
-            crate::error::UnsupportedMediaType,
-            crate::error::PayloadTooLarge,
-            crate::error::RequestTimeout,
-            crate::error::PreconditionRequired,
-            crate::error::PreconditionFailed,
-        )
     ),
     // In order: the routes first, so that the rest see their paths and schemas.
     modifiers(
         &RegisteredRoutes,
+        &ErrorResponses,
         &DocumentCaching,
         &DocumentOptionalKey,
         &DocumentWriteInputs,
@@ -113,6 +95,19 @@ impl Modify for RegisteredRoutes {
             .configure(routes::configure)
             .split_for_parts();
         *spec = full;
+    }
+}
+
+/// The error responses every operation refers to (`#/components/responses/NotFound`, ...),
+/// declared once in `error`.
+struct ErrorResponses;
+
+impl Modify for ErrorResponses {
+    fn modify(&self, spec: &mut utoipa::openapi::OpenApi) {
+        let components = spec.components.get_or_insert_with(Default::default);
+        for (name, response) in crate::error::problem_responses() {
+            components.responses.insert(name.to_owned(), response);
+        }
     }
 }
 

@@ -42,6 +42,15 @@ macro_rules! string_enum {
                 f.write_str(self.as_str())
             }
         }
+
+        /// For columns read with sqlx's `try_from = "String"`.
+        impl TryFrom<String> for $name {
+            type Error = String;
+            fn try_from(text: String) -> Result<Self, String> {
+                Self::parse(&text)
+                    .ok_or_else(|| format!("`{text}` is not a {}", stringify!($name)))
+            }
+        }
     };
 }
 

@@ -27,10 +27,3 @@ impl SearchHitType {
         }
     }
 }
-
-impl TryFrom<String> for SearchHitType {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, String> {
-        Self::parse(&s).ok_or_else(|| format!("`{s}` is not a search hit type"))
-    }
-}

@@ -1,6 +1,7 @@
 //! The timeline as served: the kinds of record a timeline entry can be.
 
 use super::resource::Resource;
+use super::search::SearchHitType;
 
 string_enum! {
     /// What kind of record a timeline entry is.
@@ -15,16 +16,16 @@ string_enum! {
 impl TimelineEntryType {
     /// The collection the record is served from.
     pub fn collection(self) -> Resource {
-        match self {
-            Self::Claim => Resource::Claims,
-            Self::Incident => Resource::Incidents,
-        }
+        SearchHitType::from(self).collection()
     }
 }
 
-impl TryFrom<String> for TimelineEntryType {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, String> {
-        Self::parse(&s).ok_or_else(|| format!("`{s}` is not a timeline entry type"))
+/// Every kind of timeline entry is a kind of record search finds too.
+impl From<TimelineEntryType> for SearchHitType {
+    fn from(kind: TimelineEntryType) -> Self {
+        match kind {
+            TimelineEntryType::Claim => Self::Claim,
+            TimelineEntryType::Incident => Self::Incident,
+        }
     }
 }
