@@ -72,14 +72,25 @@ async fn cite(
     Ok(())
 }
 
-/// Deletes record `id`'s rows in its child `tables` (where column `parent` names it), so that
-/// they can be written again. The names are fixed in this module, never input.
-async fn clear_children(
+/// The tables holding a resource's child rows (derived from each record's document), and
+/// the column in them that names the record.
+const fn child_tables(resource: Resource) -> (&'static [&'static str], &'static str) {
+    match resource {
+        Resource::Actors => (&["actor_relations"], "actor_id"),
+        Resource::Incidents => (&["incident_actors", "incident_locations"], "incident_id"),
+        Resource::Claims => (&["claim_about", "claim_contradictions"], "claim_id"),
+        Resource::Sources | Resource::ForceFigures => (&[], "id"),
+    }
+}
+
+/// Deletes record `id`'s child rows (see [`child_tables`]), so that they can be written again
+/// or go with it. The names are fixed here, never input.
+pub(super) async fn clear_children(
     conn: &mut PgConnection,
-    tables: &[&str],
-    parent: &str,
+    resource: Resource,
     id: &str,
 ) -> Result<(), sqlx::Error> {
+    let (tables, parent) = child_tables(resource);
     for table in tables {
         sqlx::query(&format!("delete from {table} where {parent} = $1"))
             .bind(id)
@@ -141,7 +152,7 @@ pub(crate) async fn upsert_actor(
         actor.country.as_ref().map(|c| c.as_str()),
     );
     if written.is_some() {
-        clear_children(conn, &["actor_relations"], "actor_id", actor.id.as_str()).await?;
+        clear_children(conn, Resource::Actors, actor.id.as_str()).await?;
         let related: Vec<String> = actor
             .relations
             .iter()
@@ -195,8 +206,7 @@ pub(crate) async fn upsert_incident(
     );
     if written.is_some() {
         let id = incident.id.as_str();
-        let children = ["incident_actors", "incident_locations"];
-        clear_children(conn, &children, "incident_id", id).await?;
+        clear_children(conn, Resource::Incidents, id).await?;
         let actors: Vec<String> = incident
             .actors
             .iter()
@@ -273,8 +283,7 @@ pub(crate) async fn upsert_claim(
     );
     if written.is_some() {
         let id = claim.id.as_str();
-        let children = ["claim_about", "claim_contradictions"];
-        clear_children(conn, &children, "claim_id", id).await?;
+        clear_children(conn, Resource::Claims, id).await?;
         let about: Vec<String> = claim.about.iter().map(ToString::to_string).collect();
         sqlx::query!(
             r#"
