@@ -5,7 +5,9 @@ use sqlx::{Postgres, QueryBuilder};
 
 use super::{Reader, documents};
 
-use super::keyset::{DocQueries, KeyKind, ListQueries, Order, Sorted, doc, push_eq};
+use super::keyset::{
+    DocQueries, KeyKind, ListQueries, Order, Sorted, doc, push_eq, push_matches, push_overlaps,
+};
 use crate::domain::{
     ActorId, Claim, ClaimId, ClaimKind, ClaimSort, ClaimStatus, IncidentId, Resource,
 };
@@ -59,17 +61,8 @@ fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, filter: &ClaimFilter) {
         .push_bind(about.to_string())
         .push(")");
     }
-    if let Some(from) = filter.from {
-        qb.push(" and c.made_end >= ").push_bind(from);
-    }
-    if let Some(to) = filter.to {
-        qb.push(" and c.made_start <= ").push_bind(to);
-    }
-    if let Some(q) = &filter.q {
-        qb.push(" and c.search @@ websearch_to_tsquery('english', ")
-            .push_bind(q.clone())
-            .push(")");
-    }
+    push_overlaps(qb, ("c.made_start", "c.made_end"), filter.from, filter.to);
+    push_matches(qb, "c.search", filter.q.as_deref());
 }
 
 /// The claims collection's list and count queries. A page finds its keys first, from

@@ -5,7 +5,7 @@ use sqlx::{Postgres, QueryBuilder};
 
 use super::{Reader, documents};
 
-use super::keyset::{DocQueries, KeyKind, ListQueries, Order, Sorted, doc, push_eq};
+use super::keyset::{DocQueries, KeyKind, ListQueries, Order, Sorted, doc, push_eq, push_overlaps};
 use crate::domain::{ActorId, ForceFigure, ForceFigureSort, ForceMetric, Resource};
 
 /// Filters on the force-figures collection; `None` means "any".
@@ -38,10 +38,8 @@ fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, filter: &ForceFigureFilter) 
             .push(")");
     }
     push_eq(qb, "f.metric", filter.metric.map(ForceMetric::as_str));
-    if let Some((start, end)) = filter.dated {
-        qb.push(" and f.as_of_end >= ").push_bind(start);
-        qb.push(" and f.as_of_start <= ").push_bind(end);
-    }
+    let (from, to) = filter.dated.unzip();
+    push_overlaps(qb, ("f.as_of_start", "f.as_of_end"), from, to);
 }
 
 /// The force-figures collection's list and count queries.

@@ -135,32 +135,11 @@ async fn deleted_ids(
     conn: &mut PgConnection,
     dataset: &Dataset,
 ) -> Result<Vec<String>, sqlx::Error> {
-    let mut resources = Vec::new();
-    let mut ids = Vec::new();
-    let mut add = |resource: Resource, id: String| {
-        resources.push(resource.as_str().to_owned());
-        ids.push(id);
-    };
-    dataset
-        .sources
+    let (resources, ids): (Vec<String>, Vec<String>) = dataset
+        .records()
         .iter()
-        .for_each(|r| add(Resource::Sources, r.id.to_string()));
-    dataset
-        .actors
-        .iter()
-        .for_each(|r| add(Resource::Actors, r.id.to_string()));
-    dataset
-        .incidents
-        .iter()
-        .for_each(|r| add(Resource::Incidents, r.id.to_string()));
-    dataset
-        .claims
-        .iter()
-        .for_each(|r| add(Resource::Claims, r.id.to_string()));
-    dataset
-        .force_figures
-        .iter()
-        .for_each(|r| add(Resource::ForceFigures, r.id.to_string()));
+        .map(|r| (r.resource().as_str().to_owned(), r.id().to_owned()))
+        .unzip();
     sqlx::query_scalar!(
         r#"
         select t.resource || '/' || t.record_id as "record!"

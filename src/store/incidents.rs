@@ -6,7 +6,7 @@ use sqlx::{Postgres, QueryBuilder};
 
 use super::Reader;
 
-use super::keyset::{KeyKind, ListQueries, Order, Sorted, push_eq};
+use super::keyset::{KeyKind, ListQueries, Order, Sorted, push_eq, push_matches, push_overlaps};
 use crate::domain::{
     ActorId, ClaimId, CountryCode, Incident, IncidentId, IncidentKind, IncidentSort,
 };
@@ -76,12 +76,7 @@ fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, filter: &IncidentFilter) {
             .push_bind(actor.to_string())
             .push(")");
     }
-    if let Some(from) = filter.from {
-        qb.push(" and i.date_end >= ").push_bind(from);
-    }
-    if let Some(to) = filter.to {
-        qb.push(" and i.date_start <= ").push_bind(to);
-    }
+    push_overlaps(qb, ("i.date_start", "i.date_end"), filter.from, filter.to);
     if let Some(country) = &filter.country {
         qb.push(" and exists (select 1 from incident_locations l where l.incident_id = i.id and l.country = ")
             .push_bind(country.as_str().to_owned())
@@ -103,11 +98,7 @@ fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, filter: &IncidentFilter) {
             .push_bind(b.max_lat)
             .push(")");
     }
-    if let Some(q) = &filter.q {
-        qb.push(" and i.search @@ websearch_to_tsquery('english', ")
-            .push_bind(q.clone())
-            .push(")");
-    }
+    push_matches(qb, "i.search", filter.q.as_deref());
 }
 
 /// What a page of incidents reads of each row: the document and the ids of the claims about

@@ -150,6 +150,33 @@ pub fn push_eq<'a>(qb: &mut QueryBuilder<'a, Postgres>, column: &'static str, va
     }
 }
 
+/// Appends the date filter of the dated collections: rows whose days `start`..=`end` may meet
+/// `from`..=`to` (overlap; an end left `None` is open).
+pub fn push_overlaps(
+    qb: &mut QueryBuilder<'_, Postgres>,
+    (start, end): (&'static str, &'static str),
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) {
+    if let Some(from) = from {
+        qb.push(" and ").push(end).push(" >= ").push_bind(from);
+    }
+    if let Some(to) = to {
+        qb.push(" and ").push(start).push(" <= ").push_bind(to);
+    }
+}
+
+/// Appends a full-text match of `column` (a `tsvector`) against `q` (websearch syntax) when set.
+pub fn push_matches(qb: &mut QueryBuilder<'_, Postgres>, column: &'static str, q: Option<&str>) {
+    if let Some(q) = q {
+        qb.push(" and ")
+            .push(column)
+            .push(" @@ websearch_to_tsquery('english', ")
+            .push_bind(q.to_owned())
+            .push(")");
+    }
+}
+
 /// A collection's sort order (`crate::domain::sort`) as SQL: the columns it orders by.
 pub trait Sorted {
     /// The SQL order this sort means.

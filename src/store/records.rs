@@ -72,13 +72,55 @@ async fn cite(
     Ok(())
 }
 
+/// The tables holding a resource's child rows (derived from each record's document), and
+/// the column in them that names the record.
+const fn child_tables(resource: Resource) -> (&'static [&'static str], &'static str) {
+    match resource {
+        Resource::Actors => (&["actor_relations"], "actor_id"),
+        Resource::Incidents => (&["incident_actors", "incident_locations"], "incident_id"),
+        Resource::Claims => (&["claim_about", "claim_contradictions"], "claim_id"),
+        Resource::Sources | Resource::ForceFigures => (&[], "id"),
+    }
+}
+
+/// Deletes record `id`'s child rows (see [`child_tables`]), so that they can be written again
+/// or go with it. The names are fixed here, never input.
+pub(super) async fn clear_children(
+    conn: &mut PgConnection,
+    resource: Resource,
+    id: &str,
+) -> Result<(), sqlx::Error> {
+    let (tables, parent) = child_tables(resource);
+    for table in tables {
+        sqlx::query(&format!("delete from {table} where {parent} = $1"))
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Writes a record's row with `$sql`, an upsert binding `$args` then the stored document
+/// (`$stored` encoded) that returns a row only when the document changed: the stored document
+/// when it was written, `None` when unchanged.
+macro_rules! upsert_row {
+    ($conn:expr, $stored:expr, $sql:literal, $($arg:expr),+ $(,)?) => {{
+        let stored = doc($stored)?;
+        sqlx::query_scalar!($sql, $($arg,)+ &stored)
+            .fetch_optional(&mut *$conn)
+            .await?
+            .map(|_| stored)
+    }};
+}
+
 /// Upserts a source. Returns the stored document when it was written, `None` when unchanged.
 pub(crate) async fn upsert_source(
     conn: &mut PgConnection,
     source: &Source,
 ) -> Result<Option<Value>, sqlx::Error> {
-    let stored = doc(source)?;
-    let outcome = sqlx::query_scalar!(
+    let written = upsert_row!(
+        conn,
+        source,
         r#"
         insert into sources (id, kind, doc) values ($1, $2, $3)
         on conflict (id) do update set kind = excluded.kind, doc = excluded.doc
@@ -87,19 +129,17 @@ pub(crate) async fn upsert_source(
         "#,
         source.id.as_str(),
         source.kind.as_str(),
-        &stored,
-    )
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(outcome.map(|_| stored))
+    );
+    Ok(written)
 }
 
 pub(crate) async fn upsert_actor(
     conn: &mut PgConnection,
     actor: &Actor,
 ) -> Result<Option<Value>, sqlx::Error> {
-    let stored = doc(actor)?;
-    let outcome = sqlx::query_scalar!(
+    let written = upsert_row!(
+        conn,
+        actor,
         r#"
         insert into actors (id, kind, country, doc) values ($1, $2, $3, $4)
         on conflict (id) do update
@@ -110,17 +150,9 @@ pub(crate) async fn upsert_actor(
         actor.id.as_str(),
         actor.kind.as_str(),
         actor.country.as_ref().map(|c| c.as_str()),
-        &stored,
-    )
-    .fetch_optional(&mut *conn)
-    .await?;
-    if outcome.is_some() {
-        sqlx::query!(
-            "delete from actor_relations where actor_id = $1",
-            actor.id.as_str()
-        )
-        .execute(&mut *conn)
-        .await?;
+    );
+    if written.is_some() {
+        clear_children(conn, Resource::Actors, actor.id.as_str()).await?;
         let related: Vec<String> = actor
             .relations
             .iter()
@@ -146,15 +178,16 @@ pub(crate) async fn upsert_actor(
             .chain(actor.relations.iter().flat_map(|r| r.sources.ids()));
         cite(conn, "actors", actor.id.as_str(), sources).await?;
     }
-    Ok(outcome.map(|_| stored))
+    Ok(written)
 }
 
 pub(crate) async fn upsert_incident(
     conn: &mut PgConnection,
     incident: &Incident,
 ) -> Result<Option<Value>, sqlx::Error> {
-    let stored = doc(&stored_incident(incident))?;
-    let outcome = sqlx::query_scalar!(
+    let written = upsert_row!(
+        conn,
+        &stored_incident(incident),
         r#"
         insert into incidents (id, kind, date_start, date_end, date_precision, doc)
         values ($1, $2, $3, $4, $5, $6)
@@ -170,18 +203,10 @@ pub(crate) async fn upsert_incident(
         incident.date.start(),
         incident.date.end(),
         incident.date.precision().as_str(),
-        &stored,
-    )
-    .fetch_optional(&mut *conn)
-    .await?;
-    if outcome.is_some() {
+    );
+    if written.is_some() {
         let id = incident.id.as_str();
-        sqlx::query!("delete from incident_actors where incident_id = $1", id)
-            .execute(&mut *conn)
-            .await?;
-        sqlx::query!("delete from incident_locations where incident_id = $1", id)
-            .execute(&mut *conn)
-            .await?;
+        clear_children(conn, Resource::Incidents, id).await?;
         let actors: Vec<String> = incident
             .actors
             .iter()
@@ -225,15 +250,16 @@ pub(crate) async fn upsert_incident(
         .await?;
         cite(conn, "incidents", id, incident.sources.ids()).await?;
     }
-    Ok(outcome.map(|_| stored))
+    Ok(written)
 }
 
 pub(crate) async fn upsert_claim(
     conn: &mut PgConnection,
     claim: &Claim,
 ) -> Result<Option<Value>, sqlx::Error> {
-    let stored = doc(&stored_claim(claim))?;
-    let outcome = sqlx::query_scalar!(
+    let written = upsert_row!(
+        conn,
+        &stored_claim(claim),
         r#"
         insert into claims (id, claimant_id, kind, status, incident_id,
                             made_start, made_end, made_precision, doc)
@@ -254,18 +280,10 @@ pub(crate) async fn upsert_claim(
         claim.made_at.start(),
         claim.made_at.end(),
         claim.made_at.precision().as_str(),
-        &stored,
-    )
-    .fetch_optional(&mut *conn)
-    .await?;
-    if outcome.is_some() {
+    );
+    if written.is_some() {
         let id = claim.id.as_str();
-        sqlx::query!("delete from claim_about where claim_id = $1", id)
-            .execute(&mut *conn)
-            .await?;
-        sqlx::query!("delete from claim_contradictions where claim_id = $1", id)
-            .execute(&mut *conn)
-            .await?;
+        clear_children(conn, Resource::Claims, id).await?;
         let about: Vec<String> = claim.about.iter().map(ToString::to_string).collect();
         sqlx::query!(
             r#"
@@ -294,15 +312,16 @@ pub(crate) async fn upsert_claim(
         .await?;
         cite(conn, "claims", id, claim.sources.ids()).await?;
     }
-    Ok(outcome.map(|_| stored))
+    Ok(written)
 }
 
 pub(crate) async fn upsert_force_figure(
     conn: &mut PgConnection,
     figure: &ForceFigure,
 ) -> Result<Option<Value>, sqlx::Error> {
-    let stored = doc(&stored_force_figure(figure))?;
-    let outcome = sqlx::query_scalar!(
+    let written = upsert_row!(
+        conn,
+        &stored_force_figure(figure),
         r#"
         insert into force_figures (id, actor_id, claimant_id, metric, as_of_start, as_of_end, doc)
         values ($1, $2, $3, $4, $5, $6, $7)
@@ -319,11 +338,8 @@ pub(crate) async fn upsert_force_figure(
         figure.metric.as_str(),
         figure.as_of.start(),
         figure.as_of.end(),
-        &stored,
-    )
-    .fetch_optional(&mut *conn)
-    .await?;
-    if outcome.is_some() {
+    );
+    if written.is_some() {
         cite(
             conn,
             "force-figures",
@@ -332,7 +348,7 @@ pub(crate) async fn upsert_force_figure(
         )
         .await?;
     }
-    Ok(outcome.map(|_| stored))
+    Ok(written)
 }
 
 /// The stored document of one record, or `None` when there is no such record.

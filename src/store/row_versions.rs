@@ -154,26 +154,18 @@ async fn replay(conn: &mut PgConnection) -> Result<usize, sqlx::Error> {
 }
 
 /// What the foreign keys' cascades delete with a record in the current tables (the scratch
-/// tables have no foreign keys).
+/// tables have no foreign keys): its child rows and, for a claim, the contradictions naming it.
 async fn delete_children(
     conn: &mut PgConnection,
     resource: Resource,
     id: &str,
 ) -> Result<(), sqlx::Error> {
-    let statements: &[&str] = match resource {
-        Resource::Actors => &["delete from actor_relations where actor_id = $1"],
-        Resource::Incidents => &[
-            "delete from incident_actors where incident_id = $1",
-            "delete from incident_locations where incident_id = $1",
-        ],
-        Resource::Claims => &[
-            "delete from claim_about where claim_id = $1",
-            "delete from claim_contradictions where claim_id = $1 or contradicted_by_id = $1",
-        ],
-        Resource::Sources | Resource::ForceFigures => &[],
-    };
-    for statement in statements {
-        sqlx::query(statement).bind(id).execute(&mut *conn).await?;
+    records::clear_children(conn, resource, id).await?;
+    if resource == Resource::Claims {
+        sqlx::query("delete from claim_contradictions where contradicted_by_id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
     }
     Ok(())
 }

@@ -49,22 +49,19 @@ pub async fn search(
     sqlx::query_as::<_, SearchHitRow>(
         r#"
         with q as (select websearch_to_tsquery('english'::regconfig, $1) as query),
+        docs as (
+            select 'actor'::text as type, id, search from actors
+            union all
+            select 'claim'::text, id, search from claims
+            union all
+            select 'incident'::text, id, search from incidents
+            union all
+            select 'source'::text, id, search from sources
+        ),
         hits as (
-            select 'actor'::text as type, a.id, ts_rank(a.search, q.query) as rank
-            from actors a, q
-            where ($2::text is null or $2 = 'actor') and a.search @@ q.query
-            union all
-            select 'claim', c.id, ts_rank(c.search, q.query)
-            from claims c, q
-            where ($2::text is null or $2 = 'claim') and c.search @@ q.query
-            union all
-            select 'incident', i.id, ts_rank(i.search, q.query)
-            from incidents i, q
-            where ($2::text is null or $2 = 'incident') and i.search @@ q.query
-            union all
-            select 'source', s.id, ts_rank(s.search, q.query)
-            from sources s, q
-            where ($2::text is null or $2 = 'source') and s.search @@ q.query
+            select d.type, d.id, ts_rank(d.search, q.query) as rank
+            from docs d, q
+            where ($2::text is null or $2 = d.type) and d.search @@ q.query
         ),
         page as (
             select h.type, h.id, h.rank

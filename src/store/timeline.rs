@@ -1,6 +1,7 @@
 //! The timeline: incidents and dated claims in one chronological list.
 
 use super::Reader;
+use super::keyset::push_overlaps;
 use chrono::NaiveDate;
 use sqlx::types::Json;
 use sqlx::{Postgres, QueryBuilder};
@@ -118,12 +119,7 @@ fn push_branch<'a>(
             ("r.made_start", "r.made_end")
         }
     };
-    if let Some(from) = filter.from {
-        qb.push(format_args!(" and {end} >= ")).push_bind(from);
-    }
-    if let Some(to) = filter.to {
-        qb.push(format_args!(" and {start} <= ")).push_bind(to);
-    }
+    push_overlaps(qb, (start, end), filter.from, filter.to);
     if let Some(after) = after {
         // The dates alone bound the index scan; the type and id settle ties.
         qb.push(format_args!(" and ({start}, {end}) >= ("));
