@@ -379,24 +379,18 @@ macro_rules! list_endpoint {
         $name:ident: $path:literal, $tag:literal, $filters:ident, ok: $ok:literal,
         content: [$($content:tt)*]
     ) => {
-        $(#[$doc])*
-        #[utoipa::path(
-            tag = $tag,
-            params($crate::routes::v1::listing::ListParams<$filters>),
-            responses(
-                (status = 200, description = $ok, content($($content)*),
-                    headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
-                $crate::routes::v1::responses::ListErrors,
-            )
-        )]
-        #[get($path)]
-        #[tracing::instrument(skip_all)]
-        pub async fn $name(
-            req: actix_web::HttpRequest,
-            db: $crate::routes::v1::as_of::Db,
-            params: $crate::routes::v1::listing::ListParams<$filters>,
-        ) -> Result<actix_web::HttpResponse, $crate::error::ApiError> {
-            $crate::routes::v1::listing::serve(&req, db, params).await
+        $crate::routes::v1::responses::get_endpoint! {
+            $(#[$doc])*
+            $path, $tag, params($crate::routes::v1::listing::ListParams<$filters>),
+            ok(description = $ok, content($($content)*), headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
+            errors: ListErrors;
+            pub async fn $name(
+                req: actix_web::HttpRequest,
+                db: $crate::routes::v1::as_of::Db,
+                params: $crate::routes::v1::listing::ListParams<$filters>,
+            ) -> Result<actix_web::HttpResponse, $crate::error::ApiError> {
+                $crate::routes::v1::listing::serve(&req, db, params).await
+            }
         }
     };
     (
@@ -405,35 +399,25 @@ macro_rules! list_endpoint {
         content: [$($content:tt)*],
         of: $exists:path, ($id_doc:literal, $example:literal), |$filter:ident, $id:ident| $narrow:expr
     ) => {
-        $(#[$doc])*
-        #[utoipa::path(
-            tag = $tag,
-            params(
-                ("id" = String, Path, description = $id_doc, example = $example),
-                $crate::routes::v1::listing::ListParams<$filters>
-            ),
-            responses(
-                (status = 200, description = $ok, content($($content)*),
-                    headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
-                $crate::routes::v1::responses::RecordErrors,
-            )
-        )]
-        #[get($path)]
-        #[tracing::instrument(skip_all)]
-        pub async fn $name(
-            req: actix_web::HttpRequest,
-            db: $crate::routes::v1::as_of::Db,
-            path: actix_web::web::Path<String>,
-            params: $crate::routes::v1::listing::ListParams<$filters>,
-        ) -> Result<actix_web::HttpResponse, $crate::error::ApiError> {
-            use $crate::routes::v1::listing::{Collection, Filters};
-            type Filter = <<$filters as Filters>::Of as Collection>::Filter;
-            let narrow = async |pool: &$crate::routes::v1::as_of::DataPool, $filter: &mut Filter| {
-                let $id = $exists(pool, &path).await?;
-                $narrow;
-                Ok(())
-            };
-            $crate::routes::v1::listing::serve_narrowed(&req, db, params, narrow).await
+        $crate::routes::v1::responses::get_endpoint! {
+            $(#[$doc])*
+            $path, $tag, id: ($id_doc, $example), params($crate::routes::v1::listing::ListParams<$filters>),
+            ok(description = $ok, content($($content)*), headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one")));
+            pub async fn $name(
+                req: actix_web::HttpRequest,
+                db: $crate::routes::v1::as_of::Db,
+                path: actix_web::web::Path<String>,
+                params: $crate::routes::v1::listing::ListParams<$filters>,
+            ) -> Result<actix_web::HttpResponse, $crate::error::ApiError> {
+                use $crate::routes::v1::listing::{Collection, Filters};
+                type Filter = <<$filters as Filters>::Of as Collection>::Filter;
+                let narrow = async |pool: &$crate::routes::v1::as_of::DataPool, $filter: &mut Filter| {
+                    let $id = $exists(pool, &path).await?;
+                    $narrow;
+                    Ok(())
+                };
+                $crate::routes::v1::listing::serve_narrowed(&req, db, params, narrow).await
+            }
         }
     };
 }

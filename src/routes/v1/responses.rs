@@ -20,6 +20,47 @@ macro_rules! response_group {
     };
 }
 
+/// Declares a documented `GET` handler: its doc comment, path, tag and parameters, the 200
+/// (`ok`: its description, then its body or content and headers) and the group of errors
+/// (`errors`, a group of this module). With `id: (doc, example)`, the path names a record:
+/// the `id` parameter comes first, and the errors are the record's ([`RecordErrors`]). The
+/// calling module imports `actix_web::get`, which utoipa reads the method and path from.
+macro_rules! get_endpoint {
+    (
+        $(#[$doc:meta])*
+        $path:literal, $tag:literal, id: ($id_doc:literal, $example:literal),
+        params($($params:tt)*), ok($($ok:tt)*);
+        $handler:item
+    ) => {
+        $crate::routes::v1::responses::get_endpoint! {
+            $(#[$doc])*
+            $path, $tag,
+            params(("id" = String, Path, description = $id_doc, example = $example), $($params)*),
+            ok($($ok)*), errors: RecordErrors;
+            $handler
+        }
+    };
+    (
+        $(#[$doc:meta])*
+        $path:literal, $tag:literal, params($($params:tt)*), ok($($ok:tt)*), errors: $errors:ident;
+        $handler:item
+    ) => {
+        $(#[$doc])*
+        #[utoipa::path(
+            tag = $tag,
+            params($($params)*),
+            responses(
+                (status = 200, $($ok)*),
+                $crate::routes::v1::responses::$errors,
+            )
+        )]
+        #[get($path)]
+        #[tracing::instrument(skip_all)]
+        $handler
+    };
+}
+pub(crate) use get_endpoint;
+
 fn group(entries: &[(&str, &str)]) -> BTreeMap<String, RefOr<Response>> {
     entries
         .iter()
