@@ -204,6 +204,60 @@ macro_rules! keyset_collection {
 }
 pub(crate) use keyset_collection;
 
+/// Declares a collection with one order (no `sort`, no count) and its page type: its records,
+/// its name (in cursors and file names), filter, the order's name (which cursors are bound
+/// to), where a decoded cursor `c` says the next chunk starts (`after`), how a chunk of rows
+/// is read (each row then made a record by `From`), and a record's cursor key (its id after).
+macro_rules! one_order_collection {
+    (
+        $(#[$doc:meta])*
+        $name:ident { $item:ty, $page:ident: $page_doc:literal, $collection:literal, $filter:ty, order: $order:literal }
+        after: |$c:ident| $after:ident { $($fields:tt)* };
+        read: |$reader:ident, $f:ident, $a:ident, $limit:ident| $read:expr;
+        key: |$x:ident| [$($key:expr),+];
+    ) => {
+        $crate::routes::v1::pagination::page_type!(#[doc = $page_doc] $page, $item);
+
+        $(#[$doc])*
+        pub struct $name;
+
+        impl $crate::routes::v1::listing::Collection for $name {
+            type Item = $item;
+            type Filter = $filter;
+            type Sort = ();
+            type After = $after;
+            type Page = $page;
+            const NAME: &'static str = $collection;
+            const FORMATS: &'static [$crate::routes::v1::format::Format] = $crate::routes::v1::format::JSON_CSV;
+            const DEFAULT_SORT: () = ();
+
+            fn sort_name((): ()) -> &'static str {
+                $order
+            }
+            fn after((): (), cursor: Option<&str>) -> Result<Option<Self::After>, $crate::error::ApiError> {
+                let Some($c) = $crate::routes::v1::pagination::Cursor::decode(Self::NAME, $order, cursor)? else {
+                    return Ok(None);
+                };
+                Ok(Some($after { $($fields)* }))
+            }
+            async fn read(
+                $reader: &$crate::store::Reader,
+                $f: &$filter,
+                (): (),
+                $a: Option<&Self::After>,
+                $limit: i64,
+            ) -> Result<Vec<$item>, $crate::error::ApiError> {
+                let rows = $read.await?;
+                Ok(rows.into_iter().map(<$item>::from).collect())
+            }
+            fn key((): (), $x: &$item) -> (Vec<serde_json::Value>, String) {
+                (vec![$(serde_json::json!($key)),+], $x.id.clone())
+            }
+        }
+    };
+}
+pub(crate) use one_order_collection;
+
 /// One endpoint's filter parameters, and the collection they select.
 pub trait Filters: DeserializeOwned + IntoParams {
     /// The collection listed.
