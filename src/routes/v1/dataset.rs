@@ -85,22 +85,17 @@ get_endpoint! {
     ///
     /// Version, last update, licence, how to cite it, and how many records of each kind it holds.
     "/dataset", "dataset", params(AsOfParams),
-    ok(description = "The dataset's description", body = DatasetInfo), errors: ListErrors;
-    pub async fn get_dataset(
-        db: Db,
-        Params(params): Params<AsOfParams>,
-        _: super::format::JsonOnly,
-    ) -> Result<web::Json<DatasetInfo>, ApiError> {
-        let pool = db.at(params.as_of).await?;
+    json("The dataset's description", DatasetInfo), errors: ListErrors;
+    get_dataset: |pool, _| {
         let meta = store::dataset::get_meta(&pool).await?.ok_or_else(not_loaded)?;
         let stamp = store::dataset::stamp(&pool).await?.ok_or_else(not_loaded)?;
         let counts = store::dataset::counts(&pool).await?;
-        Ok(web::Json(DatasetInfo {
+        DatasetInfo {
             meta,
             version: stamp.version,
             changed_at: stamp.changed_at,
             counts,
-        }))
+        }
     }
 }
 

@@ -1,10 +1,9 @@
 //! `/v1/force-figures` and `/v1/force-comparison`: force-strength numbers, side by side.
 
-use actix_web::{get, web};
+use actix_web::get;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::as_of::Db;
 use super::format::JSON_CSV;
 use super::listing::keyset_collection;
 use super::listing::list_endpoint;
@@ -15,7 +14,6 @@ use super::responses::get_endpoint;
 use crate::domain::{ActorId, AsOf, Claim, ClaimKind, ForceFigure, ForceFigureId, ForceMetric};
 use crate::domain::{ClaimSort, ForceFigureSort};
 use crate::error::ApiError;
-use crate::extract::Params;
 use crate::representation;
 use crate::store;
 use crate::store::claims::ClaimFilter;
@@ -221,13 +219,8 @@ get_endpoint! {
     /// the first actor's number to the second's where both have one. Pakistan against the Afghan
     /// Taliban on active personnel: more than 600,000 against 172,000, a ratio of about 3.49.
     "/force-comparison", "force-figures", params(ForceComparisonParams),
-    ok(description = "The comparison", body = ForceComparison), errors: LookupErrors;
-    pub async fn force_comparison(
-        db: Db,
-        Params(params): Params<ForceComparisonParams>,
-        _: super::format::JsonOnly,
-    ) -> Result<web::Json<ForceComparison>, ApiError> {
-        let pool = db.at(params.as_of).await?;
+    json("The comparison", ForceComparison), errors: LookupErrors;
+    force_comparison: |pool, params| {
         let actors = params.actors.0;
         if actors.len() < 2 {
             return Err(ApiError::invalid(
@@ -265,7 +258,7 @@ get_endpoint! {
             .page(&pool, &comparisons, &ClaimSort::Id.order(), None, 100)
             .await?;
         representation::attribute_claims(&pool, &mut stated).await?;
-        Ok(web::Json(compare(actors, figures, &stated)))
+        compare(actors, figures, &stated)
     }
 }
 

@@ -128,7 +128,8 @@ pub fn keyset_key<S: KeysetSort>(sort: S, value: impl FnOnce() -> Value) -> Vec<
     }
 }
 
-/// Declares a collection paged by keyset, and its page type: its records, the `Resource` it
+/// Declares a collection paged by keyset, and its page type (`@type`, which
+/// [`one_order_collection!`] declares its own with): its records, the `Resource` it
 /// is (its name in cursors and file names), filter, sort (with
 /// its default), the store's list and count queries for it (`store::keyset::ListQueries`), an
 /// optional step that completes the rows read (attribution), the sort column's value of a
@@ -142,6 +143,12 @@ macro_rules! keyset_collection {
         let $x = $item;
         $crate::routes::v1::listing::keyset_key($sort, || serde_json::json!($key))
     }};
+    (@type $(#[$doc:meta])* $name:ident, $page:ident: $page_doc:literal, $item:ty) => {
+        $crate::routes::v1::pagination::page_type!(#[doc = $page_doc] $page, $item);
+
+        $(#[$doc])*
+        pub struct $name;
+    };
     (
         $(#[$doc:meta])*
         $name:ident { $item:ty, $page:ident: $page_doc:literal, $resource:ident, $filter:ty, $sort:ident::$default:ident }
@@ -149,10 +156,7 @@ macro_rules! keyset_collection {
         $(key: |$x:ident| $key:expr;)?
         formats: $formats:expr;
     ) => {
-        $crate::routes::v1::pagination::page_type!(#[doc = $page_doc] $page, $item);
-
-        $(#[$doc])*
-        pub struct $name;
+        $crate::routes::v1::listing::keyset_collection!(@type $(#[$doc])* $name, $page: $page_doc, $item);
 
         impl $crate::routes::v1::listing::Collection for $name {
             type Item = $item;
@@ -216,10 +220,7 @@ macro_rules! one_order_collection {
         read: |$reader:ident, $f:ident, $a:ident, $limit:ident| $read:expr;
         key: |$x:ident| [$($key:expr),+];
     ) => {
-        $crate::routes::v1::pagination::page_type!(#[doc = $page_doc] $page, $item);
-
-        $(#[$doc])*
-        pub struct $name;
+        $crate::routes::v1::listing::keyset_collection!(@type $(#[$doc])* $name, $page: $page_doc, $item);
 
         impl $crate::routes::v1::listing::Collection for $name {
             type Item = $item;

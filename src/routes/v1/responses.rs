@@ -23,8 +23,11 @@ macro_rules! response_group {
 /// Declares a documented `GET` handler: its doc comment, path, tag and parameters, the 200
 /// (`ok`: its description, then its body or content and headers) and the group of errors
 /// (`errors`, a group of this module). With `id: (doc, example)`, the path names a record:
-/// the `id` parameter comes first, and the errors are the record's ([`RecordErrors`]). The
-/// calling module imports `actix_web::get`, which utoipa reads the method and path from.
+/// the `id` parameter comes first, and the errors are the record's ([`RecordErrors`]). With
+/// `json(description, body)` and `name: |pool, params| { ... }`, it is a JSON read: its
+/// parameters (which have `as_of`) parsed, `Accept` allowing JSON, and the block given the data
+/// at `as_of` (`pool`) and the parameters. The calling module imports `actix_web::get`, which
+/// utoipa reads the method and path from.
 macro_rules! get_endpoint {
     (
         $(#[$doc:meta])*
@@ -38,6 +41,26 @@ macro_rules! get_endpoint {
             params(("id" = String, Path, description = $id_doc, example = $example), $($params)*),
             ok($($ok)*), errors: RecordErrors;
             $handler
+        }
+    };
+    (
+        $(#[$doc:meta])*
+        $path:literal, $tag:literal, params($params:ident), json($ok:literal, $body:ty),
+        errors: $errors:ident;
+        $name:ident: |$pool:pat_param, $p:pat_param| $read:block
+    ) => {
+        $crate::routes::v1::responses::get_endpoint! {
+            $(#[$doc])*
+            $path, $tag, params($params), ok(description = $ok, body = $body), errors: $errors;
+            pub async fn $name(
+                db: $crate::routes::v1::as_of::Db,
+                $crate::extract::Params(params): $crate::extract::Params<$params>,
+                _: $crate::routes::v1::format::JsonOnly,
+            ) -> Result<actix_web::web::Json<$body>, $crate::error::ApiError> {
+                let $pool = db.at(params.as_of).await?;
+                let $p = params;
+                Ok(actix_web::web::Json($read))
+            }
         }
     };
     (
