@@ -9,7 +9,9 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use utoipa::ToSchema;
+use utoipa::openapi::schema::{Discriminator, OneOfBuilder, Schema};
+use utoipa::openapi::{Ref, RefOr};
+use utoipa::{PartialSchema, ToSchema};
 
 use crate::domain::{
     Actor, Claim, DatasetMeta, ForceFigure, Incident, Operation, Source, Tombstone,
@@ -38,7 +40,63 @@ macro_rules! tagged_variant {
             #[serde(rename = $value)]
             Value,
         }
+
+        impl $name {
+            /// The tag's value, which the union's discriminator maps to this variant.
+            const TAG: &'static str = $value;
+        }
     };
+}
+
+/// Declares a union of variants told apart by the tag property `$tag`: a `oneOf` of the
+/// variants, and its discriminator, whose mapping takes each variant's tag value to its schema
+/// (by hand, as the derive leaves the mapping out).
+macro_rules! tagged_union {
+    ($(#[doc = $doc:literal])* $name:ident by $tag:literal { $($variant:ident($ty:ident)),+ $(,)? }) => {
+        $(#[doc = $doc])*
+        #[derive(Serialize)]
+        #[serde(untagged)]
+        pub enum $name {
+            $($variant($ty)),+
+        }
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                let mapping = [$(($ty::TAG, format!("#/components/schemas/{}", $ty::name()))),+];
+                OneOfBuilder::new()
+                    $(.item(Ref::from_schema_name($ty::name())))+
+                    .description(Some(description(&[$($doc),*])))
+                    .discriminator(Some(Discriminator::with_mapping($tag, mapping)))
+                    .into()
+            }
+        }
+
+        impl ToSchema for $name {
+            fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+                $(
+                    schemas.push(($ty::name().into(), $ty::schema()));
+                    $ty::schemas(schemas);
+                )+
+            }
+        }
+    };
+}
+
+/// A description from doc comment lines, as the derive makes it: trailing white space and the
+/// least indentation taken off, the lines joined.
+fn description(lines: &[&str]) -> String {
+    let indent = lines
+        .iter()
+        .filter(|l| !l.trim_end().is_empty())
+        .map(|l| l.len() - l.trim_start_matches(' ').len())
+        .min()
+        .unwrap_or(0);
+    let lines: Vec<&str> = lines
+        .iter()
+        .map(|l| l.trim_end())
+        .map(|l| if l.is_empty() { l } else { &l[indent..] })
+        .collect();
+    lines.join("\n")
 }
 
 tagged_variant!(
@@ -76,28 +134,19 @@ tagged_variant!(
     }
 );
 
-/// One line of the NDJSON export, told apart by `type`: the dataset line first, then one
-/// line per record (sources, actors, incidents, claims, force figures), then the end line.
-#[derive(Serialize, ToSchema)]
-#[serde(untagged)]
-#[schema(discriminator(property_name = "type", mapping(
-    ("dataset" = "#/components/schemas/DatasetLine"),
-    ("source" = "#/components/schemas/SourceLine"),
-    ("actor" = "#/components/schemas/ActorLine"),
-    ("incident" = "#/components/schemas/IncidentLine"),
-    ("claim" = "#/components/schemas/ClaimLine"),
-    ("force_figure" = "#/components/schemas/ForceFigureLine"),
-    ("end" = "#/components/schemas/EndLine"),
-)))]
-pub enum ExportLine {
-    Dataset(DatasetLine),
-    Source(SourceLine),
-    Actor(ActorLine),
-    Incident(IncidentLine),
-    Claim(ClaimLine),
-    ForceFigure(ForceFigureLine),
-    End(EndLine),
-}
+tagged_union!(
+    /// One line of the NDJSON export, told apart by `type`: the dataset line first, then one
+    /// line per record (sources, actors, incidents, claims, force figures), then the end line.
+    ExportLine by "type" {
+        Dataset(DatasetLine),
+        Source(SourceLine),
+        Actor(ActorLine),
+        Incident(IncidentLine),
+        Claim(ClaimLine),
+        ForceFigure(ForceFigureLine),
+        End(EndLine),
+    }
+);
 
 /// Declares the change-feed variant of one resource: the change's facts, and the record as
 /// the change left it.
@@ -146,21 +195,14 @@ feed_change!(
     ForceFigureChange, ForceFigureChangeResource, "force-figures", ForceFigure
 );
 
-/// One entry of the change feed, told apart by `resource`: a record as it became in some
-/// dataset version.
-#[derive(Serialize, ToSchema)]
-#[serde(untagged)]
-#[schema(discriminator(property_name = "resource", mapping(
-    ("sources" = "#/components/schemas/SourceChange"),
-    ("actors" = "#/components/schemas/ActorChange"),
-    ("incidents" = "#/components/schemas/IncidentChange"),
-    ("claims" = "#/components/schemas/ClaimChange"),
-    ("force-figures" = "#/components/schemas/ForceFigureChange"),
-)))]
-pub enum FeedChange {
-    Source(SourceChange),
-    Actor(ActorChange),
-    Incident(IncidentChange),
-    Claim(ClaimChange),
-    ForceFigure(ForceFigureChange),
-}
+tagged_union!(
+    /// One entry of the change feed, told apart by `resource`: a record as it became in some
+    /// dataset version.
+    FeedChange by "resource" {
+        Source(SourceChange),
+        Actor(ActorChange),
+        Incident(IncidentChange),
+        Claim(ClaimChange),
+        ForceFigure(ForceFigureChange),
+    }
+);
