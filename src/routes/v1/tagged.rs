@@ -17,7 +17,7 @@ use crate::domain::{
     Actor, Claim, DatasetMeta, ForceFigure, Incident, Operation, Source, Tombstone,
 };
 
-/// Declares one variant: a struct whose tag property holds a single value, and that value's
+/// Declares variants, each a struct whose tag property holds a single value, and that value's
 /// one-variant enum (inlined, so it names no component of its own).
 ///
 /// The tag is `required` in each variant, as the discriminator needs (Redocly and
@@ -25,7 +25,7 @@ use crate::domain::{
 /// variants). openapi-generator's Rust client cannot decode the union for it (serde takes the
 /// tag off before it decodes the variant, which then misses it): see `clients/rust/run.sh`.
 macro_rules! tagged_variant {
-    ($(#[$doc:meta])* $name:ident, $tag_type:ident, $tag:tt = $value:tt { $($fields:tt)* }) => {
+    ($($(#[$doc:meta])* $name:ident, $tag_type:ident, $tag:tt = $value:tt { $($fields:tt)* });+ $(;)?) => {$(
         $(#[$doc])*
         #[derive(Serialize, ToSchema)]
         pub struct $name {
@@ -45,19 +45,19 @@ macro_rules! tagged_variant {
             /// The tag's value, which the union's discriminator maps to this variant.
             const TAG: &'static str = $value;
         }
-    };
+    )+};
 }
 
-/// Declares a union of variants told apart by the tag property `$tag`: a `oneOf` of the
-/// variants, and its discriminator, whose mapping takes each variant's tag value to its schema
+/// Declares a union of variants told apart by the tag property `$tag` (each variant named as
+/// its type): a `oneOf` of the variants, and its discriminator, whose mapping takes each variant's tag value to its schema
 /// (by hand, as the derive leaves the mapping out).
 macro_rules! tagged_union {
-    ($(#[doc = $doc:literal])* $name:ident by $tag:literal { $($variant:ident($ty:ident)),+ $(,)? }) => {
+    ($(#[doc = $doc:literal])* $name:ident by $tag:literal: [$($ty:ident),+]) => {
         $(#[doc = $doc])*
         #[derive(Serialize)]
         #[serde(untagged)]
         pub enum $name {
-            $($variant($ty)),+
+            $($ty($ty)),+
         }
 
         impl utoipa::PartialSchema for $name {
@@ -99,32 +99,20 @@ fn description(lines: &[&str]) -> String {
     lines.join("\n")
 }
 
-tagged_variant!(
+tagged_variant! {
     /// The export's first line: what the dataset is and how to cite it.
-    DatasetLine, DatasetLineType, "type" = "dataset" { pub data: DatasetMeta }
-);
-tagged_variant!(
+    DatasetLine, DatasetLineType, "type" = "dataset" { pub data: DatasetMeta };
     /// A source, as `/v1/sources/{id}` serves it.
-    SourceLine, SourceLineType, "type" = "source" { pub data: Source }
-);
-tagged_variant!(
+    SourceLine, SourceLineType, "type" = "source" { pub data: Source };
     /// An actor, as `/v1/actors/{id}` serves it.
-    ActorLine, ActorLineType, "type" = "actor" { pub data: Actor }
-);
-tagged_variant!(
+    ActorLine, ActorLineType, "type" = "actor" { pub data: Actor };
     /// An incident, as `/v1/incidents/{id}` serves it.
-    IncidentLine, IncidentLineType, "type" = "incident" { pub data: Incident }
-);
-tagged_variant!(
+    IncidentLine, IncidentLineType, "type" = "incident" { pub data: Incident };
     /// A claim, as `/v1/claims/{id}` serves it without the generated `attribution`.
-    ClaimLine, ClaimLineType, "type" = "claim" { pub data: Claim }
-);
-tagged_variant!(
+    ClaimLine, ClaimLineType, "type" = "claim" { pub data: Claim };
     /// A force figure, as `/v1/force-figures/{id}` serves it without the generated
     /// `attribution`.
-    ForceFigureLine, ForceFigureLineType, "type" = "force_figure" { pub data: ForceFigure }
-);
-tagged_variant!(
+    ForceFigureLine, ForceFigureLineType, "type" = "force_figure" { pub data: ForceFigure };
     /// The last line: the export is complete.
     EndLine, EndLineType, "type" = "end" {
         /// The number of lines before it (the dataset line plus one line per record). A
@@ -132,26 +120,18 @@ tagged_variant!(
         #[schema(minimum = 1)]
         pub count: u64
     }
-);
+}
 
 tagged_union!(
     /// One line of the NDJSON export, told apart by `type`: the dataset line first, then one
     /// line per record (sources, actors, incidents, claims, force figures), then the end line.
-    ExportLine by "type" {
-        Dataset(DatasetLine),
-        Source(SourceLine),
-        Actor(ActorLine),
-        Incident(IncidentLine),
-        Claim(ClaimLine),
-        ForceFigure(ForceFigureLine),
-        End(EndLine),
-    }
+    ExportLine by "type": [DatasetLine, SourceLine, ActorLine, IncidentLine, ClaimLine, ForceFigureLine, EndLine]
 );
 
-/// Declares the change-feed variant of one resource: the change's facts, and the record as
+/// Declares the change-feed variant of each resource: the change's facts, and the record as
 /// the change left it.
 macro_rules! feed_change {
-    ($(#[$doc:meta])* $name:ident, $tag_type:ident, $value:tt, $record:ty) => {
+    ($($(#[$doc:meta])* $name:ident, $tag_type:ident, $value:tt, $record:ty);+ $(;)?) => {$(
         tagged_variant!(
             $(#[$doc])*
             $name, $tag_type, "resource" = $value {
@@ -171,38 +151,24 @@ macro_rules! feed_change {
                 pub tombstone: Option<Tombstone>,
             }
         );
-    };
+    )+};
 }
 
-feed_change!(
+feed_change! {
     /// A change to a source.
-    SourceChange, SourceChangeResource, "sources", Source
-);
-feed_change!(
+    SourceChange, SourceChangeResource, "sources", Source;
     /// A change to an actor.
-    ActorChange, ActorChangeResource, "actors", Actor
-);
-feed_change!(
+    ActorChange, ActorChangeResource, "actors", Actor;
     /// A change to an incident; the record comes without its derived `claims` list.
-    IncidentChange, IncidentChangeResource, "incidents", Incident
-);
-feed_change!(
+    IncidentChange, IncidentChangeResource, "incidents", Incident;
     /// A change to a claim; the record comes without the generated `attribution`.
-    ClaimChange, ClaimChangeResource, "claims", Claim
-);
-feed_change!(
+    ClaimChange, ClaimChangeResource, "claims", Claim;
     /// A change to a force figure; the record comes without the generated `attribution`.
-    ForceFigureChange, ForceFigureChangeResource, "force-figures", ForceFigure
-);
+    ForceFigureChange, ForceFigureChangeResource, "force-figures", ForceFigure;
+}
 
 tagged_union!(
     /// One entry of the change feed, told apart by `resource`: a record as it became in some
     /// dataset version.
-    FeedChange by "resource" {
-        Source(SourceChange),
-        Actor(ActorChange),
-        Incident(IncidentChange),
-        Claim(ClaimChange),
-        ForceFigure(ForceFigureChange),
-    }
+    FeedChange by "resource": [SourceChange, ActorChange, IncidentChange, ClaimChange, ForceFigureChange]
 );
