@@ -4,6 +4,7 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::json;
+use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::{IntoParams, ToSchema};
 
 use super::as_of::Db;
@@ -26,15 +27,16 @@ page_type!(
     Revision
 );
 
-/// Query parameters of `GET /v1/{resource}/{id}/revisions`.
-#[derive(Debug, Deserialize, IntoParams)]
+/// The paging parameters of both history listings, after their own: documented once, but for
+/// the cursors each takes ([`history_params`]).
+#[derive(IntoParams)]
+#[expect(dead_code, reason = "documents the parameters the listings parse")]
 #[into_params(parameter_in = Query)]
-pub struct ListRevisionsParams {
+struct HistoryPageParams {
     /// Page size, 1 to 500.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
     limit: Option<Limit>,
-    /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
-    /// this API issued for the same record is accepted; any other is a 400.
+    /// The listing's own description, from [`history_params`].
     #[param(pattern = "^[A-Za-z0-9_-]+$")]
     cursor: Option<String>,
     /// Time travel: the history as it was at this dataset version (`42`) or time (RFC 3339,
@@ -42,6 +44,32 @@ pub struct ListRevisionsParams {
     /// same bytes.
     #[param(inline)]
     as_of: Option<crate::domain::AsOf>,
+}
+
+/// `limit`, `cursor` and `as_of`, with `cursor` taking the cursors issued for `issued_for`.
+fn history_params(issued_for: &str) -> Vec<Parameter> {
+    let mut params = HistoryPageParams::into_params(|| Some(ParameterIn::Query));
+    for param in params.iter_mut().filter(|p| p.name == "cursor") {
+        param.description = Some(format!(
+            "Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a \
+             cursor\nthis API issued for {issued_for} is accepted; any other is a 400."
+        ));
+    }
+    params
+}
+
+/// Query parameters of `GET /v1/{resource}/{id}/revisions` ([`history_params`]).
+#[derive(Debug, Deserialize)]
+pub struct ListRevisionsParams {
+    limit: Option<Limit>,
+    cursor: Option<String>,
+    as_of: Option<crate::domain::AsOf>,
+}
+
+impl IntoParams for ListRevisionsParams {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        history_params("the same record")
+    }
 }
 
 /// The record a revisions path names, or a 404 saying what exists.
@@ -148,27 +176,36 @@ impl<'de> Deserialize<'de> for Since {
     }
 }
 
-/// Query parameters of `GET /v1/changes`.
-#[derive(Debug, Deserialize, IntoParams)]
+/// `since`, the first parameter of `GET /v1/changes` ([`ListChangesParams`]).
+#[derive(IntoParams)]
+#[expect(
+    dead_code,
+    reason = "documents the parameter `ListChangesParams` parses"
+)]
 #[into_params(parameter_in = Query)]
-pub struct ListChangesParams {
+struct SinceParam {
     /// Changes made after this dataset version: the version of your copy (from an export's
     /// `Durand-Dataset-Version` header or `/v1/dataset`), or the largest `version` you have
     /// applied from this feed. At most the current dataset version.
     #[param(value_type = Option<i64>, minimum = 0, default = 0, example = 1)]
     since: Option<Since>,
-    /// Page size, 1 to 500.
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 500, default = 50)]
+}
+
+/// Query parameters of `GET /v1/changes`: `since`, then [`history_params`].
+#[derive(Debug, Deserialize)]
+pub struct ListChangesParams {
+    since: Option<Since>,
     limit: Option<Limit>,
-    /// Opaque cursor from `meta.next_cursor` of the previous page (base64url). Only a cursor
-    /// this API issued for `/v1/changes` is accepted; any other is a 400.
-    #[param(pattern = "^[A-Za-z0-9_-]+$")]
     cursor: Option<String>,
-    /// Time travel: the history as it was at this dataset version (`42`) or time (RFC 3339,
-    /// e.g. `2026-03-01T12:00:00Z`): nothing after it; the same request always returns the
-    /// same bytes.
-    #[param(inline)]
     as_of: Option<crate::domain::AsOf>,
+}
+
+impl IntoParams for ListChangesParams {
+    fn into_params(parameter_in: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let mut params = SinceParam::into_params(parameter_in);
+        params.extend(history_params("`/v1/changes`"));
+        params
+    }
 }
 
 /// Paging facts about one page of the change feed.
