@@ -105,8 +105,7 @@ get_endpoint! {
         ("id" = String, Path, description = "The record's id", example = "pakistan-claims-133-taliban-killed"),
         ListRevisionsParams,
     ),
-    ok(description = "A page of the record's revisions, oldest first", body = RevisionPage,
-        headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
+    paged(description = "A page of the record's revisions, oldest first", body = RevisionPage),
     errors: LookupErrors;
     pub async fn list_revisions(
         req: HttpRequest,
@@ -271,8 +270,7 @@ get_endpoint! {
     ///
     /// `since` greater than the current dataset version is a 400 that says the current version.
     "/changes", "history", params(ListChangesParams),
-    ok(description = "A page of changes, oldest first", body = ChangePage,
-        headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
+    paged(description = "A page of changes, oldest first", body = ChangePage),
     errors: ListErrors;
     pub async fn list_changes(
         req: HttpRequest,

@@ -437,7 +437,7 @@ macro_rules! list_endpoint {
         $crate::routes::v1::responses::get_endpoint! {
             $(#[$doc])*
             $path, $tag, params($crate::routes::v1::listing::ListParams<$filters>),
-            ok(description = $ok, content($($content)*), headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
+            paged(description = $ok, content($($content)*)),
             errors: ListErrors;
             pub async fn $name(
                 req: actix_web::HttpRequest,
@@ -457,7 +457,7 @@ macro_rules! list_endpoint {
         $crate::routes::v1::responses::get_endpoint! {
             $(#[$doc])*
             $path, $tag, id: ($id_doc, $example), params($crate::routes::v1::listing::ListParams<$filters>),
-            ok(description = $ok, content($($content)*), headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one")));
+            paged(description = $ok, content($($content)*));
             pub async fn $name(
                 req: actix_web::HttpRequest,
                 db: $crate::routes::v1::as_of::Db,

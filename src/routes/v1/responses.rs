@@ -21,7 +21,8 @@ macro_rules! response_group {
 }
 
 /// Declares a documented `GET` handler: its doc comment, path, tag and parameters, the 200
-/// (`ok`: its description, then its body or content and headers) and the group of errors
+/// (`ok`: its description, then its body or content and headers; `paged`: the same, and the
+/// `Link` header of a page) and the group of errors
 /// (`errors`, a group of this module). With `id: (doc, example)`, the path names a record:
 /// the `id` parameter comes first, and the errors are the record's ([`RecordErrors`]). With
 /// `json(description, body)` and `name: |pool, params| { ... }`, it is a JSON read: its
@@ -32,14 +33,28 @@ macro_rules! get_endpoint {
     (
         $(#[$doc:meta])*
         $path:literal, $tag:literal, id: ($id_doc:literal, $example:literal),
-        params($($params:tt)*), ok($($ok:tt)*);
+        params($($params:tt)*), $ok_kind:ident($($ok:tt)*);
         $handler:item
     ) => {
         $crate::routes::v1::responses::get_endpoint! {
             $(#[$doc])*
             $path, $tag,
             params(("id" = String, Path, description = $id_doc, example = $example), $($params)*),
-            ok($($ok)*), errors: RecordErrors;
+            $ok_kind($($ok)*), errors: RecordErrors;
+            $handler
+        }
+    };
+    (
+        $(#[$doc:meta])*
+        $path:literal, $tag:literal, params($($params:tt)*), paged($($ok:tt)*),
+        errors: $errors:ident;
+        $handler:item
+    ) => {
+        $crate::routes::v1::responses::get_endpoint! {
+            $(#[$doc])*
+            $path, $tag, params($($params)*),
+            ok($($ok)*, headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
+            errors: $errors;
             $handler
         }
     };
