@@ -51,10 +51,7 @@ pub struct ListForceFiguresParams {
 
 impl Filters for ListForceFiguresParams {
     type Of = ForceFigures;
-    const DOCS: Docs = Docs {
-        count: "`true` adds `meta.total`, the number of matching figures.",
-        ..Docs::sorted("Sort order (default `id`); `-` for descending; ties broken by id.")
-    };
+    const DOCS: Docs = Docs::count("`true` adds `meta.total`, the number of matching figures.");
     fn filter(&self) -> Result<ForceFigureFilter, ApiError> {
         Ok(ForceFigureFilter {
             actors: self.actor.as_ref().map(|a| a.0.clone()).unwrap_or_default(),

@@ -57,8 +57,9 @@ pub trait Collection: 'static {
 
     /// The name of `sort`, which a cursor is bound to.
     fn sort_name(sort: Self::Sort) -> &'static str;
-    /// The sort enum's schema name, for the `sort` parameter; `None` when there is no choice.
-    fn sort_schema() -> Option<Cow<'static, str>> {
+    /// The sort enum's schema name and the `sort` parameter's description; `None` when there
+    /// is no choice.
+    fn sort_param() -> Option<(Cow<'static, str>, &'static str)> {
         None
     }
     /// Decodes `cursor`, issued for this collection and `sort`.
@@ -81,16 +82,20 @@ pub trait Collection: 'static {
 
 /// A sort order of a collection paged by keyset over a store [`Order`].
 pub trait KeysetSort: Copy + std::fmt::Debug + DeserializeOwned + ToSchema + 'static {
+    /// The `sort` parameter's description: the collection's default order, and how ties are
+    /// broken.
+    const DOC: &'static str;
     /// The order's name, as in `sort` (`-made_at`).
     fn name(self) -> &'static str;
     /// The SQL order it means.
     fn order(self) -> Order;
 }
 
-/// Implements [`KeysetSort`] for the store's sort enums.
+/// Implements [`KeysetSort`] for the store's sort enums, each with its description.
 macro_rules! keyset_sorts {
-    ($($sort:ty),+) => {
+    ($($sort:ty: $doc:literal),+ $(,)?) => {
         $(impl KeysetSort for $sort {
+            const DOC: &'static str = $doc;
             fn name(self) -> &'static str {
                 self.as_str()
             }
@@ -100,13 +105,13 @@ macro_rules! keyset_sorts {
         })+
     };
 }
-keyset_sorts!(
-    ActorSort,
-    ClaimSort,
-    IncidentSort,
-    ForceFigureSort,
-    SourceSort
-);
+keyset_sorts! {
+    ActorSort: "Sort order (default `id`); `-` for descending; ties broken by id.",
+    ClaimSort: "Sort order (default `made_at`); `-` for descending; ties broken by id.",
+    IncidentSort: "Sort order (default `date`); `-` for descending; ties broken by id.",
+    ForceFigureSort: "Sort order (default `id`); `-` for descending; ties broken by id.",
+    SourceSort: "Sort order (default `id`); `-` for descending.",
+}
 
 /// The keyset position of a cursor of `C`, sorted by `sort`.
 pub fn keyset_after<C: Collection>(
@@ -171,8 +176,9 @@ macro_rules! keyset_collection {
             fn sort_name(sort: $sort) -> &'static str {
                 $crate::routes::v1::listing::KeysetSort::name(sort)
             }
-            fn sort_schema() -> Option<std::borrow::Cow<'static, str>> {
-                Some(<$sort as utoipa::ToSchema>::name())
+            fn sort_param() -> Option<(std::borrow::Cow<'static, str>, &'static str)> {
+                let doc = <$sort as $crate::routes::v1::listing::KeysetSort>::DOC;
+                Some((<$sort as utoipa::ToSchema>::name(), doc))
             }
             fn after(
                 sort: $sort,
@@ -263,37 +269,38 @@ pub(crate) use one_order_collection;
 pub trait Filters: DeserializeOwned + IntoParams {
     /// The collection listed.
     type Of: Collection;
-    /// The descriptions of the shared parameters that say something of this endpoint.
-    const DOCS: Docs;
+    /// The descriptions of `count` and `format`, where they say something of this endpoint.
+    const DOCS: Docs = Docs::DEFAULT;
     /// The store filter these parameters ask for (a 400 if they contradict each other).
     fn filter(&self) -> Result<<Self::Of as Collection>::Filter, ApiError>;
 }
 
-/// What the descriptions of `sort`, `count` and `format` say of one endpoint.
+/// What the descriptions of `count` and `format` say of one endpoint (`sort`'s is its
+/// collection's, [`KeysetSort::DOC`]).
 pub struct Docs {
-    /// `sort`'s description; `None`: the endpoint has neither `sort` nor `count`.
-    pub sort: Option<&'static str>,
-    /// `count`'s description.
+    /// `count`'s description (a collection with one order has no `count`).
     pub count: &'static str,
     /// `format`'s description.
     pub format: &'static str,
 }
 
 impl Docs {
-    /// A sorted collection's usual descriptions, with `sort` the description of `sort`.
-    pub const fn sorted(sort: &'static str) -> Self {
-        Self {
-            sort: Some(sort),
-            count: "`true` adds `meta.total`, the number of matching records (costs a count query).",
-            format: "Response format; overrides `Accept`.",
-        }
-    }
-    /// A collection with one order, and no count.
-    pub const UNSORTED: Self = Self {
-        sort: None,
-        count: "",
+    /// The usual descriptions.
+    pub const DEFAULT: Self = Self {
+        count: "`true` adds `meta.total`, the number of matching records (costs a count query).",
         format: "Response format; overrides `Accept`.",
     };
+    /// The usual descriptions, but `count`'s.
+    pub const fn count(count: &'static str) -> Self {
+        Self {
+            count,
+            ..Self::DEFAULT
+        }
+    }
+    /// These descriptions, but `format`'s.
+    pub const fn format(self, format: &'static str) -> Self {
+        Self { format, ..self }
+    }
 }
 
 /// The parameters every listing takes after its filters' sort, count and format, as
@@ -379,7 +386,7 @@ impl<F: Filters> IntoParams for ListParams<F> {
                 .build()
         };
         let mut params = F::into_params(&parameter_in);
-        if let (Some(sort), Some(schema)) = (F::DOCS.sort, F::Of::sort_schema()) {
+        if let Some((schema, sort)) = F::Of::sort_param() {
             params.push(query(
                 "sort",
                 sort,

@@ -7,7 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::csv::CsvRecord;
 use super::download::Downloadable;
-use super::listing::{Docs, Filters};
+use super::listing::Filters;
 use super::listing::{list_endpoint, one_order_collection};
 use super::params::SearchText;
 use crate::domain::SearchHitType;
@@ -113,7 +113,6 @@ pub struct SearchParams {
 
 impl Filters for SearchParams {
     type Of = Search;
-    const DOCS: Docs = Docs::UNSORTED;
     fn filter(&self) -> Result<(String, Option<SearchHitType>), ApiError> {
         Ok((self.q.0.clone(), self.hit_type))
     }

@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::csv::{self, CsvRecord};
 use super::download::Downloadable;
-use super::listing::{Docs, Filters};
+use super::listing::Filters;
 use super::listing::{list_endpoint, one_order_collection};
 use super::params::{DateBound, date_range};
 use crate::domain::claim::claim_title;
@@ -140,7 +140,6 @@ pub struct TimelineParams {
 
 impl Filters for TimelineParams {
     type Of = Timeline;
-    const DOCS: Docs = Docs::UNSORTED;
     fn filter(&self) -> Result<TimelineFilter, ApiError> {
         let (from, to) = date_range(self.from.as_ref(), self.to.as_ref())?;
         Ok(TimelineFilter {
