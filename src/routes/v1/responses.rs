@@ -21,14 +21,15 @@ macro_rules! response_group {
 }
 
 /// Declares a documented `GET` handler: its doc comment, path, tag and parameters, the 200
-/// (`ok`: its description, then its body or content and headers; `paged`: the same, and the
-/// `Link` header of a page) and the group of errors
-/// (`errors`, a group of this module). With `id: (doc, example)`, the path names a record:
-/// the `id` parameter comes first, and the errors are the record's ([`RecordErrors`]). With
-/// `json(description, body)` and `name: |pool, params| { ... }`, it is a JSON read: its
-/// parameters (which have `as_of`) parsed, `Accept` allowing JSON, and the block given the data
-/// at `as_of` (`pool`) and the parameters. The calling module imports `actix_web::get`, which
-/// utoipa reads the method and path from.
+/// (`ok`: its description, then its body or content and headers; `paged`: the same, with the
+/// `Link` header of a page) and the group of errors (`errors`, a group of this module).
+///
+/// With `id: (doc, example)`, the path names a record: the `id` parameter comes first, and
+/// the errors are the record's ([`RecordErrors`]). With `json(description, body)` and
+/// `name: |pool, params| { ... }`, it is a JSON read: its parameters (which have `as_of`)
+/// parsed, `Accept` allowing JSON, and the block given the data at `as_of` (`pool`) and the
+/// parameters. The calling module imports `actix_web::get`, which utoipa reads the method and
+/// path from.
 macro_rules! get_endpoint {
     (
         $(#[$doc:meta])*
