@@ -10,9 +10,9 @@ use super::force_figures::{ForceFigurePage, ForceFigures};
 use super::format::JSON_CSV;
 use super::geojson::IncidentFeatureCollection;
 use super::incidents::{IncidentPage, Incidents};
+use super::listing::Filters;
 use super::listing::keyset_collection;
 use super::listing::list_endpoint;
-use super::listing::{Docs, Filters};
 use super::params::{DateBound, date_range};
 use super::record::record_endpoint;
 use crate::domain::ActorSort;
@@ -48,8 +48,6 @@ pub struct ListActorsParams {
 
 impl Filters for ListActorsParams {
     type Of = Actors;
-    const DOCS: Docs =
-        Docs::sorted("Sort order (default `id`); `-` for descending; ties broken by id.");
     fn filter(&self) -> Result<ActorFilter, ApiError> {
         Ok(ActorFilter {
             kind: self.kind,
@@ -107,8 +105,6 @@ pub struct ActorClaimsParams {
 
 impl Filters for ActorClaimsParams {
     type Of = Claims;
-    const DOCS: Docs =
-        Docs::sorted("Sort order (default `made_at`); `-` for descending; ties broken by id.");
     fn filter(&self) -> Result<ClaimFilter, ApiError> {
         let (from, to) = date_range(self.from.as_ref(), self.to.as_ref())?;
         Ok(ClaimFilter {
@@ -148,8 +144,6 @@ pub struct ActorIncidentsParams {
 
 impl Filters for ActorIncidentsParams {
     type Of = Incidents;
-    const DOCS: Docs =
-        Docs::sorted("Sort order (default `date`); `-` for descending; ties broken by id.");
     fn filter(&self) -> Result<IncidentFilter, ApiError> {
         let (from, to) = date_range(self.from.as_ref(), self.to.as_ref())?;
         Ok(IncidentFilter {
@@ -184,8 +178,6 @@ pub struct ActorForceFiguresParams {
 
 impl Filters for ActorForceFiguresParams {
     type Of = ForceFigures;
-    const DOCS: Docs =
-        Docs::sorted("Sort order (default `id`); `-` for descending; ties broken by id.");
     fn filter(&self) -> Result<ForceFigureFilter, ApiError> {
         Ok(ForceFigureFilter {
             actors: Vec::new(),

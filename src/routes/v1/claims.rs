@@ -57,11 +57,10 @@ pub struct ListClaimsParams {
 
 impl Filters for ListClaimsParams {
     type Of = Claims;
-    const DOCS: Docs = Docs {
-        count: "`true` adds `meta.total`, the number of matching claims (costs a count query).",
-        format: "Response format; overrides `Accept`. CSV has one row per figure.",
-        ..Docs::sorted("Sort order (default `made_at`); `-` for descending; ties broken by id.")
-    };
+    const DOCS: Docs = Docs::count(
+        "`true` adds `meta.total`, the number of matching claims (costs a count query).",
+    )
+    .format("Response format; overrides `Accept`. CSV has one row per figure.");
     fn filter(&self) -> Result<ClaimFilter, ApiError> {
         let (from, to) = date_range(self.from.as_ref(), self.to.as_ref())?;
         Ok(ClaimFilter {

@@ -34,15 +34,21 @@ pub trait CsvRecord {
 
 /// A list as one cell: its items separated by `; `.
 pub fn join<T: ToString>(items: &[T]) -> String {
-    items
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("; ")
+    cells(items, T::to_string)
+}
+
+/// A list as one cell: each item as `cell` writes it, separated by `; `.
+fn cells<T>(items: &[T], cell: impl Fn(&T) -> String) -> String {
+    items.iter().map(cell).collect::<Vec<_>>().join("; ")
 }
 
 fn opt<T: ToString>(v: Option<&T>) -> Option<String> {
     v.map(ToString::to_string)
+}
+
+/// An optional value as a cell: empty when there is none.
+fn or_empty<T: ToString>(v: Option<&T>) -> String {
+    opt(v).unwrap_or_default()
 }
 
 /// A partial date as four cells: as stated, its precision, its first and its last day.
@@ -56,8 +62,8 @@ pub fn date(d: &PartialDate) -> [String; 4] {
     [
         stated,
         d.precision().as_str().to_owned(),
-        opt(d.first_day().as_ref()).unwrap_or_default(),
-        opt(d.last_day().as_ref()).unwrap_or_default(),
+        or_empty(d.first_day().as_ref()),
+        or_empty(d.last_day().as_ref()),
     ]
 }
 
@@ -88,21 +94,6 @@ pub struct ActorCsvRow {
 impl CsvRecord for Actor {
     type Row = ActorCsvRow;
     fn rows(&self) -> Vec<ActorCsvRow> {
-        let relations: Vec<String> = self
-            .relations
-            .iter()
-            .map(|r| format!("{} {}", r.kind, r.actor))
-            .collect();
-        let states: Vec<String> = self
-            .relations
-            .iter()
-            .map(|r| opt(r.state.as_ref()).unwrap_or_default())
-            .collect();
-        let places: Vec<String> = self
-            .places
-            .iter()
-            .map(|p| format!("{} {} ({})", p.tie, p.location.name, p.location.precision))
-            .collect();
         let [founded, founded_precision, founded_start, founded_end] =
             opt_date(self.founded.as_ref());
         vec![ActorCsvRow {
@@ -116,10 +107,12 @@ impl CsvRecord for Actor {
             founded_start,
             founded_end,
             description: self.description.clone(),
-            relations: relations.join("; "),
+            relations: cells(&self.relations, |r| format!("{} {}", r.kind, r.actor)),
             sources: join(self.sources.ids()),
-            relation_states: states.join("; "),
-            places: places.join("; "),
+            relation_states: cells(&self.relations, |r| or_empty(r.state.as_ref())),
+            places: cells(&self.places, |p| {
+                format!("{} {} ({})", p.tie, p.location.name, p.location.precision)
+            }),
             inference: self.inference.clone(),
         }]
     }
@@ -275,11 +268,6 @@ pub struct IncidentCsvRow {
 impl CsvRecord for Incident {
     type Row = IncidentCsvRow;
     fn rows(&self) -> Vec<IncidentCsvRow> {
-        let actors: Vec<String> = self
-            .actors
-            .iter()
-            .map(|a| format!("{} ({})", a.actor, a.role))
-            .collect();
         let l = &self.locations;
         let [date, date_precision, date_start, date_end] = date(&self.date);
         vec![IncidentCsvRow {
@@ -291,47 +279,23 @@ impl CsvRecord for Incident {
             date_start,
             date_end,
             date_note: self.date_note.clone(),
-            actors: actors.join("; "),
-            location_names: l
-                .iter()
-                .map(|l| l.name.clone())
-                .collect::<Vec<_>>()
-                .join("; "),
-            location_admin1: l
-                .iter()
-                .map(|l| l.admin1.clone().unwrap_or_default())
-                .collect::<Vec<_>>()
-                .join("; "),
-            location_countries: l
-                .iter()
-                .map(|l| {
-                    l.country
-                        .as_ref()
-                        .map(|c| c.as_str().to_owned())
-                        .unwrap_or_default()
-                })
-                .collect::<Vec<_>>()
-                .join("; "),
-            location_lats: l
-                .iter()
-                .map(|l| opt(l.lat.as_ref()).unwrap_or_default())
-                .collect::<Vec<_>>()
-                .join("; "),
-            location_lons: l
-                .iter()
-                .map(|l| opt(l.lon.as_ref()).unwrap_or_default())
-                .collect::<Vec<_>>()
-                .join("; "),
-            location_precisions: join(&l.iter().map(|l| l.precision).collect::<Vec<_>>()),
+            actors: cells(&self.actors, |a| format!("{} ({})", a.actor, a.role)),
+            location_names: cells(l, |l| l.name.clone()),
+            location_admin1: cells(l, |l| l.admin1.clone().unwrap_or_default()),
+            location_countries: cells(l, |l| {
+                l.country
+                    .as_ref()
+                    .map(|c| c.as_str().to_owned())
+                    .unwrap_or_default()
+            }),
+            location_lats: cells(l, |l| or_empty(l.lat.as_ref())),
+            location_lons: cells(l, |l| or_empty(l.lon.as_ref())),
+            location_precisions: cells(l, |l| l.precision.to_string()),
             summary: self.summary.clone(),
             claims: join(&self.claims),
             sources: join(self.sources.ids()),
             date_basis: opt(self.date_basis.as_ref()),
-            location_according_to: l
-                .iter()
-                .map(|l| opt(l.according_to.as_ref()).unwrap_or_default())
-                .collect::<Vec<_>>()
-                .join("; "),
+            location_according_to: cells(l, |l| or_empty(l.according_to.as_ref())),
             inference: self.inference.clone(),
         }]
     }

@@ -12,6 +12,7 @@ use actix_web::web::Bytes;
 use futures_util::TryStreamExt;
 
 use super::as_of::{AsOfParams, Db};
+use super::responses::get_endpoint;
 use crate::error::{ApiError, TooManyRequests};
 use crate::extract::Params;
 use crate::routes::SpecJson;
@@ -79,99 +80,77 @@ impl ToSchema for DatasetInfo {
     }
 }
 
-/// Describe the dataset
-///
-/// Version, last update, licence, how to cite it, and how many records of each kind it holds.
-#[utoipa::path(
-    tag = "dataset",
-    params(AsOfParams),
-    responses(
-        (status = 200, description = "The dataset's description", body = DatasetInfo),
-        super::responses::ListErrors,
-    )
-)]
-#[get("/dataset")]
-#[tracing::instrument(skip_all)]
-pub async fn get_dataset(
-    db: Db,
-    Params(params): Params<AsOfParams>,
-    _: super::format::JsonOnly,
-) -> Result<web::Json<DatasetInfo>, ApiError> {
-    let pool = db.at(params.as_of).await?;
-    let meta = store::dataset::get_meta(&pool).await?.ok_or_else(|| {
-        ApiError::Internal(anyhow::anyhow!(
-            "no dataset loaded: serve loads one at start-up"
-        ))
-    })?;
-    let stamp = store::dataset::stamp(&pool).await?.ok_or_else(|| {
-        ApiError::Internal(anyhow::anyhow!(
-            "no dataset loaded: serve loads one at start-up"
-        ))
-    })?;
-    let counts = store::dataset::counts(&pool).await?;
-    Ok(web::Json(DatasetInfo {
-        meta,
-        version: stamp.version,
-        changed_at: stamp.changed_at,
-        counts,
-    }))
+get_endpoint! {
+    /// Describe the dataset
+    ///
+    /// Version, last update, licence, how to cite it, and how many records of each kind it holds.
+    "/dataset", "dataset", params(AsOfParams),
+    json("The dataset's description", DatasetInfo), errors: ListErrors;
+    get_dataset: |pool, _| {
+        let meta = store::dataset::get_meta(&pool).await?.ok_or_else(not_loaded)?;
+        let stamp = store::dataset::stamp(&pool).await?.ok_or_else(not_loaded)?;
+        let counts = store::dataset::counts(&pool).await?;
+        DatasetInfo {
+            meta,
+            version: stamp.version,
+            changed_at: stamp.changed_at,
+            counts,
+        }
+    }
 }
 
-/// Export the whole dataset
-///
-/// Every record as NDJSON (`application/x-ndjson`): one JSON object per line,
-/// `{"type": "dataset" | "source" | "actor" | "incident" | "claim" | "force_figure", "data": ...}`,
-/// in that order and by id within each type, then one last line `{"type": "end", "count": N}`.
-///
-/// Every line is from one dataset version, named by the `Durand-Dataset-Version` header:
-/// the current version when the export starts (or the one `as_of` names), however long the
-/// download takes and whatever is written meanwhile.
-///
-/// N, on the end line, is the number of lines before it: the dataset line plus one line per
-/// record. A body without the end line was cut short (a dropped connection, or the database
-/// failing after the 200 was sent): download it again. Streamed in chunks, so its memory
-/// does not grow with the dataset.
-#[utoipa::path(
-    tag = "dataset",
-    params(AsOfParams),
-    responses(
-        (status = 200, description = "The dataset, one record per line, then the end line",
-            content((super::tagged::ExportLine = "application/x-ndjson"))),
-        super::responses::ListErrors,
-    )
-)]
-#[get("/export")]
-#[tracing::instrument(skip_all)]
-pub async fn export(
-    db: Db,
-    Params(params): Params<AsOfParams>,
-    chunk_rows: web::Data<ExportChunkRows>,
-    _: super::format::NdjsonOnly,
-) -> Result<HttpResponse, ApiError> {
-    let pool = db.at(params.as_of).await?;
-    // The version is pinned and the first line read before the 200 is built, so a database
-    // that cannot be reached is a 503, not a 200 whose body breaks off.
-    let export = store::export::Export::start(&pool, chunk_rows.0)
-        .await?
-        .ok_or_else(|| {
-            ApiError::Internal(anyhow::anyhow!(
-                "no dataset loaded: serve loads one at start-up"
+/// The error of a read that finds no dataset: one is loaded at start-up, so it is a bug.
+fn not_loaded() -> ApiError {
+    ApiError::Internal(anyhow::anyhow!(
+        "no dataset loaded: serve loads one at start-up"
+    ))
+}
+
+get_endpoint! {
+    /// Export the whole dataset
+    ///
+    /// Every record as NDJSON (`application/x-ndjson`): one JSON object per line,
+    /// `{"type": "dataset" | "source" | "actor" | "incident" | "claim" | "force_figure", "data": ...}`,
+    /// in that order and by id within each type, then one last line `{"type": "end", "count": N}`.
+    ///
+    /// Every line is from one dataset version, named by the `Durand-Dataset-Version` header:
+    /// the current version when the export starts (or the one `as_of` names), however long the
+    /// download takes and whatever is written meanwhile.
+    ///
+    /// N, on the end line, is the number of lines before it: the dataset line plus one line per
+    /// record. A body without the end line was cut short (a dropped connection, or the database
+    /// failing after the 200 was sent): download it again. Streamed in chunks, so its memory
+    /// does not grow with the dataset.
+    "/export", "dataset", params(AsOfParams),
+    ok(description = "The dataset, one record per line, then the end line",
+        content((super::tagged::ExportLine = "application/x-ndjson"))), errors: ListErrors;
+    pub async fn export(
+        db: Db,
+        Params(params): Params<AsOfParams>,
+        chunk_rows: web::Data<ExportChunkRows>,
+        _: super::format::NdjsonOnly,
+    ) -> Result<HttpResponse, ApiError> {
+        let pool = db.at(params.as_of).await?;
+        // The version is pinned and the first line read before the 200 is built, so a database
+        // that cannot be reached is a 503, not a 200 whose body breaks off.
+        let export = store::export::Export::start(&pool, chunk_rows.0)
+            .await?
+            .ok_or_else(not_loaded)?;
+        if params.as_of.is_none() {
+            db.read_at(export.stamp().clone());
+        }
+        let stream = export.ndjson().map_ok(Bytes::from).map_err(|e| {
+            tracing::error!(error = %e, "export stream failed");
+            actix_web::Error::from(ApiError::from(e))
+        });
+        Ok(HttpResponse::Ok()
+            .content_type("application/x-ndjson")
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                "inline; filename=\"durand.ndjson\"",
             ))
-        })?;
-    if params.as_of.is_none() {
-        db.read_at(export.stamp().clone());
+            .streaming(stream))
     }
-    let stream = export.ndjson().map_ok(Bytes::from).map_err(|e| {
-        tracing::error!(error = %e, "export stream failed");
-        actix_web::Error::from(ApiError::from(e))
-    });
-    Ok(HttpResponse::Ok()
-        .content_type("application/x-ndjson")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            "inline; filename=\"durand.ndjson\"",
-        ))
-        .streaming(stream))
 }
 
 /// How many records an export reads per query (`DURAND_EXPORT_CHUNK_ROWS`).

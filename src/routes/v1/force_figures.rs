@@ -1,20 +1,19 @@
 //! `/v1/force-figures` and `/v1/force-comparison`: force-strength numbers, side by side.
 
-use actix_web::{get, web};
+use actix_web::get;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::as_of::Db;
 use super::format::JSON_CSV;
 use super::listing::keyset_collection;
 use super::listing::list_endpoint;
 use super::listing::{Docs, Filters};
 use super::params::{ActorList, DateBound};
 use super::record::record_endpoint;
+use super::responses::get_endpoint;
 use crate::domain::{ActorId, AsOf, Claim, ClaimKind, ForceFigure, ForceFigureId, ForceMetric};
 use crate::domain::{ClaimSort, ForceFigureSort};
 use crate::error::ApiError;
-use crate::extract::Params;
 use crate::representation;
 use crate::store;
 use crate::store::claims::ClaimFilter;
@@ -52,10 +51,7 @@ pub struct ListForceFiguresParams {
 
 impl Filters for ListForceFiguresParams {
     type Of = ForceFigures;
-    const DOCS: Docs = Docs {
-        count: "`true` adds `meta.total`, the number of matching figures.",
-        ..Docs::sorted("Sort order (default `id`); `-` for descending; ties broken by id.")
-    };
+    const DOCS: Docs = Docs::count("`true` adds `meta.total`, the number of matching figures.");
     fn filter(&self) -> Result<ForceFigureFilter, ApiError> {
         Ok(ForceFigureFilter {
             actors: self.actor.as_ref().map(|a| a.0.clone()).unwrap_or_default(),
@@ -213,65 +209,54 @@ fn compare(actors: Vec<ActorId>, figures: Vec<ForceFigure>, stated: &[Claim]) ->
     ForceComparison { actors, metrics }
 }
 
-/// Compare forces
-///
-/// For each metric, every listed actor's figures with qualifier and sources, and the ratio of
-/// the first actor's number to the second's where both have one. Pakistan against the Afghan
-/// Taliban on active personnel: more than 600,000 against 172,000, a ratio of about 3.49.
-#[utoipa::path(
-    tag = "force-figures",
-    params(ForceComparisonParams),
-    responses(
-        (status = 200, description = "The comparison", body = ForceComparison),
-        super::responses::LookupErrors,
-    )
-)]
-#[get("/force-comparison")]
-#[tracing::instrument(skip_all)]
-pub async fn force_comparison(
-    db: Db,
-    Params(params): Params<ForceComparisonParams>,
-    _: super::format::JsonOnly,
-) -> Result<web::Json<ForceComparison>, ApiError> {
-    let pool = db.at(params.as_of).await?;
-    let actors = params.actors.0;
-    if actors.len() < 2 {
-        return Err(ApiError::invalid(
-            "actors",
-            "needs at least two distinct actor ids, comma-separated (e.g. `pakistan,afghan-taliban`)",
-        ));
-    }
-    if actors.len() > 10 {
-        return Err(ApiError::invalid("actors", "takes at most 10 actor ids"));
-    }
-    for actor in &actors {
-        if !store::actors::actor_exists(&pool, actor).await? {
-            return Err(ApiError::NotFound {
-                resource: crate::domain::Resource::Actors,
-                id: actor.to_string(),
-            });
+get_endpoint! {
+    /// Compare forces
+    ///
+    /// For each metric, every listed actor's figures with qualifier and sources, and the ratio of
+    /// the first actor's number to the second's where both have one. Pakistan against the Afghan
+    /// Taliban on active personnel: more than 600,000 against 172,000, a ratio of about 3.49.
+    "/force-comparison", "force-figures", params(ForceComparisonParams),
+    json("The comparison", ForceComparison), errors: LookupErrors;
+    force_comparison: |pool, params| {
+        let actors = params.actors.0;
+        if actors.len() < 2 {
+            return Err(ApiError::invalid(
+                "actors",
+                "needs at least two distinct actor ids, comma-separated (e.g. `pakistan,afghan-taliban`)",
+            ));
         }
+        if actors.len() > 10 {
+            return Err(ApiError::invalid("actors", "takes at most 10 actor ids"));
+        }
+        for actor in &actors {
+            if !store::actors::actor_exists(&pool, actor).await? {
+                return Err(ApiError::NotFound {
+                    resource: crate::domain::Resource::Actors,
+                    id: actor.to_string(),
+                });
+            }
+        }
+        let filter = ForceFigureFilter {
+            actors: actors.clone(),
+            metric: params.metric,
+            dated: None,
+        };
+        // A comparison is small by nature (a few metrics per actor), so it is one query, capped.
+        let mut figures = store::force_figures::FORCE_FIGURES
+            .page(&pool, &filter, &ForceFigureSort::Id.order(), None, 1000)
+            .await?;
+        representation::attribute_figures(&pool, &mut figures).await?;
+        let comparisons = ClaimFilter {
+            about: Some(actors[0].clone()),
+            kind: Some(ClaimKind::Comparison),
+            ..ClaimFilter::default()
+        };
+        let mut stated = store::claims::CLAIMS
+            .page(&pool, &comparisons, &ClaimSort::Id.order(), None, 100)
+            .await?;
+        representation::attribute_claims(&pool, &mut stated).await?;
+        compare(actors, figures, &stated)
     }
-    let filter = ForceFigureFilter {
-        actors: actors.clone(),
-        metric: params.metric,
-        dated: None,
-    };
-    // A comparison is small by nature (a few metrics per actor), so it is one query, capped.
-    let mut figures = store::force_figures::FORCE_FIGURES
-        .page(&pool, &filter, &ForceFigureSort::Id.order(), None, 1000)
-        .await?;
-    representation::attribute_figures(&pool, &mut figures).await?;
-    let comparisons = ClaimFilter {
-        about: Some(actors[0].clone()),
-        kind: Some(ClaimKind::Comparison),
-        ..ClaimFilter::default()
-    };
-    let mut stated = store::claims::CLAIMS
-        .page(&pool, &comparisons, &ClaimSort::Id.order(), None, 100)
-        .await?;
-    representation::attribute_claims(&pool, &mut stated).await?;
-    Ok(web::Json(compare(actors, figures, &stated)))
 }
 
 record_endpoint! {

@@ -134,13 +134,6 @@ const JSON: &[&str] = &["application/json"];
 /// The media type of the export, served only as NDJSON.
 const NDJSON: &[&str] = &["application/x-ndjson"];
 
-/// Extractor for a resource served only as JSON: a request whose `Accept` rules JSON out
-/// (`text/csv`, say) is a 406 problem rather than JSON it did not ask for.
-pub struct JsonOnly;
-
-/// Extractor for the export, served only as NDJSON: as [`JsonOnly`], for `application/x-ndjson`.
-pub struct NdjsonOnly;
-
 /// A 406 unless `Accept` allows the one media type `only` holds.
 fn single(req: &HttpRequest, only: &'static [&'static str]) -> Result<(), ApiError> {
     match preferred(req, only, |m| m) {
@@ -149,23 +142,33 @@ fn single(req: &HttpRequest, only: &'static [&'static str]) -> Result<(), ApiErr
     }
 }
 
-impl FromRequest for JsonOnly {
-    type Error = ApiError;
-    type Future = std::future::Ready<Result<Self, ApiError>>;
+/// Declares an extractor for a resource served in one media type only (`only`): a request
+/// whose `Accept` rules it out is a 406 problem.
+macro_rules! single_media {
+    ($(#[$doc:meta])* $name:ident: $only:ident) => {
+        $(#[$doc])*
+        pub struct $name;
 
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        std::future::ready(single(req, JSON).map(|()| Self))
-    }
+        impl FromRequest for $name {
+            type Error = ApiError;
+            type Future = std::future::Ready<Result<Self, ApiError>>;
+
+            fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+                std::future::ready(single(req, $only).map(|()| Self))
+            }
+        }
+    };
 }
 
-impl FromRequest for NdjsonOnly {
-    type Error = ApiError;
-    type Future = std::future::Ready<Result<Self, ApiError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        std::future::ready(single(req, NDJSON).map(|()| Self))
-    }
-}
+single_media!(
+    /// Extractor for a resource served only as JSON: a request whose `Accept` rules JSON out
+    /// (`text/csv`, say) is a 406 problem rather than JSON it did not ask for.
+    JsonOnly: JSON
+);
+single_media!(
+    /// Extractor for the export, served only as NDJSON: as [`JsonOnly`], for `application/x-ndjson`.
+    NdjsonOnly: NDJSON
+);
 
 #[cfg(test)]
 mod tests {

@@ -58,11 +58,10 @@ pub struct ListIncidentsParams {
 
 impl Filters for ListIncidentsParams {
     type Of = Incidents;
-    const DOCS: Docs = Docs {
-        count: "`true` adds `meta.total`, the number of matching incidents (costs a count query).",
-        format: "Response format; overrides `Accept`. GeoJSON has one feature per located place.",
-        ..Docs::sorted("Sort order (default `date`); `-` for descending; ties broken by id.")
-    };
+    const DOCS: Docs = Docs::count(
+        "`true` adds `meta.total`, the number of matching incidents (costs a count query).",
+    )
+    .format("Response format; overrides `Accept`. GeoJSON has one feature per located place.");
     fn filter(&self) -> Result<IncidentFilter, ApiError> {
         let (from, to) = date_range(self.from.as_ref(), self.to.as_ref())?;
         Ok(IncidentFilter {

@@ -57,8 +57,9 @@ pub trait Collection: 'static {
 
     /// The name of `sort`, which a cursor is bound to.
     fn sort_name(sort: Self::Sort) -> &'static str;
-    /// The sort enum's schema name, for the `sort` parameter; `None` when there is no choice.
-    fn sort_schema() -> Option<Cow<'static, str>> {
+    /// The sort enum's schema name and the `sort` parameter's description; `None` when there
+    /// is no choice.
+    fn sort_param() -> Option<(Cow<'static, str>, &'static str)> {
         None
     }
     /// Decodes `cursor`, issued for this collection and `sort`.
@@ -81,16 +82,20 @@ pub trait Collection: 'static {
 
 /// A sort order of a collection paged by keyset over a store [`Order`].
 pub trait KeysetSort: Copy + std::fmt::Debug + DeserializeOwned + ToSchema + 'static {
+    /// The `sort` parameter's description: the collection's default order, and how ties are
+    /// broken.
+    const DOC: &'static str;
     /// The order's name, as in `sort` (`-made_at`).
     fn name(self) -> &'static str;
     /// The SQL order it means.
     fn order(self) -> Order;
 }
 
-/// Implements [`KeysetSort`] for the store's sort enums.
+/// Implements [`KeysetSort`] for the store's sort enums, each with its description.
 macro_rules! keyset_sorts {
-    ($($sort:ty),+) => {
+    ($($sort:ty: $doc:literal),+ $(,)?) => {
         $(impl KeysetSort for $sort {
+            const DOC: &'static str = $doc;
             fn name(self) -> &'static str {
                 self.as_str()
             }
@@ -100,13 +105,13 @@ macro_rules! keyset_sorts {
         })+
     };
 }
-keyset_sorts!(
-    ActorSort,
-    ClaimSort,
-    IncidentSort,
-    ForceFigureSort,
-    SourceSort
-);
+keyset_sorts! {
+    ActorSort: "Sort order (default `id`); `-` for descending; ties broken by id.",
+    ClaimSort: "Sort order (default `made_at`); `-` for descending; ties broken by id.",
+    IncidentSort: "Sort order (default `date`); `-` for descending; ties broken by id.",
+    ForceFigureSort: "Sort order (default `id`); `-` for descending; ties broken by id.",
+    SourceSort: "Sort order (default `id`); `-` for descending.",
+}
 
 /// The keyset position of a cursor of `C`, sorted by `sort`.
 pub fn keyset_after<C: Collection>(
@@ -128,7 +133,8 @@ pub fn keyset_key<S: KeysetSort>(sort: S, value: impl FnOnce() -> Value) -> Vec<
     }
 }
 
-/// Declares a collection paged by keyset, and its page type: its records, the `Resource` it
+/// Declares a collection paged by keyset, and its page type (`@type`, which
+/// [`one_order_collection!`] declares its own with): its records, the `Resource` it
 /// is (its name in cursors and file names), filter, sort (with
 /// its default), the store's list and count queries for it (`store::keyset::ListQueries`), an
 /// optional step that completes the rows read (attribution), the sort column's value of a
@@ -142,6 +148,12 @@ macro_rules! keyset_collection {
         let $x = $item;
         $crate::routes::v1::listing::keyset_key($sort, || serde_json::json!($key))
     }};
+    (@type $(#[$doc:meta])* $name:ident, $page:ident: $page_doc:literal, $item:ty) => {
+        $crate::routes::v1::pagination::page_type!(#[doc = $page_doc] $page, $item);
+
+        $(#[$doc])*
+        pub struct $name;
+    };
     (
         $(#[$doc:meta])*
         $name:ident { $item:ty, $page:ident: $page_doc:literal, $resource:ident, $filter:ty, $sort:ident::$default:ident }
@@ -149,10 +161,7 @@ macro_rules! keyset_collection {
         $(key: |$x:ident| $key:expr;)?
         formats: $formats:expr;
     ) => {
-        $crate::routes::v1::pagination::page_type!(#[doc = $page_doc] $page, $item);
-
-        $(#[$doc])*
-        pub struct $name;
+        $crate::routes::v1::listing::keyset_collection!(@type $(#[$doc])* $name, $page: $page_doc, $item);
 
         impl $crate::routes::v1::listing::Collection for $name {
             type Item = $item;
@@ -167,8 +176,9 @@ macro_rules! keyset_collection {
             fn sort_name(sort: $sort) -> &'static str {
                 $crate::routes::v1::listing::KeysetSort::name(sort)
             }
-            fn sort_schema() -> Option<std::borrow::Cow<'static, str>> {
-                Some(<$sort as utoipa::ToSchema>::name())
+            fn sort_param() -> Option<(std::borrow::Cow<'static, str>, &'static str)> {
+                let doc = <$sort as $crate::routes::v1::listing::KeysetSort>::DOC;
+                Some((<$sort as utoipa::ToSchema>::name(), doc))
             }
             fn after(
                 sort: $sort,
@@ -204,41 +214,93 @@ macro_rules! keyset_collection {
 }
 pub(crate) use keyset_collection;
 
+/// Declares a collection with one order (no `sort`, no count) and its page type: its records,
+/// its name (in cursors and file names), filter, the order's name (which cursors are bound
+/// to), where a decoded cursor `c` says the next chunk starts (`after`), how a chunk of rows
+/// is read (each row then made a record by `From`), and a record's cursor key (its id after).
+macro_rules! one_order_collection {
+    (
+        $(#[$doc:meta])*
+        $name:ident { $item:ty, $page:ident: $page_doc:literal, $collection:literal, $filter:ty, order: $order:literal }
+        after: |$c:ident| $after:ident { $($fields:tt)* };
+        read: |$reader:ident, $f:ident, $a:ident, $limit:ident| $read:expr;
+        key: |$x:ident| [$($key:expr),+];
+    ) => {
+        $crate::routes::v1::listing::keyset_collection!(@type $(#[$doc])* $name, $page: $page_doc, $item);
+
+        impl $crate::routes::v1::listing::Collection for $name {
+            type Item = $item;
+            type Filter = $filter;
+            type Sort = ();
+            type After = $after;
+            type Page = $page;
+            const NAME: &'static str = $collection;
+            const FORMATS: &'static [$crate::routes::v1::format::Format] = $crate::routes::v1::format::JSON_CSV;
+            const DEFAULT_SORT: () = ();
+
+            fn sort_name((): ()) -> &'static str {
+                $order
+            }
+            fn after((): (), cursor: Option<&str>) -> Result<Option<Self::After>, $crate::error::ApiError> {
+                let Some($c) = $crate::routes::v1::pagination::Cursor::decode(Self::NAME, $order, cursor)? else {
+                    return Ok(None);
+                };
+                Ok(Some($after { $($fields)* }))
+            }
+            async fn read(
+                $reader: &$crate::store::Reader,
+                $f: &$filter,
+                (): (),
+                $a: Option<&Self::After>,
+                $limit: i64,
+            ) -> Result<Vec<$item>, $crate::error::ApiError> {
+                let rows = $read.await?;
+                Ok(rows.into_iter().map(<$item>::from).collect())
+            }
+            fn key((): (), $x: &$item) -> (Vec<serde_json::Value>, String) {
+                (vec![$(serde_json::json!($key)),+], $x.id.clone())
+            }
+        }
+    };
+}
+pub(crate) use one_order_collection;
+
 /// One endpoint's filter parameters, and the collection they select.
 pub trait Filters: DeserializeOwned + IntoParams {
     /// The collection listed.
     type Of: Collection;
-    /// The descriptions of the shared parameters that say something of this endpoint.
-    const DOCS: Docs;
+    /// The descriptions of `count` and `format`, where they say something of this endpoint.
+    const DOCS: Docs = Docs::DEFAULT;
     /// The store filter these parameters ask for (a 400 if they contradict each other).
     fn filter(&self) -> Result<<Self::Of as Collection>::Filter, ApiError>;
 }
 
-/// What the descriptions of `sort`, `count` and `format` say of one endpoint.
+/// What the descriptions of `count` and `format` say of one endpoint (`sort`'s is its
+/// collection's, [`KeysetSort::DOC`]).
 pub struct Docs {
-    /// `sort`'s description; `None`: the endpoint has neither `sort` nor `count`.
-    pub sort: Option<&'static str>,
-    /// `count`'s description.
+    /// `count`'s description (a collection with one order has no `count`).
     pub count: &'static str,
     /// `format`'s description.
     pub format: &'static str,
 }
 
 impl Docs {
-    /// A sorted collection's usual descriptions, with `sort` the description of `sort`.
-    pub const fn sorted(sort: &'static str) -> Self {
-        Self {
-            sort: Some(sort),
-            count: "`true` adds `meta.total`, the number of matching records (costs a count query).",
-            format: "Response format; overrides `Accept`.",
-        }
-    }
-    /// A collection with one order, and no count.
-    pub const UNSORTED: Self = Self {
-        sort: None,
-        count: "",
+    /// The usual descriptions.
+    pub const DEFAULT: Self = Self {
+        count: "`true` adds `meta.total`, the number of matching records (costs a count query).",
         format: "Response format; overrides `Accept`.",
     };
+    /// The usual descriptions, but `count`'s.
+    pub const fn count(count: &'static str) -> Self {
+        Self {
+            count,
+            ..Self::DEFAULT
+        }
+    }
+    /// These descriptions, but `format`'s.
+    pub const fn format(self, format: &'static str) -> Self {
+        Self { format, ..self }
+    }
 }
 
 /// The parameters every listing takes after its filters' sort, count and format, as
@@ -324,7 +386,7 @@ impl<F: Filters> IntoParams for ListParams<F> {
                 .build()
         };
         let mut params = F::into_params(&parameter_in);
-        if let (Some(sort), Some(schema)) = (F::DOCS.sort, F::Of::sort_schema()) {
+        if let Some((schema, sort)) = F::Of::sort_param() {
             params.push(query(
                 "sort",
                 sort,
@@ -379,24 +441,18 @@ macro_rules! list_endpoint {
         $name:ident: $path:literal, $tag:literal, $filters:ident, ok: $ok:literal,
         content: [$($content:tt)*]
     ) => {
-        $(#[$doc])*
-        #[utoipa::path(
-            tag = $tag,
-            params($crate::routes::v1::listing::ListParams<$filters>),
-            responses(
-                (status = 200, description = $ok, content($($content)*),
-                    headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
-                $crate::routes::v1::responses::ListErrors,
-            )
-        )]
-        #[get($path)]
-        #[tracing::instrument(skip_all)]
-        pub async fn $name(
-            req: actix_web::HttpRequest,
-            db: $crate::routes::v1::as_of::Db,
-            params: $crate::routes::v1::listing::ListParams<$filters>,
-        ) -> Result<actix_web::HttpResponse, $crate::error::ApiError> {
-            $crate::routes::v1::listing::serve(&req, db, params).await
+        $crate::routes::v1::responses::get_endpoint! {
+            $(#[$doc])*
+            $path, $tag, params($crate::routes::v1::listing::ListParams<$filters>),
+            paged(description = $ok, content($($content)*)),
+            errors: ListErrors;
+            pub async fn $name(
+                req: actix_web::HttpRequest,
+                db: $crate::routes::v1::as_of::Db,
+                params: $crate::routes::v1::listing::ListParams<$filters>,
+            ) -> Result<actix_web::HttpResponse, $crate::error::ApiError> {
+                $crate::routes::v1::listing::serve(&req, db, params).await
+            }
         }
     };
     (
@@ -405,35 +461,25 @@ macro_rules! list_endpoint {
         content: [$($content:tt)*],
         of: $exists:path, ($id_doc:literal, $example:literal), |$filter:ident, $id:ident| $narrow:expr
     ) => {
-        $(#[$doc])*
-        #[utoipa::path(
-            tag = $tag,
-            params(
-                ("id" = String, Path, description = $id_doc, example = $example),
-                $crate::routes::v1::listing::ListParams<$filters>
-            ),
-            responses(
-                (status = 200, description = $ok, content($($content)*),
-                    headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
-                $crate::routes::v1::responses::RecordErrors,
-            )
-        )]
-        #[get($path)]
-        #[tracing::instrument(skip_all)]
-        pub async fn $name(
-            req: actix_web::HttpRequest,
-            db: $crate::routes::v1::as_of::Db,
-            path: actix_web::web::Path<String>,
-            params: $crate::routes::v1::listing::ListParams<$filters>,
-        ) -> Result<actix_web::HttpResponse, $crate::error::ApiError> {
-            use $crate::routes::v1::listing::{Collection, Filters};
-            type Filter = <<$filters as Filters>::Of as Collection>::Filter;
-            let narrow = async |pool: &$crate::routes::v1::as_of::DataPool, $filter: &mut Filter| {
-                let $id = $exists(pool, &path).await?;
-                $narrow;
-                Ok(())
-            };
-            $crate::routes::v1::listing::serve_narrowed(&req, db, params, narrow).await
+        $crate::routes::v1::responses::get_endpoint! {
+            $(#[$doc])*
+            $path, $tag, id: ($id_doc, $example), params($crate::routes::v1::listing::ListParams<$filters>),
+            paged(description = $ok, content($($content)*));
+            pub async fn $name(
+                req: actix_web::HttpRequest,
+                db: $crate::routes::v1::as_of::Db,
+                path: actix_web::web::Path<String>,
+                params: $crate::routes::v1::listing::ListParams<$filters>,
+            ) -> Result<actix_web::HttpResponse, $crate::error::ApiError> {
+                use $crate::routes::v1::listing::{Collection, Filters};
+                type Filter = <<$filters as Filters>::Of as Collection>::Filter;
+                let narrow = async |pool: &$crate::routes::v1::as_of::DataPool, $filter: &mut Filter| {
+                    let $id = $exists(pool, &path).await?;
+                    $narrow;
+                    Ok(())
+                };
+                $crate::routes::v1::listing::serve_narrowed(&req, db, params, narrow).await
+            }
         }
     };
 }

@@ -45,30 +45,21 @@ macro_rules! record_endpoint {
         $name:ident: $path:literal, $tag:literal, $record:ty, $resource:ident($id:ty),
         id: ($id_doc:literal, $example:literal), ok: $ok:literal, read: $read:path
     ) => {
-        $(#[$doc])*
-        #[utoipa::path(
-            tag = $tag,
-            params(
-                ("id" = String, Path, description = $id_doc, example = $example),
-                $crate::routes::v1::as_of::AsOfParams
-            ),
-            responses(
-                (status = 200, description = $ok, body = $record),
-                $crate::routes::v1::responses::RecordErrors,
-            )
-        )]
-        #[get($path)]
-        #[tracing::instrument(skip_all)]
-        pub async fn $name(
-            db: $crate::routes::v1::as_of::Db,
-            id: actix_web::web::Path<String>,
-            params: $crate::extract::Params<$crate::routes::v1::as_of::AsOfParams>,
-            _: $crate::routes::v1::format::JsonOnly,
-        ) -> Result<actix_web::web::Json<$record>, $crate::error::ApiError> {
-            let parse = |s: &str| <$id>::parse(s).ok();
-            let resource = $crate::domain::Resource::$resource;
-            let as_of = params.0.as_of;
-            $crate::routes::v1::record::respond(db, resource, &id, as_of, parse, $read).await
+        $crate::routes::v1::responses::get_endpoint! {
+            $(#[$doc])*
+            $path, $tag, id: ($id_doc, $example), params($crate::routes::v1::as_of::AsOfParams),
+            ok(description = $ok, body = $record);
+            pub async fn $name(
+                db: $crate::routes::v1::as_of::Db,
+                id: actix_web::web::Path<String>,
+                params: $crate::extract::Params<$crate::routes::v1::as_of::AsOfParams>,
+                _: $crate::routes::v1::format::JsonOnly,
+            ) -> Result<actix_web::web::Json<$record>, $crate::error::ApiError> {
+                let parse = |s: &str| <$id>::parse(s).ok();
+                let resource = $crate::domain::Resource::$resource;
+                let as_of = params.0.as_of;
+                $crate::routes::v1::record::respond(db, resource, &id, as_of, parse, $read).await
+            }
         }
     };
 }

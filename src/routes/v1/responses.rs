@@ -20,6 +20,86 @@ macro_rules! response_group {
     };
 }
 
+/// Declares a documented `GET` handler: its doc comment, path, tag and parameters, the 200
+/// (`ok`: its description, then its body or content and headers; `paged`: the same, with the
+/// `Link` header of a page) and the group of errors (`errors`, a group of this module).
+///
+/// With `id: (doc, example)`, the path names a record: the `id` parameter comes first, and
+/// the errors are the record's ([`RecordErrors`]). With `json(description, body)` and
+/// `name: |pool, params| { ... }`, it is a JSON read: its parameters (which have `as_of`)
+/// parsed, `Accept` allowing JSON, and the block given the data at `as_of` (`pool`) and the
+/// parameters. The calling module imports `actix_web::get`, which utoipa reads the method and
+/// path from.
+macro_rules! get_endpoint {
+    (
+        $(#[$doc:meta])*
+        $path:literal, $tag:literal, id: ($id_doc:literal, $example:literal),
+        params($($params:tt)*), $ok_kind:ident($($ok:tt)*);
+        $handler:item
+    ) => {
+        $crate::routes::v1::responses::get_endpoint! {
+            $(#[$doc])*
+            $path, $tag,
+            params(("id" = String, Path, description = $id_doc, example = $example), $($params)*),
+            $ok_kind($($ok)*), errors: RecordErrors;
+            $handler
+        }
+    };
+    (
+        $(#[$doc:meta])*
+        $path:literal, $tag:literal, params($($params:tt)*), paged($($ok:tt)*),
+        errors: $errors:ident;
+        $handler:item
+    ) => {
+        $crate::routes::v1::responses::get_endpoint! {
+            $(#[$doc])*
+            $path, $tag, params($($params)*),
+            ok($($ok)*, headers(("Link" = String, description = "RFC 8288 link to the next page, when there is one"))),
+            errors: $errors;
+            $handler
+        }
+    };
+    (
+        $(#[$doc:meta])*
+        $path:literal, $tag:literal, params($params:ident), json($ok:literal, $body:ty),
+        errors: $errors:ident;
+        $name:ident: |$pool:pat_param, $p:pat_param| $read:block
+    ) => {
+        $crate::routes::v1::responses::get_endpoint! {
+            $(#[$doc])*
+            $path, $tag, params($params), ok(description = $ok, body = $body), errors: $errors;
+            pub async fn $name(
+                db: $crate::routes::v1::as_of::Db,
+                $crate::extract::Params(params): $crate::extract::Params<$params>,
+                _: $crate::routes::v1::format::JsonOnly,
+            ) -> Result<actix_web::web::Json<$body>, $crate::error::ApiError> {
+                let $pool = db.at(params.as_of).await?;
+                let $p = params;
+                Ok(actix_web::web::Json($read))
+            }
+        }
+    };
+    (
+        $(#[$doc:meta])*
+        $path:literal, $tag:literal, params($($params:tt)*), ok($($ok:tt)*), errors: $errors:ident;
+        $handler:item
+    ) => {
+        $(#[$doc])*
+        #[utoipa::path(
+            tag = $tag,
+            params($($params)*),
+            responses(
+                (status = 200, $($ok)*),
+                $crate::routes::v1::responses::$errors,
+            )
+        )]
+        #[get($path)]
+        #[tracing::instrument(skip_all)]
+        $handler
+    };
+}
+pub(crate) use get_endpoint;
+
 fn group(entries: &[(&str, &str)]) -> BTreeMap<String, RefOr<Response>> {
     entries
         .iter()

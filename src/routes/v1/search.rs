@@ -2,21 +2,18 @@
 
 use actix_web::get;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+
 use utoipa::{IntoParams, ToSchema};
 
 use super::csv::CsvRecord;
 use super::download::Downloadable;
-use super::format::{Format, JSON_CSV};
-use super::listing::list_endpoint;
-use super::listing::{Collection, Docs, Filters};
-use super::pagination::{Cursor, page_type};
+use super::listing::Filters;
+use super::listing::{list_endpoint, one_order_collection};
 use super::params::SearchText;
 use crate::domain::SearchHitType;
 use crate::domain::claim::claim_title;
 use crate::error::ApiError;
 use crate::store;
-use crate::store::Reader;
 use crate::store::search::{SearchAfter, SearchHitRow};
 
 /// One record that matches a search.
@@ -88,51 +85,16 @@ impl CsvRecord for SearchHit {
 
 impl Downloadable for SearchHit {}
 
-page_type!(
-    /// A page of search hits, best first.
-    SearchPage,
-    SearchHit
-);
-
-/// Search hits, best first: by rank, then type, then id.
-pub struct Search;
-
-impl Collection for Search {
-    type Item = SearchHit;
-    type Filter = (String, Option<SearchHitType>);
-    type Sort = ();
-    type After = SearchAfter;
-    type Page = SearchPage;
-    const NAME: &'static str = "search";
-    const FORMATS: &'static [Format] = JSON_CSV;
-    const DEFAULT_SORT: () = ();
-
-    fn sort_name((): ()) -> &'static str {
-        "rank"
-    }
-    fn after((): (), cursor: Option<&str>) -> Result<Option<SearchAfter>, ApiError> {
-        let Some(c) = Cursor::decode(Self::NAME, "rank", cursor)? else {
-            return Ok(None);
-        };
-        Ok(Some(SearchAfter {
-            rank: c.key_as::<f32>(Self::NAME, 0)?,
-            hit_type: c.key_as::<SearchHitType>(Self::NAME, 1)?,
-            id: c.id,
-        }))
-    }
-    async fn read(
-        reader: &Reader,
-        (q, hit_type): &(String, Option<SearchHitType>),
-        (): (),
-        after: Option<&SearchAfter>,
-        limit: i64,
-    ) -> Result<Vec<SearchHit>, ApiError> {
-        let rows = store::search::search(reader, q, *hit_type, after, limit).await?;
-        Ok(rows.into_iter().map(SearchHit::from).collect())
-    }
-    fn key((): (), h: &SearchHit) -> (Vec<Value>, String) {
-        (vec![json!(h.rank), json!(h.hit_type)], h.id.clone())
-    }
+one_order_collection! {
+    /// Search hits, best first: by rank, then type, then id.
+    Search { SearchHit, SearchPage: "A page of search hits, best first.", "search", (String, Option<SearchHitType>), order: "rank" }
+    after: |c| SearchAfter {
+        rank: c.key_as::<f32>(Self::NAME, 0)?,
+        hit_type: c.key_as::<SearchHitType>(Self::NAME, 1)?,
+        id: c.id,
+    };
+    read: |reader, filter, after, limit| store::search::search(reader, &filter.0, filter.1, after, limit);
+    key: |h| [h.rank, h.hit_type];
 }
 
 /// Filters of `GET /v1/search`.
@@ -151,7 +113,6 @@ pub struct SearchParams {
 
 impl Filters for SearchParams {
     type Of = Search;
-    const DOCS: Docs = Docs::UNSORTED;
     fn filter(&self) -> Result<(String, Option<SearchHitType>), ApiError> {
         Ok((self.q.0.clone(), self.hit_type))
     }

@@ -32,10 +32,7 @@ pub struct ListSourcesParams {
 
 impl Filters for ListSourcesParams {
     type Of = Sources;
-    const DOCS: Docs = Docs {
-        count: "`true` adds `meta.total`, the number of matching sources.",
-        ..Docs::sorted("Sort order (default `id`); `-` for descending.")
-    };
+    const DOCS: Docs = Docs::count("`true` adds `meta.total`, the number of matching sources.");
     fn filter(&self) -> Result<SourceFilter, ApiError> {
         Ok(SourceFilter { kind: self.kind })
     }

@@ -9,13 +9,15 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use utoipa::ToSchema;
+use utoipa::openapi::schema::{Discriminator, OneOfBuilder, Schema};
+use utoipa::openapi::{Ref, RefOr};
+use utoipa::{PartialSchema, ToSchema};
 
 use crate::domain::{
     Actor, Claim, DatasetMeta, ForceFigure, Incident, Operation, Source, Tombstone,
 };
 
-/// Declares one variant: a struct whose tag property holds a single value, and that value's
+/// Declares variants, each a struct whose tag property holds a single value, and that value's
 /// one-variant enum (inlined, so it names no component of its own).
 ///
 /// The tag is `required` in each variant, as the discriminator needs (Redocly and
@@ -23,7 +25,7 @@ use crate::domain::{
 /// variants). openapi-generator's Rust client cannot decode the union for it (serde takes the
 /// tag off before it decodes the variant, which then misses it): see `clients/rust/run.sh`.
 macro_rules! tagged_variant {
-    ($(#[$doc:meta])* $name:ident, $tag_type:ident, $tag:tt = $value:tt { $($fields:tt)* }) => {
+    ($($(#[$doc:meta])* $name:ident, $tag_type:ident, $tag:tt = $value:tt { $($fields:tt)* });+ $(;)?) => {$(
         $(#[$doc])*
         #[derive(Serialize, ToSchema)]
         pub struct $name {
@@ -38,35 +40,79 @@ macro_rules! tagged_variant {
             #[serde(rename = $value)]
             Value,
         }
+
+        impl $name {
+            /// The tag's value, which the union's discriminator maps to this variant.
+            const TAG: &'static str = $value;
+        }
+    )+};
+}
+
+/// Declares a union of variants told apart by the tag property `$tag` (each variant named as
+/// its type): a `oneOf` of the variants, and its discriminator, whose mapping takes each variant's tag value to its schema
+/// (by hand, as the derive leaves the mapping out).
+macro_rules! tagged_union {
+    ($(#[doc = $doc:literal])* $name:ident by $tag:literal: [$($ty:ident),+]) => {
+        $(#[doc = $doc])*
+        #[derive(Serialize)]
+        #[serde(untagged)]
+        pub enum $name {
+            $($ty($ty)),+
+        }
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                let mapping = [$(($ty::TAG, format!("#/components/schemas/{}", $ty::name()))),+];
+                OneOfBuilder::new()
+                    $(.item(Ref::from_schema_name($ty::name())))+
+                    .description(Some(description(&[$($doc),*])))
+                    .discriminator(Some(Discriminator::with_mapping($tag, mapping)))
+                    .into()
+            }
+        }
+
+        impl ToSchema for $name {
+            fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+                $(
+                    schemas.push(($ty::name().into(), $ty::schema()));
+                    $ty::schemas(schemas);
+                )+
+            }
+        }
     };
 }
 
-tagged_variant!(
+/// A description from doc comment lines, as the derive makes it: trailing white space and the
+/// least indentation taken off, the lines joined.
+fn description(lines: &[&str]) -> String {
+    let indent = lines
+        .iter()
+        .filter(|l| !l.trim_end().is_empty())
+        .map(|l| l.len() - l.trim_start_matches(' ').len())
+        .min()
+        .unwrap_or(0);
+    let lines: Vec<&str> = lines
+        .iter()
+        .map(|l| l.trim_end())
+        .map(|l| if l.is_empty() { l } else { &l[indent..] })
+        .collect();
+    lines.join("\n")
+}
+
+tagged_variant! {
     /// The export's first line: what the dataset is and how to cite it.
-    DatasetLine, DatasetLineType, "type" = "dataset" { pub data: DatasetMeta }
-);
-tagged_variant!(
+    DatasetLine, DatasetLineType, "type" = "dataset" { pub data: DatasetMeta };
     /// A source, as `/v1/sources/{id}` serves it.
-    SourceLine, SourceLineType, "type" = "source" { pub data: Source }
-);
-tagged_variant!(
+    SourceLine, SourceLineType, "type" = "source" { pub data: Source };
     /// An actor, as `/v1/actors/{id}` serves it.
-    ActorLine, ActorLineType, "type" = "actor" { pub data: Actor }
-);
-tagged_variant!(
+    ActorLine, ActorLineType, "type" = "actor" { pub data: Actor };
     /// An incident, as `/v1/incidents/{id}` serves it.
-    IncidentLine, IncidentLineType, "type" = "incident" { pub data: Incident }
-);
-tagged_variant!(
+    IncidentLine, IncidentLineType, "type" = "incident" { pub data: Incident };
     /// A claim, as `/v1/claims/{id}` serves it without the generated `attribution`.
-    ClaimLine, ClaimLineType, "type" = "claim" { pub data: Claim }
-);
-tagged_variant!(
+    ClaimLine, ClaimLineType, "type" = "claim" { pub data: Claim };
     /// A force figure, as `/v1/force-figures/{id}` serves it without the generated
     /// `attribution`.
-    ForceFigureLine, ForceFigureLineType, "type" = "force_figure" { pub data: ForceFigure }
-);
-tagged_variant!(
+    ForceFigureLine, ForceFigureLineType, "type" = "force_figure" { pub data: ForceFigure };
     /// The last line: the export is complete.
     EndLine, EndLineType, "type" = "end" {
         /// The number of lines before it (the dataset line plus one line per record). A
@@ -74,35 +120,18 @@ tagged_variant!(
         #[schema(minimum = 1)]
         pub count: u64
     }
-);
-
-/// One line of the NDJSON export, told apart by `type`: the dataset line first, then one
-/// line per record (sources, actors, incidents, claims, force figures), then the end line.
-#[derive(Serialize, ToSchema)]
-#[serde(untagged)]
-#[schema(discriminator(property_name = "type", mapping(
-    ("dataset" = "#/components/schemas/DatasetLine"),
-    ("source" = "#/components/schemas/SourceLine"),
-    ("actor" = "#/components/schemas/ActorLine"),
-    ("incident" = "#/components/schemas/IncidentLine"),
-    ("claim" = "#/components/schemas/ClaimLine"),
-    ("force_figure" = "#/components/schemas/ForceFigureLine"),
-    ("end" = "#/components/schemas/EndLine"),
-)))]
-pub enum ExportLine {
-    Dataset(DatasetLine),
-    Source(SourceLine),
-    Actor(ActorLine),
-    Incident(IncidentLine),
-    Claim(ClaimLine),
-    ForceFigure(ForceFigureLine),
-    End(EndLine),
 }
 
-/// Declares the change-feed variant of one resource: the change's facts, and the record as
+tagged_union!(
+    /// One line of the NDJSON export, told apart by `type`: the dataset line first, then one
+    /// line per record (sources, actors, incidents, claims, force figures), then the end line.
+    ExportLine by "type": [DatasetLine, SourceLine, ActorLine, IncidentLine, ClaimLine, ForceFigureLine, EndLine]
+);
+
+/// Declares the change-feed variant of each resource: the change's facts, and the record as
 /// the change left it.
 macro_rules! feed_change {
-    ($(#[$doc:meta])* $name:ident, $tag_type:ident, $value:tt, $record:ty) => {
+    ($($(#[$doc:meta])* $name:ident, $tag_type:ident, $value:tt, $record:ty);+ $(;)?) => {$(
         tagged_variant!(
             $(#[$doc])*
             $name, $tag_type, "resource" = $value {
@@ -122,45 +151,24 @@ macro_rules! feed_change {
                 pub tombstone: Option<Tombstone>,
             }
         );
-    };
+    )+};
 }
 
-feed_change!(
+feed_change! {
     /// A change to a source.
-    SourceChange, SourceChangeResource, "sources", Source
-);
-feed_change!(
+    SourceChange, SourceChangeResource, "sources", Source;
     /// A change to an actor.
-    ActorChange, ActorChangeResource, "actors", Actor
-);
-feed_change!(
+    ActorChange, ActorChangeResource, "actors", Actor;
     /// A change to an incident; the record comes without its derived `claims` list.
-    IncidentChange, IncidentChangeResource, "incidents", Incident
-);
-feed_change!(
+    IncidentChange, IncidentChangeResource, "incidents", Incident;
     /// A change to a claim; the record comes without the generated `attribution`.
-    ClaimChange, ClaimChangeResource, "claims", Claim
-);
-feed_change!(
+    ClaimChange, ClaimChangeResource, "claims", Claim;
     /// A change to a force figure; the record comes without the generated `attribution`.
-    ForceFigureChange, ForceFigureChangeResource, "force-figures", ForceFigure
-);
-
-/// One entry of the change feed, told apart by `resource`: a record as it became in some
-/// dataset version.
-#[derive(Serialize, ToSchema)]
-#[serde(untagged)]
-#[schema(discriminator(property_name = "resource", mapping(
-    ("sources" = "#/components/schemas/SourceChange"),
-    ("actors" = "#/components/schemas/ActorChange"),
-    ("incidents" = "#/components/schemas/IncidentChange"),
-    ("claims" = "#/components/schemas/ClaimChange"),
-    ("force-figures" = "#/components/schemas/ForceFigureChange"),
-)))]
-pub enum FeedChange {
-    Source(SourceChange),
-    Actor(ActorChange),
-    Incident(IncidentChange),
-    Claim(ClaimChange),
-    ForceFigure(ForceFigureChange),
+    ForceFigureChange, ForceFigureChangeResource, "force-figures", ForceFigure;
 }
+
+tagged_union!(
+    /// One entry of the change feed, told apart by `resource`: a record as it became in some
+    /// dataset version.
+    FeedChange by "resource": [SourceChange, ActorChange, IncidentChange, ClaimChange, ForceFigureChange]
+);

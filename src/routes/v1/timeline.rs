@@ -3,22 +3,19 @@
 use actix_web::get;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+
 use sqlx::types::Json;
 use utoipa::{IntoParams, ToSchema};
 
 use super::csv::{self, CsvRecord};
 use super::download::Downloadable;
-use super::format::{Format, JSON_CSV};
-use super::listing::list_endpoint;
-use super::listing::{Collection, Docs, Filters};
-use super::pagination::{Cursor, page_type};
+use super::listing::Filters;
+use super::listing::{list_endpoint, one_order_collection};
 use super::params::{DateBound, date_range};
 use crate::domain::claim::claim_title;
 use crate::domain::{ActorId, PartialDate, TimelineEntryType};
 use crate::error::ApiError;
 use crate::store;
-use crate::store::Reader;
 use crate::store::timeline::{TimelineAfter, TimelineFilter, TimelineRow};
 
 /// One incident or claim on the timeline.
@@ -110,57 +107,17 @@ impl CsvRecord for TimelineEntry {
 
 impl Downloadable for TimelineEntry {}
 
-page_type!(
-    /// A page of the timeline.
-    TimelinePage,
-    TimelineEntry
-);
-
-/// Incidents and claims in one chronological list.
-pub struct Timeline;
-
-impl Collection for Timeline {
-    type Item = TimelineEntry;
-    type Filter = TimelineFilter;
-    type Sort = ();
-    type After = TimelineAfter;
-    type Page = TimelinePage;
-    const NAME: &'static str = "timeline";
-    const FORMATS: &'static [Format] = JSON_CSV;
-    const DEFAULT_SORT: () = ();
-
-    fn sort_name((): ()) -> &'static str {
-        "date"
-    }
-    fn after((): (), cursor: Option<&str>) -> Result<Option<TimelineAfter>, ApiError> {
-        let Some(c) = Cursor::decode(Self::NAME, "date", cursor)? else {
-            return Ok(None);
-        };
-        Ok(Some(TimelineAfter {
-            start: c.key_as::<NaiveDate>(Self::NAME, 0)?,
-            end: c.key_as::<NaiveDate>(Self::NAME, 1)?,
-            entry_type: c.key_as::<TimelineEntryType>(Self::NAME, 2)?,
-            id: c.id,
-        }))
-    }
-    async fn read(
-        reader: &Reader,
-        filter: &TimelineFilter,
-        (): (),
-        after: Option<&TimelineAfter>,
-        limit: i64,
-    ) -> Result<Vec<TimelineEntry>, ApiError> {
-        let rows = store::timeline::list_timeline(reader, filter, after, limit).await?;
-        Ok(rows.into_iter().map(TimelineEntry::from).collect())
-    }
-    fn key((): (), e: &TimelineEntry) -> (Vec<Value>, String) {
-        let key = vec![
-            json!(e.date.start()),
-            json!(e.date.end()),
-            json!(e.entry_type),
-        ];
-        (key, e.id.clone())
-    }
+one_order_collection! {
+    /// Incidents and claims in one chronological list.
+    Timeline { TimelineEntry, TimelinePage: "A page of the timeline.", "timeline", TimelineFilter, order: "date" }
+    after: |c| TimelineAfter {
+        start: c.key_as::<NaiveDate>(Self::NAME, 0)?,
+        end: c.key_as::<NaiveDate>(Self::NAME, 1)?,
+        entry_type: c.key_as::<TimelineEntryType>(Self::NAME, 2)?,
+        id: c.id,
+    };
+    read: |reader, filter, after, limit| store::timeline::list_timeline(reader, filter, after, limit);
+    key: |e| [e.date.start(), e.date.end(), e.entry_type];
 }
 
 /// Filters of `GET /v1/timeline`.
@@ -183,7 +140,6 @@ pub struct TimelineParams {
 
 impl Filters for TimelineParams {
     type Of = Timeline;
-    const DOCS: Docs = Docs::UNSORTED;
     fn filter(&self) -> Result<TimelineFilter, ApiError> {
         let (from, to) = date_range(self.from.as_ref(), self.to.as_ref())?;
         Ok(TimelineFilter {

@@ -204,7 +204,10 @@ pub async fn delete_record(
         .json(deleted.tombstone))
 }
 
-/// Declares the create, patch and delete operations of one collection.
+/// Declares the create, patch and delete operations of one collection. Each (`@op`) is
+/// documented with its doc, tag, the bearer key, the 200 or 201 (`ok`) and its errors, then
+/// its parameters and body; its handler takes the request, its own extractors and the
+/// [`Writer`], and hands them to the write.
 macro_rules! write_routes {
     (
         $resource:expr, $tag:literal, $collection:literal, $item:literal,
@@ -212,39 +215,26 @@ macro_rules! write_routes {
         $create:ident, $update:ident, $remove:ident,
         $create_doc:literal, $update_doc:literal, $remove_doc:literal
     ) => {
-        #[doc = $create_doc]
-        #[utoipa::path(
-            tag = $tag,
-            security(("bearer" = [])),
+        write_routes!(@op $create_doc, $tag, post($collection), CreateErrors,
+            ok (status = 201, description = "Created: the record as a GET serves it. `Location` is its URL.", body = $record,
+                headers(
+                    ("Location" = String, description = "The new record's URL"),
+                    ("ETag" = String, description = "The record's ETag, for `If-Match` on a later patch or delete"),
+                    ("Idempotent-Replayed" = String, description = "`true` when this answers a retried `Idempotency-Key`"),
+                    ("Durand-Dataset-Version" = i64, description = "The dataset version this create made (absent on a replay)"),
+                )),
             params(
                 ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create safe: a retry with the same key and body returns the record created the first time (with `Idempotent-Replayed: true`) instead of creating another; the same key with another body is a 400. 1 to 255 visible ASCII characters, e.g. a UUID.", max_length = 255, min_length = 1, pattern = "^[!-~]+$"),
             ),
-            request_body(content = $input, content_type = "application/json"),
-            responses(
-                (status = 201, description = "Created: the record as a GET serves it. `Location` is its URL.", body = $record,
-                    headers(
-                        ("Location" = String, description = "The new record's URL"),
-                        ("ETag" = String, description = "The record's ETag, for `If-Match` on a later patch or delete"),
-                        ("Idempotent-Replayed" = String, description = "`true` when this answers a retried `Idempotency-Key`"),
-                        ("Durand-Dataset-Version" = i64, description = "The dataset version this create made (absent on a replay)"),
-                    )),
-                crate::routes::v1::responses::CreateErrors,
-            )
-        )]
-        #[post($collection)]
-        #[tracing::instrument(skip_all)]
-        pub async fn $create(
-            req: HttpRequest,
-            payload: web::Payload,
-            w: Writer,
-        ) -> Result<HttpResponse, ApiError> {
-            create_record(w, &req, payload, $resource).await
-        }
-
-        #[doc = $update_doc]
-        #[utoipa::path(
-            tag = $tag,
-            security(("bearer" = [])),
+            request_body(content = $input, content_type = "application/json");
+            $create(payload: web::Payload) => create_record(payload, $resource)
+        );
+        write_routes!(@op $update_doc, $tag, patch($item), PatchErrors,
+            ok (status = 200, description = "Patched: the record as a GET now serves it.", body = $record,
+                headers(
+                    ("ETag" = String, description = "The record's new ETag"),
+                    ("Durand-Dataset-Version" = i64, description = "The dataset version this patch made (absent when it changed nothing)"),
+                )),
             params(
                 ("id" = String, Path, description = "The record's id"),
                 ("If-Match" = String, Header, description = "The ETag from your last GET of the record (or `*`). Required: a stale one is a 412, so you cannot overwrite a change you have not seen.", min_length = 1),
@@ -252,51 +242,36 @@ macro_rules! write_routes {
             request_body(
                 description = "A JSON Merge Patch (RFC 7396): the fields to change. Sent as `application/merge-patch+json`; `application/json` is accepted too, meaning the same (one media type is listed so generated clients have one body to build).",
                 content(($patch = "application/merge-patch+json"))
-            ),
-            responses(
-                (status = 200, description = "Patched: the record as a GET now serves it.", body = $record,
-                    headers(
-                        ("ETag" = String, description = "The record's new ETag"),
-                        ("Durand-Dataset-Version" = i64, description = "The dataset version this patch made (absent when it changed nothing)"),
-                    )),
-                crate::routes::v1::responses::PatchErrors,
-            )
-        )]
-        #[patch($item)]
-        #[tracing::instrument(skip_all)]
-        pub async fn $update(
-            req: HttpRequest,
-            payload: web::Payload,
-            id: web::Path<String>,
-            w: Writer,
-        ) -> Result<HttpResponse, ApiError> {
-            patch_record(w, &req, payload, $resource, &id).await
-        }
-
-        #[doc = $remove_doc]
-        #[utoipa::path(
-            tag = $tag,
-            security(("bearer" = [])),
+            );
+            $update(payload: web::Payload, id: web::Path<String>) => patch_record(payload, $resource, &id)
+        );
+        write_routes!(@op $remove_doc, $tag, delete($item), DeleteErrors,
+            ok (status = 200, description = "Deleted: the tombstone that GETs of the record now answer with (410).", body = crate::domain::Tombstone,
+                headers(("Durand-Dataset-Version" = i64, description = "The dataset version this delete made"))),
             params(
                 ("id" = String, Path, description = "The record's id"),
                 ("If-Match" = String, Header, description = "The ETag from your last GET of the record (or `*`). Required: a stale one is a 412.", min_length = 1),
                 DeleteParams,
-            ),
-            responses(
-                (status = 200, description = "Deleted: the tombstone that GETs of the record now answer with (410).", body = crate::domain::Tombstone,
-                    headers(("Durand-Dataset-Version" = i64, description = "The dataset version this delete made"))),
-                crate::routes::v1::responses::DeleteErrors,
-            )
+            );
+            $remove(params: Params<DeleteParams>, id: web::Path<String>) => delete_record(params, $resource, &id)
+        );
+    };
+    (
+        @op $doc:literal, $tag:literal, $method:ident($path:literal), $errors:ident, ok $ok:tt,
+        $($operation:ident($($spec:tt)*)),+;
+        $name:ident($($arg:ident: $ty:ty),+) => $write:ident($($with:expr),+)
+    ) => {
+        #[doc = $doc]
+        #[utoipa::path(
+            tag = $tag,
+            security(("bearer" = [])),
+            $($operation($($spec)*),)+
+            responses($ok, crate::routes::v1::responses::$errors)
         )]
-        #[delete($item)]
+        #[$method($path)]
         #[tracing::instrument(skip_all)]
-        pub async fn $remove(
-            req: HttpRequest,
-            params: Params<DeleteParams>,
-            id: web::Path<String>,
-            w: Writer,
-        ) -> Result<HttpResponse, ApiError> {
-            delete_record(w, &req, params, $resource, &id).await
+        pub async fn $name(req: HttpRequest, $($arg: $ty,)+ w: Writer) -> Result<HttpResponse, ApiError> {
+            $write(w, &req, $($with),+).await
         }
     };
 }
