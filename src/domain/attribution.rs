@@ -115,14 +115,15 @@ impl Context {
         }
     }
 
-    fn kind(&self, id: &str) -> Option<ActorKind> {
+    /// The kind of the actor `id`, when it is known.
+    pub fn kind(&self, id: &str) -> Option<ActorKind> {
         self.actors.get(id).map(|(_, kind)| *kind)
     }
 
     /// "Pakistan", "the Afghan Taliban", "Reuters", "Tehreek-e-Taliban Pakistan", "Unnamed
     /// officials": states, media, armed groups (named by proper names) and unnamed voices take
     /// no article; governments, coalitions and institutes do.
-    fn actor(&self, id: &str) -> String {
+    pub fn actor(&self, id: &str) -> String {
         match self.actors.get(id) {
             Some((
                 name,
@@ -167,7 +168,7 @@ impl Context {
     }
 
     /// The record's sources, skipping those already named as the carrier of another.
-    fn sources(&self, ids: &[SourceId]) -> String {
+    pub fn sources(&self, ids: &[SourceId]) -> String {
         let carriers: Vec<&SourceId> = ids
             .iter()
             .filter_map(|id| {

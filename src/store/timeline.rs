@@ -138,3 +138,25 @@ fn push_branch<'a>(
     qb.push_bind(limit);
     qb.push(")");
 }
+
+/// The first and the last day the dataset's dated incidents and claims may mean (an open side
+/// of a date counts for nothing), or `None` when nothing is dated.
+#[tracing::instrument(skip(db))]
+pub async fn coverage(db: &Reader) -> Result<Option<(NaiveDate, NaiveDate)>, sqlx::Error> {
+    // Each bound is an index's first or last entry past the open-side sentinels.
+    let row = sqlx::query!(
+        r#"
+        select least(
+                 (select min(date_start) from incidents where date_start > $1),
+                 (select min(made_start) from claims where made_start > $1)) as "earliest?",
+               greatest(
+                 (select max(date_end) from incidents where date_end < $2),
+                 (select max(made_end) from claims where made_end < $2)) as "latest?"
+        "#,
+        crate::domain::partial_date::EARLIEST,
+        crate::domain::partial_date::LATEST,
+    )
+    .fetch_one(&mut *db.conn().await?)
+    .await?;
+    Ok(row.earliest.zip(row.latest))
+}
