@@ -60,6 +60,17 @@ pub struct Unconditional;
 #[derive(Debug, Clone)]
 pub struct ReadStamp(pub Stamp);
 
+/// Whether `path` is one of the pages for people or their embeds (`/`, `/embed/...`): read
+/// from the data, cached and validated like the API's reads, and varying by language too.
+pub fn is_page(path: &str) -> bool {
+    path == "/" || path.starts_with("/embed/")
+}
+
+/// Whether `path` serves the dataset's data: the API's reads (`/v1/...`) and the pages.
+pub fn serves_data(path: &str) -> bool {
+    path.starts_with("/v1/") || is_page(path)
+}
+
 /// The strong ETag of a representation: a hash of its exact bytes. Writes use it to check
 /// `If-Match` against the representation a GET serves.
 pub fn etag_of(bytes: &[u8]) -> String {
@@ -173,7 +184,7 @@ pub async fn http_cache(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let is_read = matches!(*req.method(), Method::GET | Method::HEAD);
-    let is_data = req.path().starts_with("/v1/");
+    let is_data = serves_data(req.path());
     // Choose the pool the read's data comes from before the handler runs, and take the
     // stamp from that same pool, so the headers never name a version the body lacks.
     let routed = req.extensions().get::<RoutedStamp>().cloned();
@@ -253,10 +264,13 @@ pub async fn http_cache(
         // Accept-Encoding here, not only from Compress: CORS rewrites Vary from its first value.
         // Durand-Dataset-Version: a shared cache must not answer a read-your-writes request
         // with a response it keeps from before the write.
-        headers.append(
-            header::VARY,
-            HeaderValue::from_static("Accept, Accept-Encoding, Origin, Durand-Dataset-Version"),
-        );
+        // Pages write numbers and dates for the reader's language.
+        let vary = if is_page(req.path()) {
+            "Accept, Accept-Encoding, Origin, Durand-Dataset-Version, Accept-Language"
+        } else {
+            "Accept, Accept-Encoding, Origin, Durand-Dataset-Version"
+        };
+        headers.append(header::VARY, HeaderValue::from_static(vary));
         if let Some(v) = etag.as_deref().and_then(|e| HeaderValue::from_str(e).ok()) {
             headers.insert(header::ETAG, v);
         }
@@ -295,7 +309,7 @@ pub async fn conditional(
     crate::encoding::tag_coding(res.headers_mut());
     let request = res.request();
     let conditional_read = matches!(*request.method(), Method::GET | Method::HEAD)
-        && request.path().starts_with("/v1/")
+        && serves_data(request.path())
         && res.status().is_success()
         && request.extensions().get::<Unconditional>().is_none();
     if conditional_read && not_modified(request.headers(), res.headers()) {

@@ -115,9 +115,9 @@ async fn reachable(targets: &[PgConnectOptions]) -> bool {
     true
 }
 
-/// Whether `path` needs the database: the API's data, not its description.
+/// Whether `path` needs the database: the API's data and the pages, not its description.
 fn needs_database(path: &str) -> bool {
-    path.starts_with("/v1/") && path != "/v1/openapi.json"
+    crate::caching::serves_data(path) && path != "/v1/openapi.json"
 }
 
 /// While the circuit is open, answers requests that need the database 503 without trying

@@ -3,7 +3,8 @@
 //! Layers, each module using only its own layer and those before it: `domain` < `store` (SQL)
 //! < `error`, `config`, `telemetry`, `progress` < the HTTP infrastructure (`auth`, `encoding`,
 //! `replicas`, `caching`, `circuit`, `metrics`, `response_cache`, `rate_limit`, `cors`,
-//! `shutdown`, `notifications`, `wire`, `extract`) < `representation`, `curation` < `routes` <
+//! `shutdown`, `notifications`, `wire`, `extract`) < `representation`, `curation` < `pages` (HTML
+//! and SVG for people) < `routes` <
 //! `openapi`, `generate`, `startup`, `commands`, `cli`. `scripts/module-cycles --layers` checks
 //! it; docs/ARCHITECTURE.md describes it.
 
@@ -23,6 +24,7 @@ pub mod generate;
 pub mod metrics;
 pub mod notifications;
 pub mod openapi;
+pub mod pages;
 pub mod progress;
 pub mod rate_limit;
 pub mod replicas;

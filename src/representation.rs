@@ -3,7 +3,15 @@
 //! write path, whose `If-Match` compares the hash of exactly these bytes.
 
 use crate::caching::etag_of;
-use crate::domain::{Claim, ClaimId, ForceFigure, ForceFigureId, Resource, attribution};
+use crate::domain::force_comparison::{ForceComparison, compare};
+use crate::domain::{
+    ActorId, Claim, ClaimId, ClaimKind, ClaimSort, DatasetInfo, ForceFigure, ForceFigureId,
+    ForceFigureSort, ForceMetric, Resource, attribution,
+};
+use crate::error::ApiError;
+use crate::store::claims::ClaimFilter;
+use crate::store::force_figures::ForceFigureFilter;
+use crate::store::keyset::Sorted;
 use crate::store::{self, Reader};
 
 /// Fills in each claim's `attribution` sentence.
@@ -46,6 +54,77 @@ pub async fn force_figure(
         attribute_figures(reader, std::slice::from_mut(f)).await?;
     }
     Ok(figure)
+}
+
+/// The error of a read that finds no dataset: one is loaded at start-up, so it is a bug.
+pub fn not_loaded() -> ApiError {
+    ApiError::Internal(anyhow::anyhow!(
+        "no dataset loaded: serve loads one at start-up"
+    ))
+}
+
+/// The dataset's description as `GET /v1/dataset` serves it (and the pages show it).
+pub async fn dataset_info(reader: &Reader) -> Result<DatasetInfo, ApiError> {
+    let meta = store::dataset::get_meta(reader)
+        .await?
+        .ok_or_else(not_loaded)?;
+    let stamp = store::dataset::stamp(reader)
+        .await?
+        .ok_or_else(not_loaded)?;
+    let counts = store::dataset::counts(reader).await?;
+    Ok(DatasetInfo {
+        meta,
+        version: stamp.version,
+        changed_at: stamp.changed_at,
+        counts,
+    })
+}
+
+/// The comparison `GET /v1/force-comparison` serves (and the pages draw): the figures of two
+/// to ten existing `actors`, of one metric or all, attributed, with the comparisons the
+/// sources state about the first two.
+pub async fn force_comparison(
+    reader: &Reader,
+    actors: Vec<ActorId>,
+    metric: Option<ForceMetric>,
+) -> Result<ForceComparison, ApiError> {
+    if actors.len() < 2 {
+        return Err(ApiError::invalid(
+            "actors",
+            "needs at least two distinct actor ids, comma-separated (e.g. `pakistan,afghan-taliban`)",
+        ));
+    }
+    if actors.len() > 10 {
+        return Err(ApiError::invalid("actors", "takes at most 10 actor ids"));
+    }
+    for actor in &actors {
+        if !store::actors::actor_exists(reader, actor).await? {
+            return Err(ApiError::NotFound {
+                resource: Resource::Actors,
+                id: actor.to_string(),
+            });
+        }
+    }
+    let filter = ForceFigureFilter {
+        actors: actors.clone(),
+        metric,
+        dated: None,
+    };
+    // A comparison is small by nature (a few metrics per actor), so it is one query, capped.
+    let mut figures = store::force_figures::FORCE_FIGURES
+        .page(reader, &filter, &ForceFigureSort::Id.order(), None, 1000)
+        .await?;
+    attribute_figures(reader, &mut figures).await?;
+    let comparisons = ClaimFilter {
+        about: Some(actors[0].clone()),
+        kind: Some(ClaimKind::Comparison),
+        ..ClaimFilter::default()
+    };
+    let mut stated = store::claims::CLAIMS
+        .page(reader, &comparisons, &ClaimSort::Id.order(), None, 100)
+        .await?;
+    attribute_claims(reader, &mut stated).await?;
+    Ok(compare(actors, figures, &stated))
 }
 
 /// The exact bytes a GET of a record serves, and their strong ETag.

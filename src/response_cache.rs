@@ -26,7 +26,8 @@ use crate::metrics::{CacheSize, Metrics};
 use crate::replicas::{self, ReadRouter, Route};
 use crate::telemetry::{RoutePattern, route_pattern};
 
-/// Longest `Accept` or query string a key is made of; longer requests bypass the cache.
+/// Longest `Accept`, `Accept-Language` or query string a key is made of; longer requests
+/// bypass the cache.
 const MAX_KEY_PART: usize = 1024;
 
 /// What a response is kept under.
@@ -37,6 +38,8 @@ struct Key {
     /// The query's pairs sorted by name (a name's repeated values keep their order).
     query: String,
     accept: Option<HeaderValue>,
+    /// A page's `Accept-Language` (numbers and dates follow it); `None` for the API's reads.
+    language: Option<HeaderValue>,
     encoding: &'static str,
 }
 
@@ -165,7 +168,7 @@ pub async fn serve(
 /// be answered from the cache); `None` for a request the cache does not handle at all.
 async fn lookup(req: &ServiceRequest) -> Option<(Route, Option<Key>)> {
     let cacheable = req.method() == Method::GET
-        && req.path().starts_with("/v1/")
+        && caching::serves_data(req.path())
         && req.app_data::<web::Data<ResponseCache>>()?.enabled()
         && !req
             .app_data::<web::Data<Circuit>>()
@@ -188,8 +191,12 @@ fn key(req: &ServiceRequest, version: Option<i64>) -> Option<Key> {
     // is answered 406 before it gets here).
     let encoding = crate::encoding::negotiate(req)?.as_str();
     let accept = req.headers().get(header::ACCEPT).cloned();
+    let language = caching::is_page(req.path())
+        .then(|| req.headers().get(header::ACCEPT_LANGUAGE).cloned())
+        .flatten();
     let query = req.query_string();
-    if query.len() > MAX_KEY_PART || accept.as_ref().is_some_and(|a| a.len() > MAX_KEY_PART) {
+    let too_long = |v: &Option<HeaderValue>| v.as_ref().is_some_and(|v| v.len() > MAX_KEY_PART);
+    if query.len() > MAX_KEY_PART || too_long(&accept) || too_long(&language) {
         return None;
     }
     Some(Key {
@@ -197,6 +204,7 @@ fn key(req: &ServiceRequest, version: Option<i64>) -> Option<Key> {
         path: req.path().to_owned(),
         query: normalise(query),
         accept,
+        language,
         encoding,
     })
 }

@@ -105,6 +105,7 @@ impl Application {
                     ApiError::Absent(format!("No record at this path: {e}")).into()
                 }))
                 .service(web::resource("/metrics").get(metrics::metrics_endpoint::<ResponseCache>))
+                .configure(routes::pages::configure)
                 .service(web::redirect("/docs", "/docs/"))
                 // No validator: Swagger UI would send the spec's address to validator.swagger.io
                 // whenever it is served under a host name other than localhost.

@@ -3,6 +3,7 @@
 
 pub mod fallback;
 pub mod health;
+pub mod pages;
 pub mod v1;
 
 use utoipa_actix_web::service_config::ServiceConfig;

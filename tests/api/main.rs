@@ -19,6 +19,7 @@ mod import_export;
 mod incidents;
 mod observability;
 mod outage;
+mod pages;
 mod pagination;
 mod rate_limits;
 mod response_cache;

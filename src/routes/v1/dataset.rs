@@ -1,14 +1,10 @@
 //! `/v1/dataset` and `/v1/openapi.json`: what the dataset is, and the API's contract.
 
-use actix_web::{HttpResponse, get, web};
-use serde::Serialize;
-use utoipa::openapi::schema::{ObjectBuilder, RefBuilder, Schema, Type};
-use utoipa::openapi::{KnownFormat, RefOr, SchemaFormat};
-use utoipa::{PartialSchema, ToSchema};
-
-use crate::domain::{Counts, DatasetMeta};
+use crate::domain::DatasetInfo;
+use crate::representation;
 use actix_web::http::header;
 use actix_web::web::Bytes;
+use actix_web::{HttpResponse, get, web};
 use futures_util::TryStreamExt;
 
 use super::as_of::{AsOfParams, Db};
@@ -18,92 +14,13 @@ use crate::extract::Params;
 use crate::routes::SpecJson;
 use crate::store;
 
-/// The dataset's version, licence, citation and record counts.
-#[derive(Debug, Serialize)]
-pub struct DatasetInfo {
-    #[serde(flatten)]
-    pub meta: DatasetMeta,
-    /// The dataset version: bumped by every write, never reused (see `/v1/changes`).
-    pub version: i64,
-    /// When the data last changed (the time of `version`).
-    pub changed_at: chrono::DateTime<chrono::Utc>,
-    /// Records per resource.
-    pub counts: Counts,
-}
-
-// By hand rather than derived: the derive documents the flattened `meta` as `allOf` with
-// DatasetMeta, whose `additionalProperties: false` (it is strict when imported) then forbids
-// `counts`, so no response could match. This is DatasetMeta's object plus `counts`.
-impl utoipa::PartialSchema for DatasetInfo {
-    fn schema() -> RefOr<Schema> {
-        let RefOr::T(Schema::Object(mut info)) = DatasetMeta::schema() else {
-            unreachable!("DatasetMeta is documented as an object")
-        };
-        info.description =
-            Some("The dataset's version, licence, citation and record counts.".into());
-        info.properties.insert(
-            "counts".into(),
-            RefBuilder::new()
-                .ref_location_from_schema_name(Counts::name())
-                .description(Some("Records per resource."))
-                .into(),
-        );
-        let scalar = |kind, format, description| {
-            ObjectBuilder::new()
-                .schema_type(kind)
-                .format(Some(SchemaFormat::KnownFormat(format)))
-                .description(Some(description))
-        };
-        let version = scalar(
-            Type::Integer,
-            KnownFormat::Int64,
-            "The dataset version: bumped by every write, never reused (see `/v1/changes`).",
-        )
-        .minimum(Some(0));
-        info.properties.insert("version".into(), version.into());
-        let changed_at = scalar(
-            Type::String,
-            KnownFormat::DateTime,
-            "When the data last changed (the time of `version`).",
-        );
-        info.properties
-            .insert("changed_at".into(), changed_at.into());
-        info.required
-            .extend(["version".into(), "changed_at".into(), "counts".into()]);
-        RefOr::T(Schema::Object(info))
-    }
-}
-
-impl ToSchema for DatasetInfo {
-    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
-        schemas.push((Counts::name().into(), Counts::schema()));
-    }
-}
-
 get_endpoint! {
     /// Describe the dataset
     ///
     /// Version, last update, licence, how to cite it, and how many records of each kind it holds.
     "/dataset", "dataset", params(AsOfParams),
     json("The dataset's description", DatasetInfo), errors: ListErrors;
-    get_dataset: |pool, _| {
-        let meta = store::dataset::get_meta(&pool).await?.ok_or_else(not_loaded)?;
-        let stamp = store::dataset::stamp(&pool).await?.ok_or_else(not_loaded)?;
-        let counts = store::dataset::counts(&pool).await?;
-        DatasetInfo {
-            meta,
-            version: stamp.version,
-            changed_at: stamp.changed_at,
-            counts,
-        }
-    }
-}
-
-/// The error of a read that finds no dataset: one is loaded at start-up, so it is a bug.
-fn not_loaded() -> ApiError {
-    ApiError::Internal(anyhow::anyhow!(
-        "no dataset loaded: serve loads one at start-up"
-    ))
+    get_dataset: |pool, _| representation::dataset_info(&pool).await?
 }
 
 get_endpoint! {
@@ -135,7 +52,7 @@ get_endpoint! {
         // that cannot be reached is a 503, not a 200 whose body breaks off.
         let export = store::export::Export::start(&pool, chunk_rows.0)
             .await?
-            .ok_or_else(not_loaded)?;
+            .ok_or_else(representation::not_loaded)?;
         if params.as_of.is_none() {
             db.read_at(export.stamp().clone());
         }

@@ -63,7 +63,7 @@ macro_rules! get_endpoint {
         $(#[$doc:meta])*
         $path:literal, $tag:literal, params($params:ident), json($ok:literal, $body:ty),
         errors: $errors:ident;
-        $name:ident: |$pool:pat_param, $p:pat_param| $read:block
+        $name:ident: |$pool:pat_param, $p:pat_param| $read:expr
     ) => {
         $crate::routes::v1::responses::get_endpoint! {
             $(#[$doc])*

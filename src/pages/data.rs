@@ -1,0 +1,95 @@
+//! What the pages show, gathered with the reads the API's own handlers make: a chart and
+//! its JSON twin (`/v1/force-comparison`) come from one function.
+
+use crate::domain::attribution::Context;
+use crate::domain::{ActorId, ForceComparison, ForceFigure, ForceMetric};
+use crate::error::ApiError;
+use crate::representation;
+use crate::store::{self, Reader};
+
+use super::{Coverage, Overview, home};
+
+/// One metric's comparison, with the names and sources its credits need.
+pub struct Chart {
+    pub comparison: crate::domain::MetricComparison,
+    pub context: Context,
+    /// The dataset version it was drawn from.
+    pub version: i64,
+}
+
+/// What names the actors compared and the claimants and sources of their figures.
+async fn context(reader: &Reader, comparison: &ForceComparison) -> Result<Context, ApiError> {
+    let figures: Vec<ForceFigure> = comparison
+        .metrics
+        .iter()
+        .flat_map(|m| m.actors.iter().flat_map(|a| a.figures.iter().cloned()))
+        .collect();
+    let mut context = store::lookups::attribution_context(reader, &[], &figures).await?;
+    // An actor without a figure is named too (its row says it has none).
+    for id in &comparison.actors {
+        if !context.actors.contains_key(id.as_str())
+            && let Some(actor) = store::actors::get_actor(reader, id).await?
+        {
+            context
+                .actors
+                .insert(id.to_string(), (actor.name, actor.kind));
+        }
+    }
+    Ok(context)
+}
+
+/// What `/` shows.
+pub async fn overview(reader: &Reader) -> Result<Overview, ApiError> {
+    let info = representation::dataset_info(reader).await?;
+    let actors = home::COMPARED
+        .iter()
+        .map(|id| ActorId::parse(*id).expect("the compared actors' ids are valid"))
+        .collect();
+    let comparison = representation::force_comparison(reader, actors, None).await?;
+    let context = context(reader, &comparison).await?;
+    let coverage = store::timeline::coverage(reader)
+        .await?
+        .map(|(earliest, latest)| Coverage { earliest, latest });
+    Ok(Overview {
+        info,
+        comparison,
+        context,
+        coverage,
+    })
+}
+
+/// The comparison of `actors` on `metric`, as `/v1/force-comparison?metric=` has it (an
+/// empty chart when none of them has a figure for it).
+pub async fn force_chart(
+    reader: &Reader,
+    actors: Vec<ActorId>,
+    metric: ForceMetric,
+) -> Result<Chart, ApiError> {
+    let comparison = representation::force_comparison(reader, actors, Some(metric)).await?;
+    let context = context(reader, &comparison).await?;
+    let version = store::dataset::stamp(reader)
+        .await?
+        .map_or(0, |s| s.version);
+    let comparison = comparison
+        .metrics
+        .into_iter()
+        .find(|m| m.metric == metric)
+        .unwrap_or_else(|| crate::domain::MetricComparison {
+            metric,
+            actors: comparison
+                .actors
+                .iter()
+                .map(|actor| crate::domain::ActorFigures {
+                    actor: actor.clone(),
+                    figures: Vec::new(),
+                })
+                .collect(),
+            ratio: None,
+            stated: Vec::new(),
+        });
+    Ok(Chart {
+        comparison,
+        context,
+        version,
+    })
+}

@@ -1,0 +1,50 @@
+//! Partial dates written for a reader: as precise as the source, in the reader's locale.
+
+use crate::domain::{DatePrecision, PartialDate};
+
+use super::locale::Locale;
+
+/// One side of a date as precise as written: "27 February 2026", "February 2026", "2025".
+fn side(text: &str, locale: &Locale) -> Option<String> {
+    let date = PartialDate::parse(text).ok()?;
+    let first = date.first_day()?;
+    Some(match date.precision() {
+        DatePrecision::Day => locale.day(first),
+        DatePrecision::Month => locale.month(first),
+        _ => date.year().to_string(),
+    })
+}
+
+/// A date with its precision in words: "27 February 2026", "October 2025", "2025",
+/// "21 February 2026 – 27 February 2026", "by 2016" (open start), "since 2022" (open end).
+pub fn period(date: &PartialDate, locale: &Locale) -> String {
+    let write = |text: &str| side(text, locale).unwrap_or_else(|| text.to_owned());
+    match date.value().split_once('/') {
+        None => write(date.value()),
+        Some(("..", end)) => format!("by {}", write(end)),
+        Some((start, "..")) => format!("since {}", write(start)),
+        Some((start, end)) => format!("{} – {}", write(start), write(end)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(value: &str) -> String {
+        period(&PartialDate::parse(value).unwrap(), &Locale::default())
+    }
+
+    #[test]
+    fn a_date_is_written_as_precisely_as_it_is_known() {
+        assert_eq!(written("2026-02-27"), "27 February 2026");
+        assert_eq!(written("2025-10"), "October 2025");
+        assert_eq!(written("2025"), "2025");
+        assert_eq!(written("../2026-02-27"), "by 27 February 2026");
+        assert_eq!(written("2022/.."), "since 2022");
+        assert_eq!(
+            written("2026-01/2026-02-27"),
+            "January 2026 – 27 February 2026"
+        );
+    }
+}

@@ -1,0 +1,163 @@
+//! `/`: the dataset at a glance, for the editor deciding whether to use it.
+
+use maud::{Markup, html};
+use serde_json::json;
+
+use super::force_chart;
+use super::layout::{self, Head};
+use super::locale::Locale;
+use super::theme::Theme;
+use super::{Coverage, Overview, embed};
+
+/// Downloads offered on the page: label, address, media type (for JSON-LD).
+const DOWNLOADS: &[(&str, &str, &str)] = &[
+    ("Incidents (CSV)", "/v1/incidents?format=csv", "text/csv"),
+    ("Claims (CSV)", "/v1/claims?format=csv", "text/csv"),
+    (
+        "Force figures (CSV)",
+        "/v1/force-figures?format=csv",
+        "text/csv",
+    ),
+    (
+        "Incidents (GeoJSON)",
+        "/v1/incidents?format=geojson",
+        "application/geo+json",
+    ),
+    (
+        "The whole dataset (NDJSON)",
+        "/v1/export",
+        "application/x-ndjson",
+    ),
+    (
+        "The API's description (OpenAPI 3.1)",
+        "/v1/openapi.json",
+        "application/json",
+    ),
+];
+
+/// The actors whose forces the page compares.
+pub const COMPARED: [&str; 2] = ["pakistan", "afghan-taliban"];
+
+/// The page.
+pub fn page(overview: &Overview, locale: &Locale) -> Markup {
+    let meta = &overview.info.meta;
+    let main = html! {
+        h1 { (meta.title) }
+        p class="lede" { (meta.description) }
+        dl class="facts" {
+            dt { "Version" }
+            dd { (overview.info.version) " (release " (meta.release) "), changed " (locale.day(overview.info.changed_at.date_naive())) }
+            dt { "Records" }
+            dd {
+                (locale.number(overview.info.counts.actors)) " actors, "
+                (locale.number(overview.info.counts.claims)) " claims, "
+                (locale.number(overview.info.counts.incidents)) " incidents, "
+                (locale.number(overview.info.counts.force_figures)) " force figures, "
+                (locale.number(overview.info.counts.sources)) " sources"
+            }
+            @if let Some(coverage) = &overview.coverage {
+                dt { "Dates covered" }
+                dd { (locale.day(coverage.earliest)) " – " (locale.day(coverage.latest)) }
+            }
+            dt { "Licence" }
+            dd { a href=(meta.licence_url) rel="license" { (meta.licence) } }
+        }
+
+        section aria-labelledby="forces" {
+            h2 id="forces" { "Force strength" }
+            p {
+                "Pakistan and the Afghan Taliban, metric by metric. Each bar is one figure as its publisher stated it, with its qualifier drawn: "
+                "two publishers' numbers are two bars, never one."
+            }
+            (force_chart::legend(&overview.comparison.metrics))
+            div class="charts" {
+                @for (i, metric) in overview.comparison.metrics.iter().enumerate() {
+                    figure id=(format!("metric-{}", metric.metric.as_str())) {
+                        (force_chart::chart(metric, &overview.context, locale, Theme::Light, 640, &[], &format!("chart-{i}")))
+                        figcaption {
+                            ul {
+                                @for figure in metric.actors.iter().flat_map(|a| &a.figures) {
+                                    @if let Some(sentence) = &figure.attribution {
+                                        li class="attribution" { (sentence) }
+                                    }
+                                }
+                                @for claim in &metric.stated {
+                                    @if let Some(sentence) = &claim.attribution {
+                                        li class="stated" { (sentence) }
+                                    }
+                                }
+                            }
+                            (embed::snippet(&COMPARED, metric.metric, &format!("snippet-{i}")))
+                        }
+                    }
+                }
+            }
+        }
+
+        section aria-labelledby="downloads" {
+            h2 id="downloads" { "Downloads and the API" }
+            ul {
+                @for (label, href, _) in DOWNLOADS {
+                    li { a href=(href) { (label) } }
+                }
+                li { a href="/docs/" { "API documentation" } " (try every endpoint in the browser)" }
+            }
+        }
+
+        section aria-labelledby="cite" {
+            h2 id="cite" { "How to cite" }
+            blockquote id="citation" { (meta.citation) }
+            p { "Licence: " a href=(meta.licence_url) rel="license" { (meta.licence) } "." }
+        }
+    };
+    layout::page(
+        locale,
+        Head {
+            title: &meta.title,
+            description: &meta.description,
+            json_ld: Some(layout::json_ld(&dataset_json_ld(overview))),
+        },
+        main,
+    )
+}
+
+/// schema.org `Dataset` for the page (Google Dataset Search reads it). Addresses are relative
+/// to the page: the server does not trust a client's `Host` to build absolute ones.
+pub fn dataset_json_ld(overview: &Overview) -> serde_json::Value {
+    let meta = &overview.info.meta;
+    let distribution: Vec<_> = DOWNLOADS
+        .iter()
+        .map(|(label, href, media_type)| {
+            json!({
+                "@type": "DataDownload",
+                "name": label,
+                "encodingFormat": media_type,
+                "contentUrl": href,
+            })
+        })
+        .collect();
+    let mut dataset = json!({
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": meta.title,
+        "description": meta.description,
+        "url": "/",
+        "license": meta.licence_url,
+        "citation": meta.citation,
+        "isAccessibleForFree": true,
+        "version": overview.info.version.to_string(),
+        "dateModified": overview.info.changed_at.to_rfc3339(),
+        "creator": {"@type": "Organization", "name": "Durand"},
+        "keywords": ["Pakistan", "Afghanistan", "armed conflict", "Tehreek-e-Taliban Pakistan", "Afghan Taliban", "force strength"],
+        "spatialCoverage": {
+            "@type": "Place",
+            "name": "Pakistan and Afghanistan",
+            "geo": {"@type": "GeoShape", "box": "23.0 59.5 39.0 78.5"},
+        },
+        "distribution": distribution,
+    });
+    if let Some(Coverage { earliest, latest }) = &overview.coverage {
+        dataset["temporalCoverage"] = json!(format!("{earliest}/{latest}"));
+    }
+    dataset
+}

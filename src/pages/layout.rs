@@ -1,0 +1,84 @@
+//! The HTML shell every page shares: language and direction, one inline stylesheet (no
+//! external fonts, scripts or styles), the header and the footer with the licence.
+
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+use super::locale::Locale;
+
+/// The stylesheet, small enough to inline: system fonts, logical properties (so a
+/// right-to-left page mirrors without changes), and a readable measure.
+const STYLE: &str = include_str!("style.css");
+
+/// The pages' one script (copy buttons, absolute embed addresses), served at [`SCRIPT_PATH`].
+pub const SCRIPT: &str = include_str!("pages.js");
+pub const SCRIPT_PATH: &str = "/assets/pages.js";
+
+/// What a page puts in its `<head>` besides the shared parts.
+pub struct Head<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    /// schema.org JSON-LD, already serialised by [`json_ld`].
+    pub json_ld: Option<String>,
+}
+
+/// A whole page: `head` and `main` inside the shared shell.
+pub fn page(locale: &Locale, head: Head, main: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(locale.text_lang()) dir=(locale.dir()) data-locale=(locale.tag()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (head.title) }
+                meta name="description" content=(head.description);
+                link rel="alternate" type="application/json" href="/v1/dataset";
+                style { (PreEscaped(STYLE)) }
+                script src=(SCRIPT_PATH) defer {}
+                @if let Some(json_ld) = head.json_ld {
+                    script type="application/ld+json" { (PreEscaped(json_ld)) }
+                }
+            }
+            body {
+                a class="skip" href="#main" { "Skip to the content" }
+                header class="site" {
+                    a class="brand" href="/" { "Durand" }
+                    nav aria-label="Site" {
+                        a href="/" { "Dataset" }
+                        a href="/docs/" { "API documentation" }
+                    }
+                }
+                main id="main" { (main) }
+                footer class="site" {
+                    p {
+                        "Data: "
+                        a href="https://creativecommons.org/licenses/by/4.0/" rel="license" { "CC BY 4.0" }
+                        ". Every number is somebody's claim: each says who stated it, when, and where. "
+                        a href="/v1/dataset" { "Version and citation (JSON)" }
+                        "."
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `value` as JSON for a `<script type="application/ld+json">` block: every `<` escaped, so
+/// that no text in the data can close the script element.
+pub fn json_ld(value: &serde_json::Value) -> String {
+    serde_json::to_string(value)
+        .expect("JSON values serialise")
+        .replace('<', "\\u003c")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_ld_cannot_close_its_script_element() {
+        let text = json_ld(&serde_json::json!({"name": "</script><script>alert(1)</script>"}));
+        assert!(!text.contains("</script"), "{text}");
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back["name"], "</script><script>alert(1)</script>");
+    }
+}

@@ -1,0 +1,164 @@
+//! Handlers of the pages for people (`/`) and the embeds for newsrooms (`/embed/...`). They
+//! are not part of the API's spec; their data comes from the reads the API serves.
+
+use actix_web::http::header::{self, ContentType, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::v1::as_of::Db;
+use super::v1::params::ActorList;
+use crate::domain::{AsOf, ForceMetric};
+use crate::error::ApiError;
+use crate::extract::Params;
+use crate::pages::embed::{self, Embed};
+use crate::pages::layout;
+use crate::pages::locale::Locale;
+use crate::pages::theme::Theme;
+use crate::pages::{self, home};
+
+/// Registers the pages and embeds.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(home_page)
+        .service(force_comparison_embed)
+        .service(script);
+}
+
+/// The pages' script: the same bytes until the server is rebuilt.
+#[get("/assets/pages.js")]
+async fn script() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .body(layout::SCRIPT)
+}
+
+/// `/`: the dataset at a glance.
+#[get("/")]
+#[tracing::instrument(skip_all)]
+async fn home_page(db: Db, request: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let locale = Locale::negotiate(&request);
+    let reader = db.at(None).await?;
+    let overview = pages::data::overview(&reader).await?;
+    Ok(page(
+        &locale,
+        home::page(&overview, &locale).into_string(),
+        false,
+    ))
+}
+
+/// Which representation of an embed: the SVG, or a page holding it (for an iframe).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+enum EmbedFormat {
+    Svg,
+    Html,
+}
+
+/// Query parameters of `/embed/force-comparison`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ForceEmbedParams {
+    /// Two to ten distinct actor ids, comma-separated.
+    #[param(value_type = String)]
+    actors: ActorList,
+    /// The metric drawn.
+    metric: ForceMetric,
+    /// `light` (the default) or `dark`.
+    theme: Option<Theme>,
+    /// The width in CSS pixels, 280 to 1600 (640 by default); the chart scales down to its
+    /// container.
+    width: Option<u32>,
+    /// `svg` or `html` (a page for an iframe). Without it, a request that accepts HTML gets
+    /// the page and any other the SVG.
+    format: Option<EmbedFormat>,
+    /// The data as it was at a dataset version or time.
+    #[param(inline)]
+    as_of: Option<AsOf>,
+}
+
+/// `/embed/force-comparison`: one metric's chart, with its attribution and source line.
+#[get("/embed/force-comparison")]
+#[tracing::instrument(skip_all)]
+async fn force_comparison_embed(
+    db: Db,
+    Params(params): Params<ForceEmbedParams>,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let width = params.width.unwrap_or(embed::DEFAULT_WIDTH);
+    if !(embed::MIN_WIDTH..=embed::MAX_WIDTH).contains(&width) {
+        return Err(ApiError::invalid(
+            "width",
+            format!(
+                "must be from {} to {} (CSS pixels)",
+                embed::MIN_WIDTH,
+                embed::MAX_WIDTH
+            ),
+        ));
+    }
+    let locale = Locale::negotiate(&request);
+    let reader = db.at(params.as_of).await?;
+    let chart = pages::data::force_chart(&reader, params.actors.0, params.metric).await?;
+    let embed = Embed {
+        comparison: &chart.comparison,
+        context: &chart.context,
+        locale: &locale,
+        theme: params.theme.unwrap_or_default(),
+        width,
+        version: chart.version,
+    };
+    let html = match params.format {
+        Some(format) => format == EmbedFormat::Html,
+        None => accepts_html(&request),
+    };
+    if html {
+        Ok(page(&locale, embed.html().into_string(), true))
+    } else {
+        let mut response = HttpResponse::Ok()
+            .content_type("image/svg+xml; charset=utf-8")
+            .body(embed.svg());
+        embeddable(&mut response, &locale, true);
+        Ok(response)
+    }
+}
+
+/// Whether the request's `Accept` names HTML (a browser loading a page or an iframe does; an
+/// `<img>` does not).
+fn accepts_html(request: &HttpRequest) -> bool {
+    request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"))
+}
+
+/// An HTML page, with the headers every page carries.
+fn page(locale: &Locale, body: String, framed: bool) -> HttpResponse {
+    let mut response = HttpResponse::Ok()
+        .insert_header(ContentType::html())
+        .body(body);
+    embeddable(&mut response, locale, framed);
+    response
+}
+
+/// The headers of a page or an embed: what it may load (only from this server), whether
+/// other sites may frame it (embeds: yes) and its language. The caching middleware adds
+/// `Vary: Accept-Language`, with the ETag and `Cache-Control`.
+fn embeddable(response: &mut HttpResponse, locale: &Locale, framed: bool) {
+    let headers = response.headers_mut();
+    let ancestors = if framed { "*" } else { "'self'" };
+    let policy = format!(
+        "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors {ancestors}"
+    );
+    if let Ok(v) = HeaderValue::from_str(&policy) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if let Ok(v) = HeaderValue::from_str(locale.text_lang()) {
+        headers.insert(header::CONTENT_LANGUAGE, v);
+    }
+}

@@ -1,0 +1,286 @@
+//! The pages for people (`/`) and the embeds for newsrooms (`/embed/...`): drawn from the
+//! API's data, attributed as it is, cached like it, and checked like its parameters.
+
+use reqwest::StatusCode;
+use serde_json::Value;
+use sqlx::PgPool;
+
+use crate::helpers::{TestApp, reply};
+
+const PERSONNEL: &str =
+    "/embed/force-comparison?actors=pakistan,afghan-taliban&metric=active_personnel";
+
+/// GETs `path` with extra headers; returns status, headers and the body as text.
+async fn fetch(
+    app: &TestApp,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> (StatusCode, reqwest::header::HeaderMap, String) {
+    let mut request = app.client.get(format!("{}{path}", app.base));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.expect("request");
+    let (status, headers) = (response.status(), response.headers().clone());
+    (status, headers, response.text().await.expect("body"))
+}
+
+fn header<'a>(headers: &'a reqwest::header::HeaderMap, name: &str) -> &'a str {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_else(|| panic!("no {name} header in {headers:?}"))
+}
+
+/// The JSON-LD block of a page.
+fn json_ld(html: &str) -> Value {
+    let start = html
+        .find(r#"<script type="application/ld+json">"#)
+        .expect("a JSON-LD block");
+    let rest = &html[start..];
+    let body = &rest[rest.find('>').unwrap() + 1..rest.find("</script>").unwrap()];
+    serde_json::from_str(body).expect("JSON-LD is JSON")
+}
+
+#[sqlx::test]
+async fn the_home_page_shows_both_personnel_figures_as_stated_and_credited(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (status, headers, html) = fetch(&app, "/", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(header(&headers, "content-type"), "text/html; charset=utf-8");
+    assert!(
+        html.starts_with("<!DOCTYPE html><html lang=\"en\" dir=\"ltr\""),
+        "{}",
+        &html[..80]
+    );
+    // The qualifier as stated, the IISS credit where the source gives it, and the Taliban's
+    // figure in the source's own voice (not IISS, not 2025).
+    for text in [
+        "more than 600,000 active personnel",
+        "according to the International Institute for Strategic Studies, 2025",
+        "172,000 personnel",
+        "in the source's own voice, by 27 February 2026",
+        "data-qualifier=\"more_than\" data-figure=\"pakistan-active-personnel-2025\"",
+    ] {
+        assert!(html.contains(text), "no {text:?} on the page");
+    }
+    // Two publishers' combat-aircraft numbers for Pakistan are two bars, never one.
+    for figure in [
+        "pakistan-combat-aircraft-2025",
+        "pakistan-combat-aircraft-hundreds",
+    ] {
+        assert!(
+            html.contains(&format!("data-figure=\"{figure}\"")),
+            "{figure}"
+        );
+    }
+    // Downloads, citation, licence, version and the docs.
+    for link in [
+        "href=\"/v1/incidents?format=csv\"",
+        "href=\"/v1/incidents?format=geojson\"",
+        "href=\"/v1/export\"",
+        "href=\"/docs/\"",
+        "href=\"https://creativecommons.org/licenses/by/4.0/\"",
+    ] {
+        assert!(html.contains(link), "no {link} on the page");
+    }
+    assert!(
+        html.contains("Built from one news explainer"),
+        "the citation"
+    );
+    // Nothing is loaded from elsewhere: no address outside this server in src attributes.
+    assert!(!html.contains("src=\"http"), "an external resource");
+}
+
+#[sqlx::test]
+async fn the_home_page_is_cached_and_validated_like_the_api(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (_, headers, _) = fetch(&app, "/", &[]).await;
+    let etag = header(&headers, "etag").to_owned();
+    assert!(header(&headers, "cache-control").contains("max-age"));
+    assert!(header(&headers, "vary").contains("Accept-Language"));
+    assert_eq!(header(&headers, "durand-dataset-version"), "1");
+    let (status, _, body) = fetch(&app, "/", &[("if-none-match", &etag)]).await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    assert!(body.is_empty());
+    // Frames of other sites may not show the page (the embeds are for that).
+    assert!(header(&headers, "content-security-policy").contains("frame-ancestors 'self'"));
+}
+
+#[sqlx::test]
+async fn numbers_and_dates_follow_accept_language(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (_, headers, german) = fetch(&app, "/", &[("accept-language", "de-DE,de;q=0.9")]).await;
+    assert!(
+        german.contains("more than 600.000 active personnel"),
+        "German grouping"
+    );
+    assert!(german.contains("by 27 Februar 2026"), "a German month");
+    // The text stays English until translated, and says so.
+    assert_eq!(header(&headers, "content-language"), "en");
+    assert!(german.contains("<html lang=\"en\" dir=\"ltr\" data-locale=\"de-DE\""));
+    // The response cache keeps languages apart.
+    let (_, _, english) = fetch(&app, "/", &[("accept-language", "en-GB")]).await;
+    assert!(english.contains("more than 600,000 active personnel"));
+    let (_, _, unknown) = fetch(&app, "/", &[("accept-language", "tlh, *;q=0.1")]).await;
+    assert!(
+        unknown.contains("more than 600,000 active personnel"),
+        "English by default"
+    );
+}
+
+#[sqlx::test]
+async fn the_home_page_describes_the_dataset_in_schema_org_json_ld(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (_, _, html) = fetch(&app, "/", &[]).await;
+    let dataset = json_ld(&html);
+    assert_eq!(dataset["@context"], "https://schema.org");
+    assert_eq!(dataset["@type"], "Dataset");
+    assert_eq!(
+        dataset["license"],
+        "https://creativecommons.org/licenses/by/4.0/"
+    );
+    assert_eq!(dataset["version"], "1");
+    assert_eq!(dataset["creator"]["@type"], "Organization");
+    assert_eq!(dataset["spatialCoverage"]["geo"]["@type"], "GeoShape");
+    // From the earliest dated record (2007) to the source's date.
+    let temporal = dataset["temporalCoverage"].as_str().unwrap();
+    assert!(temporal.ends_with("/2026-02-27"), "{temporal}");
+    // Every distribution is served, as the media type it says.
+    let distributions = dataset["distribution"].as_array().unwrap();
+    let formats: Vec<&str> = distributions
+        .iter()
+        .map(|d| d["encodingFormat"].as_str().unwrap())
+        .collect();
+    for format in ["text/csv", "application/geo+json", "application/x-ndjson"] {
+        assert!(formats.contains(&format), "{format} in {formats:?}");
+    }
+    for distribution in distributions {
+        let url = distribution["contentUrl"].as_str().unwrap();
+        let response = app.request(reqwest::Method::GET, url).await;
+        assert_eq!(response.status(), StatusCode::OK, "{url}");
+        let media_type = header(response.headers(), "content-type").to_owned();
+        let format = distribution["encodingFormat"].as_str().unwrap();
+        assert!(
+            media_type.starts_with(format),
+            "{url}: {media_type} is not {format}"
+        );
+    }
+}
+
+#[sqlx::test]
+async fn an_embed_is_an_svg_with_its_own_attribution_and_source_line(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (status, headers, svg) = fetch(&app, PERSONNEL, &[("accept", "image/*")]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        header(&headers, "content-type"),
+        "image/svg+xml; charset=utf-8"
+    );
+    assert!(svg.starts_with("<?xml"), "a standalone SVG document");
+    for text in [
+        "role=\"img\"",
+        "more than 600,000 active personnel",
+        "according to the International Institute for Strategic Studies, 2025",
+        "Source: International Institute for Strategic Studies",
+        "CC BY 4.0",
+    ] {
+        assert!(svg.contains(text), "no {text:?} in the SVG");
+    }
+    // The "more than" bar runs on past its number; the exact one does not.
+    let more_than = svg
+        .split("data-figure=\"pakistan-active-personnel-2025\"")
+        .nth(1)
+        .unwrap();
+    let more_than = &more_than[..more_than.find("</g>").unwrap()];
+    assert!(more_than.contains("url(#embed-run-on)"), "{more_than}");
+    let exact = svg
+        .split("data-figure=\"afghan-taliban-active-personnel-2025\"")
+        .nth(1)
+        .unwrap();
+    let exact = &exact[..exact.find("</g>").unwrap()];
+    assert!(!exact.contains("run-on"), "{exact}");
+    // Cacheable like the API, and framable anywhere.
+    assert!(headers.contains_key("etag"));
+    assert!(header(&headers, "cache-control").starts_with("public"));
+    assert!(header(&headers, "content-security-policy").contains("frame-ancestors *"));
+}
+
+#[sqlx::test]
+async fn an_embed_in_a_frame_is_a_page_themed_and_sized_as_asked(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let path = format!("{PERSONNEL}&theme=dark&width=400");
+    let (_, headers, html) = fetch(&app, &path, &[("accept", "text/html,*/*;q=0.8")]).await;
+    assert_eq!(header(&headers, "content-type"), "text/html; charset=utf-8");
+    assert!(html.contains("viewBox=\"0 0 400 "), "the width asked for");
+    assert!(html.contains("#1a202c"), "the dark background");
+    // `format` wins over `Accept`.
+    let (_, headers, _) = fetch(
+        &app,
+        &format!("{path}&format=svg"),
+        &[("accept", "text/html")],
+    )
+    .await;
+    assert_eq!(
+        header(&headers, "content-type"),
+        "image/svg+xml; charset=utf-8"
+    );
+}
+
+#[sqlx::test]
+async fn an_actor_without_a_figure_is_said_to_have_none_not_drawn_as_zero(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (_, _, svg) = fetch(
+        &app,
+        "/embed/force-comparison?actors=pakistan,afghan-taliban&metric=helicopters&format=svg",
+        &[],
+    )
+    .await;
+    assert!(
+        svg.contains("Pakistan</tspan> — no figure for this metric in the dataset"),
+        "{svg}"
+    );
+    assert!(svg.contains("23 helicopters"), "{svg}");
+}
+
+#[sqlx::test]
+async fn bad_embed_parameters_are_problems_that_say_what_is_wrong(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let embed = "/embed/force-comparison?actors=pakistan,afghan-taliban";
+    app.get(&format!("{embed}&metric=active_personnel&width=5"))
+        .await
+        .assert_bad_parameter("width");
+    app.get(embed).await.assert_bad_parameter("metric");
+    app.get(&format!("{embed}&metric=tanks"))
+        .await
+        .assert_bad_parameter("metric");
+    app.get(&format!("{embed}&metric=helicopters&theme=pink"))
+        .await
+        .assert_bad_parameter("theme");
+    app.get(&format!("{embed}&metric=helicopters&colour=red"))
+        .await
+        .assert_bad_parameter("colour");
+    app.get("/embed/force-comparison?actors=pakistan&metric=helicopters")
+        .await
+        .assert_bad_parameter("actors");
+    let missing = reply(
+        app.request(
+            reqwest::Method::GET,
+            "/embed/force-comparison?actors=pakistan,nobody&metric=helicopters",
+        )
+        .await,
+    )
+    .await;
+    missing.assert_problem(404);
+}
+
+#[sqlx::test]
+async fn the_pages_script_is_served_from_this_server(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (_, _, html) = fetch(&app, "/", &[]).await;
+    assert!(html.contains("<script src=\"/assets/pages.js\" defer>"));
+    let (status, headers, script) = fetch(&app, "/assets/pages.js", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(header(&headers, "content-type").starts_with("text/javascript"));
+    assert!(script.contains("data-copy"));
+}
