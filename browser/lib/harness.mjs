@@ -16,6 +16,9 @@ function required(name) {
   return value;
 }
 
+/** The host name of a stand-in newsroom site, another origin that embeds Durand's charts. */
+export const newsroom = "newsroom.test";
+
 /** `url` (a string or URL on the served host) with the loopback address instead. */
 export function onLoopback(url) {
   const u = new URL(url, base);
@@ -31,23 +34,27 @@ export function launch() {
     headless: true,
     // The served name reaches this machine; any other name fails to resolve, so a request the
     // guard below misses still cannot leave.
-    args: [`--host-resolver-rules=MAP ${base.hostname} 127.0.0.1, MAP * ~NOTFOUND`],
+    args: [
+      `--host-resolver-rules=MAP ${base.hostname} 127.0.0.1, MAP ${newsroom} 127.0.0.1, MAP * ~NOTFOUND`,
+    ],
   });
 }
 
 /**
  * A new page in a new context, with its guard: `outside` lists every request (HTTP or
- * WebSocket) to another host than the served one, each aborted before it is sent;
+ * WebSocket) to another host than the served one (or those in `allow`, "host:port"), each
+ * aborted before it is sent (`locale` sets the browser's language, and `Accept-Language`);
  * `problems` lists console errors, uncaught exceptions, and requests to the served host that
  * failed or answered 4xx/5xx.
  */
-export async function guardedPage(browser) {
-  const context = await browser.newContext();
+export async function guardedPage(browser, { allow = [], locale } = {}) {
+  const context = await browser.newContext(locale ? { locale } : {});
   const outside = [];
   const problems = [];
+  const allowed = new Set([base.host, ...allow]);
   await context.route("**/*", (route) => {
     const url = new URL(route.request().url());
-    if (url.host !== base.host || url.protocol !== base.protocol) {
+    if (!allowed.has(url.host) || url.protocol !== base.protocol) {
       outside.push(url.href);
       return route.abort("blockedbyclient");
     }
@@ -83,3 +90,19 @@ export async function eventually(check, ms = 10_000) {
   }
   return check();
 }
+
+/** The axe-core accessibility checks run on `page`'s document (or `frame`): the violations
+ * whose impact is serious or critical. Run through the DevTools protocol, so the page's
+ * Content-Security-Policy does not stand in the way. */
+export async function seriousViolations(target) {
+  const { readFile } = await import("node:fs/promises");
+  const source = await readFile(new URL("../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
+  await target.evaluate(source);
+  const results = await target.evaluate(() => globalThis.axe.run(document, { resultTypes: ["violations"] }));
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help}; ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+/** Where screenshots go: .ci/artifacts/ (CI keeps them; docs/ holds the ones in the README). */
+export const artifacts = new URL("../../.ci/artifacts/", import.meta.url);

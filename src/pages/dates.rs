@@ -15,6 +15,21 @@ fn side(text: &str, locale: &Locale) -> Option<String> {
     })
 }
 
+/// The start side of a date as written (`2012` of `2012`, `2026-01` of `2026-01/2026-02-27`).
+pub fn start(date: &PartialDate) -> &str {
+    date.value().split('/').next().unwrap_or(date.value())
+}
+
+/// The end side of a date as written (`2026-02-27` of `2026-01/2026-02-27`).
+pub fn end(date: &PartialDate) -> &str {
+    date.value().rsplit('/').next().unwrap_or(date.value())
+}
+
+/// One side of a date in words, as precise as written ("2012", "27 February 2026").
+pub fn side_in_words(side: &str, locale: &Locale) -> String {
+    self::side(side, locale).unwrap_or_else(|| side.to_owned())
+}
+
 /// A date with its precision in words: "27 February 2026", "October 2025", "2025",
 /// "21 February 2026 – 27 February 2026", "by 2016" (open start), "since 2022" (open end).
 pub fn period(date: &PartialDate, locale: &Locale) -> String {

@@ -7,7 +7,7 @@ use super::force_chart;
 use super::layout::{self, Head};
 use super::locale::Locale;
 use super::theme::Theme;
-use super::{Coverage, Overview, embed};
+use super::{Overview, dates, embed};
 
 /// Downloads offered on the page: label, address, media type (for JSON-LD).
 const DOWNLOADS: &[(&str, &str, &str)] = &[
@@ -35,6 +35,10 @@ const DOWNLOADS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// The width the page's charts are drawn at: about the width they are shown at, so their
+/// text stays readable.
+const PAGE_CHART_WIDTH: u32 = 440;
+
 /// The actors whose forces the page compares.
 pub const COMPARED: [&str; 2] = ["pakistan", "afghan-taliban"];
 
@@ -57,7 +61,10 @@ pub fn page(overview: &Overview, locale: &Locale) -> Markup {
             }
             @if let Some(coverage) = &overview.coverage {
                 dt { "Dates covered" }
-                dd { (locale.day(coverage.earliest)) " – " (locale.day(coverage.latest)) }
+                dd {
+                    (dates::side_in_words(dates::start(&coverage.earliest), locale))
+                    " – " (dates::side_in_words(dates::end(&coverage.latest), locale))
+                }
             }
             dt { "Licence" }
             dd { a href=(meta.licence_url) rel="license" { (meta.licence) } }
@@ -73,7 +80,7 @@ pub fn page(overview: &Overview, locale: &Locale) -> Markup {
             div class="charts" {
                 @for (i, metric) in overview.comparison.metrics.iter().enumerate() {
                     figure id=(format!("metric-{}", metric.metric.as_str())) {
-                        (force_chart::chart(metric, &overview.context, locale, Theme::Light, 640, &[], &format!("chart-{i}")))
+                        (force_chart::chart(metric, &overview.context, locale, Theme::Light, PAGE_CHART_WIDTH, &[], &format!("chart-{i}")))
                         figcaption {
                             ul {
                                 @for figure in metric.actors.iter().flat_map(|a| &a.figures) {
@@ -156,8 +163,8 @@ pub fn dataset_json_ld(overview: &Overview) -> serde_json::Value {
         },
         "distribution": distribution,
     });
-    if let Some(Coverage { earliest, latest }) = &overview.coverage {
-        dataset["temporalCoverage"] = json!(format!("{earliest}/{latest}"));
+    if let Some(coverage) = &overview.coverage {
+        dataset["temporalCoverage"] = json!(coverage.interval());
     }
     dataset
 }

@@ -13,16 +13,27 @@ pub mod layout;
 pub mod locale;
 pub mod theme;
 
-use chrono::NaiveDate;
-
 use crate::domain::attribution::Context;
-use crate::domain::{DatasetInfo, ForceComparison};
+use crate::domain::{DatasetInfo, ForceComparison, PartialDate};
 
-/// The first and last day the dataset's dated records may mean (open-ended dates aside).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The dates of the dataset's earliest and latest dated records (open sides aside): the
+/// period it covers runs from the start of the first to the end of the second.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Coverage {
-    pub earliest: NaiveDate,
-    pub latest: NaiveDate,
+    pub earliest: PartialDate,
+    pub latest: PartialDate,
+}
+
+impl Coverage {
+    /// The period as an ISO 8601 interval, each side as precise as its record's date:
+    /// `2012/2026-02-27`.
+    pub fn interval(&self) -> String {
+        format!(
+            "{}/{}",
+            dates::start(&self.earliest),
+            dates::end(&self.latest)
+        )
+    }
 }
 
 /// What `/` shows.

@@ -139,24 +139,34 @@ fn push_branch<'a>(
     qb.push(")");
 }
 
-/// The first and the last day the dataset's dated incidents and claims may mean (an open side
-/// of a date counts for nothing), or `None` when nothing is dated.
+/// The dates of the dataset's earliest and latest dated incidents and claims: the record
+/// whose date may begin first (an open start counts for nothing) and the one whose date may
+/// end last (likewise), or `None` when nothing is dated.
 #[tracing::instrument(skip(db))]
-pub async fn coverage(db: &Reader) -> Result<Option<(NaiveDate, NaiveDate)>, sqlx::Error> {
-    // Each bound is an index's first or last entry past the open-side sentinels.
+pub async fn coverage(db: &Reader) -> Result<Option<(PartialDate, PartialDate)>, sqlx::Error> {
+    // Each side is an index's first or last entry past the open-side sentinels.
     let row = sqlx::query!(
         r#"
-        select least(
-                 (select min(date_start) from incidents where date_start > $1),
-                 (select min(made_start) from claims where made_start > $1)) as "earliest?",
-               greatest(
-                 (select max(date_end) from incidents where date_end < $2),
-                 (select max(made_end) from claims where made_end < $2)) as "latest?"
+        select
+          (select d from (
+             (select date_start as s, doc -> 'date' as d from incidents
+              where date_start > $1 order by date_start limit 1)
+             union all
+             (select made_start, doc -> 'made_at' from claims
+              where made_start > $1 order by made_start limit 1)
+           ) x order by s limit 1) as "earliest?: Json<PartialDate>",
+          (select d from (
+             (select date_end as e, doc -> 'date' as d from incidents
+              where date_end < $2 order by date_end desc limit 1)
+             union all
+             (select made_end, doc -> 'made_at' from claims
+              where made_end < $2 order by made_end desc limit 1)
+           ) x order by e desc limit 1) as "latest?: Json<PartialDate>"
         "#,
         crate::domain::partial_date::EARLIEST,
         crate::domain::partial_date::LATEST,
     )
     .fetch_one(&mut *db.conn().await?)
     .await?;
-    Ok(row.earliest.zip(row.latest))
+    Ok(row.earliest.zip(row.latest).map(|(e, l)| (e.0, l.0)))
 }

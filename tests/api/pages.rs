@@ -143,9 +143,13 @@ async fn the_home_page_describes_the_dataset_in_schema_org_json_ld(pool: PgPool)
     assert_eq!(dataset["version"], "1");
     assert_eq!(dataset["creator"]["@type"], "Organization");
     assert_eq!(dataset["spatialCoverage"]["geo"]["@type"], "GeoShape");
-    // From the earliest dated record (2007) to the source's date.
-    let temporal = dataset["temporalCoverage"].as_str().unwrap();
-    assert!(temporal.ends_with("/2026-02-27"), "{temporal}");
+    // From the earliest dated record (the 2012 attack, dated to the year) to the source's
+    // date, each as precise as the record: not "2012-01-01".
+    assert_eq!(dataset["temporalCoverage"], "2012/2026-02-27");
+    assert!(
+        html.contains("<dd>2012 – 27 February 2026</dd>"),
+        "the period in words"
+    );
     // Every distribution is served, as the media type it says.
     let distributions = dataset["distribution"].as_array().unwrap();
     let formats: Vec<&str> = distributions

@@ -1,0 +1,102 @@
+// The pages for people (/) and the embeds for newsrooms in a real browser: they load with no
+// console error and ask no other host for anything, show what the data says as it says it,
+// pass axe-core's checks, and an embed renders inside a page of another origin.
+import assert from "node:assert/strict";
+import { mkdir } from "node:fs/promises";
+import { createServer } from "node:http";
+import { after, before, test } from "node:test";
+
+import {
+  artifacts,
+  base,
+  guardedPage,
+  launch,
+  newsroom,
+  seriousViolations,
+} from "../lib/harness.mjs";
+
+const embed = "/embed/force-comparison?actors=pakistan,afghan-taliban&metric=active_personnel";
+
+let browser;
+before(async () => {
+  browser = await launch();
+  await mkdir(artifacts, { recursive: true });
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** Saves a screenshot of `page` as .ci/artifacts/<name>.png. */
+async function screenshot(page, name) {
+  await page.screenshot({ path: new URL(`${name}.png`, artifacts).pathname, fullPage: true });
+}
+
+test("the home page shows both personnel figures with their qualifiers and credits", async () => {
+  // A reader in the United States: dates are written the American way.
+  const { context, page, outside, problems } = await guardedPage(browser, { locale: "en-US" });
+  try {
+    await page.goto(new URL("/", base).href, { waitUntil: "networkidle" });
+    const chart = page.locator("figure#metric-active_personnel");
+    const text = await chart.innerText();
+    assert.match(text, /Pakistan — more than 600,000 active personnel/);
+    assert.match(text, /according to the International Institute for Strategic Studies, 2025/);
+    assert.match(text, /Afghan Taliban — 172,000 personnel/);
+    assert.match(text, /in the source's own voice, by February 27, 2026/);
+    // The "more than" bar is drawn open-ended: it runs on past its number.
+    const moreThan = chart.locator('g[data-qualifier="more_than"] rect');
+    assert.equal(await moreThan.count(), 2, "a bar and its run-on");
+    // The script made the embed snippet's address absolute, with this page's origin.
+    const snippet = await page.locator("#snippet-0").inputValue();
+    assert.ok(snippet.includes(`src="${base.origin}/embed/force-comparison?`), snippet);
+    await screenshot(page, "home");
+    assert.deepEqual(outside, [], "requests to other hosts");
+    assert.deepEqual(problems, [], "console errors, exceptions or failed requests");
+  } finally {
+    await context.close();
+  }
+});
+
+test("the home page has no serious or critical accessibility violation", async () => {
+  const { context, page } = await guardedPage(browser);
+  try {
+    await page.goto(new URL("/", base).href, { waitUntil: "networkidle" });
+    assert.deepEqual(await seriousViolations(page), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("an embed renders inside an iframe on a page of another origin", async () => {
+  // The newsroom's page, served from another origin (another host name and port).
+  const server = createServer((_, res) => {
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    res.end(
+      `<!doctype html><html lang="en"><head><title>A newsroom's story</title></head><body>` +
+        `<h1>Story</h1><iframe id="chart" title="Active personnel" width="100%" height="320" ` +
+        `style="border:0" src="${new URL(embed, base).href}"></iframe></body></html>`,
+    );
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const story = `http://${newsroom}:${server.address().port}/story`;
+  const { context, page, outside, problems } = await guardedPage(browser, {
+    allow: [new URL(story).host],
+  });
+  try {
+    await page.goto(story, { waitUntil: "networkidle" });
+    const frame = page.frameLocator("#chart");
+    await frame.locator("svg").waitFor({ timeout: 10_000 });
+    const text = await frame.locator("body").innerText();
+    assert.match(text, /more than 600,000 active personnel/);
+    assert.match(text, /Source: International Institute for Strategic Studies/);
+    assert.match(text, /CC BY 4\.0/);
+    await screenshot(page, "embed-in-another-origin");
+    const inner = page.frames().find((f) => f.url().includes("/embed/"));
+    assert.ok(inner, "the embed's frame");
+    assert.deepEqual(await seriousViolations(inner), []);
+    assert.deepEqual(outside, [], "requests to other hosts");
+    assert.deepEqual(problems, [], "console errors, exceptions or failed requests");
+  } finally {
+    await context.close();
+    server.close();
+  }
+});
