@@ -2,10 +2,16 @@
 //! its JSON twin (`/v1/force-comparison`) come from one function.
 
 use crate::domain::attribution::Context;
-use crate::domain::{ActorId, ForceComparison, ForceFigure, ForceMetric};
+use crate::domain::{ActorId, ForceComparison, ForceFigure, ForceMetric, IncidentSort};
 use crate::error::ApiError;
 use crate::representation;
+use crate::store::incidents::IncidentFilter;
+use crate::store::keyset::Sorted;
 use crate::store::{self, Reader};
+
+/// The most incidents the home page's map draws (the newest): a page's size stays bounded
+/// whatever the dataset holds.
+pub const MAP_LIMIT: i64 = 500;
 
 use super::{Coverage, Overview, home};
 
@@ -50,11 +56,24 @@ pub async fn overview(reader: &Reader) -> Result<Overview, ApiError> {
     let coverage = store::timeline::coverage(reader)
         .await?
         .map(|(earliest, latest)| Coverage { earliest, latest });
+    let mut incidents = store::incidents::INCIDENTS
+        .page(
+            reader,
+            &IncidentFilter::default(),
+            &IncidentSort::DateDesc.order(),
+            None,
+            MAP_LIMIT + 1,
+        )
+        .await?;
+    let more_incidents = incidents.len() as i64 > MAP_LIMIT;
+    incidents.truncate(MAP_LIMIT as usize);
     Ok(Overview {
         info,
         comparison,
         context,
         coverage,
+        incidents,
+        more_incidents,
     })
 }
 

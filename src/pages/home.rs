@@ -7,7 +7,7 @@ use super::force_chart;
 use super::layout::{self, Head};
 use super::locale::Locale;
 use super::theme::Theme;
-use super::{Overview, dates, embed};
+use super::{Overview, data, dates, embed, map};
 
 /// Downloads offered on the page: label, address, media type (for JSON-LD).
 const DOWNLOADS: &[(&str, &str, &str)] = &[
@@ -99,6 +99,16 @@ pub fn page(overview: &Overview, locale: &Locale) -> Markup {
                     }
                 }
             }
+        }
+
+        section aria-labelledby="places" {
+            h2 id="places" { "Where" }
+            p {
+                "The places of the " @if overview.more_incidents { "newest " (locale.number(data::MAP_LIMIT)) " " }
+                "incidents, as precisely as the source places them. "
+                a href="/v1/incidents?format=geojson" { "All of them as GeoJSON" } "."
+            }
+            (map::map(&overview.incidents, Theme::Light))
         }
 
         section aria-labelledby="downloads" {

@@ -11,10 +11,11 @@ pub mod force_chart;
 pub mod home;
 pub mod layout;
 pub mod locale;
+pub mod map;
 pub mod theme;
 
 use crate::domain::attribution::Context;
-use crate::domain::{DatasetInfo, ForceComparison, PartialDate};
+use crate::domain::{DatasetInfo, ForceComparison, Incident, PartialDate};
 
 /// The dates of the dataset's earliest and latest dated records (open sides aside): the
 /// period it covers runs from the start of the first to the end of the second.
@@ -44,4 +45,8 @@ pub struct Overview {
     /// Names and sources for the figures' credits.
     pub context: Context,
     pub coverage: Option<Coverage>,
+    /// The newest incidents (at most [`data::MAP_LIMIT`]), for the map.
+    pub incidents: Vec<Incident>,
+    /// Whether there are more incidents than the map shows.
+    pub more_incidents: bool,
 }
