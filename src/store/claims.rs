@@ -1,12 +1,12 @@
 //! Queries on claims.
 
-use chrono::NaiveDate;
 use sqlx::{Postgres, QueryBuilder};
 
 use super::{Reader, documents};
 
 use super::keyset::{
-    DocQueries, KeyKind, ListQueries, Order, Sorted, doc, push_eq, push_matches, push_overlaps,
+    DateRange, DocQueries, KeyKind, ListQueries, Order, Sorted, doc, push_eq, push_matches,
+    push_overlaps,
 };
 use crate::domain::{
     ActorId, Claim, ClaimId, ClaimKind, ClaimSort, ClaimStatus, IncidentId, Resource,
@@ -20,10 +20,8 @@ pub struct ClaimFilter {
     pub kind: Option<ClaimKind>,
     pub status: Option<ClaimStatus>,
     pub incident: Option<IncidentId>,
-    /// Claims whose date may fall on or after this day.
-    pub from: Option<NaiveDate>,
-    /// Claims whose date may fall on or before this day.
-    pub to: Option<NaiveDate>,
+    /// Claims whose date may fall in this range.
+    pub dates: DateRange,
     /// A full-text query (websearch syntax) over statement, quote, spokesperson and figures.
     pub q: Option<String>,
 }
@@ -61,7 +59,7 @@ fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, filter: &ClaimFilter) {
         .push_bind(about.to_string())
         .push(")");
     }
-    push_overlaps(qb, ("c.made_start", "c.made_end"), filter.from, filter.to);
+    push_overlaps(qb, ("c.made_start", "c.made_end"), filter.dates);
     push_matches(qb, "c.search", filter.q.as_deref());
 }
 

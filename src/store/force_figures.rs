@@ -5,7 +5,9 @@ use sqlx::{Postgres, QueryBuilder};
 
 use super::{Reader, documents};
 
-use super::keyset::{DocQueries, KeyKind, ListQueries, Order, Sorted, doc, push_eq, push_overlaps};
+use super::keyset::{
+    DateRange, DocQueries, KeyKind, ListQueries, Order, Sorted, doc, push_eq, push_overlaps,
+};
 use crate::domain::{ActorId, ForceFigure, ForceFigureSort, ForceMetric, Resource};
 
 /// Filters on the force-figures collection; `None` means "any".
@@ -39,7 +41,7 @@ fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, filter: &ForceFigureFilter) 
     }
     push_eq(qb, "f.metric", filter.metric.map(ForceMetric::as_str));
     let (from, to) = filter.dated.unzip();
-    push_overlaps(qb, ("f.as_of_start", "f.as_of_end"), from, to);
+    push_overlaps(qb, ("f.as_of_start", "f.as_of_end"), DateRange { from, to });
 }
 
 /// The force-figures collection's list and count queries.

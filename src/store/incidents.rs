@@ -1,12 +1,13 @@
 //! Queries on incidents.
 
-use chrono::NaiveDate;
 use sqlx::types::Json;
 use sqlx::{Postgres, QueryBuilder};
 
 use super::Reader;
 
-use super::keyset::{KeyKind, ListQueries, Order, Sorted, push_eq, push_matches, push_overlaps};
+use super::keyset::{
+    DateRange, KeyKind, ListQueries, Order, Sorted, push_eq, push_matches, push_overlaps,
+};
 use crate::domain::{
     ActorId, ClaimId, CountryCode, Incident, IncidentId, IncidentKind, IncidentSort,
 };
@@ -25,10 +26,8 @@ pub struct BBox {
 pub struct IncidentFilter {
     pub actor: Option<ActorId>,
     pub kind: Option<IncidentKind>,
-    /// Incidents whose date may fall on or after this day.
-    pub from: Option<NaiveDate>,
-    /// Incidents whose date may fall on or before this day.
-    pub to: Option<NaiveDate>,
+    /// Incidents whose date may fall in this range.
+    pub dates: DateRange,
     pub country: Option<CountryCode>,
     /// Province name, matched case-insensitively.
     pub admin1: Option<String>,
@@ -76,7 +75,7 @@ fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, filter: &IncidentFilter) {
             .push_bind(actor.to_string())
             .push(")");
     }
-    push_overlaps(qb, ("i.date_start", "i.date_end"), filter.from, filter.to);
+    push_overlaps(qb, ("i.date_start", "i.date_end"), filter.dates);
     if let Some(country) = &filter.country {
         qb.push(" and exists (select 1 from incident_locations l where l.incident_id = i.id and l.country = ")
             .push_bind(country.as_str().to_owned())

@@ -150,13 +150,20 @@ pub fn push_eq<'a>(qb: &mut QueryBuilder<'a, Postgres>, column: &'static str, va
     }
 }
 
+/// The date filter of the dated collections: records whose date may fall on or after `from`
+/// and on or before `to` (overlap); `None` leaves that end open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DateRange {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
 /// Appends the date filter of the dated collections: rows whose days `start`..=`end` may meet
-/// `from`..=`to` (overlap; an end left `None` is open).
+/// `dates` (overlap; an end left `None` is open).
 pub fn push_overlaps(
     qb: &mut QueryBuilder<'_, Postgres>,
     (start, end): (&'static str, &'static str),
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
+    DateRange { from, to }: DateRange,
 ) {
     if let Some(from) = from {
         qb.push(" and ").push(end).push(" >= ").push_bind(from);

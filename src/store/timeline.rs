@@ -1,7 +1,7 @@
 //! The timeline: incidents and dated claims in one chronological list.
 
 use super::Reader;
-use super::keyset::push_overlaps;
+use super::keyset::{DateRange, push_overlaps};
 use chrono::NaiveDate;
 use sqlx::types::Json;
 use sqlx::{Postgres, QueryBuilder};
@@ -13,10 +13,8 @@ use crate::domain::{ActorId, PartialDate, TimelineEntryType};
 pub struct TimelineFilter {
     /// Incidents the actor took part in, and claims it made or that are about it.
     pub actor: Option<ActorId>,
-    /// Entries whose date may fall on or after this day.
-    pub from: Option<NaiveDate>,
-    /// Entries whose date may fall on or before this day.
-    pub to: Option<NaiveDate>,
+    /// Entries whose date may fall in this range.
+    pub dates: DateRange,
 }
 
 /// A keyset position on the timeline: the last entry served.
@@ -119,7 +117,7 @@ fn push_branch<'a>(
             ("r.made_start", "r.made_end")
         }
     };
-    push_overlaps(qb, (start, end), filter.from, filter.to);
+    push_overlaps(qb, (start, end), filter.dates);
     if let Some(after) = after {
         // The dates alone bound the index scan; the type and id settle ties.
         qb.push(format_args!(" and ({start}, {end}) >= ("));

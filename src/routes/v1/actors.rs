@@ -106,12 +106,10 @@ pub struct ActorClaimsParams {
 impl Filters for ActorClaimsParams {
     type Of = Claims;
     fn filter(&self) -> Result<ClaimFilter, ApiError> {
-        let (from, to) = date_range(self.from.as_ref(), self.to.as_ref())?;
         Ok(ClaimFilter {
             kind: self.kind,
             status: self.status,
-            from,
-            to,
+            dates: date_range(self.from.as_ref(), self.to.as_ref())?,
             ..ClaimFilter::default()
         })
     }
@@ -145,11 +143,9 @@ pub struct ActorIncidentsParams {
 impl Filters for ActorIncidentsParams {
     type Of = Incidents;
     fn filter(&self) -> Result<IncidentFilter, ApiError> {
-        let (from, to) = date_range(self.from.as_ref(), self.to.as_ref())?;
         Ok(IncidentFilter {
             kind: self.kind,
-            from,
-            to,
+            dates: date_range(self.from.as_ref(), self.to.as_ref())?,
             ..IncidentFilter::default()
         })
     }

@@ -62,15 +62,13 @@ impl Filters for ListClaimsParams {
     )
     .format("Response format; overrides `Accept`. CSV has one row per figure.");
     fn filter(&self) -> Result<ClaimFilter, ApiError> {
-        let (from, to) = date_range(self.from.as_ref(), self.to.as_ref())?;
         Ok(ClaimFilter {
             claimant: self.claimant.clone(),
             about: self.about.clone(),
             kind: self.kind,
             status: self.status,
             incident: self.incident.clone(),
-            from,
-            to,
+            dates: date_range(self.from.as_ref(), self.to.as_ref())?,
             q: self.q.clone().map(|q| q.0),
         })
     }

@@ -63,12 +63,10 @@ impl Filters for ListIncidentsParams {
     )
     .format("Response format; overrides `Accept`. GeoJSON has one feature per located place.");
     fn filter(&self) -> Result<IncidentFilter, ApiError> {
-        let (from, to) = date_range(self.from.as_ref(), self.to.as_ref())?;
         Ok(IncidentFilter {
             actor: self.actor.clone(),
             kind: self.kind,
-            from,
-            to,
+            dates: date_range(self.from.as_ref(), self.to.as_ref())?,
             country: self.country.clone(),
             admin1: self.admin1.clone(),
             bbox: self.bbox.map(|b| b.0),

@@ -8,6 +8,7 @@ use serde::{Deserialize, Deserializer};
 
 use crate::domain::{ActorId, PartialDate};
 use crate::store::incidents::BBox;
+use crate::store::keyset::DateRange;
 
 /// Implements `Deserialize` through `FromStr`, so the parse error text reaches the client.
 macro_rules! deserialize_from_str {
@@ -84,11 +85,11 @@ impl FromStr for DateBound {
 }
 deserialize_from_str!(DateBound);
 
-/// Checks that `from` is not after `to`.
+/// The days from the first of `from` to the last of `to`; a 400 if `from` is after `to`.
 pub fn date_range(
     from: Option<&DateBound>,
     to: Option<&DateBound>,
-) -> Result<(Option<NaiveDate>, Option<NaiveDate>), crate::error::ApiError> {
+) -> Result<DateRange, crate::error::ApiError> {
     let from = from.map(DateBound::first_day);
     let to = to.map(DateBound::last_day);
     if let (Some(f), Some(t)) = (from, to)
@@ -99,7 +100,7 @@ pub fn date_range(
             format!("must not be after `to` ({f} is after {t})"),
         ));
     }
-    Ok((from, to))
+    Ok(DateRange { from, to })
 }
 
 /// A bounding box `min_lon,min_lat,max_lon,max_lat` (west, south, east, north) in decimal

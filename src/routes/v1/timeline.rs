@@ -141,11 +141,9 @@ pub struct TimelineParams {
 impl Filters for TimelineParams {
     type Of = Timeline;
     fn filter(&self) -> Result<TimelineFilter, ApiError> {
-        let (from, to) = date_range(self.from.as_ref(), self.to.as_ref())?;
         Ok(TimelineFilter {
             actor: self.actor.clone(),
-            from,
-            to,
+            dates: date_range(self.from.as_ref(), self.to.as_ref())?,
         })
     }
 }
