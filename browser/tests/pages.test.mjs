@@ -48,6 +48,9 @@ test("the home page shows both personnel figures with their qualifiers and credi
     // The script made the embed snippet's address absolute, with this page's origin.
     const snippet = await page.locator("#snippet-0").inputValue();
     assert.ok(snippet.includes(`src="${base.origin}/embed/force-comparison?`), snippet);
+    // The map draws only the places that have a point, and lists the three that have none.
+    assert.equal(await page.locator(".map svg g.place").count(), 7);
+    assert.equal(await page.locator(".map .unplaced li").count(), 3);
     await screenshot(page, "home");
     assert.deepEqual(outside, [], "requests to other hosts");
     assert.deepEqual(problems, [], "console errors, exceptions or failed requests");

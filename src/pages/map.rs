@@ -162,7 +162,9 @@ mod tests {
         for name in SUBJECTS {
             assert!(region.countries.iter().any(|c| c.name == *name), "{name}");
         }
-        let (x, y) = region.project(69.2075, 34.5553).expect("Kabul is in the region");
+        let (x, y) = region
+            .project(69.2075, 34.5553)
+            .expect("Kabul is in the region");
         assert!((0.0..region.width).contains(&x) && (0.0..region.height).contains(&y));
         assert_eq!(region.project(0.0, 0.0), None);
     }

@@ -288,3 +288,30 @@ async fn the_pages_script_is_served_from_this_server(pool: PgPool) {
     assert!(header(&headers, "content-type").starts_with("text/javascript"));
     assert!(script.contains("data-copy"));
 }
+
+#[sqlx::test]
+async fn the_map_draws_only_places_with_a_point_and_lists_the_others(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (_, _, html) = fetch(&app, "/", &[]).await;
+    let map = &html[html.find("<div class=\"map\">").expect("a map")..];
+    let map = &map[..map.find("</section>").unwrap()];
+    // Seven places have a point: Pakistan's, Afghanistan's (two incidents), Kabul, Paktia,
+    // Kandahar and Bajaur; each is one mark, with what its point stands for.
+    assert_eq!(map.matches("<g class=\"place\"").count(), 7, "{map}");
+    assert!(map.contains("Bajaur (a representative point of the named district)"));
+    // A province's point is drawn with the ring of the area it stands for.
+    assert!(map.contains("data-precision=\"province\""));
+    // The places without one are listed, not drawn.
+    let unplaced = &map[map.find("Not on the map").unwrap()..];
+    for place in [
+        "along the border — Border clashes",
+        "Pakistani military positions along the border",
+    ] {
+        assert!(unplaced.contains(place), "{place} not listed: {unplaced}");
+    }
+    assert_eq!(
+        unplaced.matches("<li data-incident=").count(),
+        3,
+        "{unplaced}"
+    );
+}
