@@ -1,10 +1,11 @@
 //! Actors: states, de facto governments, armed groups, coalitions, organisations and media,
 //! and the voices a source reports without naming (its own, unnamed officials, analysts).
 
+use super::evidence::evidenced;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::evidence::{self, Evidence};
+use super::evidence::{self};
 use super::problem::{self, Problem};
 use super::{ActorId, CountryCode, Location, PartialDate, Sources};
 
@@ -51,32 +52,30 @@ string_enum! {
     }
 }
 
-/// A relation from one actor to another, as the sources describe it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Relation {
-    /// The other actor.
-    pub actor: ActorId,
-    pub kind: RelationKind,
-    /// When it began, only where a source says; null: the sources do not date its start.
-    pub since: Option<PartialDate>,
-    /// When it ended, only where a source says; null with `state: ended` means "ended, date
-    /// not given".
-    pub until: Option<PartialDate>,
-    /// Whether it still holds. Required in new records; null only in versions written before
-    /// it existed.
-    pub state: Option<RelationState>,
-    pub note: Option<String>,
-    pub sources: Sources,
+evidenced! {
+    /// A relation from one actor to another, as the sources describe it.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct Relation {
+        /// The other actor.
+        pub actor: ActorId,
+        pub kind: RelationKind,
+        /// When it began, only where a source says; null: the sources do not date its start.
+        pub since: Option<PartialDate>,
+        /// When it ended, only where a source says; null with `state: ended` means "ended, date
+        /// not given".
+        pub until: Option<PartialDate>,
+        /// Whether it still holds. Required in new records; null only in versions written before
+        /// it existed.
+        pub state: Option<RelationState>,
+        pub note: Option<String>,
+        pub sources: Sources,
+    }
     /// The sources' words behind the relation.
-    #[serde(default)]
-    pub evidence: Vec<Evidence>,
+    evidence;
     /// What Durand inferred about the relation beyond those words, and why.
-    #[schema(pattern = r"\S")]
-    pub inference: Option<String>,
+    inference;
 }
-
-evidence::evidenced!(Relation);
 
 impl Relation {
     /// What is wrong with this relation on its own.
@@ -122,36 +121,34 @@ pub struct ActorPlace {
     pub location: Location,
 }
 
-/// A party to the conflict or around it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Actor {
-    pub id: ActorId,
-    #[schema(min_length = 1, pattern = r"\S")]
-    pub name: String,
-    /// Other names the sources use.
-    pub aliases: Vec<String>,
-    pub kind: ActorKind,
-    /// Where the actor is based, for states and groups tied to one country.
-    pub country: Option<CountryCode>,
-    pub founded: Option<PartialDate>,
-    /// A summary in Durand's own words.
-    #[schema(min_length = 1, pattern = r"\S")]
-    pub description: String,
-    pub relations: Vec<Relation>,
-    /// Places the sources tie the actor to (where it was formed, holds ground, operates from).
-    #[serde(default)]
-    pub places: Vec<ActorPlace>,
-    pub sources: Sources,
+evidenced! {
+    /// A party to the conflict or around it.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct Actor {
+        pub id: ActorId,
+        #[schema(min_length = 1, pattern = r"\S")]
+        pub name: String,
+        /// Other names the sources use.
+        pub aliases: Vec<String>,
+        pub kind: ActorKind,
+        /// Where the actor is based, for states and groups tied to one country.
+        pub country: Option<CountryCode>,
+        pub founded: Option<PartialDate>,
+        /// A summary in Durand's own words.
+        #[schema(min_length = 1, pattern = r"\S")]
+        pub description: String,
+        pub relations: Vec<Relation>,
+        /// Places the sources tie the actor to (where it was formed, holds ground, operates from).
+        #[serde(default)]
+        pub places: Vec<ActorPlace>,
+        pub sources: Sources,
+    }
     /// The sources' words behind the description, name and founding date.
-    #[serde(default)]
-    pub evidence: Vec<Evidence>,
+    evidence;
     /// What Durand inferred about the actor beyond those words, and why.
-    #[schema(pattern = r"\S")]
-    pub inference: Option<String>,
+    inference;
 }
-
-evidence::evidenced!(Actor);
 
 impl Actor {
     /// What is wrong with this actor on its own (references are checked by the dataset),

@@ -1,9 +1,10 @@
 //! Claims: statements made by a party, with the figures they contain and their verification.
 
+use super::evidence::evidenced;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::evidence::{self, DateBasis, Evidence};
+use super::evidence::{self, DateBasis};
 use super::problem::{self, Problem};
 use super::{ActorId, ClaimId, Figure, IncidentId, PartialDate, Sources};
 
@@ -67,57 +68,57 @@ pub struct Spokesperson {
     pub role: String,
 }
 
-/// A statement by a party. Never a fact: always someone's claim, with its source and status.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Claim {
-    pub id: ClaimId,
-    /// The actor who made the claim: a party, the source in its own voice (`source_voice`
-    /// actors), or people the source does not name (`unnamed` actors).
-    pub claimant: ActorId,
-    pub spokesperson: Option<Spokesperson>,
-    /// Who passed the claim on, when the source has it second-hand ("conflict monitoring data
-    /// cited by news agency Reuters": the monitor claims, Reuters relays).
-    pub relayed_by: Option<ActorId>,
-    /// When the claim was made: a day only where the source dates it; `../2026-02-27` ("by 27
-    /// February 2026") where the source reports it undated.
-    pub made_at: PartialDate,
-    /// Where `made_at`'s bounds come from: the source, or (`estimated`) Durand. Null when not
-    /// recorded (every record of the curated dataset has one).
-    pub made_at_basis: Option<DateBasis>,
-    /// How `made_at` was established, when the source does not date the statement outright.
-    pub made_at_note: Option<String>,
-    pub kind: ClaimKind,
-    /// What was claimed, in Durand's own words.
-    #[schema(min_length = 1, pattern = r"\S")]
-    pub statement: String,
-    /// A short direct quote, when the source gives one.
-    pub quote: Option<String>,
-    /// The actors the claim is about.
-    pub about: Vec<ActorId>,
-    /// The incident the claim refers to.
-    pub incident: Option<IncidentId>,
-    /// The numbers in the claim, each qualified as stated.
-    pub figures: Vec<Figure>,
-    pub status: ClaimStatus,
-    /// Why the claim has its status, in the sources' terms.
-    pub status_note: Option<String>,
-    /// Claims that contradict this one; always mutual.
-    pub contradicted_by: Vec<ClaimId>,
-    pub sources: Sources,
+evidenced! {
+    /// A statement by a party. Never a fact: always someone's claim, with its source and status.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct Claim {
+        pub id: ClaimId,
+        /// The actor who made the claim: a party, the source in its own voice (`source_voice`
+        /// actors), or people the source does not name (`unnamed` actors).
+        pub claimant: ActorId,
+        pub spokesperson: Option<Spokesperson>,
+        /// Who passed the claim on, when the source has it second-hand ("conflict monitoring data
+        /// cited by news agency Reuters": the monitor claims, Reuters relays).
+        pub relayed_by: Option<ActorId>,
+        /// When the claim was made: a day only where the source dates it; `../2026-02-27` ("by 27
+        /// February 2026") where the source reports it undated.
+        pub made_at: PartialDate,
+        /// Where `made_at`'s bounds come from: the source, or (`estimated`) Durand. Null when not
+        /// recorded (every record of the curated dataset has one).
+        pub made_at_basis: Option<DateBasis>,
+        /// How `made_at` was established, when the source does not date the statement outright.
+        pub made_at_note: Option<String>,
+        pub kind: ClaimKind,
+        /// What was claimed, in Durand's own words.
+        #[schema(min_length = 1, pattern = r"\S")]
+        pub statement: String,
+        /// A short direct quote, when the source gives one.
+        pub quote: Option<String>,
+        /// The actors the claim is about.
+        pub about: Vec<ActorId>,
+        /// The incident the claim refers to.
+        pub incident: Option<IncidentId>,
+        /// The numbers in the claim, each qualified as stated.
+        pub figures: Vec<Figure>,
+        pub status: ClaimStatus,
+        /// Why the claim has its status, in the sources' terms.
+        pub status_note: Option<String>,
+        /// Claims that contradict this one; always mutual.
+        pub contradicted_by: Vec<ClaimId>,
+        pub sources: Sources,
+    }
     /// The sources' words behind the claim: who said it, when, and what.
-    #[serde(default)]
-    pub evidence: Vec<Evidence>,
+    evidence;
     /// What Durand inferred beyond those words (a date, who is meant), and why.
-    #[schema(pattern = r"\S")]
-    pub inference: Option<String>,
-    /// A sentence a newsroom can print as is: who said it, when, whether it was verified,
-    /// and the source. Generated from the data on every read; never stored, ignored on import.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attribution: Option<String>,
+    inference;
+    then {
+        /// A sentence a newsroom can print as is: who said it, when, whether it was verified,
+        /// and the source. Generated from the data on every read; never stored, ignored on import.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub attribution: Option<String>,
+    }
 }
-
-evidence::evidenced!(Claim);
 
 impl Claim {
     /// What is wrong with this claim on its own, each problem at its field (references are

@@ -71,11 +71,35 @@ pub fn problems(item: &dyn Evidenced, sources: &Sources) -> Vec<Problem> {
     problems
 }
 
-/// Implements [`Evidenced`] for types whose `evidence` and `inference` fields hold their
-/// basis; each record module implements it for its own types.
+/// Declares a record type that carries the basis of what it says: its own fields, then
+/// `evidence` (the sources' words behind it) and `inference` (what Durand concluded beyond
+/// them), each with the documentation written before it, then any fields after `then`; and
+/// implements [`Evidenced`] for it. Every evidenced type has the two fields the same way.
 macro_rules! evidenced {
-    ($($t:ty),* $(,)?) => {$(
-        impl $crate::domain::evidence::Evidenced for $t {
+    (
+        $(#[$attr:meta])*
+        pub struct $name:ident {
+            $($fields:tt)*
+        }
+        $(#[$evidence:meta])*
+        evidence;
+        $(#[$inference:meta])*
+        inference;
+        $(then { $($after:tt)* })?
+    ) => {
+        $(#[$attr])*
+        pub struct $name {
+            $($fields)*
+            $(#[$evidence])*
+            #[serde(default)]
+            pub evidence: Vec<$crate::domain::evidence::Evidence>,
+            $(#[$inference])*
+            #[schema(pattern = r"\S")]
+            pub inference: Option<String>,
+            $($($after)*)?
+        }
+
+        impl $crate::domain::evidence::Evidenced for $name {
             fn evidence(&self) -> &[$crate::domain::evidence::Evidence] {
                 &self.evidence
             }
@@ -83,7 +107,7 @@ macro_rules! evidenced {
                 self.inference.as_deref()
             }
         }
-    )*};
+    };
 }
 
 pub(super) use evidenced;

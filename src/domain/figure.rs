@@ -1,9 +1,10 @@
 //! Figures: a number with its meaning, exactly as qualified by whoever stated it.
 
+use super::evidence::evidenced;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Evidence, Problem};
+use super::Problem;
 
 string_enum! {
     /// How a stated number is qualified. "More than 200" is `more_than` 200, never 201.
@@ -26,38 +27,36 @@ string_enum! {
     }
 }
 
-/// A number stated in a claim or a force figure, with what it counts and how it was qualified.
-///
-/// A figure has no claimant or sources of its own: it only exists inside a claim or a force
-/// figure, which carry both.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"metric": "wounded", "value": 200, "qualifier": "more_than", "unit": "people", "subject": "Afghan Taliban members", "text": "more than 200 wounded", "note": null}))]
-pub struct Figure {
-    /// What is counted, in snake_case: `killed`, `wounded`, `posts_destroyed`, ...
-    #[schema(pattern = "^[a-z][a-z0-9_]*$")]
-    pub metric: String,
-    /// The number as stated; null when the source gave none (`qualifier` is then `unquantified`).
-    #[schema(minimum = 0)]
-    pub value: Option<i64>,
-    pub qualifier: Qualifier,
-    /// The unit counted: `people`, `posts`, `vehicles`, ...
-    pub unit: Option<String>,
-    /// Who or what the number is about, in words: "Pakistani soldiers".
-    #[schema(min_length = 1, pattern = r"\S")]
-    pub subject: String,
-    /// The amount as the source put it ("more than 200", "dozens"); required when `value` is null.
-    pub text: Option<String>,
-    pub note: Option<String>,
+evidenced! {
+    /// A number stated in a claim or a force figure, with what it counts and how it was qualified.
+    ///
+    /// A figure has no claimant or sources of its own: it only exists inside a claim or a force
+    /// figure, which carry both.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+    #[serde(deny_unknown_fields)]
+    #[schema(example = json!({"metric": "wounded", "value": 200, "qualifier": "more_than", "unit": "people", "subject": "Afghan Taliban members", "text": "more than 200 wounded", "note": null}))]
+    pub struct Figure {
+        /// What is counted, in snake_case: `killed`, `wounded`, `posts_destroyed`, ...
+        #[schema(pattern = "^[a-z][a-z0-9_]*$")]
+        pub metric: String,
+        /// The number as stated; null when the source gave none (`qualifier` is then `unquantified`).
+        #[schema(minimum = 0)]
+        pub value: Option<i64>,
+        pub qualifier: Qualifier,
+        /// The unit counted: `people`, `posts`, `vehicles`, ...
+        pub unit: Option<String>,
+        /// Who or what the number is about, in words: "Pakistani soldiers".
+        #[schema(min_length = 1, pattern = r"\S")]
+        pub subject: String,
+        /// The amount as the source put it ("more than 200", "dozens"); required when `value` is null.
+        pub text: Option<String>,
+        pub note: Option<String>,
+    }
     /// The source's words behind the number and its qualifier.
-    #[serde(default)]
-    pub evidence: Vec<Evidence>,
+    evidence;
     /// What Durand inferred beyond those words (what is counted, the qualifier), and why.
-    #[schema(pattern = r"\S")]
-    pub inference: Option<String>,
+    inference;
 }
-
-super::evidence::evidenced!(Figure);
 
 /// Checks that a metric name is snake_case.
 pub(crate) fn is_metric_name(s: &str) -> bool {

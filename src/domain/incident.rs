@@ -1,9 +1,10 @@
 //! Incidents: things that happened at a place and a time, with who took part.
 
+use super::evidence::evidenced;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::evidence::{self, DateBasis, Evidence};
+use super::evidence::{self, DateBasis};
 use super::problem::{self, Problem};
 use super::{ActorId, ClaimId, CountryCode, IncidentId, PartialDate, Sources};
 
@@ -81,42 +82,40 @@ impl GeoPrecision {
     }
 }
 
-/// A place where an incident happened (or that an actor is tied to), with its precision.
-///
-/// `lat`/`lon` are both set or both null: null where the source names no place that has a
-/// point (`precision` `border` or `region`); otherwise, for `district`, `province`, `locality`
-/// and `country`, a representative point of the named area, not where the event happened.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Location {
-    /// The place as the source describes it ("along the border", "Bajaur").
-    #[schema(min_length = 1, pattern = r"\S")]
-    pub name: String,
-    /// Province or equivalent (first-level administrative division).
-    pub admin1: Option<String>,
-    /// District or equivalent (second-level administrative division).
-    pub admin2: Option<String>,
-    /// The country; null for a place along a border between countries.
-    pub country: Option<CountryCode>,
-    /// Latitude in decimal degrees (WGS 84); null when the place has no point.
-    #[schema(minimum = -90, maximum = 90)]
-    pub lat: Option<f64>,
-    /// Longitude in decimal degrees (WGS 84); null when the place has no point.
-    #[schema(minimum = -180, maximum = 180)]
-    pub lon: Option<f64>,
-    pub precision: GeoPrecision,
-    /// The claim whose words place the event here, when only one party's claim does (the
-    /// strikes on Kabul, Paktia and Kandahar are Pakistan's account).
-    pub according_to: Option<ClaimId>,
+evidenced! {
+    /// A place where an incident happened (or that an actor is tied to), with its precision.
+    ///
+    /// `lat`/`lon` are both set or both null: null where the source names no place that has a
+    /// point (`precision` `border` or `region`); otherwise, for `district`, `province`, `locality`
+    /// and `country`, a representative point of the named area, not where the event happened.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct Location {
+        /// The place as the source describes it ("along the border", "Bajaur").
+        #[schema(min_length = 1, pattern = r"\S")]
+        pub name: String,
+        /// Province or equivalent (first-level administrative division).
+        pub admin1: Option<String>,
+        /// District or equivalent (second-level administrative division).
+        pub admin2: Option<String>,
+        /// The country; null for a place along a border between countries.
+        pub country: Option<CountryCode>,
+        /// Latitude in decimal degrees (WGS 84); null when the place has no point.
+        #[schema(minimum = -90, maximum = 90)]
+        pub lat: Option<f64>,
+        /// Longitude in decimal degrees (WGS 84); null when the place has no point.
+        #[schema(minimum = -180, maximum = 180)]
+        pub lon: Option<f64>,
+        pub precision: GeoPrecision,
+        /// The claim whose words place the event here, when only one party's claim does (the
+        /// strikes on Kabul, Paktia and Kandahar are Pakistan's account).
+        pub according_to: Option<ClaimId>,
+    }
     /// The sources' words that name the place.
-    #[serde(default)]
-    pub evidence: Vec<Evidence>,
+    evidence;
     /// What Durand inferred about the place (its province, its country, its point), and why.
-    #[schema(pattern = r"\S")]
-    pub inference: Option<String>,
+    inference;
 }
-
-evidence::evidenced!(Location);
 
 impl Location {
     /// The point as `(lon, lat)`, when the place has one.
@@ -173,39 +172,37 @@ pub struct IncidentActor {
     pub role: ActorRole,
 }
 
-/// Something that happened at a place and a time.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Incident {
-    pub id: IncidentId,
-    #[schema(min_length = 1, pattern = r"\S")]
-    pub title: String,
-    pub kind: IncidentKind,
-    pub date: PartialDate,
-    /// Where `date`'s bounds come from: the source, or (`estimated`) Durand. Null when not
-    /// recorded (every record of the curated dataset has one).
-    pub date_basis: Option<DateBasis>,
-    /// How the date was established, when the source does not give it outright.
-    pub date_note: Option<String>,
-    pub locations: Vec<Location>,
-    pub actors: Vec<IncidentActor>,
-    /// What happened, in Durand's own words; what only one party says is attributed to it.
-    #[schema(min_length = 1, pattern = r"\S")]
-    pub summary: String,
-    /// Claims about this incident. Derived from each claim's `incident`: served, and checked
-    /// rather than trusted on import.
-    #[serde(default)]
-    pub claims: Vec<ClaimId>,
-    pub sources: Sources,
+evidenced! {
+    /// Something that happened at a place and a time.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct Incident {
+        pub id: IncidentId,
+        #[schema(min_length = 1, pattern = r"\S")]
+        pub title: String,
+        pub kind: IncidentKind,
+        pub date: PartialDate,
+        /// Where `date`'s bounds come from: the source, or (`estimated`) Durand. Null when not
+        /// recorded (every record of the curated dataset has one).
+        pub date_basis: Option<DateBasis>,
+        /// How the date was established, when the source does not give it outright.
+        pub date_note: Option<String>,
+        pub locations: Vec<Location>,
+        pub actors: Vec<IncidentActor>,
+        /// What happened, in Durand's own words; what only one party says is attributed to it.
+        #[schema(min_length = 1, pattern = r"\S")]
+        pub summary: String,
+        /// Claims about this incident. Derived from each claim's `incident`: served, and checked
+        /// rather than trusted on import.
+        #[serde(default)]
+        pub claims: Vec<ClaimId>,
+        pub sources: Sources,
+    }
     /// The sources' words behind the incident: what happened, when, who took part.
-    #[serde(default)]
-    pub evidence: Vec<Evidence>,
+    evidence;
     /// What Durand inferred beyond those words (a date, a party's role), and why.
-    #[schema(pattern = r"\S")]
-    pub inference: Option<String>,
+    inference;
 }
-
-evidence::evidenced!(Incident);
 
 impl Incident {
     /// What is wrong with this incident on its own (references are checked by the dataset).

@@ -1,9 +1,10 @@
 //! Sources: where a record comes from.
 
+use super::evidence::evidenced;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ActorId, Evidence, PartialDate, Problem, SourceId};
+use super::{ActorId, PartialDate, Problem, SourceId};
 
 string_enum! {
     /// What kind of publication a source is.
@@ -16,37 +17,35 @@ string_enum! {
     }
 }
 
-/// A publication that records in the dataset cite.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Source {
-    pub id: SourceId,
-    /// Who published it; null when the copy Durand holds does not name a publisher.
-    pub publisher: Option<String>,
-    /// The actor whose words or data this is, when the dataset has one. A claim or force
-    /// figure citing a second-hand source (one with `cited_in`) is credited to its author.
-    pub author: Option<ActorId>,
-    #[schema(min_length = 1, pattern = r"\S")]
-    pub title: String,
-    pub kind: SourceKind,
-    pub published: Option<PartialDate>,
-    /// Where to read it; null when Durand has no stable address for it.
-    #[schema(format = "uri")]
-    pub url: Option<String>,
-    /// The source through which Durand knows this one, when it was not read first-hand.
-    pub cited_in: Option<SourceId>,
-    /// How the source was used and what to keep in mind about it.
-    pub note: Option<String>,
+evidenced! {
+    /// A publication that records in the dataset cite.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct Source {
+        pub id: SourceId,
+        /// Who published it; null when the copy Durand holds does not name a publisher.
+        pub publisher: Option<String>,
+        /// The actor whose words or data this is, when the dataset has one. A claim or force
+        /// figure citing a second-hand source (one with `cited_in`) is credited to its author.
+        pub author: Option<ActorId>,
+        #[schema(min_length = 1, pattern = r"\S")]
+        pub title: String,
+        pub kind: SourceKind,
+        pub published: Option<PartialDate>,
+        /// Where to read it; null when Durand has no stable address for it.
+        #[schema(format = "uri")]
+        pub url: Option<String>,
+        /// The source through which Durand knows this one, when it was not read first-hand.
+        pub cited_in: Option<SourceId>,
+        /// How the source was used and what to keep in mind about it.
+        pub note: Option<String>,
+    }
     /// The words of the carrying source that cite this one (or, for a source read
     /// first-hand, its own title line).
-    #[serde(default)]
-    pub evidence: Vec<Evidence>,
+    evidence;
     /// What Durand inferred about the source (its date, its kind), and why.
-    #[schema(pattern = r"\S")]
-    pub inference: Option<String>,
+    inference;
 }
-
-super::evidence::evidenced!(Source);
 
 impl Source {
     /// What is wrong with this source on its own: its evidence must come from itself or the
