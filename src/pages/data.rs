@@ -9,11 +9,14 @@ use crate::store::incidents::IncidentFilter;
 use crate::store::keyset::Sorted;
 use crate::store::{self, Reader};
 
+/// The actors whose forces the home page compares.
+pub const COMPARED: [&str; 2] = ["pakistan", "afghan-taliban"];
+
 /// The most incidents the home page's map draws (the newest): a page's size stays bounded
 /// whatever the dataset holds.
 pub const MAP_LIMIT: i64 = 500;
 
-use super::{Coverage, Overview, home};
+use super::{Coverage, Overview};
 
 /// One metric's comparison, with the names and sources its credits need.
 pub struct Chart {
@@ -47,7 +50,7 @@ async fn context(reader: &Reader, comparison: &ForceComparison) -> Result<Contex
 /// What `/` shows.
 pub async fn overview(reader: &Reader) -> Result<Overview, ApiError> {
     let info = representation::dataset_info(reader).await?;
-    let actors = home::COMPARED
+    let actors = COMPARED
         .iter()
         .map(|id| ActorId::parse(*id).expect("the compared actors' ids are valid"))
         .collect();

@@ -39,9 +39,6 @@ const DOWNLOADS: &[(&str, &str, &str)] = &[
 /// text stays readable.
 const PAGE_CHART_WIDTH: u32 = 440;
 
-/// The actors whose forces the page compares.
-pub const COMPARED: [&str; 2] = ["pakistan", "afghan-taliban"];
-
 /// The page.
 pub fn page(overview: &Overview, locale: &Locale) -> Markup {
     let meta = &overview.info.meta;
@@ -94,7 +91,7 @@ pub fn page(overview: &Overview, locale: &Locale) -> Markup {
                                     }
                                 }
                             }
-                            (embed::snippet(&COMPARED, metric.metric, &format!("snippet-{i}")))
+                            (embed::snippet(&data::COMPARED, metric.metric, &format!("snippet-{i}")))
                         }
                     }
                 }
