@@ -51,7 +51,8 @@ impl Application {
         let pools: Pools = pools.into();
         let port = listener.local_addr()?.port();
         let spec = openapi::spec();
-        let known = web::Data::new(KnownPaths::from_spec(&spec));
+        let known =
+            web::Data::new(KnownPaths::from_spec(&spec).with_read_only(routes::pages::PATHS));
         let spec_json = web::Data::new(SpecJson(openapi::to_json(&spec)));
         let limiter = web::Data::new(rate_limit::Limiter::new(&settings.rate_limit));
         let metrics = web::Data::new(metrics::Metrics::new());

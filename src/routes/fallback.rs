@@ -35,6 +35,17 @@ impl KnownPaths {
         )
     }
 
+    /// These paths and `paths`, each read-only (`GET, HEAD`): the pages, which the spec of the
+    /// API does not list.
+    pub fn with_read_only(mut self, paths: &[&str]) -> Self {
+        self.0.extend(
+            paths
+                .iter()
+                .map(|p| (ResourceDef::new(*p), "GET, HEAD".to_owned())),
+        );
+        self
+    }
+
     /// The methods allowed on `path`, if any documented route has it.
     fn allowed(&self, path: &str) -> Option<String> {
         let allowed: Vec<&str> = self

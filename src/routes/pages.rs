@@ -17,6 +17,10 @@ use crate::pages::locale::Locale;
 use crate::pages::theme::Theme;
 use crate::pages::{self, home};
 
+/// The paths of the pages, the embeds and their script (all read-only), for the 405 a
+/// wrong method on them gets.
+pub const PATHS: &[&str] = &["/", "/embed/force-comparison", "/assets/pages.js"];
+
 /// Registers the pages and embeds.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(home_page)

@@ -154,8 +154,10 @@ async fn unknown_ids_are_404_problems(pool: PgPool) {
 #[sqlx::test]
 async fn unknown_paths_are_404_problems_and_wrong_methods_405(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
+    // `/` is the page for people (tests/api/pages.rs); what is not a page is a problem.
     for path in [
-        "/",
+        "/nothing-here",
+        "/embed/nothing",
         "/v2/claims",
         "/v1/claim",
         "/v1/actors/ttp/friends",
@@ -177,6 +179,8 @@ async fn unknown_paths_are_404_problems_and_wrong_methods_405(pool: PgPool) {
         ),
         (reqwest::Method::PATCH, "/v1/force-comparison", "GET, HEAD"),
         (reqwest::Method::DELETE, "/v1/search", "GET, HEAD"),
+        (reqwest::Method::POST, "/", "GET, HEAD"),
+        (reqwest::Method::PUT, "/embed/force-comparison", "GET, HEAD"),
     ] {
         let r = reply(app.request(method.clone(), path).await).await;
         r.assert_problem(405);
