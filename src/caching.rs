@@ -213,6 +213,8 @@ pub async fn http_cache(
     // A read of another pool than the one routed to is not filed under the routed version.
     let cacheable = read.is_none();
     let (stamp, max_age) = match (as_of, read) {
+        // A page of a past version is drawn by code that may change: not immutable.
+        (Some(past), _) if is_page(req.path()) => (Some(past), DATA_MAX_AGE),
         (Some(past), _) => (Some(past), IMMUTABLE),
         (None, Some(read)) => (Some(read), DATA_MAX_AGE),
         (None, None) => (stamp, DATA_MAX_AGE),

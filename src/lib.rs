@@ -3,7 +3,7 @@
 //! Layers, each module using only its own layer and those before it: `domain` < `store` (SQL)
 //! < `error`, `config`, `telemetry`, `progress` < the HTTP infrastructure (`auth`, `encoding`,
 //! `replicas`, `caching`, `circuit`, `metrics`, `response_cache`, `rate_limit`, `cors`,
-//! `shutdown`, `notifications`, `wire`, `extract`) < `representation`, `curation` < `pages` (HTML
+//! `shutdown`, `notifications`, `wire`, `extract`, `locale`) < `representation`, `curation` < `pages` (HTML
 //! and SVG for people) < `routes` <
 //! `openapi`, `generate`, `startup`, `commands`, `cli`. `scripts/module-cycles --layers` checks
 //! it; docs/ARCHITECTURE.md describes it.
@@ -21,6 +21,7 @@ pub mod encoding;
 pub mod error;
 pub mod extract;
 pub mod generate;
+pub mod locale;
 pub mod metrics;
 pub mod notifications;
 pub mod openapi;

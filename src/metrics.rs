@@ -144,7 +144,7 @@ impl Metrics {
         let response_cache = counter_vec(
             &registry,
             "durand_response_cache_total",
-            "Reads of /v1/ looked up in the response cache, by outcome: hit (answered from memory) or miss (built, then kept if it could be). Reads that bypass the cache are not counted.",
+            "Reads of /v1/ and of the pages looked up in the response cache, by outcome: hit (answered from memory) or miss (built, then kept if it could be). Reads that bypass the cache are not counted.",
             &["outcome"],
         );
         let listener_up = gauge(

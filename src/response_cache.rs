@@ -22,12 +22,12 @@ use actix_web::{HttpMessage, HttpResponse, web};
 use crate::caching::{self, Cacheable, RoutedStamp, Unconditional};
 use crate::circuit::Circuit;
 use crate::error::ApiError;
+use crate::locale::Locale;
 use crate::metrics::{CacheSize, Metrics};
 use crate::replicas::{self, ReadRouter, Route};
 use crate::telemetry::{RoutePattern, route_pattern};
 
-/// Longest `Accept`, `Accept-Language` or query string a key is made of; longer requests
-/// bypass the cache.
+/// Longest `Accept` or query string a key is made of; longer requests bypass the cache.
 const MAX_KEY_PART: usize = 1024;
 
 /// What a response is kept under.
@@ -38,8 +38,9 @@ struct Key {
     /// The query's pairs sorted by name (a name's repeated values keep their order).
     query: String,
     accept: Option<HeaderValue>,
-    /// A page's `Accept-Language` (numbers and dates follow it); `None` for the API's reads.
-    language: Option<HeaderValue>,
+    /// The locale a page is written for, as negotiated from `Accept-Language` (so that
+    /// headers naming the same locale share an entry); `None` for the API's reads.
+    language: Option<String>,
     encoding: &'static str,
 }
 
@@ -74,7 +75,11 @@ impl ResponseCache {
                     .chain(entry.not_modified.iter())
                     .map(|(n, v)| n.as_str().len() + v.len() + 32)
                     .sum();
-                let size = entry.body.len() + headers + key.path.len() + key.query.len() + 128;
+                let key_size = key.path.len()
+                    + key.query.len()
+                    + key.accept.as_ref().map_or(0, HeaderValue::len)
+                    + key.language.as_ref().map_or(0, String::len);
+                let size = entry.body.len() + headers + key_size + 128;
                 u32::try_from(size).unwrap_or(u32::MAX)
             })
             .build();
@@ -191,12 +196,9 @@ fn key(req: &ServiceRequest, version: Option<i64>) -> Option<Key> {
     // is answered 406 before it gets here).
     let encoding = crate::encoding::negotiate(req)?.as_str();
     let accept = req.headers().get(header::ACCEPT).cloned();
-    let language = caching::is_page(req.path())
-        .then(|| req.headers().get(header::ACCEPT_LANGUAGE).cloned())
-        .flatten();
+    let language = caching::is_page(req.path()).then(|| Locale::negotiate(req).tag().to_owned());
     let query = req.query_string();
-    let too_long = |v: &Option<HeaderValue>| v.as_ref().is_some_and(|v| v.len() > MAX_KEY_PART);
-    if query.len() > MAX_KEY_PART || too_long(&accept) || too_long(&language) {
+    if query.len() > MAX_KEY_PART || accept.as_ref().is_some_and(|a| a.len() > MAX_KEY_PART) {
         return None;
     }
     Some(Key {

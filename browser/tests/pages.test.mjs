@@ -39,9 +39,9 @@ test("the home page shows both personnel figures with their qualifiers and credi
     const chart = page.locator("figure#metric-active_personnel");
     const text = await chart.innerText();
     assert.match(text, /Pakistan — more than 600,000 active personnel/);
-    assert.match(text, /according to the International Institute for Strategic Studies, 2025/);
+    assert.match(text, /according to the International Institute for Strategic Studies, for 2025 \(date estimated by Durand\)/);
     assert.match(text, /Afghan Taliban — 172,000 personnel/);
-    assert.match(text, /in the source's own voice, by February 27, 2026/);
+    assert.match(text, /in the source's own voice, undated \(reported by February 27, 2026\)/);
     // The "more than" bar is drawn open-ended: it runs on past its number.
     const moreThan = chart.locator('g[data-qualifier="more_than"] rect');
     assert.equal(await moreThan.count(), 2, "a bar and its run-on");
@@ -52,6 +52,31 @@ test("the home page shows both personnel figures with their qualifiers and credi
     assert.equal(await page.locator(".map svg g.place").count(), 7);
     assert.equal(await page.locator(".map .unplaced li").count(), 3);
     await screenshot(page, "home");
+    assert.deepEqual(outside, [], "requests to other hosts");
+    assert.deepEqual(problems, [], "console errors, exceptions or failed requests");
+  } finally {
+    await context.close();
+  }
+});
+
+test("a click on a claim shows its contradiction, whose link opens the other claim", async () => {
+  const { context, page, outside, problems } = await guardedPage(browser);
+  try {
+    await page.goto(new URL("/", base).href, { waitUntil: "networkidle" });
+    const claim = page.locator("details.claim", { has: page.locator("[data-contradiction]") }).first();
+    const link = claim.locator("[data-contradiction]").first();
+    assert.equal(await link.isVisible(), false, "hidden until the claim is opened");
+    await claim.locator("summary").click();
+    assert.equal(await link.isVisible(), true, "the contradiction shows");
+    const other = await link.getAttribute("data-contradiction");
+    await link.click();
+    const target = page.locator(`#claim-${other}`);
+    await target.waitFor();
+    assert.equal(await target.evaluate((d) => d.open), true, "the linked claim opens");
+    // And it links back.
+    const back = await claim.getAttribute("id");
+    assert.equal(await target.locator(`a[href="#${back}"]`).count(), 1);
+    await screenshot(page, "claims");
     assert.deepEqual(outside, [], "requests to other hosts");
     assert.deepEqual(problems, [], "console errors, exceptions or failed requests");
   } finally {

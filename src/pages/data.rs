@@ -2,15 +2,21 @@
 //! its JSON twin (`/v1/force-comparison`) come from one function.
 
 use crate::domain::attribution::Context;
-use crate::domain::{ActorId, ForceComparison, ForceFigure, ForceMetric, IncidentSort};
+use crate::domain::{
+    ActorId, Claim, ClaimSort, ForceComparison, ForceFigure, ForceMetric, IncidentSort,
+};
 use crate::error::ApiError;
 use crate::representation;
+use crate::store::claims::ClaimFilter;
 use crate::store::incidents::IncidentFilter;
 use crate::store::keyset::Sorted;
 use crate::store::{self, Reader};
 
 /// The actors whose forces the home page compares.
 pub const COMPARED: [&str; 2] = ["pakistan", "afghan-taliban"];
+
+/// The most claims the home page lists (the newest), for the same reason.
+pub const CLAIMS_LIMIT: i64 = 200;
 
 /// The most incidents the home page's map draws (the newest): a page's size stays bounded
 /// whatever the dataset holds.
@@ -26,14 +32,19 @@ pub struct Chart {
     pub version: i64,
 }
 
-/// What names the actors compared and the claimants and sources of their figures.
-async fn context(reader: &Reader, comparison: &ForceComparison) -> Result<Context, ApiError> {
+/// What names the actors compared, the claimants and sources of their figures, and those of
+/// `claims` (with the claimants of the claims contradicting them).
+async fn context(
+    reader: &Reader,
+    comparison: &ForceComparison,
+    claims: &[Claim],
+) -> Result<Context, ApiError> {
     let figures: Vec<ForceFigure> = comparison
         .metrics
         .iter()
         .flat_map(|m| m.actors.iter().flat_map(|a| a.figures.iter().cloned()))
         .collect();
-    let mut context = store::lookups::attribution_context(reader, &[], &figures).await?;
+    let mut context = store::lookups::attribution_context(reader, claims, &figures).await?;
     // An actor without a figure is named too (its row says it has none).
     for id in &comparison.actors {
         if !context.actors.contains_key(id.as_str())
@@ -55,7 +66,19 @@ pub async fn overview(reader: &Reader) -> Result<Overview, ApiError> {
         .map(|id| ActorId::parse(*id).expect("the compared actors' ids are valid"))
         .collect();
     let comparison = representation::force_comparison(reader, actors, None).await?;
-    let context = context(reader, &comparison).await?;
+    let mut claims = store::claims::CLAIMS
+        .page(
+            reader,
+            &ClaimFilter::default(),
+            &ClaimSort::MadeAtDesc.order(),
+            None,
+            CLAIMS_LIMIT + 1,
+        )
+        .await?;
+    let more_claims = claims.len() as i64 > CLAIMS_LIMIT;
+    claims.truncate(CLAIMS_LIMIT as usize);
+    representation::attribute_claims(reader, &mut claims).await?;
+    let mut context = context(reader, &comparison, &claims).await?;
     let coverage = store::timeline::coverage(reader)
         .await?
         .map(|(earliest, latest)| Coverage { earliest, latest });
@@ -70,13 +93,31 @@ pub async fn overview(reader: &Reader) -> Result<Overview, ApiError> {
         .await?;
     let more_incidents = incidents.len() as i64 > MAP_LIMIT;
     incidents.truncate(MAP_LIMIT as usize);
+    // Places that one party's claim puts there are drawn as that party's.
+    let according: Vec<String> = incidents
+        .iter()
+        .flat_map(|i| &i.locations)
+        .filter_map(|l| l.according_to.as_ref().map(ToString::to_string))
+        .collect();
+    let placed_by = store::lookups::claimants(reader, &according).await?;
+    let unnamed: Vec<String> = placed_by
+        .values()
+        .filter(|a| !context.actors.contains_key(*a))
+        .cloned()
+        .collect();
+    context
+        .actors
+        .extend(store::lookups::actor_names(reader, &unnamed).await?);
     Ok(Overview {
         info,
         comparison,
         context,
         coverage,
+        claims,
+        more_claims,
         incidents,
         more_incidents,
+        placed_by,
     })
 }
 
@@ -88,7 +129,7 @@ pub async fn force_chart(
     metric: ForceMetric,
 ) -> Result<Chart, ApiError> {
     let comparison = representation::force_comparison(reader, actors, Some(metric)).await?;
-    let context = context(reader, &comparison).await?;
+    let context = context(reader, &comparison, &[]).await?;
     let version = store::dataset::stamp(reader)
         .await?
         .map_or(0, |s| s.version);

@@ -2,7 +2,7 @@
 
 use crate::domain::{DatePrecision, PartialDate};
 
-use super::locale::Locale;
+use crate::locale::Locale;
 
 /// One side of a date as precise as written: "27 February 2026", "February 2026", "2025".
 fn side(text: &str, locale: &Locale) -> Option<String> {

@@ -4,10 +4,10 @@
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::force_chart;
-use super::locale::Locale;
 use super::theme::Theme;
 use crate::domain::attribution::Context;
 use crate::domain::{ForceMetric, MetricComparison, SourceId};
+use crate::locale::Locale;
 
 /// Width of an embed in CSS pixels when none is asked for, and the bounds of `width`.
 pub const DEFAULT_WIDTH: u32 = 640;
@@ -35,13 +35,15 @@ impl Embed<'_> {
                 sources.push(id.clone());
             }
         }
-        let footer = [
-            format!("Source: {}.", self.context.sources(&sources)),
-            format!(
-                "Figures as their publishers stated them. Durand dataset, version {}, CC BY 4.0.",
-                self.version
-            ),
-        ];
+        let mut footer = Vec::new();
+        if !sources.is_empty() {
+            footer.push(format!("Source: {}.", self.context.sources(&sources)));
+            footer.push("Figures as their publishers stated them.".to_owned());
+        }
+        footer.push(format!(
+            "Durand dataset, version {}, CC BY 4.0.",
+            self.version
+        ));
         let chart = force_chart::chart(
             self.comparison,
             self.context,

@@ -9,10 +9,10 @@
 
 use maud::{Markup, html};
 
-use super::locale::Locale;
 use super::theme::Theme;
 use crate::domain::attribution::Context;
-use crate::domain::{ActorKind, ForceFigure, ForceMetric, MetricComparison, Qualifier};
+use crate::domain::{ActorKind, DateBasis, ForceFigure, ForceMetric, MetricComparison, Qualifier};
+use crate::locale::Locale;
 
 /// Left and right margin, and the room a bar may run on past its number (open-ended bars).
 const PAD: f64 = 12.0;
@@ -209,17 +209,33 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 }
 
 /// The amount as the source put it ("more than 600,000 active personnel"), else built from
-/// the number and qualifier, with the number written for the reader.
+/// the number, qualifier and unit, with the number written for the reader; then the caveat
+/// the source attaches, in its words ("(their condition is unknown)").
 pub fn amount(figure: &ForceFigure, locale: &Locale) -> String {
     let localised = |text: &str| match figure.value {
         // The source's own wording, with its number written the reader's way.
         Some(v) => text.replace(&locale_free(v), &locale.number(v)),
         None => text.to_owned(),
     };
-    match (&figure.text, figure.value) {
+    let amount = match (&figure.text, figure.value) {
         (Some(text), _) => localised(text),
-        (None, Some(v)) => format!("{}{}", qualifier_words(figure.qualifier), locale.number(v)),
+        (None, Some(v)) => {
+            let unit = figure
+                .unit
+                .as_deref()
+                .map(|u| format!(" {u}"))
+                .unwrap_or_default();
+            format!(
+                "{}{}{unit}",
+                qualifier_words(figure.qualifier),
+                locale.number(v)
+            )
+        }
         (None, None) => "no number given".to_owned(),
+    };
+    match &figure.caveat {
+        Some(caveat) => format!("{amount} ({caveat})"),
+        None => amount,
     }
 }
 
@@ -245,14 +261,26 @@ pub fn name<'a>(ctx: &'a Context, id: &'a str) -> &'a str {
     ctx.actors.get(id).map_or(id, |(name, _)| name.as_str())
 }
 
-/// Who stated the figure, for which period: "according to the International Institute for
-/// Strategic Studies, 2025"; "in the source's own voice, by 27 February 2026".
+/// Who stated the figure, for which period, as the attribution sentence says it: "according
+/// to the International Institute for Strategic Studies, for 2025 (date estimated by Durand)";
+/// "in the source's own voice, undated (reported by 27 February 2026)".
 pub fn credit(figure: &ForceFigure, ctx: &Context, locale: &Locale) -> String {
     let who = match ctx.kind(figure.claimant.as_str()) {
         Some(ActorKind::SourceVoice) => "in the source's own voice".to_owned(),
         _ => format!("according to {}", ctx.actor(figure.claimant.as_str())),
     };
-    format!("{who}, {}", super::dates::period(&figure.as_of, locale))
+    let period = super::dates::period(&figure.as_of, locale);
+    let when = match figure.as_of.first_day() {
+        // An open start: the number held by the source's date, from when is not said.
+        None => format!("undated (reported {period})"),
+        Some(_) => format!("for {period}"),
+    };
+    let estimated = if figure.as_of_basis == Some(DateBasis::Estimated) {
+        " (date estimated by Durand)"
+    } else {
+        ""
+    };
+    format!("{who}, {when}{estimated}")
 }
 
 /// A bar in words, for its tooltip and the chart's description.
@@ -280,13 +308,13 @@ pub fn legend(comparisons: &[MetricComparison]) -> Markup {
     html! {
         ul class="legend" {
             @if has(&[Qualifier::MoreThan, Qualifier::AtLeast]) {
-                li { "A bar that fades out: the source gives a lower bound (\u{201c}more than\u{201d}, \u{201c}at least\u{201d}); the true amount is larger." }
+                li { "A bar that fades out: the source says \u{201c}more than\u{201d} or \u{201c}at least\u{201d} this number, so the bar is drawn without an end." }
             }
             @if has(&[Qualifier::LessThan, Qualifier::UpTo]) {
-                li { "A dashed outline: the source gives an upper bound (\u{201c}up to\u{201d}, \u{201c}fewer than\u{201d})." }
+                li { "A dashed outline: the source says \u{201c}up to\u{201d} or \u{201c}fewer than\u{201d} this number." }
             }
             @if has(&[Qualifier::Approximately]) {
-                li { "A soft end: the source gives an approximate number (\u{201c}about\u{201d})." }
+                li { "A soft end: the source says \u{201c}about\u{201d} this number." }
             }
             li { "Each figure is drawn as its publisher stated it; numbers from different publishers are never merged." }
         }

@@ -5,9 +5,9 @@ use serde_json::json;
 
 use super::force_chart;
 use super::layout::{self, Head};
-use super::locale::Locale;
 use super::theme::Theme;
-use super::{Overview, data, dates, embed, map};
+use super::{Overview, claims, data, dates, embed, map};
+use crate::locale::Locale;
 
 /// Downloads offered on the page: label, address, media type (for JSON-LD).
 const DOWNLOADS: &[(&str, &str, &str)] = &[
@@ -57,7 +57,7 @@ pub fn page(overview: &Overview, locale: &Locale) -> Markup {
                 (locale.number(overview.info.counts.sources)) " sources"
             }
             @if let Some(coverage) = &overview.coverage {
-                dt { "Dates covered" }
+                dt { "Incidents and claims dated" }
                 dd {
                     (dates::side_in_words(dates::start(&coverage.earliest), locale))
                     " – " (dates::side_in_words(dates::end(&coverage.latest), locale))
@@ -98,14 +98,24 @@ pub fn page(overview: &Overview, locale: &Locale) -> Markup {
             }
         }
 
+        section aria-labelledby="claims" {
+            h2 id="claims" { "Claims" }
+            p {
+                "Every statement here is somebody's claim, never a fact. Open one for its figures as stated, its status, the claims that contradict it (linked both ways) and a sentence to print. "
+                @if overview.more_claims { "The newest " (locale.number(data::CLAIMS_LIMIT)) " are listed; " } @else { "All are listed; " }
+                a href="/v1/claims" { "the API has them all" } "."
+            }
+            (claims::list(&overview.claims, &overview.context, locale))
+        }
+
         section aria-labelledby="places" {
             h2 id="places" { "Where" }
             p {
                 "The places of the " @if overview.more_incidents { "newest " (locale.number(data::MAP_LIMIT)) " " }
-                "incidents, as precisely as the source places them. "
+                "incidents, each as precisely as the source or a party's claim places it. "
                 a href="/v1/incidents?format=geojson" { "All of them as GeoJSON" } "."
             }
-            (map::map(&overview.incidents, Theme::Light))
+            (map::map(&overview.incidents, &overview.placed_by, &overview.context, Theme::Light))
         }
 
         section aria-labelledby="downloads" {

@@ -3,7 +3,7 @@
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use super::locale::Locale;
+use crate::locale::Locale;
 
 /// The stylesheet, small enough to inline: system fonts, logical properties (so a
 /// right-to-left page mirrors without changes), and a readable measure.

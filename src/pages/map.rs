@@ -7,7 +7,11 @@ use std::sync::LazyLock;
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use std::collections::HashMap;
+
+use super::force_chart;
 use super::theme::Theme;
+use crate::domain::attribution::Context;
 use crate::domain::{GeoPrecision, Incident, Location};
 
 /// The outlines and the projection they were drawn in.
@@ -70,24 +74,46 @@ pub struct Place<'a> {
     pub location: &'a Location,
 }
 
-/// Every place of `incidents`: those with a point, and those without.
-pub fn places(incidents: &[Incident]) -> (Vec<Place<'_>>, Vec<Place<'_>>) {
-    incidents
-        .iter()
-        .flat_map(|incident| {
-            incident
-                .locations
-                .iter()
-                .map(move |location| Place { incident, location })
+impl Place<'_> {
+    /// Who places the event here, when it is one party's claim: "according to Pakistan".
+    fn according_to(&self, placed_by: &HashMap<String, String>, ctx: &Context) -> Option<String> {
+        let claim = self.location.according_to.as_ref()?;
+        Some(match placed_by.get(claim.as_str()) {
+            Some(claimant) => format!("according to {}", force_chart::name(ctx, claimant)),
+            None => format!("according to the claim {claim}"),
         })
-        .partition(|p| p.location.point().is_some())
+    }
 }
 
-/// The map of `incidents`, and beside it the list of their places that have no point.
-pub fn map(incidents: &[Incident], theme: Theme) -> Markup {
+/// Every place of `incidents`, in three lists: those drawn, those whose point falls outside
+/// the map's frame, and those without a point.
+fn places(incidents: &[Incident]) -> [Vec<Place<'_>>; 3] {
+    let mut lists = [Vec::new(), Vec::new(), Vec::new()];
+    for incident in incidents {
+        for location in &incident.locations {
+            let list = match location.point() {
+                Some((lon, lat)) if REGION.project(lon, lat).is_some() => 0,
+                Some(_) => 1,
+                None => 2,
+            };
+            lists[list].push(Place { incident, location });
+        }
+    }
+    lists
+}
+
+/// The map of `incidents`, and beside it the places it does not draw: those outside its frame
+/// and those without a point. `placed_by` and `ctx` name the party whose claim puts a place
+/// there (`according_to`): such a place is drawn hollow, as that party's account.
+pub fn map(
+    incidents: &[Incident],
+    placed_by: &HashMap<String, String>,
+    ctx: &Context,
+    theme: Theme,
+) -> Markup {
     let region = &*REGION;
     let colours = theme.colours();
-    let (with_point, without) = places(incidents);
+    let [drawn, outside, without] = places(incidents);
     html! {
         div class="map" {
             figure {
@@ -96,7 +122,7 @@ pub fn map(incidents: &[Incident], theme: Theme) -> Markup {
                     style="max-width:640px;height:auto" {
                     title id="map-title" { "Incidents with a point, on a map of Pakistan, Afghanistan and their neighbours" }
                     desc id="map-desc" {
-                        (with_point.len()) " places drawn; a ring's size says what its point stands for: a site, or a representative point of a town, district, province or country."
+                        (drawn.len()) " places drawn. A filled dot is a place the source gives; a hollow one, a place as one party's claim puts it. A dashed ring marks a point that stands for an area."
                     }
                     rect width="100%" height="100%" fill="#eaf2f8" {}
                     @for country in &region.countries {
@@ -106,38 +132,60 @@ pub fn map(incidents: &[Incident], theme: Theme) -> Markup {
                             title { (country.name) }
                         }
                     }
-                    @for place in &with_point {
+                    @for place in &drawn {
                         @if let Some((x, y)) = place.location.point().and_then(|(lon, lat)| region.project(lon, lat)) {
+                            @let claimed = place.according_to(placed_by, ctx);
                             g class="place" data-incident=(place.incident.id.as_str())
-                                data-precision=(place.location.precision.as_str()) {
+                                data-precision=(place.location.precision.as_str())
+                                data-claimed=(claimed.is_some()) {
                                 title {
                                     (place.incident.title) ": " (place.location.name) " (" (place.location.represents()) ")"
+                                    @if let Some(claimed) = &claimed { ", " (claimed) }
                                 }
                                 @if place.location.precision != GeoPrecision::Exact {
                                     circle cx=(round(x)) cy=(round(y)) r=(radius(place.location.precision))
                                         fill=(colours.bar) fill-opacity="0.12" stroke=(colours.bar)
                                         stroke-width="1.2" stroke-dasharray="3 2" {}
                                 }
-                                circle cx=(round(x)) cy=(round(y)) r="3" fill=(colours.bar) {}
+                                @if claimed.is_some() {
+                                    circle cx=(round(x)) cy=(round(y)) r="3.5" fill="#ffffff"
+                                        stroke=(colours.bar) stroke-width="2" {}
+                                } @else {
+                                    circle cx=(round(x)) cy=(round(y)) r="3" fill=(colours.bar) {}
+                                }
                             }
                         }
                     }
                 }
                 figcaption {
-                    "A dot is a place's point; a dashed ring around it, the area the point stands for (the event may have been anywhere in it). "
+                    "A filled dot is a place the source gives; a hollow dot, a place as one party's claim puts it (its tooltip names the party). "
+                    "A dashed ring marks a point that stands for an area (the event may have been anywhere in it); the ring's size shows the kind of area (district, province, country), not its extent. "
                     "Outlines: " (region.source) ". Boundaries are drawn as Natural Earth draws them and imply no position on disputed territory."
                 }
             }
             div class="unplaced" {
                 h3 { "Not on the map" }
-                @if without.is_empty() {
-                    p { "Every place has a point." }
-                } @else {
+                @if outside.is_empty() && without.is_empty() {
+                    p { "Every place is drawn." }
+                }
+                @if !without.is_empty() {
                     p { "The source names these places without anything that can be located, so they have no point:" }
                     ul {
                         @for place in &without {
                             li data-incident=(place.incident.id.as_str()) {
                                 (place.location.name) " — " (place.incident.title)
+                                @if let Some(claimed) = place.according_to(placed_by, ctx) { " (" (claimed) ")" }
+                            }
+                        }
+                    }
+                }
+                @if !outside.is_empty() {
+                    p { "These have a point outside the map's frame:" }
+                    ul {
+                        @for place in &outside {
+                            li data-incident=(place.incident.id.as_str()) data-outside="true" {
+                                (place.location.name) " — " (place.incident.title)
+                                @if let Some(claimed) = place.according_to(placed_by, ctx) { " (" (claimed) ")" }
                             }
                         }
                     }

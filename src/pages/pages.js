@@ -18,3 +18,10 @@ document.addEventListener("click", async (event) => {
     if (source.select) source.select();
   }
 });
+// A link to a claim on the page opens it (a closed disclosure would hide its target).
+function openTarget() {
+  const target = location.hash && document.getElementById(location.hash.slice(1));
+  if (target && target.tagName === "DETAILS") target.open = true;
+}
+window.addEventListener("hashchange", openTarget);
+openTarget();

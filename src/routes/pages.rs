@@ -1,7 +1,7 @@
 //! Handlers of the pages for people (`/`) and the embeds for newsrooms (`/embed/...`). They
 //! are not part of the API's spec; their data comes from the reads the API serves.
 
-use actix_web::http::header::{self, ContentType, HeaderValue};
+use actix_web::http::header::{self, ContentType, Header, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -11,9 +11,9 @@ use super::v1::params::ActorList;
 use crate::domain::{AsOf, ForceMetric};
 use crate::error::ApiError;
 use crate::extract::Params;
+use crate::locale::Locale;
 use crate::pages::embed::{self, Embed};
 use crate::pages::layout;
-use crate::pages::locale::Locale;
 use crate::pages::theme::Theme;
 use crate::pages::{self, home};
 
@@ -38,10 +38,19 @@ async fn script() -> HttpResponse {
         .body(layout::SCRIPT)
 }
 
+/// `/` takes no parameters: anything in its query is a 400, as in the API (and cannot make
+/// the response cache keep another copy of the page).
+#[derive(Debug, Deserialize, IntoParams)]
+struct HomeParams {}
+
 /// `/`: the dataset at a glance.
 #[get("/")]
 #[tracing::instrument(skip_all)]
-async fn home_page(db: Db, request: HttpRequest) -> Result<HttpResponse, ApiError> {
+async fn home_page(
+    db: Db,
+    _: Params<HomeParams>,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     let locale = Locale::negotiate(&request);
     let reader = db.at(None).await?;
     let overview = pages::data::overview(&reader).await?;
@@ -127,14 +136,15 @@ async fn force_comparison_embed(
     }
 }
 
-/// Whether the request's `Accept` names HTML (a browser loading a page or an iframe does; an
-/// `<img>` does not).
+/// Whether the request's `Accept` names HTML with a quality above zero (a browser loading a
+/// page or an iframe does; an `<img>` does not).
 fn accepts_html(request: &HttpRequest) -> bool {
-    request
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|accept| accept.contains("text/html"))
+    header::Accept::parse(request).is_ok_and(|accept| {
+        accept
+            .0
+            .iter()
+            .any(|m| m.item.essence_str() == "text/html" && m.quality > header::Quality::ZERO)
+    })
 }
 
 /// An HTML page, with the headers every page carries.

@@ -19,15 +19,7 @@ pub async fn attribution_context(
         .iter()
         .flat_map(|c| c.contradicted_by.iter().map(ToString::to_string))
         .collect();
-    let claimants: HashMap<String, String> = sqlx::query!(
-        "select id, claimant_id from claims where id = any($1)",
-        &contradicting
-    )
-    .fetch_all(&mut *db.conn().await?)
-    .await?
-    .into_iter()
-    .map(|r| (r.id, r.claimant_id))
-    .collect();
+    let claimants = claimants(db, &contradicting).await?;
 
     let mut actor_ids: Vec<String> = claimants.values().cloned().collect();
     actor_ids.extend(claims.iter().map(|c| c.claimant.to_string()));
@@ -41,15 +33,7 @@ pub async fn attribution_context(
             .iter()
             .flat_map(|f| [f.actor.to_string(), f.claimant.to_string()]),
     );
-    let actors = sqlx::query!(
-        r#"select id, doc->>'name' as "name!", doc->'kind' as "kind!: Json<ActorKind>" from actors where id = any($1)"#,
-        &actor_ids
-    )
-    .fetch_all(&mut *db.conn().await?)
-    .await?
-    .into_iter()
-    .map(|r| (r.id, (r.name, r.kind.0)))
-    .collect();
+    let actors = actor_names(db, &actor_ids).await?;
 
     let source_ids: Vec<String> = claims
         .iter()
@@ -77,4 +61,35 @@ pub async fn attribution_context(
         sources,
         claimants,
     })
+}
+
+/// Who made each of the claims `ids` (claim id → claimant's actor id); unknown ids are left out.
+pub async fn claimants(
+    db: &Reader,
+    ids: &[String],
+) -> Result<HashMap<String, String>, sqlx::Error> {
+    Ok(
+        sqlx::query!("select id, claimant_id from claims where id = any($1)", ids)
+            .fetch_all(&mut *db.conn().await?)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r.claimant_id))
+            .collect(),
+    )
+}
+
+/// The name and kind of each of the actors `ids`; unknown ids are left out.
+pub async fn actor_names(
+    db: &Reader,
+    ids: &[String],
+) -> Result<HashMap<String, (String, ActorKind)>, sqlx::Error> {
+    Ok(sqlx::query!(
+        r#"select id, doc->>'name' as "name!", doc->'kind' as "kind!: Json<ActorKind>" from actors where id = any($1)"#,
+        ids
+    )
+    .fetch_all(&mut *db.conn().await?)
+    .await?
+    .into_iter()
+    .map(|r| (r.id, (r.name, r.kind.0)))
+    .collect())
 }

@@ -152,14 +152,14 @@ pub async fn coverage(db: &Reader) -> Result<Option<(PartialDate, PartialDate)>,
              union all
              (select made_start, doc -> 'made_at' from claims
               where made_start > $1 order by made_start limit 1)
-           ) x order by s limit 1) as "earliest?: Json<PartialDate>",
+           ) x order by s, d::text limit 1) as "earliest?: Json<PartialDate>",
           (select d from (
              (select date_end as e, doc -> 'date' as d from incidents
               where date_end < $2 order by date_end desc limit 1)
              union all
              (select made_end, doc -> 'made_at' from claims
               where made_end < $2 order by made_end desc limit 1)
-           ) x order by e desc limit 1) as "latest?: Json<PartialDate>"
+           ) x order by e desc, d::text limit 1) as "latest?: Json<PartialDate>"
         "#,
         crate::domain::partial_date::EARLIEST,
         crate::domain::partial_date::LATEST,

@@ -57,9 +57,9 @@ async fn the_home_page_shows_both_personnel_figures_as_stated_and_credited(pool:
     // figure in the source's own voice (not IISS, not 2025).
     for text in [
         "more than 600,000 active personnel",
-        "according to the International Institute for Strategic Studies, 2025",
+        "according to the International Institute for Strategic Studies, for 2025 (date estimated by Durand)",
         "172,000 personnel",
-        "in the source's own voice, by 27 February 2026",
+        "in the source's own voice, undated (reported by 27 February 2026)",
         "data-qualifier=\"more_than\" data-figure=\"pakistan-active-personnel-2025\"",
     ] {
         assert!(html.contains(text), "no {text:?} on the page");
@@ -100,6 +100,10 @@ async fn the_home_page_is_cached_and_validated_like_the_api(pool: PgPool) {
     assert!(header(&headers, "cache-control").contains("max-age"));
     assert!(header(&headers, "vary").contains("Accept-Language"));
     assert_eq!(header(&headers, "durand-dataset-version"), "1");
+    // Anything in the query is a problem, as in the API: no copies of the page to keep.
+    app.get("/?utm_source=x")
+        .await
+        .assert_bad_parameter("utm_source");
     let (status, _, body) = fetch(&app, "/", &[("if-none-match", &etag)]).await;
     assert_eq!(status, StatusCode::NOT_MODIFIED);
     assert!(body.is_empty());
@@ -115,7 +119,10 @@ async fn numbers_and_dates_follow_accept_language(pool: PgPool) {
         german.contains("more than 600.000 active personnel"),
         "German grouping"
     );
-    assert!(german.contains("by 27 Februar 2026"), "a German month");
+    assert!(
+        german.contains("reported by 27 Februar 2026"),
+        "a German month"
+    );
     // The text stays English until translated, and says so.
     assert_eq!(header(&headers, "content-language"), "en");
     assert!(german.contains("<html lang=\"en\" dir=\"ltr\" data-locale=\"de-DE\""));
@@ -185,7 +192,7 @@ async fn an_embed_is_an_svg_with_its_own_attribution_and_source_line(pool: PgPoo
     for text in [
         "role=\"img\"",
         "more than 600,000 active personnel",
-        "according to the International Institute for Strategic Studies, 2025",
+        "according to the International Institute for Strategic Studies, for 2025 (date estimated by Durand)",
         "Source: International Institute for Strategic Studies",
         "CC BY 4.0",
     ] {
@@ -245,6 +252,17 @@ async fn an_actor_without_a_figure_is_said_to_have_none_not_drawn_as_zero(pool: 
         "{svg}"
     );
     assert!(svg.contains("23 helicopters"), "{svg}");
+    // A caveat the source attaches travels with the number.
+    let (_, _, aircraft) = fetch(
+        &app,
+        "/embed/force-comparison?actors=pakistan,afghan-taliban&metric=aircraft&format=svg",
+        &[],
+    )
+    .await;
+    assert!(
+        aircraft.contains("at least six aircraft (their condition is unknown)"),
+        "{aircraft}"
+    );
 }
 
 #[sqlx::test]
@@ -301,6 +319,11 @@ async fn the_map_draws_only_places_with_a_point_and_lists_the_others(pool: PgPoo
     assert!(map.contains("Bajaur (a representative point of the named district)"));
     // A province's point is drawn with the ring of the area it stands for.
     assert!(map.contains("data-precision=\"province\""));
+    // Kabul, Paktia and Kandahar are placed by Pakistan's account: drawn hollow, and said so.
+    assert_eq!(map.matches("data-claimed=\"true\"").count(), 3, "{map}");
+    assert!(
+        map.contains("Kabul (a representative point of the named province), according to Pakistan")
+    );
     // The places without one are listed, not drawn.
     let unplaced = &map[map.find("Not on the map").unwrap()..];
     for place in [
@@ -314,4 +337,75 @@ async fn the_map_draws_only_places_with_a_point_and_lists_the_others(pool: PgPoo
         3,
         "{unplaced}"
     );
+}
+
+/// The `<details>` of claim `id` on the page.
+fn claim_block<'a>(html: &'a str, id: &str) -> &'a str {
+    let start = html
+        .find(&format!("<details id=\"claim-{id}\""))
+        .unwrap_or_else(|| panic!("no claim {id} on the page"));
+    let rest = &html[start..];
+    &rest[..rest.find("</details>").unwrap()]
+}
+
+#[sqlx::test]
+async fn each_claim_shows_its_status_figures_sentence_and_contradictions_both_ways(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (_, _, html) = fetch(&app, "/", &[]).await;
+    let claims: Vec<Value> = app.walk("/v1/claims", 100).await;
+    assert_eq!(
+        html.matches("<details id=\"claim-").count(),
+        claims.len(),
+        "every claim listed"
+    );
+    let mut pairs = 0;
+    for claim in &claims {
+        let id = claim["id"].as_str().unwrap();
+        let block = claim_block(&html, id);
+        let status = claim["status"].as_str().unwrap();
+        assert!(
+            block.contains(&format!(
+                "<span class=\"status status-{status}\">{status}</span>"
+            )),
+            "{id}"
+        );
+        // The sentence to print, with its copy button.
+        let sentence = claim["attribution"].as_str().unwrap();
+        assert!(
+            block.contains(&format!("<span id=\"attribution-{id}\">")),
+            "{id}"
+        );
+        assert!(
+            block.contains(&format!("data-copy=\"attribution-{id}\"")),
+            "{id}"
+        );
+        assert!(
+            block.contains(&sentence.replace('\'', "&#39;").replace('"', "&quot;"))
+                || block.contains(sentence),
+            "{id}: {sentence}"
+        );
+        // Figures as stated: the source's own words, qualifier kept.
+        for figure in claim["figures"].as_array().unwrap() {
+            if let Some(text) = figure["text"].as_str() {
+                assert!(
+                    block.contains(text) || block.contains(&text.replace('\'', "&#39;")),
+                    "{id}: {text}"
+                );
+            }
+        }
+        // A contradiction links to the other claim, and the other links back.
+        for other in claim["contradicted_by"].as_array().unwrap() {
+            let other = other.as_str().unwrap();
+            assert!(
+                block.contains(&format!("href=\"#claim-{other}\"")),
+                "{id} -> {other}"
+            );
+            assert!(
+                claim_block(&html, other).contains(&format!("href=\"#claim-{id}\"")),
+                "{other} -> {id}"
+            );
+            pairs += 1;
+        }
+    }
+    assert!(pairs >= 2, "the dataset has contradicting claims");
 }

@@ -1,12 +1,13 @@
 //! The reader's locale, from `Accept-Language`: how pages and charts write numbers and dates,
-//! and the language and direction of their text.
+//! and the language and direction of their text. Below the pages, so that the response cache
+//! can key a page on the locale it is written for rather than on the raw header.
 //!
 //! Text is English for now. Numbers (grouping) and dates (month names, order) follow the
 //! first language the reader accepts that has the data for it; the text's `lang` and `dir`
 //! come from [`Locale::text_lang`] and [`Locale::dir`], so that a translation into a
 //! right-to-left language (Urdu, Pashto, Dari) needs strings, not layout changes.
 
-use actix_web::HttpRequest;
+use actix_web::HttpMessage;
 use actix_web::http::header::{AcceptLanguage, Header, LanguageTag, Preference};
 use chrono::NaiveDate;
 use num_format::ToFormattedString;
@@ -42,7 +43,7 @@ impl Default for Locale {
 impl Locale {
     /// The first language in the request's `Accept-Language`, by quality, that numbers and
     /// dates can be written for; English when there is none (or no header, or a bad one).
-    pub fn negotiate(request: &HttpRequest) -> Self {
+    pub fn negotiate(request: &impl HttpMessage) -> Self {
         let Ok(header) = AcceptLanguage::parse(request) else {
             return Self::default();
         };
