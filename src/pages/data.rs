@@ -7,9 +7,9 @@ use crate::domain::{
 };
 use crate::error::ApiError;
 use crate::representation;
-use crate::store::claims::ClaimFilter;
-use crate::store::incidents::IncidentFilter;
-use crate::store::keyset::Sorted;
+use crate::store::claims::CLAIMS;
+use crate::store::incidents::INCIDENTS;
+use crate::store::keyset::{ListQueries, Sorted};
 use crate::store::{self, Reader};
 
 /// The actors whose forces the home page compares.
@@ -22,7 +22,7 @@ pub const CLAIMS_LIMIT: i64 = 200;
 /// whatever the dataset holds.
 pub const MAP_LIMIT: i64 = 500;
 
-use super::{Coverage, Overview};
+use super::{Coverage, Listed, MapData, Overview};
 
 /// One metric's comparison, with the names and sources its credits need.
 pub struct Chart {
@@ -58,6 +58,26 @@ async fn context(
     Ok(context)
 }
 
+/// The first `limit` records of a collection in `order` (its newest, for the orders used here),
+/// and whether it holds more.
+async fn newest<F: Default, R, T>(
+    queries: &ListQueries<F, R, T>,
+    reader: &Reader,
+    order: impl Sorted,
+    limit: i64,
+) -> Result<Listed<T>, sqlx::Error>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+{
+    let (filter, order) = (F::default(), order.order());
+    let mut items = queries
+        .page(reader, &filter, &order, None, limit + 1)
+        .await?;
+    let more = items.len() as i64 > limit;
+    items.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(Listed { items, more })
+}
+
 /// What `/` shows.
 pub async fn overview(reader: &Reader) -> Result<Overview, ApiError> {
     let info = representation::dataset_info(reader).await?;
@@ -66,35 +86,16 @@ pub async fn overview(reader: &Reader) -> Result<Overview, ApiError> {
         .map(|id| ActorId::parse(*id).expect("the compared actors' ids are valid"))
         .collect();
     let comparison = representation::force_comparison(reader, actors, None).await?;
-    let mut claims = store::claims::CLAIMS
-        .page(
-            reader,
-            &ClaimFilter::default(),
-            &ClaimSort::MadeAtDesc.order(),
-            None,
-            CLAIMS_LIMIT + 1,
-        )
-        .await?;
-    let more_claims = claims.len() as i64 > CLAIMS_LIMIT;
-    claims.truncate(CLAIMS_LIMIT as usize);
-    representation::attribute_claims(reader, &mut claims).await?;
-    let mut context = context(reader, &comparison, &claims).await?;
+    let mut claims = newest(&CLAIMS, reader, ClaimSort::MadeAtDesc, CLAIMS_LIMIT).await?;
+    representation::attribute_claims(reader, &mut claims.items).await?;
+    let mut context = context(reader, &comparison, &claims.items).await?;
     let coverage = store::timeline::coverage(reader)
         .await?
         .map(|(earliest, latest)| Coverage { earliest, latest });
-    let mut incidents = store::incidents::INCIDENTS
-        .page(
-            reader,
-            &IncidentFilter::default(),
-            &IncidentSort::DateDesc.order(),
-            None,
-            MAP_LIMIT + 1,
-        )
-        .await?;
-    let more_incidents = incidents.len() as i64 > MAP_LIMIT;
-    incidents.truncate(MAP_LIMIT as usize);
+    let incidents = newest(&INCIDENTS, reader, IncidentSort::DateDesc, MAP_LIMIT).await?;
     // Places that one party's claim puts there are drawn as that party's.
     let according: Vec<String> = incidents
+        .items
         .iter()
         .flat_map(|i| &i.locations)
         .filter_map(|l| l.according_to.as_ref().map(ToString::to_string))
@@ -114,10 +115,10 @@ pub async fn overview(reader: &Reader) -> Result<Overview, ApiError> {
         context,
         coverage,
         claims,
-        more_claims,
-        incidents,
-        more_incidents,
-        placed_by,
+        map: MapData {
+            incidents,
+            placed_by,
+        },
     })
 }
 

@@ -102,20 +102,20 @@ pub fn page(overview: &Overview, locale: &Locale) -> Markup {
             h2 id="claims" { "Claims" }
             p {
                 "Every statement here is somebody's claim, never a fact. Open one for its figures as stated, its status, the claims that contradict it (linked both ways) and a sentence to print. "
-                @if overview.more_claims { "The newest " (locale.number(data::CLAIMS_LIMIT)) " are listed; " } @else { "All are listed; " }
+                @if overview.claims.more { "The newest " (locale.number(data::CLAIMS_LIMIT)) " are listed; " } @else { "All are listed; " }
                 a href="/v1/claims" { "the API has them all" } "."
             }
-            (claims::list(&overview.claims, &overview.context, locale))
+            (claims::list(&overview.claims.items, &overview.context, locale))
         }
 
         section aria-labelledby="places" {
             h2 id="places" { "Where" }
             p {
-                "The places of the " @if overview.more_incidents { "newest " (locale.number(data::MAP_LIMIT)) " " }
+                "The places of the " @if overview.map.incidents.more { "newest " (locale.number(data::MAP_LIMIT)) " " }
                 "incidents, each as precisely as the source or a party's claim places it. "
                 a href="/v1/incidents?format=geojson" { "All of them as GeoJSON" } "."
             }
-            (map::map(&overview.incidents, &overview.placed_by, &overview.context, Theme::Light))
+            (map::map(&overview.map.incidents.items, &overview.map.placed_by, &overview.context, Theme::Light))
         }
 
         section aria-labelledby="downloads" {

@@ -39,22 +39,31 @@ impl Coverage {
     }
 }
 
+/// The first records of a collection a page shows, and whether there are more: a page's size
+/// stays bounded whatever the dataset holds.
+pub struct Listed<T> {
+    pub items: Vec<T>,
+    pub more: bool,
+}
+
 /// What `/` shows.
 pub struct Overview {
+    /// The dataset's description, and the dates its incidents and claims cover.
     pub info: DatasetInfo,
+    pub coverage: Option<Coverage>,
     /// The compared actors' forces, every metric.
     pub comparison: ForceComparison,
-    /// Names and sources for the figures' credits.
+    /// Names and sources for the figures' credits and the claims.
     pub context: Context,
-    pub coverage: Option<Coverage>,
     /// The newest claims (at most [`data::CLAIMS_LIMIT`]), attributed.
-    pub claims: Vec<Claim>,
-    /// Whether there are more claims than the page lists.
-    pub more_claims: bool,
-    /// The newest incidents (at most [`data::MAP_LIMIT`]), for the map.
-    pub incidents: Vec<Incident>,
-    /// Whether there are more incidents than the map shows.
-    pub more_incidents: bool,
-    /// Who made each claim that places an incident (`according_to`): claim id → claimant.
+    pub claims: Listed<Claim>,
+    /// The newest incidents and whose claims place them.
+    pub map: MapData,
+}
+
+/// What the map draws: the newest incidents (at most [`data::MAP_LIMIT`]), and who made
+/// each claim that places one (`according_to`: claim id → claimant).
+pub struct MapData {
+    pub incidents: Listed<Incident>,
     pub placed_by: HashMap<String, String>,
 }
