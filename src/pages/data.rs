@@ -81,11 +81,23 @@ where
 /// What `/` shows.
 pub async fn overview(reader: &Reader) -> Result<Overview, ApiError> {
     let info = representation::dataset_info(reader).await?;
-    let actors = COMPARED
-        .iter()
-        .map(|id| ActorId::parse(*id).expect("the compared actors' ids are valid"))
-        .collect();
-    let comparison = representation::force_comparison(reader, actors, None).await?;
+    // The compared actors, those the data holds: a dataset without them has no comparison,
+    // and the page says so rather than failing.
+    let mut actors = Vec::new();
+    for id in COMPARED {
+        let id = ActorId::parse(id).expect("the compared actors' ids are valid");
+        if store::actors::actor_exists(reader, &id).await? {
+            actors.push(id);
+        }
+    }
+    let comparison = if actors.len() == COMPARED.len() {
+        representation::force_comparison(reader, actors, None).await?
+    } else {
+        ForceComparison {
+            actors,
+            metrics: Vec::new(),
+        }
+    };
     let mut claims = newest(&CLAIMS, reader, ClaimSort::MadeAtDesc, CLAIMS_LIMIT).await?;
     representation::attribute_claims(reader, &mut claims.items).await?;
     let mut context = context(reader, &comparison, &claims.items).await?;

@@ -44,6 +44,12 @@ pub fn page(overview: &Overview, locale: &Locale) -> Markup {
     let meta = &overview.info.meta;
     let main = html! {
         h1 { (meta.title) }
+        @if meta.synthetic {
+            p class="warning" role="note" {
+                strong { "Synthetic data." }
+                " These records were made up by durand generate for load tests: they are not real events and must never be cited."
+            }
+        }
         p class="lede" { (meta.description) }
         dl class="facts" {
             dt { "Version" }
@@ -72,6 +78,9 @@ pub fn page(overview: &Overview, locale: &Locale) -> Markup {
             p {
                 "Pakistan and the Afghan Taliban, metric by metric. Each bar is one figure as its publisher stated it, with its qualifier drawn: "
                 "two publishers' numbers are two bars, never one."
+            }
+            @if overview.comparison.metrics.is_empty() {
+                p { "The dataset holds no force figure for these actors." }
             }
             (force_chart::legend(&overview.comparison.metrics))
             div class="charts" {

@@ -409,3 +409,23 @@ async fn each_claim_shows_its_status_figures_sentence_and_contradictions_both_wa
     }
     assert!(pairs >= 2, "the dataset has contradicting claims");
 }
+
+#[sqlx::test]
+async fn a_synthetic_dataset_is_shown_with_a_warning_not_to_cite_it(pool: PgPool) {
+    let plan = durand::generate::Plan {
+        incidents: 30,
+        claims: 60,
+        seed: 3,
+    };
+    let generator =
+        durand::generate::Generator::new(plan, durand::domain::Dataset::bundled().unwrap());
+    durand::generate::load(&pool, generator, 2).await.unwrap();
+    let app = TestApp::serve(pool);
+    let (status, _, html) = fetch(&app, "/", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("<strong>Synthetic data.</strong>"),
+        "the warning"
+    );
+    assert!(html.contains("must never be cited"));
+}
