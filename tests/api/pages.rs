@@ -429,3 +429,40 @@ async fn a_synthetic_dataset_is_shown_with_a_warning_not_to_cite_it(pool: PgPool
     );
     assert!(html.contains("must never be cited"));
 }
+
+#[sqlx::test]
+async fn the_home_page_lists_at_most_its_bound_of_incidents_and_says_there_are_more(pool: PgPool) {
+    // One incident more than the map draws: the page stays bounded and says so.
+    let plan = durand::generate::Plan {
+        incidents: 501,
+        claims: 10,
+        seed: 5,
+    };
+    let generator =
+        durand::generate::Generator::new(plan, durand::domain::Dataset::bundled().unwrap());
+    durand::generate::load(&pool, generator, 0).await.unwrap();
+    let app = TestApp::serve(pool);
+    let (status, _, html) = fetch(&app, "/", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("The places of the newest 500 incidents"),
+        "the bound is said"
+    );
+    let map = &html[html.find("<div class=\"map\">").expect("a map")..];
+    let map = &map[..map.find("</section>").unwrap()];
+    let incidents: std::collections::HashSet<&str> = map
+        .split("data-incident=\"")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect();
+    // Exactly the places of the newest 500 incidents, as the API orders them.
+    let newest = app.get_ok("/v1/incidents?sort=-date&limit=500").await;
+    let expected: std::collections::HashSet<&str> = newest["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| !i["locations"].as_array().unwrap().is_empty())
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(incidents, expected, "the newest 500, not 501");
+}
