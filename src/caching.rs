@@ -60,10 +60,14 @@ pub struct Unconditional;
 #[derive(Debug, Clone)]
 pub struct ReadStamp(pub Stamp);
 
-/// Whether `path` is one of the pages for people or their embeds (`/`, `/embed/...`): read
+/// Whether `path` is one of the pages for people or their embeds (`/`, a record's page such as
+/// `/claims/{id}`, `/embed/...`): read
 /// from the data, cached and validated like the API's reads, and varying by language too.
 pub fn is_page(path: &str) -> bool {
-    path == "/" || path.starts_with("/embed/")
+    path == "/"
+        || ["/embed/", "/actors/", "/claims/", "/incidents/"]
+            .iter()
+            .any(|prefix| path.starts_with(prefix))
 }
 
 /// Whether `path` serves the dataset's data: the API's reads (`/v1/...`) and the pages.

@@ -12,7 +12,7 @@ use crate::locale::Locale;
 
 /// A figure of a claim as stated: the source's words when it gave them ("more than 200
 /// wounded"), else the qualified number and what it counts.
-fn figure(figure: &Figure, locale: &Locale) -> String {
+pub(super) fn figure(figure: &Figure, locale: &Locale) -> String {
     match (&figure.text, figure.value) {
         (Some(text), _) => text.clone(),
         (None, Some(v)) => format!(
@@ -26,7 +26,7 @@ fn figure(figure: &Figure, locale: &Locale) -> String {
 }
 
 /// Words a status badge says.
-fn status_words(status: ClaimStatus) -> &'static str {
+pub(super) fn status_words(status: ClaimStatus) -> &'static str {
     match status {
         ClaimStatus::Unverified => "unverified",
         ClaimStatus::Disputed => "disputed",
@@ -90,7 +90,7 @@ pub fn list(claims: &[Claim], ctx: &Context, locale: &Locale) -> Markup {
                                                         (claim_title(who, &title_of(claims, other.as_str())))
                                                     }
                                                 } @else {
-                                                    a href=(format!("/v1/claims/{}", other.as_str())) data-contradiction=(other.as_str()) {
+                                                    a href=(format!("/claims/{}", other.as_str())) data-contradiction=(other.as_str()) {
                                                         (who.unwrap_or(other.as_str())) " (claim " (other.as_str()) ")"
                                                     }
                                                 }
@@ -108,6 +108,7 @@ pub fn list(claims: &[Claim], ctx: &Context, locale: &Locale) -> Markup {
                                 button type="button" data-copy=(id) { "Copy" }
                             }
                         }
+                        p { a href=(format!("/claims/{}", claim.id.as_str())) { "The claim's page: its sources' words and its history" } }
                     }
                 }
             }

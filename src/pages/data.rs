@@ -58,20 +58,21 @@ async fn context(
     Ok(context)
 }
 
-/// The first `limit` records of a collection in `order` (its newest, for the orders used here),
-/// and whether it holds more.
-async fn newest<F: Default, R, T>(
+/// The first `limit` records of a collection that pass `filter`, in `order` (the newest, for
+/// the orders used here), and whether it holds more.
+pub(super) async fn newest<F, R, T>(
     queries: &ListQueries<F, R, T>,
     reader: &Reader,
+    filter: &F,
     order: impl Sorted,
     limit: i64,
 ) -> Result<Listed<T>, sqlx::Error>
 where
     R: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
 {
-    let (filter, order) = (F::default(), order.order());
+    let order = order.order();
     let mut items = queries
-        .page(reader, &filter, &order, None, limit + 1)
+        .page(reader, filter, &order, None, limit + 1)
         .await?;
     let more = items.len() as i64 > limit;
     items.truncate(usize::try_from(limit).unwrap_or(0));
@@ -98,13 +99,27 @@ pub async fn overview(reader: &Reader) -> Result<Overview, ApiError> {
             metrics: Vec::new(),
         }
     };
-    let mut claims = newest(&CLAIMS, reader, ClaimSort::MadeAtDesc, CLAIMS_LIMIT).await?;
+    let mut claims = newest(
+        &CLAIMS,
+        reader,
+        &Default::default(),
+        ClaimSort::MadeAtDesc,
+        CLAIMS_LIMIT,
+    )
+    .await?;
     representation::attribute_claims(reader, &mut claims.items).await?;
     let mut context = context(reader, &comparison, &claims.items).await?;
     let coverage = store::timeline::coverage(reader)
         .await?
         .map(|(earliest, latest)| Coverage { earliest, latest });
-    let incidents = newest(&INCIDENTS, reader, IncidentSort::DateDesc, MAP_LIMIT).await?;
+    let incidents = newest(
+        &INCIDENTS,
+        reader,
+        &Default::default(),
+        IncidentSort::DateDesc,
+        MAP_LIMIT,
+    )
+    .await?;
     // Places that one party's claim puts there are drawn as that party's.
     let according: Vec<String> = incidents
         .items

@@ -4,14 +4,19 @@
 //!
 //! Rendering is pure (data in, markup out); [`data`] gathers what a page shows.
 
+pub mod actor_page;
+pub mod claim_page;
 pub mod claims;
 pub mod data;
 pub mod dates;
 pub mod embed;
 pub mod force_chart;
 pub mod home;
+pub mod incident_page;
 pub mod layout;
 pub mod map;
+pub mod record_page;
+pub mod records;
 pub mod theme;
 
 use std::collections::HashMap;

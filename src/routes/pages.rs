@@ -15,15 +15,24 @@ use crate::locale::Locale;
 use crate::pages::embed::{self, Embed};
 use crate::pages::layout;
 use crate::pages::theme::Theme;
-use crate::pages::{self, home};
+use crate::pages::{self, actor_page, claim_page, home, incident_page, records};
 
 /// The paths of the pages, the embeds and their script (all read-only), for the 405 a
 /// wrong method on them gets.
-pub const PATHS: &[&str] = &["/", "/embed/force-comparison", "/assets/pages.js"];
+pub const PATHS: &[&str] = &[
+    "/",
+    RECORD_PAGES,
+    "/embed/force-comparison",
+    "/assets/pages.js",
+];
+
+/// The pages of single records: `/claims/{id}`, `/actors/{id}`, `/incidents/{id}`.
+const RECORD_PAGES: &str = "/{resource:(?:actors|claims|incidents)}/{id}";
 
 /// Registers the pages and embeds.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(home_page)
+        .service(record_page)
         .service(force_comparison_embed)
         .service(script);
 }
@@ -59,6 +68,65 @@ async fn home_page(
         home::page(&overview, &locale).into_string(),
         false,
     ))
+}
+
+/// Query parameters of a record's page: the version to show. Empty (as the page's own form
+/// sends "the latest version") or absent: the current data.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct RecordPageParams {
+    /// A dataset version (`42`) or time (RFC 3339), as the API's `as_of`.
+    as_of: Option<String>,
+}
+
+impl RecordPageParams {
+    fn as_of(&self) -> Result<Option<AsOf>, ApiError> {
+        match self.as_of.as_deref() {
+            None | Some("") => Ok(None),
+            Some(text) => text
+                .parse()
+                .map(Some)
+                .map_err(|e: String| ApiError::invalid("as_of", e)),
+        }
+    }
+}
+
+/// `/claims/{id}`, `/actors/{id}`, `/incidents/{id}`: one record, its history and the version
+/// shown. A record deleted by that version is a 410 page with its history; one that did not
+/// exist then, a 404 problem.
+#[get("/{resource:(?:actors|claims|incidents)}/{id}")]
+#[tracing::instrument(skip_all)]
+async fn record_page(
+    db: Db,
+    path: web::Path<(String, String)>,
+    Params(params): Params<RecordPageParams>,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let (resource, id) = path.into_inner();
+    let locale = Locale::negotiate(&request);
+    let reader = db.at(params.as_of()?).await?;
+    let (present, markup) = match resource.as_str() {
+        "claims" => {
+            let record = records::claim(&reader, &id).await?;
+            (record.record.is_some(), claim_page::page(&record, &locale))
+        }
+        "actors" => {
+            let record = records::actor(&reader, &id).await?;
+            (record.record.is_some(), actor_page::page(&record, &locale))
+        }
+        _ => {
+            let record = records::incident(&reader, &id).await?;
+            (
+                record.record.is_some(),
+                incident_page::page(&record, &locale),
+            )
+        }
+    };
+    let mut response = page(&locale, markup.into_string(), false);
+    if !present {
+        *response.status_mut() = actix_web::http::StatusCode::GONE;
+    }
+    Ok(response)
 }
 
 /// Which representation of an embed: the SVG, or a page holding it (for an iframe).

@@ -7,6 +7,8 @@
 
 use sqlx::PgPool;
 
+use super::Reader;
+
 use crate::domain::{FeedChange, Operation, Resource, Revision, Tombstone};
 
 /// The operation named `s` (as stored in `revisions.operation`).
@@ -50,6 +52,49 @@ pub async fn list_revisions(
         limit,
     )
     .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(Revision {
+                version: r.version,
+                at: r.at,
+                author: r.author,
+                operation: parse_operation(&r.operation)?,
+                resource,
+                id: id.to_owned(),
+                before: r.before,
+                after: r.after,
+                reason: r.reason,
+            })
+        })
+        .collect()
+}
+
+/// The newest revisions of one record as `db` sees its history (up to the version it reads,
+/// all of them for the current data), newest first, at most `limit`: what a record's page
+/// lists. The tables are named with their schema, as a past version's reads look in `asof`.
+#[tracing::instrument(skip(db))]
+pub async fn newest_revisions(
+    db: &Reader,
+    resource: Resource,
+    id: &str,
+    limit: i64,
+) -> Result<Vec<Revision>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"
+        select r.version, v.at, v.author, r.operation, r.before, r.after, r.reason
+        from public.revisions r
+        join public.dataset_versions v on v.version = r.version
+        where r.resource = $1 and r.record_id = $2 and r.version <= $3
+        order by r.version desc
+        limit $4
+        "#,
+        resource.as_str(),
+        id,
+        db.version().unwrap_or(i64::MAX),
+        limit,
+    )
+    .fetch_all(&mut *db.conn().await?)
     .await?;
     rows.into_iter()
         .map(|r| {

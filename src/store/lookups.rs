@@ -41,20 +41,7 @@ pub async fn attribution_context(
         .chain(figures.iter().flat_map(|f| f.sources.ids()))
         .map(ToString::to_string)
         .collect();
-    // Sources and the sources they are cited in (one level is all the data has).
-    let sources: HashMap<String, Source> = sqlx::query_scalar!(
-        r#"
-        select doc as "doc!: Json<Source>" from sources
-        where id = any($1)
-           or id in (select doc->>'cited_in' from sources where id = any($1))
-        "#,
-        &source_ids
-    )
-    .fetch_all(&mut *db.conn().await?)
-    .await?
-    .into_iter()
-    .map(|Json(s)| (s.id.to_string(), s))
-    .collect();
+    let sources = sources(db, &source_ids).await?;
 
     Ok(Context {
         actors,
@@ -91,5 +78,23 @@ pub async fn actor_names(
     .await?
     .into_iter()
     .map(|r| (r.id, (r.name, r.kind.0)))
+    .collect())
+}
+
+/// The sources `ids` and the sources they are cited in (one level is all the data has), by
+/// id; unknown ids are left out.
+pub async fn sources(db: &Reader, ids: &[String]) -> Result<HashMap<String, Source>, sqlx::Error> {
+    Ok(sqlx::query_scalar!(
+        r#"
+        select doc as "doc!: Json<Source>" from sources
+        where id = any($1)
+           or id in (select doc->>'cited_in' from sources where id = any($1))
+        "#,
+        ids
+    )
+    .fetch_all(&mut *db.conn().await?)
+    .await?
+    .into_iter()
+    .map(|Json(s)| (s.id.to_string(), s))
     .collect())
 }

@@ -466,3 +466,362 @@ async fn the_home_page_lists_at_most_its_bound_of_incidents_and_says_there_are_m
         .collect();
     assert_eq!(incidents, expected, "the newest 500, not 501");
 }
+
+/// The text of a page: its markup's entities for quotes and apostrophes decoded, as the
+/// record's JSON has them.
+fn text(html: &str) -> String {
+    html.replace("&#39;", "'").replace("&quot;", "\"")
+}
+
+#[sqlx::test]
+async fn every_claim_has_a_page_with_its_sentence_sources_and_schema_org_claim(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let claims: Vec<Value> = app.walk("/v1/claims", 100).await;
+    let sources: Vec<Value> = app.walk("/v1/sources", 100).await;
+    let mut dated = 0;
+    for claim in &claims {
+        let id = claim["id"].as_str().unwrap();
+        let (status, headers, html) = fetch(&app, &format!("/claims/{id}"), &[]).await;
+        assert_eq!(status, StatusCode::OK, "{id}");
+        assert!(header(&headers, "content-type").starts_with("text/html"));
+        assert!(header(&headers, "etag").starts_with('"'));
+        let page = text(&html);
+        // The sentence to print, with its copy button; the status; the claimant's page.
+        assert!(
+            page.contains(claim["attribution"].as_str().unwrap()),
+            "{id}"
+        );
+        assert!(html.contains("data-copy=\"attribution\""), "{id}");
+        let status = claim["status"].as_str().unwrap();
+        assert!(html.contains(&format!("data-status=\"{status}\"")), "{id}");
+        let claimant = claim["claimant"].as_str().unwrap();
+        assert!(
+            html.contains(&format!("href=\"/actors/{claimant}\"")),
+            "{id}"
+        );
+        // The sources' own words, marked as quotes.
+        for evidence in claim["evidence"].as_array().unwrap() {
+            let span = evidence["span"].as_str().unwrap();
+            assert!(page.contains(&format!("<q>{span}</q>")), "{id}: {span}");
+        }
+        // Each contradiction links to the other claim's page.
+        for other in claim["contradicted_by"].as_array().unwrap() {
+            let other = other.as_str().unwrap();
+            assert!(
+                html.contains(&format!("href=\"/claims/{other}\"")),
+                "{id} -> {other}"
+            );
+        }
+        // schema.org Claim: the claimant as author, the sources as appearances, and a
+        // datePublished only where the claim's date is one day, month or year.
+        let ld = json_ld(&html);
+        assert_eq!(ld["@type"], "Claim");
+        assert_eq!(ld["url"], format!("/claims/{id}"));
+        assert_eq!(ld["text"], claim["statement"]);
+        let name = app.get_ok(&format!("/v1/actors/{claimant}")).await["name"].clone();
+        assert_eq!(ld["author"]["name"], name, "{id}");
+        assert_eq!(ld["author"]["url"], format!("/actors/{claimant}"));
+        let all_sources = Value::Array(sources.clone());
+        let titles: Vec<Value> = claim["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| crate::helpers::by_id(&all_sources, s.as_str().unwrap())["title"].clone())
+            .collect();
+        let appearances: Vec<Value> = ld["appearance"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["name"].clone())
+            .collect();
+        assert_eq!(appearances, titles, "{id}");
+        let made = claim["made_at"]["value"].as_str().unwrap();
+        if made.contains('/') {
+            assert!(ld.get("datePublished").is_none(), "{id}: {made}");
+        } else {
+            assert_eq!(ld["datePublished"], made, "{id}");
+            dated += 1;
+        }
+    }
+    assert!(
+        dated > 0 && dated < claims.len(),
+        "both kinds of date are covered"
+    );
+}
+
+/// The rows of a record page's history table: the versions listed, newest first.
+fn history_versions(html: &str) -> Vec<i64> {
+    html.match_indices("<tr data-version=\"")
+        .map(|(i, m)| {
+            let rest = &html[i + m.len()..];
+            rest[..rest.find('"').unwrap()].parse().unwrap()
+        })
+        .collect()
+}
+
+/// Sends a write with the editor's token, and `If-Match` the record's current ETag.
+async fn write(
+    app: &TestApp,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> Value {
+    let current = app.get(path.split('?').next().unwrap()).await;
+    let mut request = app
+        .client
+        .request(method, format!("{}{path}", app.base))
+        .bearer_auth(token);
+    if let Some(etag) = current.headers.get("etag") {
+        request = request.header("If-Match", etag);
+    }
+    if let Some(body) = body {
+        request = request
+            .header("Content-Type", "application/merge-patch+json")
+            .body(body.to_string());
+    }
+    let r = reply(request.send().await.unwrap()).await;
+    assert!(r.status.is_success(), "{path}: {}", r.body);
+    r.body
+}
+
+#[sqlx::test]
+async fn a_record_page_shows_its_history_and_any_version_of_it(pool: PgPool) {
+    use durand::store::keys::{self, Scope};
+    let app = TestApp::spawn(pool).await;
+    let (token, _) = keys::create(&app.pool, "page-editor", Scope::Write)
+        .await
+        .unwrap();
+    let id = "pages-test-claim";
+    let first = "Pakistan said a further strike killed at least 12 fighters.";
+    let second = "Pakistan said a further strike killed at least 14 fighters.";
+    // Version 2 creates the claim, 3 changes its statement, 4 deletes it.
+    let claim = crate::curation::new_claim(Some(id));
+    let created = app
+        .client
+        .post(format!("{}/v1/claims", app.base))
+        .bearer_auth(&token)
+        .json(&claim)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let path = format!("/v1/claims/{id}");
+    write(
+        &app,
+        &token,
+        reqwest::Method::PATCH,
+        &path,
+        Some(serde_json::json!({"statement": second})),
+    )
+    .await;
+
+    let (status, _, html) = fetch(&app, &format!("/claims/{id}"), &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(second) && !html.contains(first));
+    assert_eq!(history_versions(&html), [3, 2]);
+    assert!(
+        html.contains("changed: <code>statement</code>"),
+        "what changed is named"
+    );
+    assert!(html.contains(&format!("href=\"/claims/{id}?as_of=2\"")));
+    // The selector: the latest (chosen) and each version that changed the record.
+    assert!(html.contains("<option value=\"\" selected>the latest version</option>"));
+    assert!(html.contains("<option value=\"2\">version 2"));
+
+    // As it was at version 2: the first statement, said to be past, history up to then.
+    let (status, headers, html) = fetch(&app, &format!("/claims/{id}?as_of=2"), &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(first) && !html.contains(second));
+    assert!(html.contains("As it was at dataset version 2"));
+    assert_eq!(history_versions(&html), [2]);
+    assert!(html.contains("<option value=\"2\" selected>version 2"));
+    assert_eq!(header(&headers, "durand-dataset-version"), "2");
+    assert!(!header(&headers, "cache-control").contains("immutable"));
+    // The form's "latest version" sends an empty as_of: the current page.
+    let (status, _, html) = fetch(&app, &format!("/claims/{id}?as_of="), &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(second));
+    // Before it existed: a 404 problem, as the API answers.
+    let r = reply(
+        app.request(reqwest::Method::GET, &format!("/claims/{id}?as_of=1"))
+            .await,
+    )
+    .await;
+    r.assert_problem(404);
+    let r = reply(
+        app.request(reqwest::Method::GET, &format!("/claims/{id}?as_of=soon"))
+            .await,
+    )
+    .await;
+    r.assert_bad_parameter("as_of");
+    let r = reply(
+        app.request(reqwest::Method::GET, &format!("/claims/{id}?version=2"))
+            .await,
+    )
+    .await;
+    r.assert_bad_parameter("version");
+
+    // Deleted: a 410 page that says when and why, and keeps the history readable.
+    write(
+        &app,
+        &token,
+        reqwest::Method::DELETE,
+        &format!("{path}?reason=Entered twice"),
+        None,
+    )
+    .await;
+    let (status, headers, html) = fetch(&app, &format!("/claims/{id}"), &[]).await;
+    assert_eq!(status, StatusCode::GONE);
+    assert!(header(&headers, "content-type").starts_with("text/html"));
+    assert!(
+        html.contains("Deleted</strong> in dataset version 4"),
+        "{html}"
+    );
+    assert!(html.contains("Entered twice"));
+    assert!(
+        !html.contains(second),
+        "a deleted record's content is not shown as current"
+    );
+    assert_eq!(history_versions(&html), [4, 3, 2]);
+    let (status, _, html) = fetch(&app, &format!("/claims/{id}?as_of=3"), &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(second));
+
+    // Never existed; not a record's id; not a collection with pages.
+    for path in [
+        "/claims/no-such-claim",
+        "/actors/Not%20An%20Id",
+        "/incidents/x",
+    ] {
+        let r = reply(app.request(reqwest::Method::GET, path).await).await;
+        r.assert_problem(404);
+    }
+    let r = reply(
+        app.request(reqwest::Method::GET, "/sources/explainer-2026-02-27")
+            .await,
+    )
+    .await;
+    r.assert_problem(404);
+}
+
+#[sqlx::test]
+async fn an_actor_page_lists_its_figures_claims_and_incidents(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (status, headers, html) = fetch(&app, "/actors/pakistan", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        header(&headers, "vary")
+            .to_ascii_lowercase()
+            .contains("accept-language")
+    );
+    let page = text(&html);
+    // Every force figure about it, as stated and credited.
+    let figures = app.walk("/v1/force-figures?actor=pakistan", 100).await;
+    assert!(!figures.is_empty());
+    for figure in &figures {
+        let credit = figure["attribution"].as_str().unwrap();
+        assert!(!credit.is_empty());
+        if let Some(text) = figure["text"].as_str() {
+            assert!(page.contains(text), "{text}");
+        }
+    }
+    assert!(page.contains("according to the International Institute for Strategic Studies"));
+    // The claims it made, each linked to its page; the incidents it took part in.
+    for claim in app.ids("/v1/claims?claimant=pakistan&limit=100").await {
+        assert!(
+            html.contains(&format!("<details id=\"claim-{claim}\"")),
+            "{claim}"
+        );
+        assert!(
+            html.contains(&format!("href=\"/claims/{claim}\"")),
+            "{claim}"
+        );
+    }
+    for incident in app.ids("/v1/incidents?actor=pakistan&limit=100").await {
+        assert!(
+            html.contains(&format!("href=\"/incidents/{incident}\"")),
+            "{incident}"
+        );
+    }
+    // Its relations link to the other actors' pages, which answer.
+    let actor = app.get_ok("/v1/actors/pakistan").await;
+    for relation in actor["relations"].as_array().unwrap() {
+        let other = relation["actor"].as_str().unwrap();
+        assert!(
+            html.contains(&format!("href=\"/actors/{other}\"")),
+            "{other}"
+        );
+        let (status, _, _) = fetch(&app, &format!("/actors/{other}"), &[]).await;
+        assert_eq!(status, StatusCode::OK, "{other}");
+    }
+}
+
+#[sqlx::test]
+async fn an_incident_page_places_it_as_precisely_as_its_sources_and_no_more(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let incidents = app.walk("/v1/incidents", 100).await;
+    let mut claimed_places = 0;
+    for incident in &incidents {
+        let id = incident["id"].as_str().unwrap();
+        let (status, _, html) = fetch(&app, &format!("/incidents/{id}"), &[]).await;
+        assert_eq!(status, StatusCode::OK, "{id}");
+        let page = text(&html);
+        for location in incident["locations"].as_array().unwrap() {
+            let precision = location["precision"].as_str().unwrap();
+            assert!(page.contains(&format!("Precision: {precision};")), "{id}");
+            if location["lat"].is_null() {
+                assert!(
+                    page.contains("no point: the source names no place to put one"),
+                    "{id}"
+                );
+            }
+            // A place only one party's claim gives is said to be that party's.
+            if let Some(claim) = location["according_to"].as_str() {
+                let claimant = app.get_ok(&format!("/v1/claims/{claim}")).await["claimant"].clone();
+                let name = app
+                    .get_ok(&format!("/v1/actors/{}", claimant.as_str().unwrap()))
+                    .await["name"]
+                    .clone();
+                assert!(
+                    page.contains(&format!(
+                        "Placed here by <a href=\"/claims/{claim}\">{}'s claim</a> only.",
+                        name.as_str().unwrap()
+                    )),
+                    "{id}: {claim}"
+                );
+                claimed_places += 1;
+            }
+        }
+        for claim in incident["claims"].as_array().unwrap() {
+            assert!(
+                html.contains(&format!("href=\"/claims/{}\"", claim.as_str().unwrap())),
+                "{id}"
+            );
+        }
+        for actor in incident["actors"].as_array().unwrap() {
+            assert!(
+                html.contains(&format!(
+                    "href=\"/actors/{}\"",
+                    actor["actor"].as_str().unwrap()
+                )),
+                "{id}"
+            );
+        }
+    }
+    assert!(
+        claimed_places >= 3,
+        "Kabul, Paktia and Kandahar are Pakistan's account"
+    );
+}
+
+#[sqlx::test]
+async fn record_pages_are_cached_and_validated_like_the_api(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (_, headers, _) = fetch(&app, "/actors/ttp", &[]).await;
+    let etag = header(&headers, "etag").to_owned();
+    assert!(header(&headers, "cache-control").contains("max-age"));
+    let (status, _, body) = fetch(&app, "/actors/ttp", &[("If-None-Match", &etag)]).await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    assert!(body.is_empty());
+}

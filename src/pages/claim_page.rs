@@ -1,0 +1,228 @@
+//! `/claims/{id}`: one claim for a reader, as somebody's claim (never a fact), with its
+//! schema.org `Claim` (author = the claimant, appearance = its sources).
+
+use maud::{Markup, html};
+use serde_json::{Value, json};
+
+use super::claims::{figure, status_words};
+use super::dates;
+use super::force_chart::name;
+use super::record_page::{self, Shell};
+use super::records::{ClaimView, RecordPage};
+use crate::domain::attribution::Context;
+use crate::domain::claim::claim_title;
+use crate::domain::evidence::DateBasis;
+use crate::domain::{ActorKind, Claim, SourceKind};
+use crate::locale::Locale;
+
+/// A link to an actor's page, named.
+pub fn actor_link(ctx: &Context, id: &str) -> Markup {
+    html! { a href=(format!("/actors/{id}")) { (name(ctx, id)) } }
+}
+
+/// The claim's page.
+pub fn page(record: &RecordPage<ClaimView>, locale: &Locale) -> Markup {
+    let ctx = &record.context;
+    let title = match &record.record {
+        Some(view) => claim_title(
+            Some(name(ctx, view.claim.claimant.as_str())),
+            &view.claim.statement,
+        ),
+        None => format!("Claim {}", record.id),
+    };
+    let main = match &record.record {
+        Some(view) => claim(view, ctx, locale),
+        None => html! {},
+    };
+    let description = record
+        .record
+        .as_ref()
+        .and_then(|v| v.claim.attribution.clone())
+        .unwrap_or_default();
+    record_page::page(
+        record,
+        Shell {
+            title: &title,
+            kind: "Claim",
+            description: &description,
+            json_ld: record.record.as_ref().map(|v| json_ld(record, &v.claim)),
+        },
+        locale,
+        main,
+    )
+}
+
+/// The claim itself.
+fn claim(view: &ClaimView, ctx: &Context, locale: &Locale) -> Markup {
+    let claim = &view.claim;
+    html! {
+        p {
+            span class=(format!("status status-{}", claim.status.as_str())) data-status=(claim.status.as_str()) { (status_words(claim.status)) }
+            " A claim by " (actor_link(ctx, claim.claimant.as_str())) ", not a fact."
+        }
+        @if let Some(sentence) = &claim.attribution {
+            p class="attribution" {
+                span id="attribution" { (sentence) }
+                " "
+                button type="button" data-copy="attribution" { "Copy" }
+            }
+        }
+        dl class="facts" {
+            dt { "Claimed by" }
+            dd {
+                (actor_link(ctx, claim.claimant.as_str()))
+                @if let Some(s) = &claim.spokesperson {
+                    ", through " @if let Some(n) = &s.name { (n) ", " } (s.role)
+                }
+                @if let Some(relay) = &claim.relayed_by {
+                    "; relayed by " (actor_link(ctx, relay.as_str()))
+                }
+            }
+            dt { "Made" }
+            dd {
+                (dates::period(&claim.made_at, locale))
+                @if claim.made_at_basis == Some(DateBasis::Estimated) { " (date estimated by Durand)" }
+                @if let Some(note) = &claim.made_at_note { br; small { (note) } }
+            }
+            dt { "Kind" }
+            dd { (claim.kind.as_str().replace('_', " ")) }
+            @if !claim.about.is_empty() {
+                dt { "About" }
+                dd { @for (i, a) in claim.about.iter().enumerate() { @if i > 0 { ", " } (actor_link(ctx, a.as_str())) } }
+            }
+            @if let Some((id, title)) = &view.incident {
+                dt { "Incident" }
+                dd { a href=(format!("/incidents/{id}")) { (title) } }
+            }
+            @if let Some(quote) = &claim.quote {
+                dt { "In their words" }
+                dd { q { (quote) } }
+            }
+            @if !claim.figures.is_empty() {
+                dt { "Figures, as stated" }
+                dd {
+                    ul {
+                        @for f in &claim.figures {
+                            li data-qualifier=(f.qualifier.as_str()) {
+                                (figure(f, locale)) " (" (f.subject) ")"
+                                (record_page::basis(f, ctx))
+                            }
+                        }
+                    }
+                }
+            }
+            dt { "Status" }
+            dd {
+                (status_words(claim.status))
+                @if let Some(note) = &claim.status_note { ": " (note) }
+            }
+            @if !claim.contradicted_by.is_empty() {
+                dt { "Contradicted by" }
+                dd {
+                    ul class="contradictions" {
+                        @for other in &claim.contradicted_by {
+                            @let shown = view.contradicting.iter().find(|c| &c.id == other);
+                            li {
+                                a href=(format!("/claims/{other}")) data-contradiction=(other.as_str()) {
+                                    @match shown {
+                                        Some(c) => (claim_title(Some(name(ctx, c.claimant.as_str())), &c.statement)),
+                                        None => { "claim " (other) },
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        section aria-labelledby="basis" {
+            h2 id="basis" { "In the sources' words" }
+            (record_page::basis(claim, ctx))
+            (record_page::sources(claim.sources.ids(), ctx, locale))
+        }
+    }
+}
+
+/// schema.org's type for an actor as an author: every actor is a body of people (a state's
+/// and a de facto government's are governments), never one person.
+fn organisation(kind: Option<ActorKind>) -> &'static str {
+    match kind {
+        Some(ActorKind::State | ActorKind::DeFactoGovernment) => "GovernmentOrganization",
+        _ => "Organization",
+    }
+}
+
+/// An actor as a schema.org node.
+fn actor_node(ctx: &Context, id: &str) -> Value {
+    json!({
+        "@type": organisation(ctx.kind(id)),
+        "name": name(ctx, id),
+        "url": format!("/actors/{id}"),
+    })
+}
+
+/// A date schema.org reads as a `Date`: one day, month or year (ISO 8601's reduced
+/// precision), not a range or an open side.
+fn schema_date(date: &crate::domain::PartialDate) -> Option<&str> {
+    (!date.value().contains('/')).then_some(date.value())
+}
+
+/// The schema.org `Claim`: the claimant as author, its sources as its appearances, when it was
+/// made (only when that is one day, month or year: a range is no `datePublished`).
+pub fn json_ld(record: &RecordPage<ClaimView>, claim: &Claim) -> Value {
+    let ctx = &record.context;
+    let appearance: Vec<Value> = claim
+        .sources
+        .ids()
+        .iter()
+        .filter_map(|id| ctx.sources.get(id.as_str()))
+        .map(|source| {
+            let kind = match source.kind {
+                SourceKind::NewsReport | SourceKind::Wire => "NewsArticle",
+                SourceKind::ThinkTank => "Report",
+                SourceKind::Dataset => "Dataset",
+                SourceKind::OfficialStatement => "CreativeWork",
+            };
+            let mut node = json!({"@type": kind, "name": source.title});
+            if let Some(url) = &source.url {
+                node["url"] = json!(url);
+            }
+            if let Some(publisher) = &source.publisher {
+                node["publisher"] = json!({"@type": "Organization", "name": publisher});
+            }
+            if let Some(date) = source.published.as_ref().and_then(schema_date) {
+                node["datePublished"] = json!(date);
+            }
+            node
+        })
+        .collect();
+    let mut node = json!({
+        "@context": "https://schema.org",
+        "@type": "Claim",
+        "url": format!("/claims/{}", claim.id),
+        "text": claim.statement,
+        "author": actor_node(ctx, claim.claimant.as_str()),
+        "appearance": appearance,
+        "about": claim.about.iter().map(|a| actor_node(ctx, a.as_str())).collect::<Vec<_>>(),
+        "isPartOf": {"@type": "Dataset", "name": record.dataset.title, "url": "/"},
+    });
+    if let Some(date) = schema_date(&claim.made_at) {
+        node["datePublished"] = json!(date);
+    }
+    node
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::PartialDate;
+
+    #[test]
+    fn only_a_single_date_is_a_schema_org_date() {
+        let date = |s: &str| PartialDate::parse(s).unwrap();
+        assert_eq!(schema_date(&date("2026-02-27")), Some("2026-02-27"));
+        assert_eq!(schema_date(&date("2025")), Some("2025"));
+        assert_eq!(schema_date(&date("../2026-02-27")), None);
+        assert_eq!(schema_date(&date("2026-01/2026-02")), None);
+    }
+}

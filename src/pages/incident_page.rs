@@ -1,0 +1,140 @@
+//! `/incidents/{id}`: one incident, dated and placed as precisely as its sources (and no more),
+//! with who took part in which role and the claims about it.
+
+use maud::{Markup, html};
+
+use super::claim_page::actor_link;
+use super::force_chart::name;
+use super::record_page::{self, Shell};
+use super::records::{IncidentView, RELATED_LIMIT, RecordPage};
+use super::{claims, dates};
+use crate::domain::attribution::Context;
+use crate::domain::evidence::DateBasis;
+use crate::domain::{Location, PartialDate};
+use crate::locale::Locale;
+
+/// The incident's page.
+pub fn page(record: &RecordPage<IncidentView>, locale: &Locale) -> Markup {
+    let title = record.record.as_ref().map_or_else(
+        || format!("Incident {}", record.id),
+        |v| v.incident.title.clone(),
+    );
+    let description = record
+        .record
+        .as_ref()
+        .map(|v| v.incident.summary.clone())
+        .unwrap_or_default();
+    let main = match &record.record {
+        Some(view) => incident(view, &record.context, locale),
+        None => html! {},
+    };
+    record_page::page(
+        record,
+        Shell {
+            title: &title,
+            kind: "Incident",
+            description: &description,
+            json_ld: None,
+        },
+        locale,
+        main,
+    )
+}
+
+/// A place as precisely as the source gives it: its name, its divisions, what its point (if
+/// any) stands for, and whose claim puts it there.
+fn place(location: &Location, ctx: &Context) -> Markup {
+    let divisions: Vec<&str> = [&location.admin2, &location.admin1]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .chain(location.country.as_ref().map(|c| c.as_str()))
+        .collect();
+    html! {
+        strong { (location.name) }
+        @if !divisions.is_empty() { " (" (divisions.join(", ")) ")" }
+        ". Precision: " (location.precision.as_str()) "; "
+        @match location.point() {
+            Some((lon, lat)) => { "point " (format!("{lat:.4}, {lon:.4}")) ", " (location.represents()) "." }
+            None => "no point: the source names no place to put one.",
+        }
+        @if let Some(claim) = &location.according_to {
+            " "
+            em {
+                "Placed here by "
+                a href=(format!("/claims/{claim}")) {
+                    @match ctx.claimants.get(claim.as_str()) {
+                        Some(claimant) => { (name(ctx, claimant)) "'s claim" },
+                        None => "a claim",
+                    }
+                }
+                " only."
+            }
+        }
+        (record_page::basis(location, ctx))
+    }
+}
+
+/// The incident's date in words, with Durand's part in it said.
+fn date(date: &PartialDate, basis: Option<DateBasis>, locale: &Locale) -> Markup {
+    html! {
+        (dates::period(date, locale))
+        @if basis == Some(DateBasis::Estimated) { " (date estimated by Durand)" }
+    }
+}
+
+/// The incident itself.
+fn incident(view: &IncidentView, ctx: &Context, locale: &Locale) -> Markup {
+    let incident = &view.incident;
+    html! {
+        p class="lede" { (incident.summary) }
+        dl class="facts" {
+            dt { "When" }
+            dd {
+                (date(&incident.date, incident.date_basis, locale))
+                @if let Some(note) = &incident.date_note { br; small { (note) } }
+            }
+            dt { "Kind" }
+            dd { (incident.kind.as_str().replace('_', " ")) }
+            @if !incident.actors.is_empty() {
+                dt { "Who" }
+                dd {
+                    ul {
+                        @for a in &incident.actors {
+                            li { (actor_link(ctx, a.actor.as_str())) ": " (a.role.as_str().replace('_', " ")) }
+                        }
+                    }
+                }
+            }
+            dt { "Where" }
+            dd {
+                @if incident.locations.is_empty() {
+                    "The sources name no place."
+                } @else {
+                    ul class="places" {
+                        @for l in &incident.locations { li { (place(l, ctx)) } }
+                    }
+                }
+            }
+        }
+        (record_page::basis(incident, ctx))
+        section aria-labelledby="claims" {
+            h2 id="claims" { "Claims about it" }
+            @if view.claims.items.is_empty() {
+                p { "None in the dataset." }
+            } @else {
+                (claims::list(&view.claims.items, ctx, locale))
+                @if view.claims.more {
+                    p {
+                        "The newest " (RELATED_LIMIT) " are listed; "
+                        a href=(format!("/v1/claims?incident={}", incident.id)) { "the API has them all" } "."
+                    }
+                }
+            }
+        }
+        section aria-labelledby="basis" {
+            h2 id="basis" { "Sources" }
+            (record_page::sources(incident.sources.ids(), ctx, locale))
+        }
+    }
+}
