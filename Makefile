@@ -11,7 +11,7 @@ WITH_DB := scripts/with-db
 SQLX_DB := durand_sqlx_prepare
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-replicas contract browser budget bench spec sqlx-prepare fmt lint ci
+.PHONY: help run test test-replicas contract browser budget screenshots bench spec sqlx-prepare fmt lint ci
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -36,6 +36,9 @@ browser: ## Check the HTML pages (and their JSON-LD and byte budget) in headless
 
 budget: ## Measure each page's weight and load times in headless Chromium (DURAND_BIN=target/release/durand for release)
 	$(WITH_DB) browser/run.sh node browser/budget.mjs
+
+screenshots: ## Write PNGs of the pages to docs/screenshots/ (headless Chromium)
+	$(WITH_DB) browser/run.sh node browser/screenshots.mjs
 
 bench: ## Measure reads against the framework's ceiling and Datasette (writes bench/RESULTS.md)
 	bench/speed
