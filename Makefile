@@ -11,7 +11,7 @@ WITH_DB := scripts/with-db
 SQLX_DB := durand_sqlx_prepare
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-replicas contract browser bench spec sqlx-prepare fmt lint ci
+.PHONY: help run test test-replicas contract browser budget screenshots bench spec sqlx-prepare fmt lint ci
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -31,8 +31,14 @@ test-replicas: ## Run the read-replica test against a throwaway primary + stream
 contract: ## Lint the spec, run generated TS/Python/Java/Go clients and schemathesis against a live server
 	$(WITH_DB) scripts/contract
 
-browser: ## Check the HTML pages (the docs page) in headless Chromium against a live server
+browser: ## Check the HTML pages (and their JSON-LD and byte budget) in headless Chromium against a live server
 	$(WITH_DB) browser/run.sh
+
+budget: ## Measure each page's weight and load times in headless Chromium (DURAND_BIN=target/release/durand for release)
+	$(WITH_DB) browser/run.sh node browser/budget.mjs
+
+screenshots: ## Write PNGs of the pages to docs/screenshots/ (headless Chromium)
+	$(WITH_DB) browser/run.sh node browser/screenshots.mjs
 
 bench: ## Measure reads against the framework's ceiling and Datasette (writes bench/RESULTS.md)
 	bench/speed

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# The browser stage (`make browser`): Durand's HTML pages (for now, the docs page) in
-# headless Chromium, driven by playwright-core (browser/package-lock.json) with Node's test
-# runner. The browser is Debian's /usr/bin/chromium (or DURAND_CHROMIUM): none is downloaded.
+# The browser stage (`make browser`): Durand's HTML pages in headless Chromium, driven by
+# playwright-core (browser/package-lock.json) with Node's test runner. The browser is Debian's
+# /usr/bin/chromium (or DURAND_CHROMIUM): none is downloaded.
+#
+# Usage: browser/run.sh [command...]
 #
 # Run through scripts/with-db (the Makefile does): it starts `durand serve` on a fresh
 # database and a free port, reaches it as http://durand.test:<port> (a host name other than
-# localhost, mapped to 127.0.0.1 inside Chromium only), runs browser/tests/*.test.mjs, and
-# cleans up.
+# localhost, mapped to 127.0.0.1 inside Chromium only), runs browser/tests/*.test.mjs and the
+# tools' own unit tests (browser/lib/*.test.mjs), and cleans up. With a command (`make
+# budget`: node browser/budget.mjs; `make screenshots`: node browser/screenshots.mjs), runs
+# that instead, against the same server, with the same environment: DURAND_BROWSER_BASE,
+# DURAND_BROWSER_LOCAL, DURAND_CHROMIUM, and DURAND_BROWSER_BIN (the binary serving).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${DATABASE_URL:?run me through scripts/with-db (make browser does)}"
@@ -65,9 +70,10 @@ for _ in $(seq 300); do
 done
 echo "browser: server on 127.0.0.1:$port, reached as durand.test:$port; $("$chromium" --version 2>/dev/null)"
 
+[ "$#" -gt 0 ] || set -- node --test browser/tests/*.test.mjs browser/lib/*.test.mjs
 status=0
 DURAND_BROWSER_BASE="http://durand.test:$port" DURAND_BROWSER_LOCAL="http://127.0.0.1:$port" \
-    node --test browser/tests/*.test.mjs || status=$?
+    DURAND_BROWSER_BIN="$bin" "$@" || status=$?
 if [ "$status" -ne 0 ]; then
     echo "server log (last 50 lines):"
     tail -n 50 "$log"

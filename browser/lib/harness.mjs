@@ -43,12 +43,13 @@ export function launch() {
 /**
  * A new page in a new context, with its guard: `outside` lists every request (HTTP or
  * WebSocket) to another host than the served one (or those in `allow`, "host:port"), each
- * aborted before it is sent (`locale` sets the browser's language, and `Accept-Language`);
- * `problems` lists console errors, uncaught exceptions, and requests to the served host that
- * failed or answered 4xx/5xx.
+ * aborted before it is sent (`locale` sets the browser's language, and `Accept-Language`;
+ * `options`, any other option of the new context: viewport, colorScheme, ...); `problems`
+ * lists console errors, uncaught exceptions, and requests to the served host that failed or
+ * answered 4xx/5xx.
  */
-export async function guardedPage(browser, { allow = [], locale } = {}) {
-  const context = await browser.newContext(locale ? { locale } : {});
+export async function guardedPage(browser, { allow = [], locale, options = {} } = {}) {
+  const context = await browser.newContext({ ...(locale ? { locale } : {}), ...options });
   const outside = [];
   const problems = [];
   const allowed = new Set([base.host, ...allow]);
