@@ -203,9 +203,16 @@ pub fn json_ld(record: &RecordPage<ClaimView>, claim: &Claim) -> Value {
         "text": claim.statement,
         "author": actor_node(ctx, claim.claimant.as_str()),
         "appearance": appearance,
-        "about": claim.about.iter().map(|a| actor_node(ctx, a.as_str())).collect::<Vec<_>>(),
         "isPartOf": {"@type": "Dataset", "name": record.dataset.title, "url": "/"},
     });
+    if !claim.about.is_empty() {
+        let about: Vec<Value> = claim
+            .about
+            .iter()
+            .map(|a| actor_node(ctx, a.as_str()))
+            .collect();
+        node["about"] = json!(about);
+    }
     if let Some(date) = schema_date(&claim.made_at) {
         node["datePublished"] = json!(date);
     }

@@ -70,6 +70,7 @@ impl Embed<'_> {
                 head {
                     meta charset="utf-8";
                     meta name="viewport" content="width=device-width, initial-scale=1";
+                    link rel="icon" href="data:,";
                     title { (force_chart::metric_title(self.comparison.metric)) " — Durand" }
                     style {
                         (PreEscaped(format!(

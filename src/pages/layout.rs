@@ -31,6 +31,8 @@ pub fn page(locale: &Locale, head: Head, main: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (head.title) }
                 meta name="description" content=(head.description);
+                // No icon to fetch: a browser would otherwise ask for /favicon.ico.
+                link rel="icon" href="data:,";
                 link rel="alternate" type="application/json" href="/v1/dataset";
                 style { (PreEscaped(STYLE)) }
                 script src=(SCRIPT_PATH) defer {}

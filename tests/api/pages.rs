@@ -535,6 +535,9 @@ async fn every_claim_has_a_page_with_its_sentence_sources_and_schema_org_claim(p
             .map(|a| a["name"].clone())
             .collect();
         assert_eq!(appearances, titles, "{id}");
+        // Nothing empty: a claim about nobody in particular has no `about`.
+        let about = claim["about"].as_array().unwrap();
+        assert_eq!(ld.get("about").is_some(), !about.is_empty(), "{id}");
         let made = claim["made_at"]["value"].as_str().unwrap();
         if made.contains('/') {
             assert!(ld.get("datePublished").is_none(), "{id}: {made}");
