@@ -162,6 +162,18 @@ pub fn map(
                     "A dashed ring marks a point that stands for an area (the event may have been anywhere in it); the ring's size shows the kind of area (district, province, country), not its extent. "
                     "Outlines: " (region.source) ". Boundaries are drawn as Natural Earth draws them and imply no position on disputed territory."
                 }
+                details class="drawn" {
+                    summary { "The places drawn, as a list" }
+                    ul {
+                        @for place in &drawn {
+                            li {
+                                (place.location.name) " (" (place.location.represents()) ")"
+                                @if let Some(claimed) = place.according_to(placed_by, ctx) { ", " (claimed) }
+                                " — " (incident_link(place.incident))
+                            }
+                        }
+                    }
+                }
             }
             div class="unplaced" {
                 h3 { "Not on the map" }
@@ -173,7 +185,7 @@ pub fn map(
                     ul {
                         @for place in &without {
                             li data-incident=(place.incident.id.as_str()) {
-                                (place.location.name) " — " (place.incident.title)
+                                (place.location.name) " — " (incident_link(place.incident))
                                 @if let Some(claimed) = place.according_to(placed_by, ctx) { " (" (claimed) ")" }
                             }
                         }
@@ -184,7 +196,7 @@ pub fn map(
                     ul {
                         @for place in &outside {
                             li data-incident=(place.incident.id.as_str()) data-outside="true" {
-                                (place.location.name) " — " (place.incident.title)
+                                (place.location.name) " — " (incident_link(place.incident))
                                 @if let Some(claimed) = place.according_to(placed_by, ctx) { " (" (claimed) ")" }
                             }
                         }
@@ -193,6 +205,11 @@ pub fn map(
             }
         }
     }
+}
+
+/// A link to an incident's page, by its title.
+fn incident_link(incident: &Incident) -> Markup {
+    html! { a href=(format!("/incidents/{}", incident.id)) { (incident.title) } }
 }
 
 /// A coordinate to a tenth of a unit.

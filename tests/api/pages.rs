@@ -327,11 +327,16 @@ async fn the_map_draws_only_places_with_a_point_and_lists_the_others(pool: PgPoo
     // The places without one are listed, not drawn.
     let unplaced = &map[map.find("Not on the map").unwrap()..];
     for place in [
-        "along the border — Border clashes",
+        "along the border — <a href=\"/incidents/",
+        "Border clashes",
         "Pakistani military positions along the border",
     ] {
         assert!(unplaced.contains(place), "{place} not listed: {unplaced}");
     }
+    // Every place drawn is listed too, linked to its incident's page (a map is no list).
+    let drawn =
+        &map[map.find("The places drawn, as a list").unwrap()..map.find("Not on the map").unwrap()];
+    assert_eq!(drawn.matches("<a href=\"/incidents/").count(), 7, "{drawn}");
     assert_eq!(
         unplaced.matches("<li data-incident=").count(),
         3,
