@@ -235,7 +235,8 @@ impl ApiError {
         Self::InvalidParameters(vec![ParameterError::new(parameter, detail)])
     }
 
-    fn problem(&self) -> Problem {
+    /// The problem document this error is answered with.
+    pub fn problem(&self) -> Problem {
         let status = self.status_code();
         let blank = |detail: String| Problem {
             problem_type: "about:blank".into(),

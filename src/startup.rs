@@ -116,13 +116,15 @@ impl Application {
                         .config(Config::default().validator_url("none")),
                 )
                 .default_service(web::to(routes::fallback::not_found))
-                // Listed innermost first: caching sees the handler's own bytes, the circuit
+                // Listed innermost first: a browser asking for a page gets its errors as a
+                // page, caching sees the handler's own bytes, the circuit
                 // answers before caching asks the database for a stamp, compression comes
                 // after the ETag, conditions are answered once the coding (and so the ETag)
                 // is known, the response cache keeps compressed bodies and sees HEAD as GET
                 // but never a request no coding suits, CORS headers reach 429s (and its
                 // refusals and `Vary` are tidied), the request span and metrics cover
                 // everything, and shutdown counts every request until its body is sent.
+                .wrap(from_fn(routes::pages::problems_as_pages))
                 .wrap(from_fn(caching::http_cache))
                 .wrap(from_fn(circuit::guard))
                 .wrap(Compress::default())

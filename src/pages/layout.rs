@@ -64,6 +64,34 @@ pub fn page(locale: &Locale, head: Head, main: Markup) -> Markup {
     }
 }
 
+/// A page saying what went wrong with a request for a page: the problem document's title
+/// and detail, and what each bad parameter was.
+pub fn problem(locale: &Locale, problem: &crate::error::Problem) -> Markup {
+    page(
+        locale,
+        Head {
+            title: &format!("{} — Durand", problem.title),
+            description: &problem.detail,
+            json_ld: None,
+        },
+        html! {
+            h1 { (problem.title) " (" (problem.status) ")" }
+            p { (problem.detail) }
+            @if !problem.errors.is_empty() {
+                ul {
+                    @for e in &problem.errors {
+                        li {
+                            @if let Some(p) = e.parameter.as_ref().or(e.pointer.as_ref()) { code { (p) } ": " }
+                            (e.detail)
+                        }
+                    }
+                }
+            }
+            p { a href="/" { "The dataset at a glance" } " · " a href="/docs/" { "API documentation" } }
+        },
+    )
+}
+
 /// `value` as JSON for a `<script type="application/ld+json">` block: every `<` escaped, so
 /// that no text in the data can close the script element.
 pub fn json_ld(value: &serde_json::Value) -> String {

@@ -1,8 +1,11 @@
 //! Handlers of the pages for people (`/`) and the embeds for newsrooms (`/embed/...`). They
 //! are not part of the API's spec; their data comes from the reads the API serves.
 
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, ContentType, Header, HeaderValue};
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::middleware::Next;
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -204,9 +207,41 @@ async fn force_comparison_embed(
     }
 }
 
+/// Middleware: a page's error, to a browser (a request that accepts HTML), is a page saying
+/// what went wrong, with the problem document's status, title and detail (and its headers);
+/// any other client gets the problem document. Innermost, so that the handler's and its
+/// extractors' errors (a bad `as_of`) are covered, and the error stays attached for the
+/// database circuit.
+pub async fn problems_as_pages(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let for_people = crate::caching::is_page(req.path()) && accepts_html(req.request());
+    let res = next.call(req).await?;
+    let problem = for_people
+        .then(|| res.response().error())
+        .flatten()
+        .and_then(|e| e.as_error::<ApiError>())
+        .map(ApiError::problem);
+    let Some(problem) = problem else {
+        return Ok(res.map_into_boxed_body());
+    };
+    let locale = Locale::negotiate(res.request());
+    let (req, res) = res.into_parts();
+    let mut res = res.set_body(BoxBody::new(
+        layout::problem(&locale, &problem).into_string(),
+    ));
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    embeddable(&mut res, &locale, req.path().starts_with("/embed/"));
+    Ok(ServiceResponse::new(req, res))
+}
+
 /// Whether the request's `Accept` names HTML with a quality above zero (a browser loading a
 /// page or an iframe does; an `<img>` does not).
-fn accepts_html(request: &HttpRequest) -> bool {
+fn accepts_html(request: &impl HttpMessage) -> bool {
     header::Accept::parse(request).is_ok_and(|accept| {
         accept
             .0
@@ -227,7 +262,7 @@ fn page(locale: &Locale, body: String, framed: bool) -> HttpResponse {
 /// The headers of a page or an embed: what it may load (only from this server), whether
 /// other sites may frame it (embeds: yes) and its language. The caching middleware adds
 /// `Vary: Accept-Language`, with the ETag and `Cache-Control`.
-fn embeddable(response: &mut HttpResponse, locale: &Locale, framed: bool) {
+fn embeddable<B>(response: &mut HttpResponse<B>, locale: &Locale, framed: bool) {
     let headers = response.headers_mut();
     let ancestors = if framed { "*" } else { "'self'" };
     let policy = format!(

@@ -833,3 +833,41 @@ async fn record_pages_are_cached_and_validated_like_the_api(pool: PgPool) {
     assert_eq!(status, StatusCode::NOT_MODIFIED);
     assert!(body.is_empty());
 }
+
+#[sqlx::test]
+async fn a_browser_gets_a_pages_errors_as_a_page_and_other_clients_a_problem(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let browser = [(
+        "Accept",
+        "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    )];
+    let (status, headers, html) = fetch(&app, "/claims/no-such-claim", &browser).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(header(&headers, "content-type").starts_with("text/html"));
+    assert!(html.contains("<h1>Not Found (404)</h1>"), "{html}");
+    assert!(
+        html.contains("No claim has the id `no-such-claim`."),
+        "{html}"
+    );
+    let (status, headers, html) = fetch(&app, "/actors/pakistan?as_of=soon", &browser).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(header(&headers, "content-type").starts_with("text/html"));
+    assert!(
+        html.contains("<code>as_of</code>: must be a dataset version"),
+        "{html}"
+    );
+    let (status, _, html) = fetch(&app, "/?x=1", &browser).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("<code>x</code>"), "{html}");
+    // curl, a script, an <img>: the problem document.
+    for accept in ["*/*", "application/json", "image/svg+xml,image/*;q=0.8"] {
+        let (status, headers, body) =
+            fetch(&app, "/claims/no-such-claim", &[("Accept", accept)]).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(header(&headers, "content-type"), "application/problem+json");
+        assert!(body.contains("\"status\":404"), "{body}");
+    }
+    // The API's own errors stay problem documents, whatever the client accepts.
+    let (_, headers, _) = fetch(&app, "/v1/claims/no-such-claim", &browser).await;
+    assert_eq!(header(&headers, "content-type"), "application/problem+json");
+}
