@@ -5,46 +5,25 @@ use maud::{Markup, html};
 
 use super::claim_page::actor_link;
 use super::force_chart::{amount, credit, metric_title};
-use super::record_page::{self, Shell};
-use super::records::{ActorView, RELATED_LIMIT, RecordPage};
+use super::record_page::{self, RecordView, related};
+use super::records::ActorView;
 use super::{claims, dates};
 use crate::domain::attribution::Context;
 use crate::locale::Locale;
 
-/// The actor's page.
-pub fn page(record: &RecordPage<ActorView>, locale: &Locale) -> Markup {
-    let title = record
-        .record
-        .as_ref()
-        .map_or_else(|| format!("Actor {}", record.id), |v| v.actor.name.clone());
-    let description = record
-        .record
-        .as_ref()
-        .map(|v| v.actor.description.clone())
-        .unwrap_or_default();
-    let main = match &record.record {
-        Some(view) => actor(view, &record.context, locale),
-        None => html! {},
-    };
-    record_page::page(
-        record,
-        Shell {
-            title: &title,
-            kind: "Actor",
-            description: &description,
-            json_ld: None,
-        },
-        locale,
-        main,
-    )
-}
+impl RecordView for ActorView {
+    const KIND: &'static str = "Actor";
 
-/// "The newest 100 are listed" when a list is cut at its bound.
-fn bounded(more: bool, api: &str) -> Markup {
-    html! {
-        @if more {
-            p { "The newest " (RELATED_LIMIT) " are listed; " a href=(api) { "the API has them all" } "." }
-        }
+    fn title(&self, _: &Context) -> String {
+        self.actor.name.clone()
+    }
+
+    fn description(&self) -> String {
+        self.actor.description.clone()
+    }
+
+    fn content(&self, ctx: &Context, locale: &Locale) -> Markup {
+        actor(self, ctx, locale)
     }
 }
 
@@ -88,45 +67,28 @@ fn actor(view: &ActorView, ctx: &Context, locale: &Locale) -> Markup {
                 }
             }
         }
-        @if !view.figures.items.is_empty() {
-            section aria-labelledby="figures" {
-                h2 id="figures" { "Force figures" }
-                p { "Each as its publisher stated it." }
-                ul class="figures" {
-                    @for f in &view.figures.items {
-                        li data-qualifier=(f.qualifier.as_str()) {
-                            strong { (metric_title(f.metric)) ": " (amount(f, locale)) } ", " (credit(f, ctx, locale))
-                        }
+        (related("figures", "Force figures, each as its publisher stated it", view.figures.items.is_empty(), html! {
+            ul class="figures" {
+                @for f in &view.figures.items {
+                    li data-qualifier=(f.qualifier.as_str()) {
+                        strong { (metric_title(f.metric)) ": " (amount(f, locale)) } ", " (credit(f, ctx, locale))
                     }
                 }
-                (bounded(view.figures.more, &format!("/v1/force-figures?actor={id}")))
             }
-        }
-        section aria-labelledby="claims" {
-            h2 id="claims" { "Claims it made" }
-            @if view.claims.items.is_empty() {
-                p { "None in the dataset." }
-            } @else {
-                (claims::list(&view.claims.items, ctx, locale))
-                (bounded(view.claims.more, &format!("/v1/claims?claimant={id}")))
-            }
-        }
-        section aria-labelledby="incidents" {
-            h2 id="incidents" { "Incidents it took part in" }
-            @if view.incidents.items.is_empty() {
-                p { "None in the dataset." }
-            } @else {
-                ul {
-                    @for i in &view.incidents.items {
-                        li {
-                            a href=(format!("/incidents/{}", i.id)) { (i.title) }
-                            ", " (dates::period(&i.date, locale))
-                        }
+        }, view.figures.more, &format!("/v1/force-figures?actor={id}")))
+        (related("claims", "Claims it made", view.claims.items.is_empty(),
+            claims::list(&view.claims.items, ctx, locale),
+            view.claims.more, &format!("/v1/claims?claimant={id}")))
+        (related("incidents", "Incidents it took part in", view.incidents.items.is_empty(), html! {
+            ul {
+                @for i in &view.incidents.items {
+                    li {
+                        a href=(format!("/incidents/{}", i.id)) { (i.title) }
+                        ", " (dates::period(&i.date, locale))
                     }
                 }
-                (bounded(view.incidents.more, &format!("/v1/incidents?actor={id}")))
             }
-        }
+        }, view.incidents.more, &format!("/v1/incidents?actor={id}")))
         section aria-labelledby="basis" {
             h2 id="basis" { "Sources" }
             (record_page::sources(actor.sources.ids(), ctx, locale))

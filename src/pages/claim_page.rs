@@ -4,10 +4,10 @@
 use maud::{Markup, html};
 use serde_json::{Value, json};
 
-use super::claims::{figure, status_words};
+use super::claims::{stated, status_words};
 use super::dates;
 use super::force_chart::name;
-use super::record_page::{self, Shell};
+use super::record_page::{self, RecordView};
 use super::records::{ClaimView, RecordPage};
 use crate::domain::attribution::Context;
 use crate::domain::claim::claim_title;
@@ -20,36 +20,27 @@ pub fn actor_link(ctx: &Context, id: &str) -> Markup {
     html! { a href=(format!("/actors/{id}")) { (name(ctx, id)) } }
 }
 
-/// The claim's page.
-pub fn page(record: &RecordPage<ClaimView>, locale: &Locale) -> Markup {
-    let ctx = &record.context;
-    let title = match &record.record {
-        Some(view) => claim_title(
-            Some(name(ctx, view.claim.claimant.as_str())),
-            &view.claim.statement,
-        ),
-        None => format!("Claim {}", record.id),
-    };
-    let main = match &record.record {
-        Some(view) => claim(view, ctx, locale),
-        None => html! {},
-    };
-    let description = record
-        .record
-        .as_ref()
-        .and_then(|v| v.claim.attribution.clone())
-        .unwrap_or_default();
-    record_page::page(
-        record,
-        Shell {
-            title: &title,
-            kind: "Claim",
-            description: &description,
-            json_ld: record.record.as_ref().map(|v| json_ld(record, &v.claim)),
-        },
-        locale,
-        main,
-    )
+impl RecordView for ClaimView {
+    const KIND: &'static str = "Claim";
+
+    fn title(&self, ctx: &Context) -> String {
+        claim_title(
+            Some(name(ctx, self.claim.claimant.as_str())),
+            &self.claim.statement,
+        )
+    }
+
+    fn description(&self) -> String {
+        self.claim.attribution.clone().unwrap_or_default()
+    }
+
+    fn json_ld(&self, page: &RecordPage<Self>) -> Option<Value> {
+        Some(json_ld(page, &self.claim))
+    }
+
+    fn content(&self, ctx: &Context, locale: &Locale) -> Markup {
+        claim(self, ctx, locale)
+    }
 }
 
 /// The claim itself.
@@ -94,23 +85,7 @@ fn claim(view: &ClaimView, ctx: &Context, locale: &Locale) -> Markup {
                 dt { "Incident" }
                 dd { a href=(format!("/incidents/{id}")) { (title) } }
             }
-            @if let Some(quote) = &claim.quote {
-                dt { "In their words" }
-                dd { q { (quote) } }
-            }
-            @if !claim.figures.is_empty() {
-                dt { "Figures, as stated" }
-                dd {
-                    ul {
-                        @for f in &claim.figures {
-                            li data-qualifier=(f.qualifier.as_str()) {
-                                (figure(f, locale)) " (" (f.subject) ")"
-                                (record_page::basis(f, ctx))
-                            }
-                        }
-                    }
-                }
-            }
+            (stated(claim, locale, Some(ctx)))
             dt { "Status" }
             dd {
                 (status_words(claim.status))

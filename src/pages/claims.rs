@@ -12,7 +12,7 @@ use crate::locale::Locale;
 
 /// A figure of a claim as stated: the source's words when it gave them ("more than 200
 /// wounded"), else the qualified number and what it counts.
-pub(super) fn figure(figure: &Figure, locale: &Locale) -> String {
+fn figure(figure: &Figure, locale: &Locale) -> String {
     match (&figure.text, figure.value) {
         (Some(text), _) => text.clone(),
         (None, Some(v)) => format!(
@@ -22,6 +22,30 @@ pub(super) fn figure(figure: &Figure, locale: &Locale) -> String {
             figure.metric.replace('_', " ")
         ),
         (None, None) => figure.metric.replace('_', " "),
+    }
+}
+
+/// The claim's quote and its figures as stated, as entries of a `<dl>`; with `basis`, each
+/// figure with the sources' words behind it.
+pub(super) fn stated(claim: &Claim, locale: &Locale, basis: Option<&Context>) -> Markup {
+    html! {
+        @if let Some(quote) = &claim.quote {
+            dt { "In their words" }
+            dd { q { (quote) } }
+        }
+        @if !claim.figures.is_empty() {
+            dt { "Figures, as stated" }
+            dd {
+                ul {
+                    @for f in &claim.figures {
+                        li data-qualifier=(f.qualifier.as_str()) {
+                            (figure(f, locale)) " (" (f.subject) ")"
+                            @if let Some(ctx) = basis { (super::record_page::basis(f, ctx)) }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -60,20 +84,7 @@ pub fn list(claims: &[Claim], ctx: &Context, locale: &Locale) -> Markup {
                         dl class="facts" {
                             dt { "Made" }
                             dd { (dates::period(&claim.made_at, locale)) }
-                            @if let Some(quote) = &claim.quote {
-                                dt { "In their words" }
-                                dd { q { (quote) } }
-                            }
-                            @if !claim.figures.is_empty() {
-                                dt { "Figures, as stated" }
-                                dd {
-                                    ul {
-                                        @for f in &claim.figures {
-                                            li data-qualifier=(f.qualifier.as_str()) { (figure(f, locale)) " (" (f.subject) ")" }
-                                        }
-                                    }
-                                }
-                            }
+                            (stated(claim, locale, None))
                             @if let Some(note) = &claim.status_note {
                                 dt { "Status" }
                                 dd { (note) }

@@ -58,9 +58,23 @@ async fn context(
     Ok(context)
 }
 
-/// The first `limit` records of a collection that pass `filter`, in `order` (the newest, for
-/// the orders used here), and whether it holds more.
-pub(super) async fn newest<F, R, T>(
+/// The first `limit` records of a collection in `order` (its newest, for the orders used here),
+/// and whether it holds more.
+async fn newest<F: Default, R, T>(
+    queries: &ListQueries<F, R, T>,
+    reader: &Reader,
+    order: impl Sorted,
+    limit: i64,
+) -> Result<Listed<T>, sqlx::Error>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+{
+    newest_where(queries, reader, &F::default(), order, limit).await
+}
+
+/// The first `limit` records of a collection that pass `filter`, in `order`, and whether
+/// there are more.
+pub(super) async fn newest_where<F, R, T>(
     queries: &ListQueries<F, R, T>,
     reader: &Reader,
     filter: &F,
@@ -99,27 +113,13 @@ pub async fn overview(reader: &Reader) -> Result<Overview, ApiError> {
             metrics: Vec::new(),
         }
     };
-    let mut claims = newest(
-        &CLAIMS,
-        reader,
-        &Default::default(),
-        ClaimSort::MadeAtDesc,
-        CLAIMS_LIMIT,
-    )
-    .await?;
+    let mut claims = newest(&CLAIMS, reader, ClaimSort::MadeAtDesc, CLAIMS_LIMIT).await?;
     representation::attribute_claims(reader, &mut claims.items).await?;
     let mut context = context(reader, &comparison, &claims.items).await?;
     let coverage = store::timeline::coverage(reader)
         .await?
         .map(|(earliest, latest)| Coverage { earliest, latest });
-    let incidents = newest(
-        &INCIDENTS,
-        reader,
-        &Default::default(),
-        IncidentSort::DateDesc,
-        MAP_LIMIT,
-    )
-    .await?;
+    let incidents = newest(&INCIDENTS, reader, IncidentSort::DateDesc, MAP_LIMIT).await?;
     // Places that one party's claim puts there are drawn as that party's.
     let according: Vec<String> = incidents
         .items

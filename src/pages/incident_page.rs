@@ -5,40 +5,28 @@ use maud::{Markup, html};
 
 use super::claim_page::actor_link;
 use super::force_chart::name;
-use super::record_page::{self, Shell};
-use super::records::{IncidentView, RELATED_LIMIT, RecordPage};
+use super::record_page::{self, RecordView, related};
+use super::records::IncidentView;
 use super::{claims, dates};
 use crate::domain::attribution::Context;
 use crate::domain::evidence::DateBasis;
 use crate::domain::{Location, PartialDate};
 use crate::locale::Locale;
 
-/// The incident's page.
-pub fn page(record: &RecordPage<IncidentView>, locale: &Locale) -> Markup {
-    let title = record.record.as_ref().map_or_else(
-        || format!("Incident {}", record.id),
-        |v| v.incident.title.clone(),
-    );
-    let description = record
-        .record
-        .as_ref()
-        .map(|v| v.incident.summary.clone())
-        .unwrap_or_default();
-    let main = match &record.record {
-        Some(view) => incident(view, &record.context, locale),
-        None => html! {},
-    };
-    record_page::page(
-        record,
-        Shell {
-            title: &title,
-            kind: "Incident",
-            description: &description,
-            json_ld: None,
-        },
-        locale,
-        main,
-    )
+impl RecordView for IncidentView {
+    const KIND: &'static str = "Incident";
+
+    fn title(&self, _: &Context) -> String {
+        self.incident.title.clone()
+    }
+
+    fn description(&self) -> String {
+        self.incident.summary.clone()
+    }
+
+    fn content(&self, ctx: &Context, locale: &Locale) -> Markup {
+        incident(self, ctx, locale)
+    }
 }
 
 /// A place as precisely as the source gives it: its name, its divisions, what its point (if
@@ -118,20 +106,9 @@ fn incident(view: &IncidentView, ctx: &Context, locale: &Locale) -> Markup {
             }
         }
         (record_page::basis(incident, ctx))
-        section aria-labelledby="claims" {
-            h2 id="claims" { "Claims about it" }
-            @if view.claims.items.is_empty() {
-                p { "None in the dataset." }
-            } @else {
-                (claims::list(&view.claims.items, ctx, locale))
-                @if view.claims.more {
-                    p {
-                        "The newest " (RELATED_LIMIT) " are listed; "
-                        a href=(format!("/v1/claims?incident={}", incident.id)) { "the API has them all" } "."
-                    }
-                }
-            }
-        }
+        (related("claims", "Claims about it", view.claims.items.is_empty(),
+            claims::list(&view.claims.items, ctx, locale),
+            view.claims.more, &format!("/v1/claims?incident={}", incident.id)))
         section aria-labelledby="basis" {
             h2 id="basis" { "Sources" }
             (record_page::sources(incident.sources.ids(), ctx, locale))

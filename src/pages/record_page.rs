@@ -6,7 +6,7 @@ use maud::{Markup, html};
 use serde_json::Value;
 
 use super::layout::{self, Head};
-use super::records::{HISTORY_LIMIT, RecordPage};
+use super::records::{HISTORY_LIMIT, RELATED_LIMIT, RecordPage};
 use crate::domain::attribution::Context;
 use crate::domain::evidence::Evidenced;
 use crate::domain::{Operation, Resource, Revision, SourceId};
@@ -20,28 +20,50 @@ pub fn address(resource: Resource, id: &str, as_of: Option<i64>) -> String {
     }
 }
 
-/// What a record's page says before and after its own content.
-pub struct Shell<'a> {
-    /// The page's `<title>` and heading.
-    pub title: &'a str,
+/// A record as its page shows it.
+pub trait RecordView: Sized {
     /// What kind of record, in words ("Claim").
-    pub kind: &'a str,
-    pub description: &'a str,
-    pub json_ld: Option<Value>,
+    const KIND: &'static str;
+    /// The page's title and heading.
+    fn title(&self, ctx: &Context) -> String;
+    /// The page's description, for its `<meta>`.
+    fn description(&self) -> String;
+    /// The page's schema.org JSON-LD, if it has any.
+    fn json_ld(&self, _page: &RecordPage<Self>) -> Option<Value> {
+        None
+    }
+    /// What the page shows of the record, between its heading and its history.
+    fn content(&self, ctx: &Context, locale: &Locale) -> Markup;
 }
 
-/// A record's page: `main` between the heading (with the version shown and the record's
-/// address in the API) and the history.
-pub fn page<T>(record: &RecordPage<T>, shell: Shell, locale: &Locale, main: Markup) -> Markup {
+/// A record's page: its content between the heading (with the version shown and the
+/// record's address in the API) and the history; a deleted record's page says when and why.
+pub fn page<T: RecordView>(record: &RecordPage<T>, locale: &Locale) -> Markup {
+    let ctx = &record.context;
+    let title = record.record.as_ref().map_or_else(
+        || format!("{} {}", T::KIND, record.id),
+        |view| view.title(ctx),
+    );
+    let description = record
+        .record
+        .as_ref()
+        .map(RecordView::description)
+        .unwrap_or_default();
+    let json_ld = record.record.as_ref().and_then(|view| view.json_ld(record));
+    let main = record
+        .record
+        .as_ref()
+        .map(|view| view.content(ctx, locale))
+        .unwrap_or_default();
     let api = match record.as_of {
         Some(v) => format!("/v1/{}/{}?as_of={v}", record.resource, record.id),
         None => format!("/v1/{}/{}", record.resource, record.id),
     };
     let body = html! {
         nav aria-label="Breadcrumb" class="crumbs" {
-            a href="/" { (record.dataset.title) } " › " (shell.kind) " " code { (record.id) }
+            a href="/" { (record.dataset.title) } " › " (T::KIND) " " code { (record.id) }
         }
-        h1 { (shell.title) }
+        h1 { (title) }
         @if let Some(v) = record.as_of {
             p class="warning" role="note" {
                 "As it was at dataset version " (v) ". "
@@ -69,12 +91,38 @@ pub fn page<T>(record: &RecordPage<T>, shell: Shell, locale: &Locale, main: Mark
     layout::page(
         locale,
         Head {
-            title: &format!("{} — {}", shell.title, record.dataset.title),
-            description: shell.description,
-            json_ld: shell.json_ld.as_ref().map(layout::json_ld),
+            title: &format!("{title} — {}", record.dataset.title),
+            description: &description,
+            json_ld: json_ld.as_ref().map(layout::json_ld),
         },
         body,
     )
+}
+
+/// A section listing records related to the one shown (the newest, at most
+/// [`RELATED_LIMIT`]): `list`, or that there are none; with `more`, a link to all of them in
+/// the API.
+pub fn related(
+    anchor: &str,
+    heading: &str,
+    empty: bool,
+    list: Markup,
+    more: bool,
+    api: &str,
+) -> Markup {
+    html! {
+        section aria-labelledby=(anchor) {
+            h2 id=(anchor) { (heading) }
+            @if empty {
+                p { "None in the dataset." }
+            } @else {
+                (list)
+                @if more {
+                    p { "The newest " (RELATED_LIMIT) " are listed; " a href=(api) { "the API has them all" } "." }
+                }
+            }
+        }
+    }
 }
 
 /// When a revision was made, in the reader's words: "27 February 2026, 14:05 UTC".

@@ -17,7 +17,8 @@ use crate::store::incidents::{INCIDENTS, IncidentFilter};
 use crate::store::{self, Reader};
 
 use super::Listed;
-use super::data::newest;
+use super::data::newest_where;
+use crate::store::keyset::{ListQueries, Sorted};
 
 /// The most revisions a page lists (the newest); the API has them all.
 pub const HISTORY_LIMIT: i64 = 100;
@@ -52,6 +53,19 @@ impl<T> RecordPage<T> {
             .first()
             .filter(|r| self.record.is_none() && r.operation == Operation::Delete)
     }
+}
+
+/// The newest records of a collection that pass `filter` (at most [`RELATED_LIMIT`]).
+async fn related<F, R, T>(
+    queries: &ListQueries<F, R, T>,
+    reader: &Reader,
+    filter: &F,
+    order: impl Sorted,
+) -> Result<Listed<T>, sqlx::Error>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+{
+    newest_where(queries, reader, filter, order, RELATED_LIMIT).await
 }
 
 /// A claim with the incident it refers to and the claims contradicting it.
@@ -202,39 +216,18 @@ pub async fn actor(reader: &Reader, id: &str) -> Result<RecordPage<ActorView>, A
             claimant: Some(id.clone()),
             ..ClaimFilter::default()
         };
-        let mut claims = newest(
-            &CLAIMS,
-            reader,
-            &claimed,
-            ClaimSort::MadeAtDesc,
-            RELATED_LIMIT,
-        )
-        .await?;
+        let mut claims = related(&CLAIMS, reader, &claimed, ClaimSort::MadeAtDesc).await?;
         representation::attribute_claims(reader, &mut claims.items).await?;
         let took_part = IncidentFilter {
             actor: Some(id.clone()),
             ..IncidentFilter::default()
         };
-        let incidents = newest(
-            &INCIDENTS,
-            reader,
-            &took_part,
-            IncidentSort::DateDesc,
-            RELATED_LIMIT,
-        )
-        .await?;
+        let incidents = related(&INCIDENTS, reader, &took_part, IncidentSort::DateDesc).await?;
         let about = ForceFigureFilter {
             actors: vec![id.clone()],
             ..ForceFigureFilter::default()
         };
-        let mut figures = newest(
-            &FORCE_FIGURES,
-            reader,
-            &about,
-            ForceFigureSort::Metric,
-            RELATED_LIMIT,
-        )
-        .await?;
+        let mut figures = related(&FORCE_FIGURES, reader, &about, ForceFigureSort::Metric).await?;
         representation::attribute_figures(reader, &mut figures.items).await?;
         let mut context =
             store::lookups::attribution_context(reader, &claims.items, &figures.items).await?;
@@ -273,14 +266,7 @@ pub async fn incident(reader: &Reader, id: &str) -> Result<RecordPage<IncidentVi
             incident: Some(id.clone()),
             ..ClaimFilter::default()
         };
-        let mut claims = newest(
-            &CLAIMS,
-            reader,
-            &about,
-            ClaimSort::MadeAtDesc,
-            RELATED_LIMIT,
-        )
-        .await?;
+        let mut claims = related(&CLAIMS, reader, &about, ClaimSort::MadeAtDesc).await?;
         representation::attribute_claims(reader, &mut claims.items).await?;
         let mut context = store::lookups::attribution_context(reader, &claims.items, &[]).await?;
         let according: Vec<String> = incident

@@ -17,8 +17,10 @@ use crate::extract::Params;
 use crate::locale::Locale;
 use crate::pages::embed::{self, Embed};
 use crate::pages::layout;
+use crate::pages::record_page::{self, RecordView};
+use crate::pages::records::{self, RecordPage};
 use crate::pages::theme::Theme;
-use crate::pages::{self, actor_page, claim_page, home, incident_page, records};
+use crate::pages::{self, home};
 
 /// The paths of the pages, the embeds and their script (all read-only), for the 405 a
 /// wrong method on them gets.
@@ -35,7 +37,7 @@ const RECORD_PAGES: &str = "/{resource:(?:actors|claims|incidents)}/{id}";
 /// Registers the pages and embeds.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(home_page)
-        .service(record_page)
+        .service(record_pages)
         .service(force_comparison_embed)
         .service(script);
 }
@@ -99,7 +101,7 @@ impl RecordPageParams {
 /// exist then, a 404 problem.
 #[get("/{resource:(?:actors|claims|incidents)}/{id}")]
 #[tracing::instrument(skip_all)]
-async fn record_page(
+async fn record_pages(
     db: Db,
     path: web::Path<(String, String)>,
     Params(params): Params<RecordPageParams>,
@@ -109,27 +111,20 @@ async fn record_page(
     let locale = Locale::negotiate(&request);
     let reader = db.at(params.as_of()?).await?;
     let (present, markup) = match resource.as_str() {
-        "claims" => {
-            let record = records::claim(&reader, &id).await?;
-            (record.record.is_some(), claim_page::page(&record, &locale))
-        }
-        "actors" => {
-            let record = records::actor(&reader, &id).await?;
-            (record.record.is_some(), actor_page::page(&record, &locale))
-        }
-        _ => {
-            let record = records::incident(&reader, &id).await?;
-            (
-                record.record.is_some(),
-                incident_page::page(&record, &locale),
-            )
-        }
+        "claims" => shown(&records::claim(&reader, &id).await?, &locale),
+        "actors" => shown(&records::actor(&reader, &id).await?, &locale),
+        _ => shown(&records::incident(&reader, &id).await?, &locale),
     };
     let mut response = page(&locale, markup.into_string(), false);
     if !present {
         *response.status_mut() = actix_web::http::StatusCode::GONE;
     }
     Ok(response)
+}
+
+/// A record's page, and whether it shows the record (rather than that it was deleted).
+fn shown<T: RecordView>(record: &RecordPage<T>, locale: &Locale) -> (bool, maud::Markup) {
+    (record.record.is_some(), record_page::page(record, locale))
 }
 
 /// Which representation of an embed: the SVG, or a page holding it (for an iframe).

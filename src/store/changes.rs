@@ -5,6 +5,8 @@
 //! `(resource, record_id, version)`, the feed seeks `revisions_version_idx`
 //! `(version, resource, record_id)`. Never an offset.
 
+use chrono::{DateTime, Utc};
+use serde_json::Value;
 use sqlx::PgPool;
 
 use super::Reader;
@@ -25,6 +27,34 @@ fn parse_resource(s: &str) -> Result<Resource, sqlx::Error> {
         .map_err(|()| sqlx::Error::Decode(format!("unknown resource `{s}`").into()))
 }
 
+/// A row of `revisions`, with the time and author of its version.
+struct RevisionRow {
+    version: i64,
+    at: DateTime<Utc>,
+    author: String,
+    operation: String,
+    before: Option<Value>,
+    after: Option<Value>,
+    reason: Option<String>,
+}
+
+impl RevisionRow {
+    /// The revision of record `id` of `resource` this row holds.
+    fn revision(self, resource: Resource, id: &str) -> Result<Revision, sqlx::Error> {
+        Ok(Revision {
+            version: self.version,
+            at: self.at,
+            author: self.author,
+            operation: parse_operation(&self.operation)?,
+            resource,
+            id: id.to_owned(),
+            before: self.before,
+            after: self.after,
+            reason: self.reason,
+        })
+    }
+}
+
 /// The revisions of one record in version order (oldest first), those after version
 /// `after_version` and up to `until`, at most `limit` of them. Empty when the record never existed.
 #[tracing::instrument(skip(pool))]
@@ -36,7 +66,8 @@ pub async fn list_revisions(
     until: i64,
     limit: i64,
 ) -> Result<Vec<Revision>, sqlx::Error> {
-    let rows = sqlx::query!(
+    let rows = sqlx::query_as!(
+        RevisionRow,
         r#"
         select r.version, v.at, v.author, r.operation, r.before, r.after, r.reason
         from revisions r
@@ -53,21 +84,7 @@ pub async fn list_revisions(
     )
     .fetch_all(pool)
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(Revision {
-                version: r.version,
-                at: r.at,
-                author: r.author,
-                operation: parse_operation(&r.operation)?,
-                resource,
-                id: id.to_owned(),
-                before: r.before,
-                after: r.after,
-                reason: r.reason,
-            })
-        })
-        .collect()
+    rows.into_iter().map(|r| r.revision(resource, id)).collect()
 }
 
 /// The newest revisions of one record as `db` sees its history (up to the version it reads,
@@ -80,7 +97,8 @@ pub async fn newest_revisions(
     id: &str,
     limit: i64,
 ) -> Result<Vec<Revision>, sqlx::Error> {
-    let rows = sqlx::query!(
+    let rows = sqlx::query_as!(
+        RevisionRow,
         r#"
         select r.version, v.at, v.author, r.operation, r.before, r.after, r.reason
         from public.revisions r
@@ -96,21 +114,7 @@ pub async fn newest_revisions(
     )
     .fetch_all(&mut *db.conn().await?)
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(Revision {
-                version: r.version,
-                at: r.at,
-                author: r.author,
-                operation: parse_operation(&r.operation)?,
-                resource,
-                id: id.to_owned(),
-                before: r.before,
-                after: r.after,
-                reason: r.reason,
-            })
-        })
-        .collect()
+    rows.into_iter().map(|r| r.revision(resource, id)).collect()
 }
 
 /// Where a page of the feed starts: strictly after this change.
