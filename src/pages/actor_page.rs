@@ -49,7 +49,6 @@ fn actor(view: &ActorView, ctx: &Context, locale: &Locale) -> Markup {
                 dd { (dates::period(founded, locale)) }
             }
         }
-        (record_page::basis(actor, ctx))
         @if !actor.relations.is_empty() {
             section aria-labelledby="relations" {
                 h2 id="relations" { "Relations" }
@@ -89,9 +88,6 @@ fn actor(view: &ActorView, ctx: &Context, locale: &Locale) -> Markup {
                 }
             }
         }, view.incidents.more, &format!("/v1/incidents?actor={id}")))
-        section aria-labelledby="basis" {
-            h2 id="basis" { "Sources" }
-            (record_page::sources(actor.sources.ids(), ctx, locale))
-        }
+        (record_page::grounds(actor, actor.sources.ids(), ctx, locale))
     }
 }

@@ -110,11 +110,7 @@ fn claim(view: &ClaimView, ctx: &Context, locale: &Locale) -> Markup {
                 }
             }
         }
-        section aria-labelledby="basis" {
-            h2 id="basis" { "In the sources' words" }
-            (record_page::basis(claim, ctx))
-            (record_page::sources(claim.sources.ids(), ctx, locale))
-        }
+        (record_page::grounds(claim, claim.sources.ids(), ctx, locale))
     }
 }
 

@@ -105,13 +105,9 @@ fn incident(view: &IncidentView, ctx: &Context, locale: &Locale) -> Markup {
                 }
             }
         }
-        (record_page::basis(incident, ctx))
         (related("claims", "Claims about it", view.claims.items.is_empty(),
             claims::list(&view.claims.items, ctx, locale),
             view.claims.more, &format!("/v1/claims?incident={}", incident.id)))
-        section aria-labelledby="basis" {
-            h2 id="basis" { "Sources" }
-            (record_page::sources(incident.sources.ids(), ctx, locale))
-        }
+        (record_page::grounds(incident, incident.sources.ids(), ctx, locale))
     }
 }

@@ -233,6 +233,24 @@ fn history<T>(record: &RecordPage<T>, locale: &Locale) -> Markup {
     }
 }
 
+/// The closing section of a record's content: the sources' own words behind the record and
+/// what Durand inferred, then its sources.
+pub fn grounds(
+    item: &dyn Evidenced,
+    sources: &[SourceId],
+    ctx: &Context,
+    locale: &Locale,
+) -> Markup {
+    html! {
+        section aria-labelledby="basis" {
+            h2 id="basis" { "In the sources' words" }
+            (basis(item, ctx))
+            h3 class="basis" { "Sources" }
+            (self::sources(sources, ctx, locale))
+        }
+    }
+}
+
 /// The sources of a record, each with its title, publisher and date, linked where it has an
 /// address.
 pub fn sources(ids: &[SourceId], ctx: &Context, locale: &Locale) -> Markup {
