@@ -13,6 +13,7 @@ pub mod home;
 pub mod layout;
 pub mod map;
 pub mod theme;
+pub mod timeline;
 
 use std::collections::HashMap;
 
@@ -59,6 +60,9 @@ pub struct Overview {
     pub claims: Listed<Claim>,
     /// The newest incidents and whose claims place them.
     pub map: MapData,
+    /// The timeline's earliest, latest and newest entries (at most
+    /// [`data::TIMELINE_LIMIT`]).
+    pub timeline: timeline::Timeline,
 }
 
 /// What the map draws: the newest incidents (at most [`data::MAP_LIMIT`]), and who made
