@@ -3,13 +3,14 @@
 
 use crate::domain::attribution::Context;
 use crate::domain::{
-    ActorId, Claim, ClaimSort, ForceComparison, ForceFigure, ForceMetric, IncidentSort,
+    ActorId, Claim, ClaimSort, ForceComparison, ForceFigure, ForceMetric, IncidentSort, Resource,
 };
 use crate::error::ApiError;
 use crate::representation;
 use crate::store::claims::CLAIMS;
 use crate::store::incidents::INCIDENTS;
 use crate::store::keyset::{ListQueries, Sorted};
+use crate::store::timeline::{TimelineFilter, TimelineRow};
 use crate::store::{self, Reader};
 
 /// The actors whose forces the home page compares.
@@ -22,6 +23,15 @@ pub const CLAIMS_LIMIT: i64 = 200;
 /// whatever the dataset holds.
 pub const MAP_LIMIT: i64 = 500;
 
+/// The most entries a timeline draws (the earliest, the latest and the newest): a page's size
+/// stays bounded whatever the dataset holds.
+pub const TIMELINE_LIMIT: usize = 60;
+
+/// How far a timeline counts its entries: past it, it says "more than" this many, so that a
+/// view does not count a million rows.
+pub const TIMELINE_COUNT_CAP: i64 = 10_000;
+
+use super::timeline::Timeline;
 use super::{Coverage, Listed, MapData, Overview};
 
 /// One metric's comparison, with the names and sources its credits need.
@@ -136,8 +146,10 @@ pub async fn overview(reader: &Reader) -> Result<Overview, ApiError> {
     context
         .actors
         .extend(store::lookups::actor_names(reader, &unnamed).await?);
+    let timeline = timeline(reader, TimelineFilter::default()).await?;
     Ok(Overview {
         info,
+        timeline,
         comparison,
         context,
         coverage,
@@ -183,4 +195,55 @@ pub async fn force_chart(
         context,
         version,
     })
+}
+
+/// The timeline's entries under `filter` that a drawing shows, as `/v1/timeline` reads them:
+/// the earliest and the latest dated entry, and the newest up to [`TIMELINE_LIMIT`] in all,
+/// in timeline order; with how many there are (counted up to [`TIMELINE_COUNT_CAP`]). A 404
+/// for an actor that does not exist.
+pub async fn timeline(reader: &Reader, filter: TimelineFilter) -> Result<Timeline, ApiError> {
+    let actor = match &filter.actor {
+        None => None,
+        Some(id) => match store::actors::get_actor(reader, id).await? {
+            Some(actor) => Some(actor.name),
+            None => {
+                return Err(ApiError::NotFound {
+                    resource: Resource::Actors,
+                    id: id.to_string(),
+                });
+            }
+        },
+    };
+    let (first, last) = store::timeline::timeline_ends(reader, &filter).await?;
+    let newest = store::timeline::newest_timeline(reader, &filter, TIMELINE_LIMIT as i64).await?;
+    let mut entries: Vec<TimelineRow> = Vec::with_capacity(TIMELINE_LIMIT);
+    for row in first.into_iter().chain(last).chain(newest) {
+        if entries.len() == TIMELINE_LIMIT {
+            break;
+        }
+        if !entries
+            .iter()
+            .any(|e| e.entry_type == row.entry_type && e.id == row.id)
+        {
+            entries.push(row);
+        }
+    }
+    // In timeline order: reversed, the newest are in the database's order, which the (stable)
+    // sort keeps on ties of the dates and type.
+    entries.reverse();
+    entries.sort_by_key(|e| (e.date.0.start(), e.date.0.end(), e.entry_type.as_str()));
+    let total = store::timeline::count_timeline(reader, &filter, TIMELINE_COUNT_CAP).await?;
+    Ok(Timeline {
+        entries,
+        total,
+        cap: TIMELINE_COUNT_CAP,
+        actor,
+    })
+}
+
+/// The dataset version `reader` reads (0 for an empty database).
+pub async fn version(reader: &Reader) -> Result<i64, ApiError> {
+    Ok(store::dataset::stamp(reader)
+        .await?
+        .map_or(0, |s| s.version))
 }

@@ -187,14 +187,14 @@ fn row(
 }
 
 /// A coordinate to a tenth of a unit, without trailing zeros: "560", "160.5".
-fn n(x: f64) -> String {
+pub fn n(x: f64) -> String {
     let tenths = (x * 10.0).round() / 10.0;
     format!("{tenths}")
 }
 
 /// `text` broken at spaces into lines of at most `width` characters (a longer word stands
 /// on a line of its own).
-fn wrap(text: &str, width: usize) -> Vec<String> {
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for word in text.split(' ') {
         match lines.last_mut() {

@@ -6,7 +6,7 @@ use serde_json::json;
 use super::force_chart;
 use super::layout::{self, Head};
 use super::theme::Theme;
-use super::{Overview, claims, data, dates, embed, map};
+use super::{Overview, claims, data, dates, embed, map, timeline};
 use crate::locale::Locale;
 
 /// Downloads offered on the page: label, address, media type (for JSON-LD).
@@ -38,6 +38,9 @@ const DOWNLOADS: &[(&str, &str, &str)] = &[
 /// The width the page's charts are drawn at: about the width they are shown at, so their
 /// text stays readable.
 const PAGE_CHART_WIDTH: u32 = 440;
+
+/// The width the page's timeline is drawn at (it spans the page's column).
+const PAGE_TIMELINE_WIDTH: u32 = 720;
 
 /// The page.
 pub fn page(overview: &Overview, locale: &Locale) -> Markup {
@@ -103,6 +106,22 @@ pub fn page(overview: &Overview, locale: &Locale) -> Markup {
                             (embed::snippet(&data::COMPARED, metric.metric, &format!("snippet-{i}")))
                         }
                     }
+                }
+            }
+        }
+
+        section aria-labelledby="when" {
+            h2 id="when" { "When" }
+            p {
+                "Incidents, dated when they happened, and claims, dated when they were made, each as precisely as its source dates it: "
+                "a day is a tick; a month, a year or a range is a bar over every day the date may mean; a date known by one end only fades out towards the other. "
+                "Each links to its record. " (overview.timeline.shown(locale)) " "
+                a href="/v1/timeline" { "The whole timeline is in the API" } "."
+            }
+            figure id="when-timeline" {
+                (timeline::chart(&overview.timeline, locale, Theme::Light, PAGE_TIMELINE_WIDTH, &[], "timeline", false))
+                figcaption {
+                    (embed::iframe_snippet(embed::TIMELINE_ADDRESS, embed::TIMELINE_TITLE, embed::timeline_height(&overview.timeline, locale, overview.info.version), "snippet-timeline"))
                 }
             }
         }

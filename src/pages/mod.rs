@@ -18,6 +18,7 @@ pub mod map;
 pub mod record_page;
 pub mod records;
 pub mod theme;
+pub mod timeline;
 
 use std::collections::HashMap;
 
@@ -64,6 +65,9 @@ pub struct Overview {
     pub claims: Listed<Claim>,
     /// The newest incidents and whose claims place them.
     pub map: MapData,
+    /// The timeline's earliest, latest and newest entries (at most
+    /// [`data::TIMELINE_LIMIT`]).
+    pub timeline: timeline::Timeline,
 }
 
 /// What the map draws: the newest incidents (at most [`data::MAP_LIMIT`]), and who made

@@ -10,17 +10,18 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::v1::as_of::Db;
-use super::v1::params::ActorList;
-use crate::domain::{AsOf, ForceMetric};
+use super::v1::params::{ActorList, DateBound, date_range};
+use crate::domain::{ActorId, AsOf, ForceMetric};
 use crate::error::ApiError;
 use crate::extract::Params;
 use crate::locale::Locale;
-use crate::pages::embed::{self, Embed};
+use crate::pages::embed::{self, Drawing, Embed};
 use crate::pages::layout;
 use crate::pages::record_page::{self, RecordView};
 use crate::pages::records::{self, RecordPage};
 use crate::pages::theme::Theme;
 use crate::pages::{self, home};
+use crate::store::timeline::TimelineFilter;
 
 /// The paths of the pages, the embeds and their script (all read-only), for the 405 a
 /// wrong method on them gets.
@@ -28,6 +29,7 @@ pub const PATHS: &[&str] = &[
     "/",
     RECORD_PAGES,
     "/embed/force-comparison",
+    "/embed/timeline",
     "/assets/pages.js",
 ];
 
@@ -39,6 +41,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(home_page)
         .service(record_pages)
         .service(force_comparison_embed)
+        .service(timeline_embed)
         .service(script);
 }
 
@@ -165,7 +168,75 @@ async fn force_comparison_embed(
     Params(params): Params<ForceEmbedParams>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let width = params.width.unwrap_or(embed::DEFAULT_WIDTH);
+    let width = embed_width(params.width)?;
+    let locale = Locale::negotiate(&request);
+    let reader = db.at(params.as_of).await?;
+    let chart = pages::data::force_chart(&reader, params.actors.0, params.metric).await?;
+    let embed = Embed {
+        drawing: Drawing::Force {
+            comparison: &chart.comparison,
+            context: &chart.context,
+        },
+        locale: &locale,
+        theme: params.theme.unwrap_or_default(),
+        width,
+        version: chart.version,
+    };
+    Ok(embed_response(&embed, params.format, &request))
+}
+
+/// Query parameters of `/embed/timeline`: those of `/v1/timeline`, and the embed's.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct TimelineEmbedParams {
+    /// Entries dated on or after this date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`), matching on
+    /// overlap, as in `/v1/timeline`.
+    from: Option<DateBound>,
+    /// Entries dated on or before this date.
+    to: Option<DateBound>,
+    /// Only what this actor took part in, said, or was the subject of (404 if none has the id).
+    actor: Option<ActorId>,
+    /// `light` (the default) or `dark`.
+    theme: Option<Theme>,
+    /// The width in CSS pixels, 280 to 1600 (640 by default).
+    width: Option<u32>,
+    /// `svg` or `html` (a page for an iframe); without it, as `Accept` says.
+    format: Option<EmbedFormat>,
+    /// The data as it was at a dataset version or time.
+    #[param(inline)]
+    as_of: Option<AsOf>,
+}
+
+/// `/embed/timeline`: the timeline's earliest, latest and newest entries, each drawn as
+/// precisely as it is dated, with the licence and how many are left out.
+#[get("/embed/timeline")]
+#[tracing::instrument(skip_all)]
+async fn timeline_embed(
+    db: Db,
+    Params(params): Params<TimelineEmbedParams>,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let width = embed_width(params.width)?;
+    let filter = TimelineFilter {
+        actor: params.actor,
+        dates: date_range(params.from.as_ref(), params.to.as_ref())?,
+    };
+    let locale = Locale::negotiate(&request);
+    let reader = db.at(params.as_of).await?;
+    let timeline = pages::data::timeline(&reader, filter).await?;
+    let embed = Embed {
+        drawing: Drawing::Timeline(&timeline),
+        locale: &locale,
+        theme: params.theme.unwrap_or_default(),
+        width,
+        version: pages::data::version(&reader).await?,
+    };
+    Ok(embed_response(&embed, params.format, &request))
+}
+
+/// An embed's `width`, within its bounds (the default when not given).
+fn embed_width(width: Option<u32>) -> Result<u32, ApiError> {
+    let width = width.unwrap_or(embed::DEFAULT_WIDTH);
     if !(embed::MIN_WIDTH..=embed::MAX_WIDTH).contains(&width) {
         return Err(ApiError::invalid(
             "width",
@@ -176,29 +247,28 @@ async fn force_comparison_embed(
             ),
         ));
     }
-    let locale = Locale::negotiate(&request);
-    let reader = db.at(params.as_of).await?;
-    let chart = pages::data::force_chart(&reader, params.actors.0, params.metric).await?;
-    let embed = Embed {
-        comparison: &chart.comparison,
-        context: &chart.context,
-        locale: &locale,
-        theme: params.theme.unwrap_or_default(),
-        width,
-        version: chart.version,
-    };
-    let html = match params.format {
+    Ok(width)
+}
+
+/// An embed as asked: the page for an iframe (`format=html`, or a request accepting HTML),
+/// else the SVG.
+fn embed_response(
+    embed: &Embed,
+    format: Option<EmbedFormat>,
+    request: &HttpRequest,
+) -> HttpResponse {
+    let html = match format {
         Some(format) => format == EmbedFormat::Html,
-        None => accepts_html(&request),
+        None => accepts_html(request),
     };
     if html {
-        Ok(page(&locale, embed.html().into_string(), true))
+        page(embed.locale, embed.html().into_string(), true)
     } else {
         let mut response = HttpResponse::Ok()
             .content_type("image/svg+xml; charset=utf-8")
             .body(embed.svg());
-        embeddable(&mut response, &locale, true);
-        Ok(response)
+        embeddable(&mut response, embed.locale, true);
+        response
     }
 }
 

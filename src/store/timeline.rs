@@ -6,6 +6,8 @@ use chrono::NaiveDate;
 use sqlx::types::Json;
 use sqlx::{Postgres, QueryBuilder};
 
+use crate::domain::claim::claim_title;
+use crate::domain::partial_date::{EARLIEST, LATEST};
 use crate::domain::{ActorId, PartialDate, TimelineEntryType};
 
 /// Filters on the timeline; `None` means "any".
@@ -45,6 +47,51 @@ pub struct TimelineRow {
     pub actors: Json<Vec<ActorId>>,
 }
 
+impl TimelineRow {
+    /// What the timeline calls the entry: the incident's title; for a claim, the claimant's
+    /// name and its statement (shortened past 120 characters).
+    pub fn heading(&self) -> String {
+        match self.entry_type {
+            TimelineEntryType::Incident => self.title.clone(),
+            TimelineEntryType::Claim => claim_title(self.claimant_name.as_deref(), &self.title),
+        }
+    }
+}
+
+/// Which entries a read takes, in which order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Walk {
+    /// Timeline order: by the first day, then the last, then type, then id.
+    Forward,
+    /// The reverse: the newest first.
+    Backward,
+    /// Timeline order, from the first entry whose start is known.
+    FirstDated,
+    /// The entry whose end is known and latest first: by the last day, then the first, then
+    /// type and id, all descending.
+    LastDated,
+}
+
+impl Walk {
+    /// The order of one branch's columns, and of the merged rows.
+    fn orders(self, (start, end): (&str, &str)) -> (String, &'static str) {
+        match self {
+            Self::Forward | Self::FirstDated => (
+                format!("{start}, {end}, r.id"),
+                "e.start_day, e.end_day, e.type, e.id",
+            ),
+            Self::Backward => (
+                format!("{start} desc, {end} desc, r.id desc"),
+                "e.start_day desc, e.end_day desc, e.type desc, e.id desc",
+            ),
+            Self::LastDated => (
+                format!("{end} desc, {start} desc, r.id desc"),
+                "e.end_day desc, e.start_day desc, e.type desc, e.id desc",
+            ),
+        }
+    }
+}
+
 /// One page of the timeline after `after`: incidents and claims ordered by the first day
 /// their date may mean, then the last day (so a day comes before the month it falls in),
 /// then type (`claim` before `incident`), then id.
@@ -57,38 +104,119 @@ pub async fn list_timeline(
     after: Option<&TimelineAfter>,
     limit: i64,
 ) -> Result<Vec<TimelineRow>, sqlx::Error> {
+    read(db, filter, Walk::Forward, after, limit).await
+}
+
+/// The newest `limit` entries of the timeline, newest first: its order reversed (the last
+/// page of `list_timeline`, read backwards).
+#[tracing::instrument(skip(db))]
+pub async fn newest_timeline(
+    db: &Reader,
+    filter: &TimelineFilter,
+    limit: i64,
+) -> Result<Vec<TimelineRow>, sqlx::Error> {
+    read(db, filter, Walk::Backward, None, limit).await
+}
+
+/// The timeline's earliest and latest dated entries: the first in timeline order whose start
+/// is known, and the one whose known end is latest (ties: the later start, then type and id,
+/// last). Open sides count for nothing, as in [`coverage`].
+#[tracing::instrument(skip(db))]
+pub async fn timeline_ends(
+    db: &Reader,
+    filter: &TimelineFilter,
+) -> Result<(Option<TimelineRow>, Option<TimelineRow>), sqlx::Error> {
+    let first = read(db, filter, Walk::FirstDated, None, 1).await?;
+    let last = read(db, filter, Walk::LastDated, None, 1).await?;
+    Ok((first.into_iter().next(), last.into_iter().next()))
+}
+
+/// How many entries the timeline holds under `filter`, counted no further than `cap + 1`:
+/// a page can say "more than `cap`" without counting a million rows on every view.
+#[tracing::instrument(skip(db))]
+pub async fn count_timeline(
+    db: &Reader,
+    filter: &TimelineFilter,
+    cap: i64,
+) -> Result<i64, sqlx::Error> {
+    let mut qb = QueryBuilder::new("select count(*) from (");
+    for (i, entry) in [TimelineEntryType::Claim, TimelineEntryType::Incident]
+        .into_iter()
+        .enumerate()
+    {
+        if i > 0 {
+            qb.push(" union all ");
+        }
+        let table = match entry {
+            TimelineEntryType::Incident => "incidents",
+            TimelineEntryType::Claim => "claims",
+        };
+        qb.push(format_args!("(select 1 from {table} r where true"));
+        push_filter(&mut qb, entry, filter);
+        qb.push(" limit ").push_bind(cap + 1).push(")");
+    }
+    qb.push(") e");
+    let (count,): (i64,) = qb
+        .build_query_as()
+        .fetch_one(&mut *db.conn().await?)
+        .await?;
+    Ok(count)
+}
+
+/// Entries of both types taken as `walk` says, after `after` (forward only), at most `limit`.
+async fn read(
+    db: &Reader,
+    filter: &TimelineFilter,
+    walk: Walk,
+    after: Option<&TimelineAfter>,
+    limit: i64,
+) -> Result<Vec<TimelineRow>, sqlx::Error> {
     let mut qb = QueryBuilder::new("select * from (");
-    // Each branch takes its first `limit` entries in timeline order straight off its
+    // Each branch takes its first `limit` entries in the walk's order straight off its
     // (start, end, id) index, so a page costs the same at any size; the outer sort merges
     // at most twice `limit` rows. A branch's type is a constant, so its position in the
     // order (`claim` < `incident`) decides ties on the dates.
-    push_branch(&mut qb, TimelineEntryType::Claim, filter, after, limit);
+    push_branch(
+        &mut qb,
+        TimelineEntryType::Claim,
+        filter,
+        walk,
+        after,
+        limit,
+    );
     qb.push(" union all ");
-    push_branch(&mut qb, TimelineEntryType::Incident, filter, after, limit);
-    qb.push(") e order by e.start_day, e.end_day, e.type, e.id limit ");
+    push_branch(
+        &mut qb,
+        TimelineEntryType::Incident,
+        filter,
+        walk,
+        after,
+        limit,
+    );
+    let (_, merged) = walk.orders(("", ""));
+    qb.push(format_args!(") e order by {merged} limit "));
     qb.push_bind(limit);
     qb.build_query_as::<TimelineRow>()
         .fetch_all(&mut *db.conn().await?)
         .await
 }
 
-/// One type's entries after `after`, in timeline order, at most `limit`.
-fn push_branch<'a>(
+/// The first and last day columns of a type's table (as `r`).
+fn day_columns(entry: TimelineEntryType) -> (&'static str, &'static str) {
+    match entry {
+        TimelineEntryType::Incident => ("r.date_start", "r.date_end"),
+        TimelineEntryType::Claim => ("r.made_start", "r.made_end"),
+    }
+}
+
+/// The conditions of `filter` on one type's rows (`r`).
+fn push_filter<'a>(
     qb: &mut QueryBuilder<'a, Postgres>,
     entry: TimelineEntryType,
     filter: &'a TimelineFilter,
-    after: Option<&'a TimelineAfter>,
-    limit: i64,
 ) {
-    let (start, end) = match entry {
+    match entry {
         TimelineEntryType::Incident => {
-            qb.push(
-                "(select 'incident'::text as type, r.id, r.date_start as start_day, \
-                 r.date_end as end_day, r.doc -> 'date' as date, r.doc ->> 'title' as title, \
-                 null::text as claimant_name, r.kind, \
-                 jsonb_path_query_array(r.doc, '$.actors[*].actor') as actors \
-                 from incidents r where true",
-            );
             if let Some(actor) = &filter.actor {
                 qb.push(
                     " and exists (select 1 from incident_actors a where a.incident_id = r.id and a.actor_id = ",
@@ -96,17 +224,8 @@ fn push_branch<'a>(
                 qb.push_bind(actor.as_str());
                 qb.push(")");
             }
-            ("r.date_start", "r.date_end")
         }
         TimelineEntryType::Claim => {
-            qb.push(
-                "(select 'claim'::text as type, r.id, r.made_start as start_day, \
-                 r.made_end as end_day, r.doc -> 'made_at' as date, \
-                 r.doc ->> 'statement' as title, \
-                 (select doc ->> 'name' from actors where id = r.claimant_id) as claimant_name, \
-                 r.kind, jsonb_build_array(r.claimant_id) || coalesce(r.doc -> 'about', '[]'::jsonb) \
-                 as actors from claims r where true",
-            );
             if let Some(actor) = &filter.actor {
                 qb.push(" and (r.claimant_id = ");
                 qb.push_bind(actor.as_str());
@@ -114,10 +233,49 @@ fn push_branch<'a>(
                 qb.push_bind(actor.as_str());
                 qb.push("))");
             }
-            ("r.made_start", "r.made_end")
         }
-    };
-    push_overlaps(qb, (start, end), filter.dates);
+    }
+    push_overlaps(qb, day_columns(entry), filter.dates);
+}
+
+/// One type's entries taken as `walk` says, after `after`, at most `limit`.
+fn push_branch<'a>(
+    qb: &mut QueryBuilder<'a, Postgres>,
+    entry: TimelineEntryType,
+    filter: &'a TimelineFilter,
+    walk: Walk,
+    after: Option<&'a TimelineAfter>,
+    limit: i64,
+) {
+    qb.push(match entry {
+        TimelineEntryType::Incident => {
+            "(select 'incident'::text as type, r.id, r.date_start as start_day, \
+             r.date_end as end_day, r.doc -> 'date' as date, r.doc ->> 'title' as title, \
+             null::text as claimant_name, r.kind, \
+             jsonb_path_query_array(r.doc, '$.actors[*].actor') as actors \
+             from incidents r where true"
+        }
+        TimelineEntryType::Claim => {
+            "(select 'claim'::text as type, r.id, r.made_start as start_day, \
+             r.made_end as end_day, r.doc -> 'made_at' as date, \
+             r.doc ->> 'statement' as title, \
+             (select doc ->> 'name' from actors where id = r.claimant_id) as claimant_name, \
+             r.kind, jsonb_build_array(r.claimant_id) || coalesce(r.doc -> 'about', '[]'::jsonb) \
+             as actors from claims r where true"
+        }
+    });
+    push_filter(qb, entry, filter);
+    let (start, end) = day_columns(entry);
+    match walk {
+        // Open sides are stored as the sentinels, outside any date the dataset can hold.
+        Walk::FirstDated => {
+            qb.push(format_args!(" and {start} > ")).push_bind(EARLIEST);
+        }
+        Walk::LastDated => {
+            qb.push(format_args!(" and {end} < ")).push_bind(LATEST);
+        }
+        Walk::Forward | Walk::Backward => {}
+    }
     if let Some(after) = after {
         // The dates alone bound the index scan; the type and id settle ties.
         qb.push(format_args!(" and ({start}, {end}) >= ("));
@@ -132,7 +290,8 @@ fn push_branch<'a>(
         qb.push_bind(after.entry_type.as_str());
         qb.push("::text, ").push_bind(after.id.as_str()).push(")");
     }
-    qb.push(format_args!(" order by {start}, {end}, r.id limit "));
+    let (order, _) = walk.orders((start, end));
+    qb.push(format_args!(" order by {order} limit "));
     qb.push_bind(limit);
     qb.push(")");
 }

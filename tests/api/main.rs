@@ -20,6 +20,7 @@ mod incidents;
 mod observability;
 mod outage;
 mod pages;
+mod pages_timeline;
 mod pagination;
 mod rate_limits;
 mod response_cache;

@@ -12,7 +12,6 @@ use super::download::Downloadable;
 use super::listing::Filters;
 use super::listing::{list_endpoint, one_order_collection};
 use super::params::{DateBound, date_range};
-use crate::domain::claim::claim_title;
 use crate::domain::{ActorId, PartialDate, TimelineEntryType};
 use crate::error::ApiError;
 use crate::store;
@@ -47,10 +46,7 @@ pub struct TimelineEntry {
 
 impl From<TimelineRow> for TimelineEntry {
     fn from(row: TimelineRow) -> Self {
-        let title = match row.entry_type {
-            TimelineEntryType::Incident => row.title,
-            TimelineEntryType::Claim => claim_title(row.claimant_name.as_deref(), &row.title),
-        };
+        let title = row.heading();
         let Json(all_actors) = row.actors;
         let mut actors: Vec<ActorId> = Vec::with_capacity(all_actors.len());
         for actor in all_actors {
