@@ -81,6 +81,42 @@ pub struct ServerSettings {
     /// as notifications and this does not apply.
     #[arg(long, env = "DURAND_STAMP_TTL_MS", default_value_t = 2_000)]
     pub stamp_ttl_ms: u64,
+    /// The address people reach this server at (`https://durand.example.org`), for the
+    /// absolute addresses the pages give search engines (schema.org JSON-LD, canonical
+    /// links). Unset, those addresses are relative to the page: a client's `Host` header is
+    /// never trusted to build them.
+    #[arg(long, env = "DURAND_PUBLIC_URL")]
+    pub public_url: Option<PublicUrl>,
+}
+
+/// An absolute `http` or `https` address without a query or fragment (`DURAND_PUBLIC_URL`),
+/// kept without a trailing slash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicUrl(String);
+
+impl FromStr for PublicUrl {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let rest = s
+            .strip_prefix("https://")
+            .or_else(|| s.strip_prefix("http://"))
+            .ok_or_else(|| format!("`{s}` must start with https:// or http://"))?;
+        let host = rest.split('/').next().unwrap_or_default();
+        if host.is_empty() || rest.contains(['?', '#']) || s.contains(char::is_whitespace) {
+            return Err(format!(
+                "`{s}` must be an address with a host and no query or fragment, e.g. https://durand.example.org"
+            ));
+        }
+        Ok(Self(s.trim_end_matches('/').to_owned()))
+    }
+}
+
+impl PublicUrl {
+    /// The absolute address of `path` (which starts with `/`).
+    pub fn join(&self, path: &str) -> String {
+        format!("{}{path}", self.0)
+    }
 }
 
 impl Default for ServerSettings {
@@ -94,6 +130,7 @@ impl Default for ServerSettings {
             export_chunk_rows: crate::store::export::DEFAULT_CHUNK_ROWS,
             cache_bytes: DEFAULT_CACHE_BYTES,
             stamp_ttl_ms: 2_000,
+            public_url: None,
         }
     }
 }
@@ -160,4 +197,27 @@ pub struct LogSettings {
     /// a request's handler, listing and store spans show where its time went.
     #[arg(long, env = "DURAND_LOG_SPANS")]
     pub log_spans: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_public_url_is_an_absolute_http_address_without_query() {
+        let url: PublicUrl = "https://durand.example.org/".parse().unwrap();
+        assert_eq!(url.join("/claims/x"), "https://durand.example.org/claims/x");
+        let under: PublicUrl = "http://example.org/durand".parse().unwrap();
+        assert_eq!(under.join("/"), "http://example.org/durand/");
+        for bad in [
+            "durand.example.org",
+            "https://",
+            "https://x.org/?a=1",
+            "ftp://x.org",
+            "https://x.org/#f",
+            "https://x .org",
+        ] {
+            assert!(bad.parse::<PublicUrl>().is_err(), "{bad}");
+        }
+    }
 }

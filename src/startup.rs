@@ -75,6 +75,7 @@ impl Application {
         let export = web::Data::new(routes::v1::dataset::ExportChunkRows(
             settings.export_chunk_rows,
         ));
+        let addresses = web::Data::new(crate::pages::Addresses(settings.public_url.clone()));
         let pool = web::Data::new(pools.primary.clone());
         let drain = web::Data::new(Drain::default());
         let app_drain = drain.clone();
@@ -98,6 +99,7 @@ impl Application {
                 .app_data(responses.clone())
                 .app_data(curator.clone())
                 .app_data(export.clone())
+                .app_data(addresses.clone())
                 .app_data(
                     web::QueryConfig::default()
                         .error_handler(|e, _| ApiError::invalid("query", e.to_string()).into()),

@@ -5,10 +5,10 @@ use maud::{Markup, html};
 use serde_json::{Value, json};
 
 use super::claims::{stated, status_words};
-use super::dates;
 use super::force_chart::name;
 use super::record_page::{self, RecordView};
 use super::records::{ClaimView, RecordPage};
+use super::{Addresses, dates};
 use crate::domain::attribution::Context;
 use crate::domain::claim::claim_title;
 use crate::domain::evidence::DateBasis;
@@ -34,8 +34,8 @@ impl RecordView for ClaimView {
         self.claim.attribution.clone().unwrap_or_default()
     }
 
-    fn json_ld(&self, page: &RecordPage<Self>) -> Option<Value> {
-        Some(json_ld(page, &self.claim))
+    fn json_ld(&self, page: &RecordPage<Self>, addresses: &Addresses) -> Option<Value> {
+        Some(json_ld(page, &self.claim, addresses))
     }
 
     fn content(&self, ctx: &Context, locale: &Locale) -> Markup {
@@ -124,11 +124,11 @@ fn organisation(kind: Option<ActorKind>) -> &'static str {
 }
 
 /// An actor as a schema.org node.
-fn actor_node(ctx: &Context, id: &str) -> Value {
+fn actor_node(ctx: &Context, id: &str, addresses: &Addresses) -> Value {
     json!({
         "@type": organisation(ctx.kind(id)),
         "name": name(ctx, id),
-        "url": format!("/actors/{id}"),
+        "url": addresses.of(&format!("/actors/{id}")),
     })
 }
 
@@ -140,7 +140,7 @@ fn schema_date(date: &crate::domain::PartialDate) -> Option<&str> {
 
 /// The schema.org `Claim`: the claimant as author, its sources as its appearances, when it was
 /// made (only when that is one day, month or year: a range is no `datePublished`).
-pub fn json_ld(record: &RecordPage<ClaimView>, claim: &Claim) -> Value {
+pub fn json_ld(record: &RecordPage<ClaimView>, claim: &Claim, addresses: &Addresses) -> Value {
     let ctx = &record.context;
     let appearance: Vec<Value> = claim
         .sources
@@ -170,17 +170,17 @@ pub fn json_ld(record: &RecordPage<ClaimView>, claim: &Claim) -> Value {
     let mut node = json!({
         "@context": "https://schema.org",
         "@type": "Claim",
-        "url": format!("/claims/{}", claim.id),
+        "url": addresses.of(&format!("/claims/{}", claim.id)),
         "text": claim.statement,
-        "author": actor_node(ctx, claim.claimant.as_str()),
+        "author": actor_node(ctx, claim.claimant.as_str(), addresses),
         "appearance": appearance,
-        "isPartOf": {"@type": "Dataset", "name": record.dataset.title, "url": "/"},
+        "isPartOf": {"@type": "Dataset", "name": record.dataset.title, "url": addresses.of("/")},
     });
     if !claim.about.is_empty() {
         let about: Vec<Value> = claim
             .about
             .iter()
-            .map(|a| actor_node(ctx, a.as_str()))
+            .map(|a| actor_node(ctx, a.as_str(), addresses))
             .collect();
         node["about"] = json!(about);
     }

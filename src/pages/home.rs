@@ -6,7 +6,7 @@ use serde_json::json;
 use super::force_chart;
 use super::layout::{self, Head};
 use super::theme::Theme;
-use super::{Overview, claims, data, dates, embed, map, timeline};
+use super::{Addresses, Overview, claims, data, dates, embed, map, timeline};
 use crate::locale::Locale;
 
 /// Downloads offered on the page: label, address, media type (for JSON-LD).
@@ -43,7 +43,7 @@ const PAGE_CHART_WIDTH: u32 = 440;
 const PAGE_TIMELINE_WIDTH: u32 = 720;
 
 /// The page.
-pub fn page(overview: &Overview, locale: &Locale) -> Markup {
+pub fn page(overview: &Overview, locale: &Locale, addresses: &Addresses) -> Markup {
     let meta = &overview.info.meta;
     let main = html! {
         h1 { (meta.title) }
@@ -167,15 +167,16 @@ pub fn page(overview: &Overview, locale: &Locale) -> Markup {
         Head {
             title: &meta.title,
             description: &meta.description,
-            json_ld: Some(layout::json_ld(&dataset_json_ld(overview))),
+            json_ld: Some(layout::json_ld(&dataset_json_ld(overview, addresses))),
+            canonical: Some(addresses.of("/")),
         },
         main,
     )
 }
 
-/// schema.org `Dataset` for the page (Google Dataset Search reads it). Addresses are relative
-/// to the page: the server does not trust a client's `Host` to build absolute ones.
-pub fn dataset_json_ld(overview: &Overview) -> serde_json::Value {
+/// schema.org `Dataset` for the page (Google Dataset Search reads it), its addresses written
+/// by `addresses` (absolute only under a configured public address).
+pub fn dataset_json_ld(overview: &Overview, addresses: &Addresses) -> serde_json::Value {
     let meta = &overview.info.meta;
     let distribution: Vec<_> = DOWNLOADS
         .iter()
@@ -184,7 +185,7 @@ pub fn dataset_json_ld(overview: &Overview) -> serde_json::Value {
                 "@type": "DataDownload",
                 "name": label,
                 "encodingFormat": media_type,
-                "contentUrl": href,
+                "contentUrl": addresses.of(href),
             })
         })
         .collect();
@@ -193,7 +194,7 @@ pub fn dataset_json_ld(overview: &Overview) -> serde_json::Value {
         "@type": "Dataset",
         "name": meta.title,
         "description": meta.description,
-        "url": "/",
+        "url": addresses.of("/"),
         "license": meta.licence_url,
         "citation": meta.citation,
         "isAccessibleForFree": true,

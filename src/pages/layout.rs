@@ -19,6 +19,8 @@ pub struct Head<'a> {
     pub description: &'a str,
     /// schema.org JSON-LD, already serialised by [`json_ld`].
     pub json_ld: Option<String>,
+    /// The page's own address, for search engines (one address per page, whatever its query).
+    pub canonical: Option<String>,
 }
 
 /// A whole page: `head` and `main` inside the shared shell.
@@ -34,6 +36,9 @@ pub fn page(locale: &Locale, head: Head, main: Markup) -> Markup {
                 // No icon to fetch: a browser would otherwise ask for /favicon.ico.
                 link rel="icon" href="data:,";
                 link rel="alternate" type="application/json" href="/v1/dataset";
+                @if let Some(canonical) = &head.canonical {
+                    link rel="canonical" href=(canonical);
+                }
                 style { (PreEscaped(STYLE)) }
                 script src=(SCRIPT_PATH) defer {}
                 @if let Some(json_ld) = head.json_ld {
@@ -73,6 +78,7 @@ pub fn problem(locale: &Locale, problem: &crate::error::Problem) -> Markup {
             title: &format!("{} — Durand", problem.title),
             description: &problem.detail,
             json_ld: None,
+            canonical: None,
         },
         html! {
             h1 { (problem.title) " (" (problem.status) ")" }

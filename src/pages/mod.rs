@@ -25,6 +25,22 @@ use std::collections::HashMap;
 use crate::domain::attribution::Context;
 use crate::domain::{Claim, DatasetInfo, ForceComparison, Incident, PartialDate};
 
+/// How a page writes the addresses it gives machines (its JSON-LD and canonical link):
+/// absolute under `DURAND_PUBLIC_URL` when that is set, else relative to the page (never
+/// built from a client's `Host`, which the response cache does not key on).
+#[derive(Debug, Clone, Default)]
+pub struct Addresses(pub Option<crate::config::PublicUrl>);
+
+impl Addresses {
+    /// The address of `path` (which starts with `/`).
+    pub fn of(&self, path: &str) -> String {
+        match &self.0 {
+            Some(base) => base.join(path),
+            None => path.to_owned(),
+        }
+    }
+}
+
 /// The dates of the dataset's earliest and latest dated records (open sides aside): the
 /// period it covers runs from the start of the first to the end of the second.
 #[derive(Debug, Clone, PartialEq, Eq)]

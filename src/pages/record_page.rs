@@ -5,6 +5,7 @@
 use maud::{Markup, html};
 use serde_json::Value;
 
+use super::Addresses;
 use super::layout::{self, Head};
 use super::records::{HISTORY_LIMIT, RELATED_LIMIT, RecordPage};
 use crate::domain::attribution::Context;
@@ -29,7 +30,7 @@ pub trait RecordView: Sized {
     /// The page's description, for its `<meta>`.
     fn description(&self) -> String;
     /// The page's schema.org JSON-LD, if it has any.
-    fn json_ld(&self, _page: &RecordPage<Self>) -> Option<Value> {
+    fn json_ld(&self, _page: &RecordPage<Self>, _addresses: &Addresses) -> Option<Value> {
         None
     }
     /// What the page shows of the record, between its heading and its history.
@@ -38,7 +39,11 @@ pub trait RecordView: Sized {
 
 /// A record's page: its content between the heading (with the version shown and the
 /// record's address in the API) and the history; a deleted record's page says when and why.
-pub fn page<T: RecordView>(record: &RecordPage<T>, locale: &Locale) -> Markup {
+pub fn page<T: RecordView>(
+    record: &RecordPage<T>,
+    locale: &Locale,
+    addresses: &Addresses,
+) -> Markup {
     let ctx = &record.context;
     let title = record.record.as_ref().map_or_else(
         || format!("{} {}", T::KIND, record.id),
@@ -49,7 +54,10 @@ pub fn page<T: RecordView>(record: &RecordPage<T>, locale: &Locale) -> Markup {
         .as_ref()
         .map(RecordView::description)
         .unwrap_or_default();
-    let json_ld = record.record.as_ref().and_then(|view| view.json_ld(record));
+    let json_ld = record
+        .record
+        .as_ref()
+        .and_then(|view| view.json_ld(record, addresses));
     let main = record
         .record
         .as_ref()
@@ -94,6 +102,7 @@ pub fn page<T: RecordView>(record: &RecordPage<T>, locale: &Locale) -> Markup {
             title: &format!("{title} — {}", record.dataset.title),
             description: &description,
             json_ld: json_ld.as_ref().map(layout::json_ld),
+            canonical: Some(addresses.of(&address(record.resource, &record.id, record.as_of))),
         },
         body,
     )

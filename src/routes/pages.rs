@@ -20,7 +20,7 @@ use crate::pages::layout;
 use crate::pages::record_page::{self, RecordView};
 use crate::pages::records::{self, RecordPage};
 use crate::pages::theme::Theme;
-use crate::pages::{self, home};
+use crate::pages::{self, Addresses, home};
 use crate::store::timeline::TimelineFilter;
 
 /// The paths of the pages, the embeds and their script (all read-only), for the 405 a
@@ -66,6 +66,7 @@ struct HomeParams {}
 async fn home_page(
     db: Db,
     _: Params<HomeParams>,
+    addresses: web::Data<Addresses>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let locale = Locale::negotiate(&request);
@@ -73,7 +74,7 @@ async fn home_page(
     let overview = pages::data::overview(&reader).await?;
     Ok(page(
         &locale,
-        home::page(&overview, &locale).into_string(),
+        home::page(&overview, &locale, &addresses).into_string(),
         false,
     ))
 }
@@ -108,15 +109,16 @@ async fn record_pages(
     db: Db,
     path: web::Path<(String, String)>,
     Params(params): Params<RecordPageParams>,
+    addresses: web::Data<Addresses>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let (resource, id) = path.into_inner();
     let locale = Locale::negotiate(&request);
     let reader = db.at(params.as_of()?).await?;
     let (present, markup) = match resource.as_str() {
-        "claims" => shown(&records::claim(&reader, &id).await?, &locale),
-        "actors" => shown(&records::actor(&reader, &id).await?, &locale),
-        _ => shown(&records::incident(&reader, &id).await?, &locale),
+        "claims" => shown(&records::claim(&reader, &id).await?, &locale, &addresses),
+        "actors" => shown(&records::actor(&reader, &id).await?, &locale, &addresses),
+        _ => shown(&records::incident(&reader, &id).await?, &locale, &addresses),
     };
     let mut response = page(&locale, markup.into_string(), false);
     if !present {
@@ -126,8 +128,15 @@ async fn record_pages(
 }
 
 /// A record's page, and whether it shows the record (rather than that it was deleted).
-fn shown<T: RecordView>(record: &RecordPage<T>, locale: &Locale) -> (bool, maud::Markup) {
-    (record.record.is_some(), record_page::page(record, locale))
+fn shown<T: RecordView>(
+    record: &RecordPage<T>,
+    locale: &Locale,
+    addresses: &Addresses,
+) -> (bool, maud::Markup) {
+    (
+        record.record.is_some(),
+        record_page::page(record, locale, addresses),
+    )
 }
 
 /// Which representation of an embed: the SVG, or a page holding it (for an iframe).

@@ -871,3 +871,37 @@ async fn a_browser_gets_a_pages_errors_as_a_page_and_other_clients_a_problem(poo
     let (_, headers, _) = fetch(&app, "/v1/claims/no-such-claim", &browser).await;
     assert_eq!(header(&headers, "content-type"), "application/problem+json");
 }
+
+#[sqlx::test]
+async fn with_a_public_address_the_pages_give_search_engines_absolute_ones(pool: PgPool) {
+    let mut settings = durand::config::ServerSettings::default();
+    settings.public_url = Some("https://durand.example.org/".parse().unwrap());
+    let app = TestApp::spawn_with(pool, settings).await;
+    let (_, _, html) = fetch(&app, "/", &[("Host", "evil.example")]).await;
+    let ld = json_ld(&html);
+    assert_eq!(ld["url"], "https://durand.example.org/");
+    for d in ld["distribution"].as_array().unwrap() {
+        let url = d["contentUrl"].as_str().unwrap();
+        assert!(url.starts_with("https://durand.example.org/v1/"), "{url}");
+    }
+    assert!(html.contains(r#"<link rel="canonical" href="https://durand.example.org/">"#));
+    assert!(
+        !html.contains("evil.example"),
+        "the client's Host is never used"
+    );
+    let id = &app.ids("/v1/claims?limit=1").await[0];
+    let (_, _, html) = fetch(&app, &format!("/claims/{id}?as_of=1"), &[]).await;
+    let ld = json_ld(&html);
+    assert_eq!(ld["url"], format!("https://durand.example.org/claims/{id}"));
+    assert!(
+        ld["author"]["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://durand.example.org/actors/")
+    );
+    assert_eq!(ld["isPartOf"]["url"], "https://durand.example.org/");
+    // A past version's page is its own address.
+    assert!(html.contains(&format!(
+        r#"<link rel="canonical" href="https://durand.example.org/claims/{id}?as_of=1">"#
+    )));
+}
