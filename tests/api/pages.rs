@@ -874,8 +874,10 @@ async fn a_browser_gets_a_pages_errors_as_a_page_and_other_clients_a_problem(poo
 
 #[sqlx::test]
 async fn with_a_public_address_the_pages_give_search_engines_absolute_ones(pool: PgPool) {
-    let mut settings = durand::config::ServerSettings::default();
-    settings.public_url = Some("https://durand.example.org/".parse().unwrap());
+    let settings = durand::config::ServerSettings {
+        public_url: Some("https://durand.example.org/".parse().unwrap()),
+        ..Default::default()
+    };
     let app = TestApp::spawn_with(pool, settings).await;
     let (_, _, html) = fetch(&app, "/", &[("Host", "evil.example")]).await;
     let ld = json_ld(&html);
