@@ -3,10 +3,12 @@
 
 use crate::domain::attribution::Context;
 use crate::domain::{
-    ActorId, Claim, ClaimSort, ForceComparison, ForceFigure, ForceMetric, IncidentSort, Resource,
+    ActorId, ActorSort, Claim, ClaimSort, ForceComparison, ForceFigure, ForceMetric, IncidentSort,
+    Resource,
 };
 use crate::error::ApiError;
 use crate::representation;
+use crate::store::actors::ACTORS;
 use crate::store::claims::CLAIMS;
 use crate::store::incidents::INCIDENTS;
 use crate::store::keyset::{ListQueries, Sorted};
@@ -18,6 +20,9 @@ pub const COMPARED: [&str; 2] = ["pakistan", "afghan-taliban"];
 
 /// The most claims the home page lists (the newest), for the same reason.
 pub const CLAIMS_LIMIT: i64 = 200;
+
+/// The most actors the home page lists (by name).
+pub const ACTORS_LIMIT: i64 = 200;
 
 /// The most incidents the home page's map draws (the newest): a page's size stays bounded
 /// whatever the dataset holds.
@@ -123,6 +128,7 @@ pub async fn overview(reader: &Reader) -> Result<Overview, ApiError> {
             metrics: Vec::new(),
         }
     };
+    let actors = newest(&ACTORS, reader, ActorSort::Name, ACTORS_LIMIT).await?;
     let mut claims = newest(&CLAIMS, reader, ClaimSort::MadeAtDesc, CLAIMS_LIMIT).await?;
     representation::attribute_claims(reader, &mut claims.items).await?;
     let mut context = context(reader, &comparison, &claims.items).await?;
@@ -154,6 +160,7 @@ pub async fn overview(reader: &Reader) -> Result<Overview, ApiError> {
         context,
         coverage,
         claims,
+        actors,
         map: MapData {
             incidents,
             placed_by,

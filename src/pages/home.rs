@@ -136,6 +136,19 @@ pub fn page(overview: &Overview, locale: &Locale, addresses: &Addresses) -> Mark
             (claims::list(&overview.claims.items, &overview.context, locale))
         }
 
+        section aria-labelledby="actors" {
+            h2 id="actors" { "Who" }
+            p {
+                "The parties, the sources speaking in their own voice, and the people the sources do not name, each with its page: its figures, its claims, its incidents. "
+                @if overview.actors.more { "The first " (locale.number(data::ACTORS_LIMIT)) " by name are listed; " a href="/v1/actors" { "the API has them all" } "." }
+            }
+            ul class="actors" {
+                @for actor in &overview.actors.items {
+                    li { a href=(format!("/actors/{}", actor.id)) { (actor.name) } " (" (actor.kind.as_str().replace('_', " ")) ")" }
+                }
+            }
+        }
+
         section aria-labelledby="places" {
             h2 id="places" { "Where" }
             p {

@@ -81,6 +81,8 @@ pub struct Overview {
     pub claims: Listed<Claim>,
     /// The newest incidents and whose claims place them.
     pub map: MapData,
+    /// The actors by name (at most [`data::ACTORS_LIMIT`]), each linked to its page.
+    pub actors: Listed<crate::domain::Actor>,
     /// The timeline's earliest, latest and newest entries (at most
     /// [`data::TIMELINE_LIMIT`]).
     pub timeline: timeline::Timeline,

@@ -907,3 +907,17 @@ async fn with_a_public_address_the_pages_give_search_engines_absolute_ones(pool:
         r#"<link rel="canonical" href="https://durand.example.org/claims/{id}?as_of=1">"#
     )));
 }
+
+#[sqlx::test]
+async fn the_home_page_links_every_actor_to_its_page(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (_, _, html) = fetch(&app, "/", &[]).await;
+    let actors = app.ids("/v1/actors?limit=100").await;
+    assert!(actors.len() > 5);
+    let section = &html[html.find("<ul class=\"actors\">").expect("the actors")..];
+    let section = &section[..section.find("</ul>").unwrap()];
+    assert_eq!(section.matches("<li>").count(), actors.len());
+    for id in actors {
+        assert!(section.contains(&format!("href=\"/actors/{id}\"")), "{id}");
+    }
+}
