@@ -1,7 +1,8 @@
 // `make screenshots`: PNGs of the pages for the docs, in docs/screenshots/, under names that
-// do not change: home.png (the whole page, 1280 wide), embed-force-light.png and
-// embed-force-dark.png (the force-comparison embed, as a newsroom's iframe shows it), and,
-// once those pages answer, embed-timeline.png, claim.png and actor.png.
+// do not change: home.png (the first 1,400 pixels of the home page, 1280 wide),
+// embed-force-light.png and embed-force-dark.png (the force-comparison embed, as a newsroom's
+// iframe shows it), embed-timeline.png, claim.png (a disputed claim's whole page), actor.png
+// and incident.png (the first screen of each).
 //
 // As alike from one run to the next as a browser allows: a fixed viewport, device scale
 // factor 1, British English, UTC, reduced motion, animations stopped and the caret hidden. What
@@ -21,22 +22,24 @@ async function exists(path) {
   return res.status === 200 && /^text\/html/.test(res.headers.get("content-type") ?? "");
 }
 
-/** The first claim's id, for claim.png. */
-async function firstClaim() {
-  const res = await fetch(onLoopback("/v1/claims?limit=1"));
+/** The first record `path` lists (a claim, an incident), for its page's screenshot. */
+async function first(path) {
+  const res = await fetch(onLoopback(path));
   return res.ok ? ((await res.json()).data?.[0]?.id ?? null) : null;
 }
 
 /** What to take: name, path, the width of the window, dark or light, whole page or not. */
 async function shots() {
-  const claim = await firstClaim();
+  const claim = await first("/v1/claims?status=disputed&limit=1");
+  const incident = await first("/v1/incidents?kind=air_strike&limit=1");
   return [
-    { name: "home", path: "/", width: 1280, fullPage: true },
+    { name: "home", path: "/", width: 1280, height: 1400 },
     { name: "embed-force-light", path: `${EMBED}&theme=light`, width: 640 },
     { name: "embed-force-dark", path: `${EMBED}&theme=dark`, width: 640, colorScheme: "dark" },
     { name: "embed-timeline", path: "/embed/timeline?format=html", width: 640, optional: true },
     ...(claim ? [{ name: "claim", path: `/claims/${encodeURIComponent(claim)}`, width: 1280, fullPage: true, optional: true }] : []),
-    { name: "actor", path: "/actors/pakistan", width: 1280, fullPage: true, optional: true },
+    { name: "actor", path: "/actors/pakistan", width: 1280, height: 1000, optional: true },
+    ...(incident ? [{ name: "incident", path: `/incidents/${encodeURIComponent(incident)}`, width: 1280, height: 1000, optional: true }] : []),
   ];
 }
 
@@ -53,7 +56,7 @@ async function main() {
       const { context, page, outside, problems } = await guardedPage(browser, {
         locale: "en-GB",
         options: {
-          viewport: { width: shot.width, height: shot.fullPage ? 800 : 400 },
+          viewport: { width: shot.width, height: shot.height ?? (shot.fullPage ? 800 : 400) },
           deviceScaleFactor: 1,
           reducedMotion: "reduce",
           colorScheme: shot.colorScheme ?? "light",
@@ -69,8 +72,9 @@ async function main() {
         }
         // An embed is shot at its own height; a page at its whole length.
         const target = new URL(`${shot.name}.png`, OUT).pathname;
-        if (shot.fullPage) {
-          await page.screenshot({ path: target, fullPage: true, animations: "disabled", caret: "hide" });
+        if (shot.fullPage || shot.height) {
+          // The whole page, or the first `height` pixels of it (the window's).
+          await page.screenshot({ path: target, fullPage: Boolean(shot.fullPage), animations: "disabled", caret: "hide" });
         } else {
           // The bottom of the lowest element, and the body's own margin and padding below it.
           const height = await page.evaluate(() => {

@@ -107,3 +107,16 @@ export async function seriousViolations(target) {
 
 /** Where screenshots go: .ci/artifacts/ (CI keeps them; docs/ holds the ones in the README). */
 export const artifacts = new URL("../../.ci/artifacts/", import.meta.url);
+
+/** Every text of `svg` whose box leaves the drawing's box (more than half a pixel). */
+export async function overflowing(svg) {
+  return svg.evaluate((element) => {
+    const frame = element.getBoundingClientRect();
+    return [...element.querySelectorAll("text")]
+      .filter((t) => {
+        const box = t.getBoundingClientRect();
+        return box.width > 0 && (box.left < frame.left - 0.5 || box.right > frame.right + 0.5);
+      })
+      .map((t) => t.textContent);
+  });
+}

@@ -12,6 +12,7 @@ import {
   guardedPage,
   launch,
   newsroom,
+  overflowing,
   seriousViolations,
 } from "../lib/harness.mjs";
 
@@ -37,7 +38,8 @@ test("the home page shows both personnel figures with their qualifiers and credi
   try {
     await page.goto(new URL("/", base).href, { waitUntil: "networkidle" });
     const chart = page.locator("figure#metric-active_personnel");
-    const text = await chart.innerText();
+    // SVG text is broken into lines to fit: read it as one run of words.
+    const text = (await chart.innerText()).replace(/\s+/g, " ");
     assert.match(text, /Pakistan — more than 600,000 active personnel/);
     assert.match(text, /according to the International Institute for Strategic Studies, for 2025 \(date estimated by Durand\)/);
     assert.match(text, /Afghan Taliban — 172,000 personnel/);
@@ -126,5 +128,28 @@ test("an embed renders inside an iframe on a page of another origin", async () =
   } finally {
     await context.close();
     server.close();
+  }
+});
+
+test("no force chart's text leaves the chart, on the page or in the narrowest embed", async () => {
+  const { context, page, problems } = await guardedPage(browser);
+  try {
+    await page.goto(new URL("/", base).href, { waitUntil: "networkidle" });
+    const charts = page.locator("svg.force-chart");
+    assert.ok((await charts.count()) >= 4);
+    for (let i = 0; i < (await charts.count()); i += 1) {
+      assert.deepEqual(await overflowing(charts.nth(i)), [], `chart ${i} on /`);
+    }
+    // The longest credit there is, at the narrowest width: every word of it still shows.
+    await page.setViewportSize({ width: 320, height: 900 });
+    const narrow = "/embed/force-comparison?actors=pakistan,afghan-taliban&metric=combat_aircraft&width=280&format=html";
+    await page.goto(new URL(narrow, base).href, { waitUntil: "networkidle" });
+    const svg = page.locator("svg.force-chart");
+    assert.deepEqual(await overflowing(svg), [], "at 280");
+    const text = (await svg.locator("text.credit").allTextContents()).join(" ");
+    assert.match(text, /according to the International Institute for Strategic Studies, for 2025 \(date estimated by Durand\)/);
+    assert.deepEqual(problems, [], "console errors, exceptions or failed requests");
+  } finally {
+    await context.close();
   }
 });

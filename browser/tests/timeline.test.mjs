@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { mkdir } from "node:fs/promises";
 import { after, before, test } from "node:test";
 
-import { artifacts, base, guardedPage, launch, local, seriousViolations } from "../lib/harness.mjs";
+import { artifacts, base, guardedPage, launch, local, overflowing, seriousViolations } from "../lib/harness.mjs";
 
 let browser;
 before(async () => {
@@ -52,19 +52,6 @@ function ends(timeline) {
     if (!latest || later(key(e), key(latest))) latest = e;
   }
   return { earliest, latest };
-}
-
-/** Every text of `svg` whose box leaves the drawing's box (more than half a pixel). */
-async function overflowing(svg) {
-  return svg.evaluate((element) => {
-    const frame = element.getBoundingClientRect();
-    return [...element.querySelectorAll("text")]
-      .filter((t) => {
-        const box = t.getBoundingClientRect();
-        return box.width > 0 && (box.left < frame.left - 0.5 || box.right > frame.right + 0.5);
-      })
-      .map((t) => t.textContent);
-  });
 }
 
 test("the home page's timeline shows the earliest and the latest dated record", async () => {

@@ -5,9 +5,11 @@ use maud::{Markup, html};
 
 use super::claim_page::actor_link;
 use super::force_chart::{amount, credit, metric_title};
+use super::incident_page::place;
 use super::record_page::{self, RecordView, related};
 use super::records::ActorView;
 use super::{claims, dates};
+use crate::domain::Incident;
 use crate::domain::attribution::Context;
 use crate::locale::Locale;
 
@@ -25,6 +27,18 @@ impl RecordView for ActorView {
     fn content(&self, ctx: &Context, locale: &Locale) -> Markup {
         actor(self, ctx, locale)
     }
+}
+
+/// The actor's part in an incident, as the incident names it: "target", "claimed
+/// responsibility" (a part is never taken for another).
+fn roles(incident: &Incident, actor: &str) -> String {
+    incident
+        .actors
+        .iter()
+        .filter(|a| a.actor.as_str() == actor)
+        .map(|a| a.role.as_str().replace('_', " "))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The actor itself and what refers to it.
@@ -49,6 +63,16 @@ fn actor(view: &ActorView, ctx: &Context, locale: &Locale) -> Markup {
                 dd { (dates::period(founded, locale)) }
             }
         }
+        @if !actor.places.is_empty() {
+            section aria-labelledby="places" {
+                h2 id="places" { "Places" }
+                ul class="places" {
+                    @for p in &actor.places {
+                        li { (p.tie.as_str()) ": " (place(&p.location, ctx)) }
+                    }
+                }
+            }
+        }
         @if !actor.relations.is_empty() {
             section aria-labelledby="relations" {
                 h2 id="relations" { "Relations" }
@@ -70,7 +94,9 @@ fn actor(view: &ActorView, ctx: &Context, locale: &Locale) -> Markup {
             ul class="figures" {
                 @for f in &view.figures.items {
                     li data-qualifier=(f.qualifier.as_str()) {
-                        strong { (metric_title(f.metric)) ": " (amount(f, locale)) } ", " (credit(f, ctx, locale))
+                        strong { (metric_title(f.metric)) ": " (amount(f, locale)) } ", " (credit(f, ctx, locale)) "."
+                        @if let Some(sentence) = &f.attribution { br; span class="attribution" { (sentence) } }
+                        (record_page::basis(f, ctx))
                     }
                 }
             }
@@ -78,12 +104,13 @@ fn actor(view: &ActorView, ctx: &Context, locale: &Locale) -> Markup {
         (related("claims", "Claims it made", view.claims.items.is_empty(),
             claims::list(&view.claims.items, ctx, locale),
             view.claims.more, &format!("/v1/claims?claimant={id}")))
-        (related("incidents", "Incidents it took part in", view.incidents.items.is_empty(), html! {
+        (related("incidents", "Incidents it is named in", view.incidents.items.is_empty(), html! {
             ul {
                 @for i in &view.incidents.items {
                     li {
                         a href=(format!("/incidents/{}", i.id)) { (i.title) }
-                        ", " (dates::period(&i.date, locale))
+                        ", " (dates::of_record(&i.date, i.date_basis, locale))
+                        " (" (roles(i, id)) ")"
                     }
                 }
             }

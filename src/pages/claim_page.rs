@@ -71,8 +71,7 @@ fn claim(view: &ClaimView, ctx: &Context, locale: &Locale) -> Markup {
             }
             dt { "Made" }
             dd {
-                (dates::period(&claim.made_at, locale))
-                @if claim.made_at_basis == Some(DateBasis::Estimated) { " (date estimated by Durand)" }
+                (dates::of_record(&claim.made_at, claim.made_at_basis, locale))
                 @if let Some(note) = &claim.made_at_note { br; small { (note) } }
             }
             dt { "Kind" }
@@ -96,11 +95,11 @@ fn claim(view: &ClaimView, ctx: &Context, locale: &Locale) -> Markup {
                 dd {
                     ul class="contradictions" {
                         @for other in &claim.contradicted_by {
-                            @let shown = view.contradicting.iter().find(|c| &c.id == other);
+                            @let who = ctx.claimants.get(other.as_str()).map(|c| name(ctx, c));
                             li {
                                 a href=(format!("/claims/{other}")) data-contradiction=(other.as_str()) {
-                                    @match shown {
-                                        Some(c) => (claim_title(Some(name(ctx, c.claimant.as_str())), &c.statement)),
+                                    @match view.contradicting.get(other.as_str()) {
+                                        Some(statement) => (claim_title(who, statement)),
                                         None => { "claim " (other) },
                                     }
                                 }
@@ -114,21 +113,44 @@ fn claim(view: &ClaimView, ctx: &Context, locale: &Locale) -> Markup {
     }
 }
 
-/// schema.org's type for an actor as an author: every actor is a body of people (a state's
-/// and a de facto government's are governments), never one person.
-fn organisation(kind: Option<ActorKind>) -> &'static str {
-    match kind {
-        Some(ActorKind::State | ActorKind::DeFactoGovernment) => "GovernmentOrganization",
-        _ => "Organization",
-    }
-}
-
-/// An actor as a schema.org node.
+/// An actor as a schema.org node: a state as a government, a de facto government as an
+/// organisation said to be one (schema.org has no word for it), any other as an organisation
+/// (every actor is a body of people, never one person).
 fn actor_node(ctx: &Context, id: &str, addresses: &Addresses) -> Value {
-    json!({
-        "@type": organisation(ctx.kind(id)),
+    let mut node = json!({
+        "@type": "Organization",
         "name": name(ctx, id),
         "url": addresses.of(&format!("/actors/{id}")),
+    });
+    match ctx.kind(id) {
+        Some(ActorKind::State) => node["@type"] = json!("GovernmentOrganization"),
+        Some(ActorKind::DeFactoGovernment) => node["description"] = json!("de facto government"),
+        _ => {}
+    }
+    node
+}
+
+/// Who made the claim, as schema.org's `author`: the claimant; for a claim in a source's own
+/// voice, the source's publisher (else the source, by its title), since the source is the one
+/// claiming.
+fn author(claim: &Claim, ctx: &Context, addresses: &Addresses) -> Value {
+    let claimant = claim.claimant.as_str();
+    if ctx.kind(claimant) != Some(ActorKind::SourceVoice) {
+        return actor_node(ctx, claimant, addresses);
+    }
+    let source = claim
+        .sources
+        .ids()
+        .first()
+        .and_then(|id| ctx.sources.get(id.as_str()));
+    let name = source.map_or_else(
+        || name(ctx, claimant).to_owned(),
+        |s| s.publisher.clone().unwrap_or_else(|| s.title.clone()),
+    );
+    json!({
+        "@type": "Organization",
+        "name": name,
+        "description": "the source, in its own voice",
     })
 }
 
@@ -139,7 +161,8 @@ fn schema_date(date: &crate::domain::PartialDate) -> Option<&str> {
 }
 
 /// The schema.org `Claim`: the claimant as author, its sources as its appearances, when it was
-/// made (only when that is one day, month or year: a range is no `datePublished`).
+/// made (only when the source dates it to one day, month or year: a range or an estimate is no
+/// `datePublished`).
 pub fn json_ld(record: &RecordPage<ClaimView>, claim: &Claim, addresses: &Addresses) -> Value {
     let ctx = &record.context;
     let appearance: Vec<Value> = claim
@@ -172,7 +195,7 @@ pub fn json_ld(record: &RecordPage<ClaimView>, claim: &Claim, addresses: &Addres
         "@type": "Claim",
         "url": addresses.of(&format!("/claims/{}", claim.id)),
         "text": claim.statement,
-        "author": actor_node(ctx, claim.claimant.as_str(), addresses),
+        "author": author(claim, ctx, addresses),
         "appearance": appearance,
         "isPartOf": {"@type": "Dataset", "name": record.dataset.title, "url": addresses.of("/")},
     });
@@ -184,7 +207,9 @@ pub fn json_ld(record: &RecordPage<ClaimView>, claim: &Claim, addresses: &Addres
             .collect();
         node["about"] = json!(about);
     }
-    if let Some(date) = schema_date(&claim.made_at) {
+    // A date Durand estimated is no date the claim was published on.
+    let estimated = claim.made_at_basis == Some(DateBasis::Estimated);
+    if let Some(date) = schema_date(&claim.made_at).filter(|_| !estimated) {
         node["datePublished"] = json!(date);
     }
     node

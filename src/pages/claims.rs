@@ -83,7 +83,7 @@ pub fn list(claims: &[Claim], ctx: &Context, locale: &Locale) -> Markup {
                         }
                         dl class="facts" {
                             dt { "Made" }
-                            dd { (dates::period(&claim.made_at, locale)) }
+                            dd { (dates::of_record(&claim.made_at, claim.made_at_basis, locale)) }
                             (stated(claim, locale, None))
                             @if let Some(note) = &claim.status_note {
                                 dt { "Status" }

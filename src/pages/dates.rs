@@ -1,5 +1,6 @@
 //! Partial dates written for a reader: as precise as the source, in the reader's locale.
 
+use crate::domain::evidence::DateBasis;
 use crate::domain::{DatePrecision, PartialDate};
 
 use crate::locale::Locale;
@@ -39,6 +40,17 @@ pub fn period(date: &PartialDate, locale: &Locale) -> String {
         Some(("..", end)) => format!("by {}", write(end)),
         Some((start, "..")) => format!("since {}", write(start)),
         Some((start, end)) => format!("{} – {}", write(start), write(end)),
+    }
+}
+
+/// A record's date in words ([`period`]), saying so when Durand estimated a bound the source
+/// does not give: "January 2026 – 27 February 2026 (date estimated by Durand)".
+pub fn of_record(date: &PartialDate, basis: Option<DateBasis>, locale: &Locale) -> String {
+    match basis {
+        Some(DateBasis::Estimated) => {
+            format!("{} (date estimated by Durand)", period(date, locale))
+        }
+        _ => period(date, locale),
     }
 }
 

@@ -17,8 +17,13 @@ use crate::locale::Locale;
 /// Left and right margin, and the room a bar may run on past its number (open-ended bars).
 const PAD: f64 = 12.0;
 const RUN_ON: f64 = 56.0;
-/// Vertical layout of one bar's row: its label line, the bar, its credit line.
-const ROW: f64 = 66.0;
+/// Vertical layout of one bar's row: its label lines, the bar, its credit lines (SVG text
+/// does not wrap: both are broken at words to fit the width, never cut).
+const LABEL_SIZE: f64 = 13.0;
+const LABEL_LINE: f64 = 16.0;
+const CREDIT_SIZE: f64 = 12.0;
+const CREDIT_LINE: f64 = 14.0;
+const ROW_GAP: f64 = 12.0;
 const HEADER: f64 = 34.0;
 const BAR_HEIGHT: f64 = 16.0;
 const FOOTER_LINE: f64 = 15.0;
@@ -71,9 +76,21 @@ pub fn chart(
         })
         .collect();
     let width = f64::from(width);
-    let body = HEADER + ROW * bars.len().max(1) as f64;
-    // SVG text does not wrap: the source line is broken at words to fit the width.
-    let per_line = ((width - 2.0 * PAD) / (0.56 * FOOTER_SIZE)) as usize;
+    let fits = |size: f64| ((width - 2.0 * PAD) / (0.58 * size)) as usize;
+    let rows: Vec<Row> = bars
+        .iter()
+        .map(|bar| Row::of(bar, ctx, locale, fits(LABEL_SIZE), fits(CREDIT_SIZE)))
+        .collect();
+    let tops: Vec<f64> = rows
+        .iter()
+        .scan(HEADER, |top, row| {
+            let this = *top;
+            *top += row.height();
+            Some(this)
+        })
+        .collect();
+    let body = HEADER + rows.iter().map(Row::height).sum::<f64>();
+    let per_line = fits(FOOTER_SIZE);
     let footer: Vec<String> = footer.iter().flat_map(|l| wrap(l, per_line)).collect();
     let height = body + FOOTER_LINE * footer.len() as f64 + 8.0;
     let largest = bars
@@ -109,8 +126,8 @@ pub fn chart(
             }
             rect width="100%" height="100%" fill=(colours.background) {}
             text x=(PAD) y="22" font-size="15" font-weight="600" fill=(colours.text) { (title) }
-            @for (i, bar) in bars.iter().enumerate() {
-                (row(bar, HEADER + ROW * i as f64, scale, ctx, locale, theme, id))
+            @for ((bar, layout), top) in bars.iter().zip(&rows).zip(&tops) {
+                (row(bar, layout, *top, scale, ctx, locale, theme, id))
             }
             @for (i, line) in footer.iter().enumerate() {
                 text x=(PAD) y=(n(body + FOOTER_LINE * (i as f64 + 0.75))) font-size=(FOOTER_SIZE)
@@ -120,9 +137,71 @@ pub fn chart(
     }
 }
 
+/// A bar's row laid out: its label ("Pakistan — more than 600,000 active personnel") and its
+/// credit, each broken into lines that fit the chart's width.
+struct Row {
+    label: Vec<String>,
+    credit: Vec<String>,
+}
+
+impl Row {
+    fn of(
+        bar: &Bar,
+        ctx: &Context,
+        locale: &Locale,
+        label_fits: usize,
+        credit_fits: usize,
+    ) -> Self {
+        match bar.figure {
+            Some(figure) => Self {
+                label: wrap(
+                    &format!("{} — {}", bar.actor, amount(figure, locale)),
+                    label_fits,
+                ),
+                credit: wrap(&credit(figure, ctx, locale), credit_fits),
+            },
+            None => Self {
+                label: wrap(
+                    &format!("{} — no figure for this metric in the dataset", bar.actor),
+                    label_fits,
+                ),
+                credit: Vec::new(),
+            },
+        }
+    }
+
+    /// Where the bar's top is, below the row's top.
+    fn bar_top(&self) -> f64 {
+        LABEL_LINE * self.label.len() as f64 + 6.0
+    }
+
+    fn height(&self) -> f64 {
+        if self.credit.is_empty() {
+            return LABEL_LINE * self.label.len() as f64 + ROW_GAP;
+        }
+        self.bar_top() + BAR_HEIGHT + CREDIT_LINE * self.credit.len() as f64 + 2.0 + ROW_GAP
+    }
+}
+
+/// The label's lines as SVG text, the actor's name (which starts the first) in bold.
+fn label(layout: &Row, actor: &str, top: f64, colour: &str) -> Markup {
+    html! {
+        @for (i, line) in layout.label.iter().enumerate() {
+            text x=(PAD) y=(n(top + 13.0 + LABEL_LINE * i as f64)) font-size=(LABEL_SIZE) fill=(colour) {
+                @match (i, line.strip_prefix(actor)) {
+                    (0, Some(rest)) => { tspan font-weight="600" { (actor) } (rest) }
+                    _ => (line),
+                }
+            }
+        }
+    }
+}
+
 /// One bar's row at `top`: label, bar as qualified, credit.
+#[allow(clippy::too_many_arguments)]
 fn row(
     bar: &Bar,
+    layout: &Row,
     top: f64,
     scale: f64,
     ctx: &Context,
@@ -134,22 +213,16 @@ fn row(
     let Some(figure) = bar.figure else {
         return html! {
             g class="bar" data-qualifier="none" {
-                text x=(PAD) y=(n(top + 14.0)) font-size="13" fill=(colours.text) {
-                    tspan font-weight="600" { (bar.actor) }
-                    " — no figure for this metric in the dataset"
-                }
+                (label(layout, bar.actor, top, colours.text))
             }
         };
     };
-    let y = top + 22.0;
+    let y = top + layout.bar_top();
     let length = figure.value.map(|v| v as f64 * scale);
     html! {
         g class="bar" data-qualifier=(figure.qualifier.as_str()) data-figure=(figure.id.as_str()) {
             title { (bar.actor) ": " (bar_words(bar, ctx, locale)) }
-            text x=(PAD) y=(n(top + 14.0)) font-size="13" fill=(colours.text) {
-                tspan font-weight="600" { (bar.actor) }
-                " — " (amount(figure, locale))
-            }
+            (label(layout, bar.actor, top, colours.text))
             @match (figure.qualifier, length) {
                 (_, None) => {}
                 (Qualifier::MoreThan | Qualifier::AtLeast, Some(l)) => {
@@ -179,8 +252,9 @@ fn row(
                 line x1=(PAD) x2=(PAD) y1=(n(y - 2.0)) y2=(n(y + BAR_HEIGHT + 2.0))
                     stroke=(colours.bar) stroke-width="2" {}
             }
-            text x=(PAD) y=(n(y + BAR_HEIGHT + 16.0)) font-size="12" fill=(colours.muted) {
-                (credit(figure, ctx, locale))
+            @for (i, line) in layout.credit.iter().enumerate() {
+                text x=(PAD) y=(n(y + BAR_HEIGHT + 15.0 + CREDIT_LINE * i as f64))
+                    font-size=(CREDIT_SIZE) fill=(colours.muted) class="credit" { (line) }
             }
         }
     }

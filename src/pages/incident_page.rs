@@ -8,9 +8,8 @@ use super::force_chart::name;
 use super::record_page::{self, RecordView, related};
 use super::records::IncidentView;
 use super::{claims, dates};
+use crate::domain::Location;
 use crate::domain::attribution::Context;
-use crate::domain::evidence::DateBasis;
-use crate::domain::{Location, PartialDate};
 use crate::locale::Locale;
 
 impl RecordView for IncidentView {
@@ -31,7 +30,7 @@ impl RecordView for IncidentView {
 
 /// A place as precisely as the source gives it: its name, its divisions, what its point (if
 /// any) stands for, and whose claim puts it there.
-fn place(location: &Location, ctx: &Context) -> Markup {
+pub(super) fn place(location: &Location, ctx: &Context) -> Markup {
     let divisions: Vec<&str> = [&location.admin2, &location.admin1]
         .into_iter()
         .flatten()
@@ -43,7 +42,7 @@ fn place(location: &Location, ctx: &Context) -> Markup {
         @if !divisions.is_empty() { " (" (divisions.join(", ")) ")" }
         ". Precision: " (location.precision.as_str()) "; "
         @match location.point() {
-            Some((lon, lat)) => { "point " (format!("{lat:.4}, {lon:.4}")) ", " (location.represents()) "." }
+            Some((lon, lat)) => { "point " (lat) ", " (lon) ", " (location.represents()) "." }
             None => "no point: the source names no place to put one.",
         }
         @if let Some(claim) = &location.according_to {
@@ -63,14 +62,6 @@ fn place(location: &Location, ctx: &Context) -> Markup {
     }
 }
 
-/// The incident's date in words, with Durand's part in it said.
-fn date(date: &PartialDate, basis: Option<DateBasis>, locale: &Locale) -> Markup {
-    html! {
-        (dates::period(date, locale))
-        @if basis == Some(DateBasis::Estimated) { " (date estimated by Durand)" }
-    }
-}
-
 /// The incident itself.
 fn incident(view: &IncidentView, ctx: &Context, locale: &Locale) -> Markup {
     let incident = &view.incident;
@@ -79,7 +70,7 @@ fn incident(view: &IncidentView, ctx: &Context, locale: &Locale) -> Markup {
         dl class="facts" {
             dt { "When" }
             dd {
-                (date(&incident.date, incident.date_basis, locale))
+                (dates::of_record(&incident.date, incident.date_basis, locale))
                 @if let Some(note) = &incident.date_note { br; small { (note) } }
             }
             dt { "Kind" }

@@ -73,8 +73,9 @@ pub struct ClaimView {
     pub claim: Claim,
     /// The incident's title.
     pub incident: Option<(IncidentId, String)>,
-    /// The contradicting claims the data holds (at most [`RELATED_LIMIT`]), attributed.
-    pub contradicting: Vec<Claim>,
+    /// What each contradicting claim states (claim id → statement; at most
+    /// [`RELATED_LIMIT`] of them), read in one query; their claimants are in the context.
+    pub contradicting: HashMap<String, String>,
 }
 
 /// An actor with what it claimed, took part in, and the force figures about it.
@@ -171,18 +172,15 @@ pub async fn claim(reader: &Reader, id: &str) -> Result<RecordPage<ClaimView>, A
         let Some(claim) = representation::claim(reader, &id).await? else {
             return Ok(None);
         };
-        let mut contradicting = Vec::new();
-        for other in claim.contradicted_by.iter().take(RELATED_LIMIT as usize) {
-            if let Some(c) = representation::claim(reader, other).await? {
-                contradicting.push(c);
-            }
-        }
-        let mut context = store::lookups::attribution_context(
-            reader,
-            &[std::slice::from_ref(&claim), &contradicting[..]].concat(),
-            &[],
-        )
-        .await?;
+        let others: Vec<String> = claim
+            .contradicted_by
+            .iter()
+            .take(RELATED_LIMIT as usize)
+            .map(ToString::to_string)
+            .collect();
+        let contradicting = store::lookups::statements(reader, &others).await?;
+        let mut context =
+            store::lookups::attribution_context(reader, std::slice::from_ref(&claim), &[]).await?;
         let about = claim.about.iter().map(ToString::to_string);
         name(reader, &mut context, about, []).await?;
         let incident = match &claim.incident {
@@ -231,7 +229,20 @@ pub async fn actor(reader: &Reader, id: &str) -> Result<RecordPage<ActorView>, A
         representation::attribute_figures(reader, &mut figures.items).await?;
         let mut context =
             store::lookups::attribution_context(reader, &claims.items, &figures.items).await?;
-        let related = actor.relations.iter().map(|r| r.actor.to_string());
+        let according: Vec<String> = actor
+            .places
+            .iter()
+            .filter_map(|p| p.location.according_to.as_ref().map(ToString::to_string))
+            .collect();
+        context
+            .claimants
+            .extend(store::lookups::claimants(reader, &according).await?);
+        let related = actor
+            .relations
+            .iter()
+            .map(|r| r.actor.to_string())
+            .chain(context.claimants.values().cloned())
+            .collect::<Vec<_>>();
         let sources = actor
             .sources
             .ids()

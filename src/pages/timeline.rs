@@ -201,35 +201,29 @@ impl Mark {
     }
 }
 
-/// The period the drawn entries' known sides cover, each end as precise as the date it comes
-/// from ("2012 – 27 February 2026"), never a day the source did not give.
+/// The period the drawn entries cover, each end as precise as the date it comes from ("2012 –
+/// 27 February 2026"), never a day the sources did not give: where an entry's start (or end) is
+/// not known, the period has no start (or end) either ("up to 27 February 2026", "from 2022").
 fn period(entries: &[TimelineRow], locale: &Locale) -> Option<String> {
-    let mut first: Option<(NaiveDate, &str)> = None;
-    let mut last: Option<(NaiveDate, &str)> = None;
-    for date in entries.iter().map(|e| &e.date.0) {
-        let sides = [
-            date.first_day().map(|d| (d, dates::start(date))),
-            date.last_day().map(|d| (d, dates::end(date))),
-        ];
-        for (day, text) in sides.into_iter().flatten() {
-            if first.is_none_or(|(f, _)| day < f) {
-                first = Some((day, text));
-            }
-            if last.is_none_or(|(l, _)| day > l) {
-                last = Some((day, text));
-            }
-        }
-    }
-    let (first, last) = (first?, last?);
-    // One date alone ("October 2025") is written once.
-    Some(if first.1 == last.1 {
-        dates::side_in_words(first.1, locale)
-    } else {
-        format!(
-            "{} – {}",
-            dates::side_in_words(first.1, locale),
-            dates::side_in_words(last.1, locale)
-        )
+    let dates = || entries.iter().map(|e| &e.date.0);
+    let open_start = dates().any(|d| d.first_day().is_none());
+    let open_end = dates().any(|d| d.last_day().is_none());
+    let first = dates()
+        .filter_map(|d| d.first_day().map(|day| (day, dates::start(d))))
+        .min_by_key(|(day, _)| *day)
+        .filter(|_| !open_start);
+    let last = dates()
+        .filter_map(|d| d.last_day().map(|day| (day, dates::end(d))))
+        .max_by_key(|(day, _)| *day)
+        .filter(|_| !open_end);
+    let words = |side: &str| dates::side_in_words(side, locale);
+    Some(match (first, last) {
+        // One date alone ("October 2025") is written once.
+        (Some((_, a)), Some((_, b))) if a == b => words(a),
+        (Some((_, a)), Some((_, b))) => format!("{} – {}", words(a), words(b)),
+        (None, Some((_, b))) => format!("up to {}", words(b)),
+        (Some((_, a)), None) => format!("from {}", words(a)),
+        (None, None) => return None,
     })
 }
 
@@ -284,6 +278,11 @@ fn fit(text: &str, width: usize, lines: usize) -> (Vec<String>, bool) {
 /// names its claimant: "Pakistan: ...").
 fn label(entry: &TimelineRow, locale: &Locale) -> (String, String) {
     let date = dates::period(&entry.date.0, locale);
+    let date = if entry.estimated {
+        format!("{date} (date estimated by Durand)")
+    } else {
+        date
+    };
     let text = match entry.entry_type {
         TimelineEntryType::Incident => format!("{date} — {}", entry.heading()),
         TimelineEntryType::Claim => format!("{date}, claim — {}", entry.heading()),
@@ -350,7 +349,7 @@ fn layout<'a>(
     let of = timeline
         .actor
         .as_ref()
-        .map(|a| format!(" of {a}"))
+        .map(|a| format!(" involving {a}"))
         .unwrap_or_default();
     let title = match period(&timeline.entries, locale) {
         Some(period) => format!("Incidents and claims{of}, {period}"),
@@ -563,7 +562,9 @@ fn entry_markup(row: &Row, axis: &Axis, theme: Theme, id: &str, framed: bool) ->
                     }
                 }
             }
-            (mark_markup(mark, axis, y, fill, stroke, claim, id))
+            g opacity=[entry.estimated.then_some("0.5")] data-estimated=[entry.estimated.then_some("true")] {
+                (mark_markup(mark, axis, y, fill, stroke, claim, id))
+            }
         }
     }
 }
@@ -620,12 +621,13 @@ fn widened(x: f64, width: f64) -> (f64, f64) {
 }
 
 /// What each way of drawing means, in the order of [`legend_sample`].
-fn legend_items() -> [&'static str; 4] {
+fn legend_items() -> [&'static str; 5] {
     [
         "A tick: a date known to the day.",
-        "A bar: a month, a year or a range of days, as the source dates it; it covers every day the date may mean, not how long something lasted.",
+        "A bar: a month, a year or a range of days; it covers every day the date may mean, not how long something lasted.",
         "A bar fading to an arrow: only one end is known (\u{201c}by …\u{201d}, \u{201c}since …\u{201d}).",
         "Outlined (a dashed tick for a day): a claim, its claimant's statement, dated when it was made. Filled: an incident.",
+        "Paler: a date with a bound Durand estimated, which the source does not give; its label says so.",
     ]
 }
 
@@ -645,9 +647,10 @@ fn legend_sample(i: usize, x: f64, y: f64, theme: Theme, id: &str) -> Markup {
                     rect x=(n(x + 4.0)) y=(n(top)) width="20" height=(MARK_HEIGHT) fill=(format!("url(#{id}-open-start)")) {}
                     path d=(format!("M{} {}l-6 5l6 5", n(x + 6.0), n(top))) fill="none" stroke=(c.bar) stroke-width="1.5" {}
                 }
-                _ => {
+                3 => {
                     rect x=(n(x + 0.75)) y=(n(top)) width="20" height=(MARK_HEIGHT) fill=(c.background) stroke=(c.bar) stroke-width="1.5" {}
                 }
+                _ => { rect x=(n(x)) y=(n(top)) width="22" height=(MARK_HEIGHT) fill=(c.bar) opacity="0.5" {} }
             }
         }
     }

@@ -79,8 +79,8 @@ async fn home_page(
     ))
 }
 
-/// Query parameters of a record's page: the version to show. Empty (as the page's own form
-/// sends "the latest version") or absent: the current data.
+/// Query parameters of a record's page: the version to show; absent, the current data (and
+/// empty, as the page's own form sends "the latest version", a redirect to it).
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct RecordPageParams {
@@ -91,7 +91,7 @@ struct RecordPageParams {
 impl RecordPageParams {
     fn as_of(&self) -> Result<Option<AsOf>, ApiError> {
         match self.as_of.as_deref() {
-            None | Some("") => Ok(None),
+            None => Ok(None),
             Some(text) => text
                 .parse()
                 .map(Some)
@@ -113,6 +113,12 @@ async fn record_pages(
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let (resource, id) = path.into_inner();
+    // The form's "latest version" sends an empty `as_of`: the page has one address for that.
+    if params.as_of.as_deref() == Some("") {
+        return Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, format!("/{resource}/{id}")))
+            .finish());
+    }
     let locale = Locale::negotiate(&request);
     let reader = db.at(params.as_of()?).await?;
     let (present, markup) = match resource.as_str() {
@@ -310,6 +316,9 @@ pub async fn problems_as_pages(
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
     embeddable(&mut res, &locale, req.path().starts_with("/embed/"));
+    // The same address answers a problem document to other clients.
+    res.headers_mut()
+        .append(header::VARY, HeaderValue::from_static("Accept"));
     Ok(ServiceResponse::new(req, res))
 }
 

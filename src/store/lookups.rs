@@ -65,6 +65,22 @@ pub async fn claimants(
     )
 }
 
+/// What each of the claims `ids` states (claim id → statement); unknown ids are left out.
+pub async fn statements(
+    db: &Reader,
+    ids: &[String],
+) -> Result<HashMap<String, String>, sqlx::Error> {
+    Ok(sqlx::query!(
+        r#"select id, doc->>'statement' as "statement!" from claims where id = any($1)"#,
+        ids
+    )
+    .fetch_all(&mut *db.conn().await?)
+    .await?
+    .into_iter()
+    .map(|r| (r.id, r.statement))
+    .collect())
+}
+
 /// The name and kind of each of the actors `ids`; unknown ids are left out.
 pub async fn actor_names(
     db: &Reader,

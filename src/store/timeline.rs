@@ -45,6 +45,8 @@ pub struct TimelineRow {
     /// Incident: its actors in the document's order. Claim: the claimant, then `about`.
     /// May repeat an actor (one with two roles); the caller removes repeats.
     pub actors: Json<Vec<ActorId>>,
+    /// Whether Durand estimated a bound of the date (its basis is `estimated`).
+    pub estimated: bool,
 }
 
 impl TimelineRow {
@@ -252,7 +254,8 @@ fn push_branch<'a>(
             "(select 'incident'::text as type, r.id, r.date_start as start_day, \
              r.date_end as end_day, r.doc -> 'date' as date, r.doc ->> 'title' as title, \
              null::text as claimant_name, r.kind, \
-             jsonb_path_query_array(r.doc, '$.actors[*].actor') as actors \
+             jsonb_path_query_array(r.doc, '$.actors[*].actor') as actors, \
+             coalesce(r.doc ->> 'date_basis' = 'estimated', false) as estimated \
              from incidents r where true"
         }
         TimelineEntryType::Claim => {
@@ -261,7 +264,8 @@ fn push_branch<'a>(
              r.doc ->> 'statement' as title, \
              (select doc ->> 'name' from actors where id = r.claimant_id) as claimant_name, \
              r.kind, jsonb_build_array(r.claimant_id) || coalesce(r.doc -> 'about', '[]'::jsonb) \
-             as actors from claims r where true"
+             as actors, coalesce(r.doc ->> 'made_at_basis' = 'estimated', false) as estimated \
+             from claims r where true"
         }
     });
     push_filter(qb, entry, filter);

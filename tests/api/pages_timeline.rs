@@ -318,7 +318,7 @@ async fn the_timeline_draws_each_date_as_precisely_as_it_is_known(pool: PgPool) 
     let legend = words(between(svg, "<g class=\"legend\"", "</svg>"));
     for text in [
         "A tick: a date known to the day.",
-        "A bar: a month, a year or a range of days, as the source dates it; it covers every day the date may mean, not how long something lasted.",
+        "A bar: a month, a year or a range of days; it covers every day the date may mean, not how long something lasted.",
         "A bar fading to an arrow: only one end is known",
     ] {
         assert!(legend.contains(text), "{text:?} not in {legend}");
@@ -407,7 +407,9 @@ async fn the_timeline_embed_is_a_standalone_svg_with_its_attribution(pool: PgPoo
     assert!(svg.starts_with("<?xml"), "a standalone SVG document");
     for text in [
         "xmlns=\"http://www.w3.org/2000/svg\"",
-        "<title id=\"embed-title\">Incidents and claims, 2012 – 27 February 2026</title>",
+        // Some entries are known only by their end ("by 27 February 2026"): the period has
+        // no start either.
+        "<title id=\"embed-title\">Incidents and claims, up to 27 February 2026</title>",
         "Each claim is its claimant's statement, never a fact",
         "Durand dataset, version 1, CC BY 4.0.",
         "A tick: a date known to the day.",
@@ -432,7 +434,7 @@ async fn the_timeline_embed_is_a_standalone_svg_with_its_attribution(pool: PgPoo
     assert_eq!(status, StatusCode::OK);
     assert_eq!(drawn(&svg), expected);
     assert!(
-        svg.contains("Incidents and claims of Tehreek-e-Taliban Pakistan"),
+        svg.contains("Incidents and claims involving Tehreek-e-Taliban Pakistan"),
         "{svg}"
     );
 }
@@ -521,4 +523,26 @@ async fn the_timeline_embed_is_validated_with_its_etag(pool: PgPool) {
     // The HTML form is another representation, with another tag.
     let (_, headers, _) = fetch(&app, "/embed/timeline?format=html", &[]).await;
     assert_ne!(header(&headers, "etag"), etag);
+}
+
+#[sqlx::test]
+async fn a_date_durand_estimated_is_said_to_be_so_and_drawn_paler(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (_, _, svg) = fetch(&app, "/embed/timeline?format=svg", &[]).await;
+    // The assault in Bajaur: "January 2026 – 27 February 2026", a start Durand estimated.
+    let incident = app.get_ok("/v1/incidents/bajaur-assault-2026").await;
+    assert_eq!(incident["date_basis"], "estimated");
+    let entry = &svg[svg
+        .find("data-entry=\"incident/bajaur-assault-2026\"")
+        .expect("drawn")..];
+    let entry = &entry[..entry.find("</a>").unwrap()];
+    assert!(entry.contains("(date estimated by Durand)"), "{entry}");
+    assert!(entry.contains("data-estimated=\"true\""), "{entry}");
+    // A date the source gives is neither.
+    let stated = &svg[svg
+        .find("data-entry=\"incident/pakistan-air-strikes-on-militants-2026-02\"")
+        .expect("drawn")..];
+    let stated = &stated[..stated.find("</a>").unwrap()];
+    assert!(!stated.contains("estimated"), "{stated}");
+    assert!(svg.contains("Paler: a date with a bound Durand estimated"));
 }

@@ -418,6 +418,7 @@ pub fn csv_response(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::evidence::DateBasis;
 
     #[test]
     fn every_row_has_as_many_fields_as_the_header() {
@@ -467,6 +468,7 @@ mod tests {
                 claimant_name: None,
                 kind: i.kind.to_string(),
                 actors: Json(i.actors.iter().map(|a| a.actor.clone()).collect()),
+                estimated: i.date_basis == Some(DateBasis::Estimated),
             })
             .chain(d.claims.iter().map(|c| {
                 TimelineRow {
@@ -481,6 +483,7 @@ mod tests {
                             .chain(c.about.iter().cloned())
                             .collect(),
                     ),
+                    estimated: c.made_at_basis == Some(DateBasis::Estimated),
                 }
             }))
             .map(TimelineEntry::from)
