@@ -165,8 +165,10 @@ export function isDateTime(text) {
 export function isUrl(text) {
   if (text === "" || /[\s<>"{}|\\^`]/.test(text)) return false;
   try {
-    new URL(text, "http://relative.invalid/");
-    return true;
+    // Relative to the page, or absolute over http(s) or mailto: never javascript:, data: and
+    // the like.
+    const url = new URL(text, "http://relative.invalid/");
+    return ["http:", "https:", "mailto:"].includes(url.protocol);
   } catch {
     return false;
   }

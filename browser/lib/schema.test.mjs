@@ -136,7 +136,9 @@ test("the literal shapes", () => {
   for (const d of ["2026-02-27T10:00:00Z", "2026-02-27T10:00", "2026-03-01T12:00:00.123456+00:00"]) assert.ok(isDateTime(d), d);
   for (const d of ["2026-02-27", "2026-02-27T25:00Z", "2026-02-27 10:00"]) assert.ok(!isDateTime(d), d);
   for (const u of ["/", "/claims/x", "https://example.org/a?b=c", "?format=csv", "mailto:a@b.example"]) assert.ok(isUrl(u), u);
-  for (const u of ["", "not a url", "https://example.org/a b"]) assert.ok(!isUrl(u), u);
+  for (const u of ["", "not a url", "https://example.org/a b", "javascript:alert(1)", "data:text/html,x"]) {
+    assert.ok(!isUrl(u), u);
+  }
 });
 
 test("what the issue asks of the Dataset and the Claim, when it is missing", () => {

@@ -44,9 +44,15 @@ test("the home page's Dataset JSON-LD fits schema.org and carries what the issue
 });
 
 test("every claim page's Claim JSON-LD fits schema.org and carries what the issue lists", async () => {
-  const res = await fetch(onLoopback("/v1/claims?limit=100"));
-  assert.equal(res.status, 200);
-  const ids = (await res.json()).data.map((c) => c.id);
+  // Every claim: the listing's pages followed to the end.
+  const ids = [];
+  for (let next = "/v1/claims?limit=500"; next; ) {
+    const res = await fetch(onLoopback(next));
+    assert.equal(res.status, 200);
+    const page = await res.json();
+    ids.push(...page.data.map((c) => c.id));
+    next = page.links.next;
+  }
   assert.ok(ids.length > 0, "claims to check");
   const errors = [];
   for (const id of ids) {

@@ -15,6 +15,9 @@ use crate::store::keyset::{ListQueries, Sorted};
 use crate::store::timeline::{TimelineFilter, TimelineRow};
 use crate::store::{self, Reader};
 
+use super::timeline::Timeline;
+use super::{Coverage, Listed, MapData, Overview};
+
 /// The actors whose forces the home page compares.
 pub const COMPARED: [&str; 2] = ["pakistan", "afghan-taliban"];
 
@@ -35,9 +38,6 @@ pub const TIMELINE_LIMIT: usize = 60;
 /// How far a timeline counts its entries: past it, it says "more than" this many, so that a
 /// view does not count a million rows.
 pub const TIMELINE_COUNT_CAP: i64 = 10_000;
-
-use super::timeline::Timeline;
-use super::{Coverage, Listed, MapData, Overview};
 
 /// One metric's comparison, with the names and sources its credits need.
 pub struct Chart {

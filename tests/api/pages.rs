@@ -700,6 +700,11 @@ async fn a_record_page_shows_its_history_and_any_version_of_it(pool: PgPool) {
     let (status, headers, html) = fetch(&app, &format!("/claims/{id}"), &[]).await;
     assert_eq!(status, StatusCode::GONE);
     assert!(header(&headers, "content-type").starts_with("text/html"));
+    assert_eq!(
+        header(&headers, "cache-control"),
+        "no-store",
+        "no cache keeps a 410 page"
+    );
     assert!(
         html.contains("Deleted</strong> in dataset version 4"),
         "{html}"
