@@ -114,9 +114,10 @@ async fn record_pages(
 ) -> Result<HttpResponse, ApiError> {
     let (resource, id) = path.into_inner();
     // The form's "latest version" sends an empty `as_of`: the page has one address for that.
+    // (The request's own path, still percent-encoded as sent, is a valid header value.)
     if params.as_of.as_deref() == Some("") {
         return Ok(HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, format!("/{resource}/{id}")))
+            .insert_header((header::LOCATION, request.path()))
             .finish());
     }
     let locale = Locale::negotiate(&request);

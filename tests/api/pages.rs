@@ -668,6 +668,14 @@ async fn a_record_page_shows_its_history_and_any_version_of_it(pool: PgPool) {
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(r.headers()["location"], format!("/claims/{id}"));
+    // An id no header can hold, as sent (percent-encoded), is no 500.
+    let r = unfollowed
+        .get(format!("{}/claims/a%0D%0Ab?as_of=", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/claims/a%0D%0Ab");
     // Before it existed: a 404 problem, as the API answers.
     let r = reply(
         app.request(reqwest::Method::GET, &format!("/claims/{id}?as_of=1"))
