@@ -11,7 +11,7 @@ const PERSONNEL: &str =
     "/embed/force-comparison?actors=pakistan,afghan-taliban&metric=active_personnel";
 
 /// GETs `path` with extra headers; returns status, headers and the body as text.
-async fn fetch(
+pub(crate) async fn fetch(
     app: &TestApp,
     path: &str,
     headers: &[(&str, &str)],
@@ -25,7 +25,8 @@ async fn fetch(
     (status, headers, response.text().await.expect("body"))
 }
 
-fn header<'a>(headers: &'a reqwest::header::HeaderMap, name: &str) -> &'a str {
+/// The value of header `name`, which must be there.
+pub(crate) fn header<'a>(headers: &'a reqwest::header::HeaderMap, name: &str) -> &'a str {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())
@@ -982,4 +983,61 @@ async fn the_home_page_links_every_actor_to_its_page(pool: PgPool) {
     for id in actors {
         assert!(section.contains(&format!("href=\"/actors/{id}\"")), "{id}");
     }
+}
+
+#[sqlx::test]
+async fn an_actor_page_lists_at_most_its_bound_of_claims_and_incidents(pool: PgPool) {
+    // Enough generated records that one actor has more of each than a page lists.
+    let plan = durand::generate::Plan {
+        incidents: 600,
+        claims: 3000,
+        seed: 7,
+    };
+    let generator =
+        durand::generate::Generator::new(plan, durand::domain::Dataset::bundled().unwrap());
+    durand::generate::load(&pool, generator, 0).await.unwrap();
+    let app = TestApp::serve(pool);
+    // The actor that made the most claims (the generator copies the bundled actors).
+    let mut made: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for claim in app.walk("/v1/claims", 500).await {
+        *made
+            .entry(claim["claimant"].as_str().unwrap().to_owned())
+            .or_default() += 1;
+    }
+    let (actor, _) = made.into_iter().max_by_key(|(_, n)| *n).unwrap();
+    let claims = app
+        .ids(&format!("/v1/claims?claimant={actor}&limit=101"))
+        .await;
+    let incidents = app
+        .ids(&format!("/v1/incidents?actor={actor}&limit=101"))
+        .await;
+    assert_eq!(
+        (claims.len(), incidents.len()),
+        (101, 101),
+        "more than the bound"
+    );
+    let (status, _, html) = fetch(&app, &format!("/actors/{actor}"), &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    let section = |id: &str| {
+        let start = html.find(&format!("<h2 id=\"{id}\">")).expect(id);
+        let rest = &html[start..];
+        rest[..rest.find("</section>").unwrap()].to_owned()
+    };
+    // Exactly the newest 100 claims, as the API orders them, and the bound said.
+    let newest = app
+        .ids("/v1/claims?claimant=pakistan&sort=-made_at&limit=100")
+        .await;
+    let listed = section("claims");
+    assert_eq!(listed.matches("<details id=\"claim-").count(), 100);
+    for id in &newest {
+        assert!(
+            listed.contains(&format!("<details id=\"claim-{id}\"")),
+            "{id}"
+        );
+    }
+    assert!(listed.contains("The newest 100 are listed"));
+    assert!(listed.contains(&format!("href=\"/v1/claims?claimant={actor}\"")));
+    let listed = section("incidents");
+    assert_eq!(listed.matches("<li><a href=\"/incidents/").count(), 100);
+    assert!(listed.contains("The newest 100 are listed"));
 }

@@ -11,28 +11,7 @@ use serde_json::Value;
 use sqlx::PgPool;
 
 use crate::helpers::{TestApp, reply};
-
-/// GETs `path` with extra headers; returns status, headers and the body as text.
-async fn fetch(
-    app: &TestApp,
-    path: &str,
-    headers: &[(&str, &str)],
-) -> (StatusCode, reqwest::header::HeaderMap, String) {
-    let mut request = app.client.get(format!("{}{path}", app.base));
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let response = request.send().await.expect("request");
-    let (status, headers) = (response.status(), response.headers().clone());
-    (status, headers, response.text().await.expect("body"))
-}
-
-fn header<'a>(headers: &'a reqwest::header::HeaderMap, name: &str) -> &'a str {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_else(|| panic!("no {name} header in {headers:?}"))
-}
+use crate::pages::{fetch, header};
 
 /// The text between the first `start` (included) and the next `end` after it.
 fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
