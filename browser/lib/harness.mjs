@@ -2,6 +2,8 @@
 // name mapped to this machine (and every other name unresolvable), and pages that record
 // whatever a Durand page must never do: ask any host but the one serving it, log a console
 // error, throw, or load something from the server that fails.
+import { mkdir } from "node:fs/promises";
+import { after, before } from "node:test";
 import { chromium } from "playwright-core";
 
 /** The address the pages are served at, under a host name other than localhost. */
@@ -119,4 +121,19 @@ export async function overflowing(svg) {
       })
       .map((t) => t.textContent);
   });
+}
+
+/** One Chromium for a test file: launched before its tests (with .ci/artifacts/ made for
+ * their screenshots) and closed after them. Call it at the top of the file; the function it
+ * returns gives the browser. */
+export function sharedBrowser() {
+  let browser;
+  before(async () => {
+    browser = await launch();
+    await mkdir(artifacts, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  return () => browser;
 }

@@ -3,23 +3,17 @@
 // only: no test fails on a wall-clock time (`make budget` prints the times, and the weights
 // of the other pages).
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
-import { launch } from "../lib/harness.mjs";
+import { sharedBrowser } from "../lib/harness.mjs";
 import { BUDGET, measureLoad } from "../lib/weight.mjs";
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 test("the home page weighs under 200 KB with everything it loads", async () => {
   const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
   for (const encoding of ["compressed", "identity"]) {
-    const m = await measureLoad(browser, "/", { encoding });
+    const m = await measureLoad(browser(), "/", { encoding });
     console.log(
       `budget: / (${encoding}): ${kb(m.transferred)} in ${m.requests} requests ` +
         `(bodies ${kb(m.bodies)}, ${kb(m.decoded)} decoded; codings ${m.codings.join(", ")})`,

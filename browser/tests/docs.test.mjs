@@ -3,20 +3,14 @@
 // (Swagger UI's default validator would send the spec's address to validator.swagger.io).
 import assert from "node:assert/strict";
 import { mkdir } from "node:fs/promises";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
-import { base, eventually, guardedPage, launch, onLoopback } from "../lib/harness.mjs";
+import { base, eventually, guardedPage, onLoopback, sharedBrowser } from "../lib/harness.mjs";
 
 const docs = new URL("/docs/", base).href;
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 /** The spec the page documents, fetched from Node, and its number of operations. */
 async function operations() {
@@ -29,7 +23,7 @@ async function operations() {
 }
 
 test("the docs page renders every operation and asks no other host for anything", async () => {
-  const { context, page, outside, problems } = await guardedPage(browser);
+  const { context, page, outside, problems } = await guardedPage(browser());
   try {
     const expected = await operations();
     await page.goto(docs, { waitUntil: "networkidle" });
@@ -56,7 +50,7 @@ test("the docs page renders every operation and asks no other host for anything"
 test("the guard catches the validator request a default Swagger UI makes", async () => {
   // The same page with `validatorUrl: "none"` taken out of its configuration: if the guard
   // did not see the request this makes, the test above would prove nothing.
-  const { context, page, outside } = await guardedPage(browser);
+  const { context, page, outside } = await guardedPage(browser());
   try {
     let removed = false;
     await page.route("**/docs/swagger-initializer.js", async (route) => {

@@ -2,30 +2,22 @@
 // console error and ask no other host for anything, show what the data says as it says it,
 // pass axe-core's checks, and an embed renders inside a page of another origin.
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
 import { createServer } from "node:http";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
 import {
   artifacts,
   base,
   guardedPage,
-  launch,
   newsroom,
   overflowing,
   seriousViolations,
+  sharedBrowser,
 } from "../lib/harness.mjs";
 
 const embed = "/embed/force-comparison?actors=pakistan,afghan-taliban&metric=active_personnel";
 
-let browser;
-before(async () => {
-  browser = await launch();
-  await mkdir(artifacts, { recursive: true });
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 /** Saves a screenshot of `page` as .ci/artifacts/<name>.png. */
 async function screenshot(page, name) {
@@ -34,7 +26,7 @@ async function screenshot(page, name) {
 
 test("the home page shows both personnel figures with their qualifiers and credits", async () => {
   // A reader in the United States: dates are written the American way.
-  const { context, page, outside, problems } = await guardedPage(browser, { locale: "en-US" });
+  const { context, page, outside, problems } = await guardedPage(browser(), { locale: "en-US" });
   try {
     await page.goto(new URL("/", base).href, { waitUntil: "networkidle" });
     const chart = page.locator("figure#metric-active_personnel");
@@ -62,7 +54,7 @@ test("the home page shows both personnel figures with their qualifiers and credi
 });
 
 test("a click on a claim shows its contradiction, whose link opens the other claim", async () => {
-  const { context, page, outside, problems } = await guardedPage(browser);
+  const { context, page, outside, problems } = await guardedPage(browser());
   try {
     await page.goto(new URL("/", base).href, { waitUntil: "networkidle" });
     const claim = page.locator("details.claim", { has: page.locator("[data-contradiction]") }).first();
@@ -87,7 +79,7 @@ test("a click on a claim shows its contradiction, whose link opens the other cla
 });
 
 test("the home page has no serious or critical accessibility violation", async () => {
-  const { context, page } = await guardedPage(browser);
+  const { context, page } = await guardedPage(browser());
   try {
     await page.goto(new URL("/", base).href, { waitUntil: "networkidle" });
     assert.deepEqual(await seriousViolations(page), []);
@@ -108,7 +100,7 @@ test("an embed renders inside an iframe on a page of another origin", async () =
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const story = `http://${newsroom}:${server.address().port}/story`;
-  const { context, page, outside, problems } = await guardedPage(browser, {
+  const { context, page, outside, problems } = await guardedPage(browser(), {
     allow: [new URL(story).host],
   });
   try {
@@ -132,7 +124,7 @@ test("an embed renders inside an iframe on a page of another origin", async () =
 });
 
 test("no force chart's text leaves the chart, on the page or in the narrowest embed", async () => {
-  const { context, page, problems } = await guardedPage(browser);
+  const { context, page, problems } = await guardedPage(browser());
   try {
     await page.goto(new URL("/", base).href, { waitUntil: "networkidle" });
     const charts = page.locator("svg.force-chart");

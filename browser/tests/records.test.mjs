@@ -2,19 +2,11 @@
 // browser: reached from the home page, linked to each other both ways, their version selector
 // working without help from script, and no serious or critical axe violation on any of them.
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
-import { artifacts, base, guardedPage, launch, onLoopback, seriousViolations } from "../lib/harness.mjs";
+import { artifacts, base, guardedPage, onLoopback, seriousViolations, sharedBrowser } from "../lib/harness.mjs";
 
-let browser;
-before(async () => {
-  browser = await launch();
-  await mkdir(artifacts, { recursive: true });
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 /** The data of a read of the API, over the loopback. */
 async function api(path) {
@@ -26,7 +18,7 @@ async function api(path) {
 /** Runs `body(page)` on a guarded page, then checks that nothing left the machine and
  * nothing failed. */
 async function guarded(body) {
-  const { context, page, outside, problems } = await guardedPage(browser);
+  const { context, page, outside, problems } = await guardedPage(browser());
   try {
     await body(page);
     assert.deepEqual(outside, [], "requests to other hosts");

@@ -2,19 +2,11 @@
 // dataset (as the API has them), with no console error and no request leaving the machine; its
 // text stays inside the drawing; and the embed passes axe-core's checks.
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
-import { artifacts, base, guardedPage, launch, local, overflowing, seriousViolations } from "../lib/harness.mjs";
+import { artifacts, base, guardedPage, local, overflowing, seriousViolations, sharedBrowser } from "../lib/harness.mjs";
 
-let browser;
-before(async () => {
-  browser = await launch();
-  await mkdir(artifacts, { recursive: true });
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 /** Saves a screenshot of `target` (a page or a locator) as .ci/artifacts/<name>.png. */
 async function screenshot(target, name) {
@@ -58,7 +50,7 @@ test("the home page's timeline shows the earliest and the latest dated record", 
   const timeline = await wholeTimeline();
   const { earliest, latest } = ends(timeline);
   assert.ok(earliest && latest, "a dated record");
-  const { context, page, outside, problems } = await guardedPage(browser);
+  const { context, page, outside, problems } = await guardedPage(browser());
   try {
     await page.goto(new URL("/", base).href, { waitUntil: "networkidle" });
     const figure = page.locator("#when-timeline");
@@ -88,7 +80,7 @@ test("the home page's timeline shows the earliest and the latest dated record", 
 });
 
 test("the timeline embed has no serious or critical accessibility violation", async () => {
-  const { context, page, outside, problems } = await guardedPage(browser);
+  const { context, page, outside, problems } = await guardedPage(browser());
   try {
     for (const theme of ["light", "dark"]) {
       await page.goto(new URL(`/embed/timeline?format=html&theme=${theme}`, base).href, {
@@ -105,7 +97,7 @@ test("the timeline embed has no serious or critical accessibility violation", as
 });
 
 test("the timeline embed's text stays inside it at the narrowest and the widest width", async () => {
-  const { context, page, problems } = await guardedPage(browser);
+  const { context, page, problems } = await guardedPage(browser());
   try {
     for (const width of [280, 1600]) {
       await page.setViewportSize({ width: width + 40, height: 900 });
