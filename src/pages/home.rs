@@ -113,8 +113,8 @@ pub fn page(overview: &Overview, locale: &Locale, addresses: &Addresses) -> Mark
         section aria-labelledby="when" {
             h2 id="when" { "When" }
             p {
-                "Incidents, dated when they happened, and claims, dated when they were made, each as precisely as its source dates it: "
-                "a day is a tick; a month, a year or a range is a bar over every day the date may mean; a date known by one end only fades out towards the other. "
+                "Incidents, dated when they happened, and claims, dated when they were made, each as precisely as it is known: "
+                "a day is a tick; a month, a year or a range is a bar over every day the date may mean; a date known by one end only fades out towards the other; a date with a bound Durand estimated is paler, and its label says so. "
                 "Each links to its record. " (overview.timeline.shown(locale)) " "
                 a href="/v1/timeline" { "The whole timeline is in the API" } "."
             }

@@ -443,7 +443,7 @@ pub fn chart(
         height,
     } = layout(timeline, locale, width, footer);
     let description = format!(
-        "{} Each is drawn as precisely as its source dates it and links to its record.",
+        "{} Each is drawn as precisely as it is known (a date Durand estimated says so) and links to its record.",
         timeline.shown(locale)
     );
     let gradient = |suffix: &str, from: &str, to: &str| {
